@@ -1,0 +1,5 @@
+import sys
+
+from rillchat.cli import main
+
+sys.exit(main())

@@ -1,0 +1,503 @@
+"""Which reply the demo server gives to a request, as a plan of wire steps.
+
+The model id picks the scenario (`demo/reasoning`, `demo/error-429`, `demo/replay/NAME`,
+`demo/generate/N` or `demo/generate/N/RATE`); `demo/auto` and the look-alike models pick it
+from the prompt, so a newcomer can try each one by typing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rillchat.demo import texts
+from rillchat.demo.catalogue import SCENARIO_MODELS, catalogue, prices
+from rillchat.demo.wire import (
+    ChunkMaker,
+    Comment,
+    Data,
+    Done,
+    Drop,
+    HttpError,
+    Pause,
+    Plan,
+    PlainBody,
+    RawBytes,
+    Stall,
+    Step,
+    StreamPlan,
+    split_tokens,
+    usage_for,
+)
+
+RECORDINGS_DIR = Path(__file__).with_name("recordings")
+REASONING_EFFORTS = {"none", "minimal", "low", "medium", "high", "xhigh"}
+RATE_LIMIT_RETRY_AFTER = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Pacing:
+    """How fast scenarios speak. Tests use `Pacing.instant()`; the demo sounds like a model."""
+
+    token_delay: float = 0.012
+    first_token_delay: float = 0.6
+    keepalive_interval: float = 0.3
+
+    @classmethod
+    def instant(cls) -> Pacing:
+        return cls(token_delay=0.0, first_token_delay=0.0, keepalive_interval=0.0)
+
+    def waiting(self) -> Iterator[Step]:
+        """Keep-alive comments while the 'provider' prepares its first token. Always at least
+        one comment, so every scenario exercises the keep-alive path."""
+        yield Comment()
+        if self.first_token_delay <= 0:
+            return
+        waited = 0.0
+        while waited < self.first_token_delay:
+            step = min(self.keepalive_interval or self.first_token_delay,
+                       self.first_token_delay - waited)
+            yield Pause(step)
+            yield Comment()
+            waited += step
+
+    def between_tokens(self) -> Iterator[Step]:
+        if self.token_delay > 0:
+            yield Pause(self.token_delay)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """The parts of a request a scenario looks at."""
+
+    model: str
+    prompt: str
+    last_role: str
+    last_content: str
+    prompt_tokens: int
+    tools: list[dict[str, Any]]
+    response_format: dict[str, Any] | None
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> Turn:
+        messages = body["messages"]
+        last = messages[-1]
+        user_texts = [_content_text(m.get("content")) for m in messages if m.get("role") == "user"]
+        all_text = " ".join(_content_text(m.get("content")) for m in messages)
+        return cls(
+            model=body["model"],
+            prompt=user_texts[-1] if user_texts else "",
+            last_role=str(last.get("role")),
+            last_content=_content_text(last.get("content")),
+            prompt_tokens=max(1, len(all_text) // 4),
+            tools=list(body.get("tools") or []),
+            response_format=body.get("response_format"),
+        )
+
+
+def _content_text(content: object) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+    return ""
+
+
+def validate(body: object) -> HttpError | None:
+    """The checks OpenRouter makes before it forwards a request, with its wording."""
+    if not isinstance(body, dict):
+        return bad_request("Request body must be a JSON object.")
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        return bad_request("No model was given. Set 'model' to a model id.")
+    if not is_known_model(model):
+        return bad_request(f"{model} is not a valid model ID")
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        return bad_request("'messages' must be a non-empty array.")
+    if not all(isinstance(m, dict) and "role" in m for m in messages):
+        return bad_request("Every message needs a 'role'.")
+    temperature = body.get("temperature")
+    if temperature is not None and not (isinstance(temperature, (int, float)) and 0 <= temperature <= 2):
+        return bad_request(f"temperature must be a number between 0 and 2, got {temperature!r}.")
+    max_tokens = body.get("max_tokens")
+    if max_tokens is not None and not (isinstance(max_tokens, int) and max_tokens >= 1):
+        return bad_request(f"max_tokens must be a positive integer, got {max_tokens!r}.")
+    reasoning = body.get("reasoning")
+    if reasoning is not None:
+        effort = reasoning.get("effort") if isinstance(reasoning, dict) else None
+        if effort is not None and effort not in REASONING_EFFORTS:
+            allowed = ", ".join(sorted(REASONING_EFFORTS))
+            return bad_request(f"reasoning.effort must be one of {allowed}, got {effort!r}.")
+    return None
+
+
+def bad_request(message: str) -> HttpError:
+    return HttpError(400, {"code": 400, "message": message})
+
+
+def is_known_model(model: str) -> bool:
+    if model in SCENARIO_MODELS or _GENERATE.fullmatch(model) or model.startswith("demo/replay/"):
+        return True
+    return any(entry["id"] == model for entry in catalogue())
+
+
+_GENERATE = re.compile(r"demo/generate/(\d+)(?:/(\d+(?:\.\d+)?))?")
+
+_PROMPT_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b401\b"), "error-401"),
+    (re.compile(r"\b402\b"), "error-402"),
+    (re.compile(r"\b429\b|rate.?limit"), "error-429"),
+    (re.compile(r"\b500\b"), "error-500"),
+    (re.compile(r"\b503\b"), "error-503"),
+    (re.compile(r"mid.?stream"), "error-midstream"),
+    (re.compile(r"choice.?error"), "error-choice"),
+    (re.compile(r"\bdrop"), "drop"),
+    (re.compile(r"\bstall"), "stall"),
+    (re.compile(r"not.?json|bad line|garbage"), "not-json"),
+    (re.compile(r"\bhtml\b|proxy"), "html"),
+    (re.compile(r"\bjson\b|structured"), "json"),
+    (re.compile(r"\btools?\b|weather"), "tools"),
+    (re.compile(r"reason|think"), "reasoning"),
+    (re.compile(r"\blong\b|essay"), "long"),
+    (re.compile(r"^\s*help\b|\bscenarios\b"), "help"),
+]
+
+
+def scenario_for(turn: Turn) -> str:
+    if turn.model.startswith("demo/") and turn.model != "demo/auto":
+        return turn.model.removeprefix("demo/")
+    if turn.last_role == "tool":
+        return "tools"
+    lowered = turn.prompt.lower()
+    for pattern, name in _PROMPT_RULES:
+        if pattern.search(lowered):
+            return name
+    return "markdown"
+
+
+def plan_for(body: dict[str, Any], pacing: Pacing, recordings_dir: Path = RECORDINGS_DIR) -> Plan:
+    """The reply to a validated request body."""
+    turn = Turn.from_body(body)
+    name = scenario_for(turn)
+    generate = _GENERATE.fullmatch(turn.model)
+    if generate:
+        count = int(generate.group(1))
+        rate = float(generate.group(2) or 0)
+        return _generated(turn, count, rate)
+    if name.startswith("replay/"):
+        return _replay(name.removeprefix("replay/"), recordings_dir, pacing)
+    builder = _SCENARIOS.get(name)
+    if builder is None:
+        return bad_request(f"{turn.model} is not a valid model ID")
+    return builder(turn, pacing)
+
+
+# Replies that succeed -----------------------------------------------------------------------
+
+
+def _text_reply(turn: Turn, pacing: Pacing, text: str, *, maker: ChunkMaker | None = None,
+                before: list[Step] | None = None, reasoning_tokens: int = 0) -> StreamPlan:
+    maker = maker or ChunkMaker(turn.model)
+    tokens = split_tokens(text)
+
+    def steps() -> Iterator[Step]:
+        if before is None:
+            yield from pacing.waiting()
+        else:
+            yield from before
+        for token in tokens:
+            yield Data(maker.text(token))
+            yield from pacing.between_tokens()
+        yield from _finish_steps(maker, turn, "stop", len(tokens) + reasoning_tokens,
+                                 reasoning_tokens=reasoning_tokens)
+
+    return StreamPlan(steps(), maker.generation_id)
+
+
+def _finish_steps(maker: ChunkMaker, turn: Turn, reason: str, completion_tokens: int, *,
+                  reasoning_tokens: int = 0) -> Iterator[Step]:
+    prompt_price, completion_price = prices(turn.model)
+    usage = usage_for(turn.prompt_tokens, completion_tokens, reasoning_tokens=reasoning_tokens,
+                      prompt_price=prompt_price, completion_price=completion_price)
+    yield Data(maker.finish(reason))
+    yield Data(maker.finish(reason, usage))
+    yield Done()
+
+
+def _markdown(turn: Turn, pacing: Pacing) -> Plan:
+    return _text_reply(turn, pacing, texts.WELCOME)
+
+
+def _help(turn: Turn, pacing: Pacing) -> Plan:
+    return _text_reply(turn, pacing, texts.HELP)
+
+
+def _long(turn: Turn, pacing: Pacing) -> Plan:
+    return _text_reply(turn, pacing, generated_markdown(1500))
+
+
+def _reasoning(turn: Turn, pacing: Pacing) -> Plan:
+    maker = ChunkMaker(turn.model)
+    before: list[Step] = list(pacing.waiting())
+    reasoning_tokens = 0
+    for step_text in texts.REASONING_STEPS:
+        for token in split_tokens(step_text):
+            before.append(Data(maker.reasoning(token)))
+            before.extend(pacing.between_tokens())
+            reasoning_tokens += 1
+    signature = {"type": "reasoning.text", "signature": "RGVtbyBzaWduYXR1cmU=",
+                 "format": "anthropic-claude-v1", "index": 0}
+    before.append(Data(maker.chunk({"content": "", "reasoning": None,
+                                    "reasoning_details": [signature]})))
+    return _text_reply(turn, pacing, texts.REASONING_ANSWER, maker=maker, before=before,
+                       reasoning_tokens=reasoning_tokens)
+
+
+def _tools(turn: Turn, pacing: Pacing) -> Plan:
+    if turn.last_role == "tool":
+        answer = f"The tool answered:\n\n```json\n{turn.last_content}\n```\n\nThat is all I needed."
+        return _text_reply(turn, pacing, answer)
+    name, arguments = _tool_to_call(turn.tools)
+    maker = ChunkMaker(turn.model)
+    call_id = f"call_demo_{maker.generation_id[-12:]}"
+    encoded = json.dumps(arguments)
+    fragments = [encoded[i:i + 6] for i in range(0, len(encoded), 6)]
+
+    def steps() -> Iterator[Step]:
+        yield from pacing.waiting()
+        first = {"index": 0, "id": call_id, "type": "function",
+                 "function": {"name": name, "arguments": ""}}
+        yield Data(maker.chunk({"content": None, "tool_calls": [first]}))
+        yield Data(maker.chunk({"content": None,
+                                "tool_calls": [{"index": 0, "function": {"arguments": ""}}]}))
+        for fragment in fragments:
+            yield Data(maker.chunk({"content": None, "tool_calls": [
+                {"index": 0, "function": {"arguments": fragment}}]}))
+            yield from pacing.between_tokens()
+        yield from _finish_steps(maker, turn, "tool_calls", len(fragments) + 2)
+
+    return StreamPlan(steps(), maker.generation_id)
+
+
+def _tool_to_call(tools: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """Call the first tool the request offers, with sample arguments from its schema."""
+    for tool in tools:
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if isinstance(function, dict) and function.get("name"):
+            schema = function.get("parameters") or {"type": "object", "properties": {}}
+            return function["name"], sample_from_schema(schema)
+    return "get_weather", {"city": "Paris"}
+
+
+def _json(turn: Turn, pacing: Pacing) -> Plan:
+    schema = None
+    if turn.response_format and turn.response_format.get("type") == "json_schema":
+        schema = (turn.response_format.get("json_schema") or {}).get("schema")
+    value = sample_from_schema(schema) if schema else {
+        "books": [
+            {"title": "The Left Hand of Darkness", "author": "Ursula K. Le Guin", "year": 1969},
+            {"title": "Solaris", "author": "Stanisław Lem", "year": 1961},
+            {"title": "Kindred", "author": "Octavia E. Butler", "year": 1979},
+        ]
+    }
+    encoded = json.dumps(value, indent=2, ensure_ascii=False)
+    maker = ChunkMaker(turn.model)
+    fragments = [encoded[i:i + 8] for i in range(0, len(encoded), 8)]
+
+    def steps() -> Iterator[Step]:
+        yield from pacing.waiting()
+        for fragment in fragments:
+            yield Data(maker.text(fragment))
+            yield from pacing.between_tokens()
+        yield from _finish_steps(maker, turn, "stop", len(fragments))
+
+    return StreamPlan(steps(), maker.generation_id)
+
+
+_SAMPLE_STRINGS = itertools.cycle(["Paris", "a short example", "blue", "Ada Lovelace"])
+
+
+def sample_from_schema(schema: dict[str, Any], depth: int = 0) -> Any:
+    """A plausible value for a JSON Schema: enough for the demo to honour a requested shape."""
+    if "enum" in schema and schema["enum"]:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or "properties" in schema:
+        properties = schema.get("properties") or {}
+        return {key: sample_from_schema(sub, depth + 1) for key, sub in properties.items()
+                if isinstance(sub, dict)}
+    if kind == "array":
+        items = schema.get("items") if isinstance(schema.get("items"), dict) else {"type": "string"}
+        return [sample_from_schema(items, depth + 1) for _ in range(3 if depth < 3 else 1)]
+    if kind == "integer":
+        return 42
+    if kind == "number":
+        return 3.5
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    return next(_SAMPLE_STRINGS)
+
+
+# Replies that fail --------------------------------------------------------------------------
+
+
+def _http_error(status: int, message: str, *, headers: dict[str, str] | None = None,
+                metadata: dict[str, Any] | None = None) -> Callable[[Turn, Pacing], Plan]:
+    def build(turn: Turn, pacing: Pacing) -> Plan:
+        error: dict[str, Any] = {"code": status, "message": message}
+        if metadata:
+            error["metadata"] = metadata
+        return HttpError(status, error, dict(headers or {}))
+
+    return build
+
+
+def _partial_then(ending: Callable[[ChunkMaker], list[Step]]) -> Callable[[Turn, Pacing], Plan]:
+    """A reply that starts normally, then ends the way `ending` says."""
+
+    def build(turn: Turn, pacing: Pacing) -> Plan:
+        maker = ChunkMaker(turn.model)
+
+        def steps() -> Iterator[Step]:
+            yield from pacing.waiting()
+            for token in split_tokens(texts.PARTIAL_ANSWER):
+                yield Data(maker.text(token))
+                yield from pacing.between_tokens()
+            yield from ending(maker)
+
+        return StreamPlan(steps(), maker.generation_id)
+
+    return build
+
+
+def _midstream_error(maker: ChunkMaker) -> list[Step]:
+    error = {"code": 502, "message": "Upstream provider disconnected while generating.",
+             "metadata": {"provider_name": maker.provider, "error_type": "provider_overloaded"}}
+    chunk = maker.chunk({"content": ""}, finish_reason="error", error=error)
+    return [Data(chunk), Done()]
+
+
+def _choice_error(maker: ChunkMaker) -> list[Step]:
+    chunk = maker.chunk({"content": ""}, finish_reason="error")
+    chunk["choices"][0]["error"] = {"code": 500, "message": "The model produced an invalid response."}
+    return [Data(chunk), Done()]
+
+
+def _not_json(maker: ChunkMaker) -> list[Step]:
+    return [RawBytes(b'data: {"id": "' + maker.generation_id.encode() + b'", "choices": [{"delt\n\n')]
+
+
+def _html(turn: Turn, pacing: Pacing) -> Plan:
+    return PlainBody(200, "text/html; charset=utf-8", texts.HTML_PAGE)
+
+
+_SCENARIOS: dict[str, Callable[[Turn, Pacing], Plan]] = {
+    "auto": _markdown,
+    "markdown": _markdown,
+    "help": _help,
+    "long": _long,
+    "reasoning": _reasoning,
+    "tools": _tools,
+    "json": _json,
+    "error-401": _http_error(401, "User not found."),
+    "error-402": _http_error(
+        402,
+        "This request requires more credits, or fewer max_tokens. You requested up to 16384 "
+        "tokens, but can only afford 2048. To increase, visit https://openrouter.ai/settings/credits "
+        "and add more credits",
+    ),
+    "error-429": _http_error(
+        429,
+        "Rate limit exceeded: the demo provider allows 1 request per minute. Please retry shortly.",
+        headers={"Retry-After": str(RATE_LIMIT_RETRY_AFTER)},
+        metadata={"provider_name": "Rill Demo"},
+    ),
+    "error-500": _http_error(500, "Internal Server Error"),
+    "error-503": _http_error(
+        503,
+        "No allowed providers are available for the selected model.",
+        metadata={"provider_name": None},
+    ),
+    "error-midstream": _partial_then(_midstream_error),
+    "error-choice": _partial_then(_choice_error),
+    "drop": _partial_then(lambda maker: [Drop()]),
+    "stall": _partial_then(lambda maker: [Stall()]),
+    "not-json": _partial_then(_not_json),
+    "html": _html,
+}
+
+
+# Recordings and generated load --------------------------------------------------------------
+
+
+def recording_names(recordings_dir: Path = RECORDINGS_DIR) -> list[str]:
+    return sorted(path.stem for path in recordings_dir.glob("*.sse"))
+
+
+def _replay(name: str, recordings_dir: Path, pacing: Pacing) -> Plan:
+    path = recordings_dir / f"{name}.sse"
+    if "/" in name or not path.is_file():
+        known = ", ".join(recording_names(recordings_dir)) or "none"
+        return bad_request(f"No recording named {name!r}. Recordings: {known}.")
+    data = path.read_bytes()
+    events = [event + b"\n\n" for event in data.split(b"\n\n")]
+    events[-1] = events[-1][:-2]  # the split added a separator after the last piece
+
+    def steps() -> Iterator[Step]:
+        for event in events:
+            if event:
+                yield RawBytes(event)
+                yield from pacing.between_tokens()
+
+    return StreamPlan(steps())
+
+
+def _generated(turn: Turn, count: int, rate: float) -> Plan:
+    """`count` tokens of Markdown at `rate` tokens per second (0: as fast as possible)."""
+    maker = ChunkMaker(turn.model)
+    tokens = generated_tokens(count)
+    delay = 1.0 / rate if rate > 0 else 0.0
+
+    def steps() -> Iterator[Step]:
+        yield Comment()
+        if delay:
+            for data in maker.text_chunks_fast(tokens):
+                yield data
+                yield Pause(delay)
+        else:
+            yield from maker.text_chunks_fast(tokens)
+        yield from _finish_steps(maker, turn, "stop", count)
+
+    return StreamPlan(steps(), maker.generation_id)
+
+
+def generated_markdown(count: int) -> str:
+    return "".join(generated_tokens(count))
+
+
+def generated_tokens(count: int) -> list[str]:
+    """Exactly `count` tokens of varied Markdown (headings, paragraphs, lists, code), the same
+    every time, so benchmarks compare like with like."""
+    rng = random.Random(count)
+    blocks = [texts.LOREM_PARAGRAPH, texts.LOREM_LIST, texts.LOREM_CODE]
+    tokens: list[str] = []
+    section = 1
+    while len(tokens) < count:
+        tokens.extend(split_tokens(f"## Section {section}\n\n"))
+        for _ in range(rng.randint(2, 5)):
+            tokens.extend(split_tokens(rng.choice(blocks) + "\n\n"))
+        section += 1
+    return tokens[:count]

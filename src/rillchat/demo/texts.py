@@ -1,0 +1,93 @@
+"""The words the demo server says."""
+
+WELCOME = """\
+# Welcome to Rill
+
+You are talking to Rill's **built-in demo server**: it speaks OpenRouter's dialect over real
+HTTP, so everything you see here is exactly what a real model would produce on screen.
+
+## Things to try
+
+Type one of these to see how Rill handles it:
+
+- `reasoning`: the model thinks out loud before it answers
+- `tool`: the model asks for a tool call
+- `json`: a structured JSON answer
+- `long`: a long answer, streamed fast
+- `error 401`, `error 402`, `error 429`, `error 500`, `error 503`: failures before the first token
+- `mid-stream error`, `choice error`, `drop`, `stall`, `not json`, `html`: failures after it
+
+| Scenario | What arrives on the wire | What Rill does |
+| --- | --- | --- |
+| Markdown | text deltas | renders them as they come |
+| Reasoning | `reasoning` and `reasoning_details` | shows them in their own panel |
+| Failure | an HTTP error or an error chunk | keeps the partial reply and explains |
+
+## A code block
+
+```python
+async for event in stream_reply(client, request):
+    print(event)
+```
+
+Set `OPENROUTER_API_KEY` and drop `--demo` to talk to real models.
+"""
+
+HELP = """\
+The demo server picks what to do from your prompt:
+
+- `reasoning` or `think`, `tool` or `weather`, `json`, `long`
+- `error 401`, `error 402`, `error 429`, `error 500`, `error 503`
+- `mid-stream error`, `choice error`, `drop`, `stall`, `not json`, `html`
+
+Anything else gets the welcome answer. You can also pick a scenario as the model, for
+example `demo/reasoning` or `demo/error-429`.
+"""
+
+REASONING_STEPS = [
+    "The user wants to see how reasoning looks. ",
+    "I should think step by step before answering, ",
+    "so that the reasoning panel has something to show. ",
+    "First, 17 × 23: 17 × 20 = 340 and 17 × 3 = 51, ",
+    "so 340 + 51 = 391. ",
+    "Then check: 391 / 17 = 23. ",
+    "Good, the answer is 391.",
+]
+
+REASONING_ANSWER = """\
+**17 × 23 = 391.**
+
+1. Split 23 into 20 + 3.
+2. 17 × 20 = 340 and 17 × 3 = 51.
+3. 340 + 51 = 391.
+"""
+
+PARTIAL_ANSWER = (
+    "Here is the beginning of an answer that will not finish, because this scenario fails "
+    "part of the way through. Everything up to this point is kept"
+)
+
+HTML_PAGE = b"""<!DOCTYPE html>
+<html><head><title>Corporate proxy: sign in required</title></head>
+<body><h1>Sign in required</h1><p>Your request was intercepted by the network proxy.</p></body>
+</html>
+"""
+
+LOREM_PARAGRAPH = (
+    "Streaming keeps a reader company while the model works, and every token that arrives "
+    "is one the reader does not wait for. A terminal client that keeps up with the wire "
+    "shows each word as soon as it lands, keeps the view steady while the reader scrolls "
+    "back, and never loses what was already said when something fails."
+)
+
+LOREM_CODE = """```python
+def fold(events):
+    text = []
+    for event in events:
+        text.append(event.text)
+    return "".join(text)
+```"""
+
+LOREM_LIST = """- the first item explains the setting
+- the second item adds a detail
+- the third item draws a conclusion"""

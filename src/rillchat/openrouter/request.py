@@ -1,0 +1,45 @@
+"""What Rill asks for, and how it becomes the SDK call's arguments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh")
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    model: str
+    messages: list[dict[str, Any]]
+    temperature: float | None = None
+    max_tokens: int | None = None
+    reasoning_effort: str | None = None
+    tools: list[dict[str, Any]] | None = None
+    response_format: dict[str, Any] | None = None
+    extra_body: dict[str, Any] = field(default_factory=dict)
+
+    def create_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `client.chat.completions.create`."""
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": self.messages,
+            "stream": True,
+            # A no-op on OpenRouter (usage always comes last), needed by other
+            # OpenAI-compatible servers to send usage at all.
+            "stream_options": {"include_usage": True},
+        }
+        if self.temperature is not None:
+            kwargs["temperature"] = self.temperature
+        if self.max_tokens is not None:
+            kwargs["max_tokens"] = self.max_tokens
+        if self.tools:
+            kwargs["tools"] = self.tools
+        if self.response_format is not None:
+            kwargs["response_format"] = self.response_format
+        extra_body = dict(self.extra_body)
+        if self.reasoning_effort is not None:
+            extra_body["reasoning"] = {"effort": self.reasoning_effort}
+        if extra_body:
+            kwargs["extra_body"] = extra_body
+        return kwargs

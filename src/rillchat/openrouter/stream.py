@@ -1,0 +1,238 @@
+"""The one place that knows what OpenRouter chunks and errors look like.
+
+`stream_reply` sends a request and yields `events`: content as it arrives, then `Usage` and
+`Finished`, or a `StreamFailed` as the last event. API failures never escape as exceptions;
+cancellation does, so a caller can stop a reply at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import openai
+
+from rillchat.openrouter.client import KEEPALIVE_OBJECT
+from rillchat.openrouter.events import (
+    FailureKind,
+    Finished,
+    KeepAlive,
+    ReasoningDelta,
+    ResponseStarted,
+    Retrying,
+    StreamEvent,
+    StreamFailed,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+)
+from rillchat.openrouter.failures import (
+    describe_unexpected_body,
+    failure_from_error_object,
+    failure_from_exception,
+    failure_from_status,
+    make_failure,
+)
+from rillchat.openrouter.request import ChatRequest
+
+AUTO_RETRY_KINDS = frozenset({FailureKind.NETWORK, FailureKind.PROVIDER, FailureKind.TIMEOUT})
+"""Failures worth one quiet retry when nothing has been shown yet. Rate limits are not among
+them: waiting is the user's call, and the UI shows the countdown."""
+
+_CONTENT_EVENTS = (TextDelta, ReasoningDelta, ToolCallDelta)
+_KEEP_ALIVE = KeepAlive()
+_READABLE_DETAIL_FIELDS = {"reasoning.text": "text", "reasoning.summary": "summary"}
+
+
+async def stream_reply(
+    client: openai.AsyncOpenAI,
+    request: ChatRequest,
+    *,
+    retries: int = 0,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+) -> AsyncIterator[StreamEvent]:
+    """Stream one reply. Retries network and provider failures up to `retries` times, but only
+    while no content has arrived, announcing each retry with a `Retrying` event."""
+    for attempt in range(retries + 1):
+        content_seen = False
+        async for event in _stream_once(client, request):
+            if type(event) is StreamFailed:
+                if not content_seen and attempt < retries and event.kind in AUTO_RETRY_KINDS:
+                    delay = retry_delay(attempt, event.retry_after)
+                    yield Retrying(attempt=attempt + 1, delay=delay, failure=event)
+                    await sleep(delay)
+                    break
+                yield event
+                return
+            if not content_seen and isinstance(event, _CONTENT_EVENTS):
+                content_seen = True
+            yield event
+        else:
+            return
+
+
+def retry_delay(attempt: int, retry_after: float | None) -> float:
+    if retry_after is not None:
+        return min(retry_after, 30.0)
+    return min(1.0 * 2**attempt, 8.0)
+
+
+async def _stream_once(client: openai.AsyncOpenAI, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    base_url = str(client.base_url).rstrip("/")
+    read_timeout = _read_timeout(client)
+    try:
+        stream = await client.chat.completions.create(**request.create_kwargs())
+    except (openai.OpenAIError, json.JSONDecodeError) as exc:
+        yield failure_from_exception(exc, base_url=base_url, read_timeout=read_timeout)
+        return
+    async with stream:
+        not_sse = await _failure_if_not_event_stream(stream.response, base_url)
+        if not_sse is not None:
+            yield not_sse
+            return
+        reader = ChunkReader(base_url=base_url)
+        try:
+            async for chunk in stream:
+                for event in reader.feed(chunk):
+                    yield event
+                if reader.failed:
+                    return
+        except (openai.OpenAIError, json.JSONDecodeError) as exc:
+            yield failure_from_exception(exc, base_url=base_url, read_timeout=read_timeout,
+                                         streaming=True)
+            return
+        yield reader.finish()
+
+
+class ChunkReader:
+    """Folds the SDK's chunk objects into events. One per attempt; not reusable."""
+
+    def __init__(self, *, base_url: str = "") -> None:
+        self.base_url = base_url
+        self.started = False
+        self.failed = False
+        self.finish_reason: str | None = None
+        self.native_finish_reason: str | None = None
+        self.saw_tool_calls = False
+
+    def feed(self, chunk: Any) -> list[StreamEvent]:
+        if chunk.object == KEEPALIVE_OBJECT:
+            return [_KEEP_ALIVE]
+        events: list[StreamEvent] = []
+        if not self.started:
+            self.started = True
+            extra = chunk.model_extra or {}
+            events.append(ResponseStarted(generation_id=chunk.id, model=chunk.model,
+                                          provider=extra.get("provider")))
+        for choice in chunk.choices or ():
+            if choice.index == 0:
+                self._read_choice(choice, events)
+        usage = chunk.usage
+        if usage is not None:
+            events.append(_usage_event(usage))
+        return events
+
+    def _read_choice(self, choice: Any, events: list[StreamEvent]) -> None:
+        delta = choice.delta
+        if delta is not None:
+            extra = delta.model_extra
+            if extra:
+                reasoning = _reasoning_event(extra)
+                if reasoning is not None:
+                    events.append(reasoning)
+            tool_calls = delta.tool_calls
+            if tool_calls:
+                self._read_tool_calls(tool_calls, events)
+            if delta.content:
+                events.append(TextDelta(delta.content))
+        reason = choice.finish_reason
+        if reason is not None:
+            choice_extra = choice.model_extra or {}
+            if reason == "error":
+                self.failed = True
+                error = choice_extra.get("error") or {"message": "The provider stopped with an error."}
+                events.append(failure_from_error_object(error, base_url=self.base_url))
+                return
+            self.finish_reason = reason
+            self.native_finish_reason = choice_extra.get("native_finish_reason")
+
+    def _read_tool_calls(self, tool_calls: list[Any], events: list[StreamEvent]) -> None:
+        self.saw_tool_calls = True
+        for call in tool_calls:
+            function = call.function
+            name = function.name if function is not None else None
+            arguments = (function.arguments if function is not None else None) or ""
+            if call.id or name or arguments:
+                events.append(ToolCallDelta(index=call.index, id=call.id, name=name,
+                                            arguments=arguments))
+
+    def finish(self) -> StreamEvent:
+        """The event that closes a stream which ended without an error."""
+        if self.finish_reason is None:
+            return make_failure(FailureKind.PROTOCOL,
+                                "The stream ended before the reply was finished.",
+                                base_url=self.base_url)
+        reason = self.finish_reason
+        if self.saw_tool_calls and reason == "stop":
+            reason = "tool_calls"
+        return Finished(reason=reason, native_reason=self.native_finish_reason)
+
+
+def _reasoning_event(extra: dict[str, Any]) -> ReasoningDelta | None:
+    text = extra.get("reasoning") or extra.get("reasoning_content") or ""
+    details = extra.get("reasoning_details") or ()
+    if details:
+        details = tuple(details)
+        if not text:
+            text = "".join(
+                str(detail.get(_READABLE_DETAIL_FIELDS.get(detail.get("type"), ""), "") or "")
+                for detail in details
+            )
+    if text or details:
+        return ReasoningDelta(text=text, details=details)
+    return None
+
+
+def _usage_event(usage: Any) -> Usage:
+    extra = usage.model_extra or {}
+    completion_details = usage.completion_tokens_details
+    prompt_details = usage.prompt_tokens_details
+    cost = extra.get("cost")
+    return Usage(
+        prompt_tokens=usage.prompt_tokens or 0,
+        completion_tokens=usage.completion_tokens or 0,
+        reasoning_tokens=(completion_details.reasoning_tokens or 0) if completion_details else 0,
+        cached_tokens=(prompt_details.cached_tokens or 0) if prompt_details else 0,
+        cost=float(cost) if cost is not None else None,
+        is_byok=bool(extra.get("is_byok", False)),
+    )
+
+
+async def _failure_if_not_event_stream(response: Any, base_url: str) -> StreamFailed | None:
+    """A proxy or a wrong base URL can answer 200 with HTML or JSON instead of SSE."""
+    content_type = response.headers.get("content-type", "")
+    if "text/event-stream" in content_type:
+        return None
+    body = (await response.aread())[:65536].decode("utf-8", "replace")
+    if "json" in content_type:
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
+            status = parsed["error"].get("code")
+            status = status if isinstance(status, int) else response.status_code
+            return failure_from_status(status, parsed["error"], response.headers, base_url=base_url)
+    shown_type = content_type.split(";")[0] or "no content type"
+    return make_failure(
+        FailureKind.PROTOCOL,
+        f"Expected an event stream but got {shown_type}: {describe_unexpected_body(body)}",
+        base_url=base_url,
+    )
+
+
+def _read_timeout(client: openai.AsyncOpenAI) -> float | None:
+    timeout = client.timeout
+    return getattr(timeout, "read", timeout if isinstance(timeout, (int, float)) else None)

@@ -1,0 +1,39 @@
+"""The settings one run of Rill works with, gathered from flags and the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
+DEFAULT_MODEL = "openai/gpt-4o-mini"
+DEMO_MODEL = "demo/auto"
+DEMO_API_KEY = "demo-key-not-secret"
+
+API_KEY_ENV = "OPENROUTER_API_KEY"
+BASE_URL_ENV = "OPENROUTER_BASE_URL"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    api_key: str | None
+    base_url: str = DEFAULT_BASE_URL
+    model: str = DEFAULT_MODEL
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    """Seconds without a single byte from the server before the reply counts as stalled.
+    Keep-alive comments count as bytes, so a provider that is still thinking is not cut off."""
+    retries: int = 1
+    """How many times a failure before the first token is retried (network and 5xx only)."""
+    demo: bool = False
+
+    def with_overrides(self, **changes: object) -> Settings:
+        kept = {name: value for name, value in changes.items() if value is not None}
+        return replace(self, **kept)
+
+
+def settings_from_environment() -> Settings:
+    return Settings(
+        api_key=os.environ.get(API_KEY_ENV) or None,
+        base_url=os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
+    )
