@@ -11,6 +11,7 @@ import json
 import logging
 import select
 import socket
+import sys
 import threading
 import time
 from http import HTTPStatus
@@ -58,8 +59,9 @@ class DemoServer:
         self.stopping = threading.Event()
         self.requests: list[dict[str, Any]] = []
         """Every chat request body received, newest last (tests read it)."""
-        self._httpd = ThreadingHTTPServer((LOOPBACK, port), _Handler)
-        self._httpd.daemon_threads = True
+        self.request_headers: list[Any] = []
+        """The headers of those requests (case-insensitive mappings), in the same order."""
+        self._httpd = _QuietThreadingServer((LOOPBACK, port), _Handler)
         self._httpd.demo = self  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
 
@@ -90,6 +92,18 @@ class DemoServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+class _QuietThreadingServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up (a cancelled reply, a test that is done) is routine here."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            log.debug("demo server: client %s went away: %s", client_address, error)
+            return
+        log.exception("demo server: error while answering %s", client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -141,6 +155,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(problem)
             return
         self.demo.requests.append(body)
+        self.demo.request_headers.append(self.headers)
         plan = plan_for(body, self.demo.pacing, self.demo.recordings_dir)
         try:
             if isinstance(plan, HttpError):

@@ -170,6 +170,8 @@ class ChunkReader:
 
     def finish(self) -> StreamEvent:
         """The event that closes a stream which ended without an error."""
+        if self.finish_reason is None and self.saw_tool_calls:
+            return Finished(reason="tool_calls")
         if self.finish_reason is None:
             return make_failure(FailureKind.PROTOCOL,
                                 "The stream ended before the reply was finished.",

@@ -1,0 +1,1 @@
+"""The conversation domain: messages, parts, and the fold from stream events to a message."""

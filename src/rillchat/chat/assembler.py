@@ -1,0 +1,119 @@
+"""The one fold from stream events to a `Message`.
+
+The UI, `rill ask`, the store and the tests all use it, so what is shown, printed and saved
+cannot drift apart. It does no I/O; the clock is injected so tests control time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from rillchat.chat.conversation import (
+    ErrorPart,
+    Message,
+    MessageStatus,
+    ReasoningPart,
+    TextPart,
+    ToolCallPart,
+)
+from rillchat.openrouter.events import (
+    Finished,
+    ReasoningDelta,
+    ResponseStarted,
+    StreamEvent,
+    StreamFailed,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+)
+
+_Growing = TypeVar("_Growing", TextPart, ReasoningPart)
+_MERGED_TEXT_FIELDS = {"reasoning.text": "text", "reasoning.summary": "summary"}
+
+
+class ReplyAssembler:
+    def __init__(self, *, model: str | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.message = Message(role="assistant", status=MessageStatus.STREAMING, model=model)
+        self._clock = clock
+        self._started_at = clock()
+        self._tool_calls: dict[int, ToolCallPart] = {}
+
+    def apply(self, event: StreamEvent) -> None:
+        kind = type(event)
+        if kind is TextDelta:
+            self._note_first_token()
+            self._last_part(TextPart).text += event.text
+        elif kind is ReasoningDelta:
+            self._note_first_token()
+            part = self._last_part(ReasoningPart)
+            part.text += event.text
+            for detail in event.details:
+                merge_reasoning_detail(part.details, detail)
+        elif kind is ToolCallDelta:
+            self._note_first_token()
+            self._apply_tool_call(event)
+        elif kind is Usage:
+            self.message.usage = event
+        elif kind is ResponseStarted:
+            self.message.generation_id = event.generation_id
+            self.message.model = event.model or self.message.model
+            self.message.provider = event.provider
+        elif kind is Finished:
+            self.message.finish_reason = event.reason
+            self._end(MessageStatus.COMPLETE)
+        elif kind is StreamFailed:
+            self.message.parts.append(ErrorPart(
+                kind=event.kind, message=event.message, hint=event.hint, status=event.status,
+                code=event.code, provider=event.provider, retry_after=event.retry_after))
+            self._end(MessageStatus.FAILED)
+
+    def stop(self) -> None:
+        """The user stopped the reply: keep what arrived."""
+        if self.message.status is MessageStatus.STREAMING:
+            self._end(MessageStatus.STOPPED)
+
+    def _end(self, status: MessageStatus) -> None:
+        self.message.status = status
+        self.message.duration = self._clock() - self._started_at
+
+    def _note_first_token(self) -> None:
+        if self.message.time_to_first_token is None:
+            self.message.time_to_first_token = self._clock() - self._started_at
+
+    def _last_part(self, part_type: type[_Growing]) -> _Growing:
+        parts = self.message.parts
+        if parts and type(parts[-1]) is part_type:
+            return parts[-1]  # type: ignore[return-value]
+        part = part_type()
+        parts.append(part)
+        return part
+
+    def _apply_tool_call(self, event: ToolCallDelta) -> None:
+        part = self._tool_calls.get(event.index)
+        if part is None:
+            part = ToolCallPart(index=event.index)
+            self._tool_calls[event.index] = part
+            self.message.parts.append(part)
+        if event.id:
+            part.id = event.id
+        if event.name:
+            part.name = event.name
+        part.arguments += event.arguments
+
+
+def merge_reasoning_detail(details: list[dict[str, Any]], fragment: dict[str, Any]) -> None:
+    """Fold a streamed `reasoning_details` fragment into the list: fragments of the same text
+    or summary block (same type and index) are concatenated, a late signature joins its block,
+    and anything else (encrypted blocks) is kept as it came."""
+    text_field = _MERGED_TEXT_FIELDS.get(fragment.get("type", ""))
+    if text_field and details:
+        last = details[-1]
+        if last.get("type") == fragment.get("type") and last.get("index") == fragment.get("index"):
+            last[text_field] = (last.get(text_field) or "") + (fragment.get(text_field) or "")
+            for key, value in fragment.items():
+                if key != text_field and value not in (None, ""):
+                    last[key] = value
+            return
+    details.append(dict(fragment))

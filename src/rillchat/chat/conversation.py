@@ -1,0 +1,167 @@
+"""Conversations and messages as Rill keeps them: each message an ordered list of parts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from rillchat.openrouter.events import FailureKind, Usage
+from rillchat.openrouter.request import ChatRequest
+
+
+class MessageStatus(StrEnum):
+    STREAMING = "streaming"
+    COMPLETE = "complete"
+    STOPPED = "stopped"
+    """The user stopped it; what arrived is kept."""
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+    """Rill itself went away mid-stream (a crash or a kill); found so on the next start."""
+
+
+@dataclass(slots=True)
+class TextPart:
+    text: str = ""
+
+
+@dataclass(slots=True)
+class ReasoningPart:
+    text: str = ""
+    details: list[dict[str, Any]] = field(default_factory=list)
+    """`reasoning_details` with fragments of the same block merged, ready to send back."""
+
+    @property
+    def encrypted(self) -> bool:
+        """True when some of the reasoning is only available encrypted or redacted."""
+        return any(detail.get("type") == "reasoning.encrypted" for detail in self.details)
+
+
+@dataclass(slots=True)
+class ToolCallPart:
+    index: int
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+
+    @property
+    def call_id(self) -> str:
+        return self.id or f"call_{self.index}"
+
+    def parsed_arguments(self) -> Any:
+        """The arguments as JSON, or None while they are incomplete or not valid JSON."""
+        try:
+            return json.loads(self.arguments or "{}")
+        except ValueError:
+            return None
+
+
+@dataclass(slots=True)
+class ToolResultPart:
+    tool_call_id: str
+    content: str
+    is_error: bool = False
+
+
+@dataclass(slots=True)
+class ErrorPart:
+    kind: FailureKind
+    message: str
+    hint: str
+    status: int | None = None
+    code: int | str | None = None
+    provider: str | None = None
+    retry_after: float | None = None
+
+
+Part = TextPart | ReasoningPart | ToolCallPart | ToolResultPart | ErrorPart
+
+
+@dataclass(slots=True)
+class Message:
+    role: str
+    parts: list[Part] = field(default_factory=list)
+    status: MessageStatus = MessageStatus.COMPLETE
+    model: str | None = None
+    provider: str | None = None
+    generation_id: str | None = None
+    usage: Usage | None = None
+    finish_reason: str | None = None
+    time_to_first_token: float | None = None
+    duration: float | None = None
+
+    @classmethod
+    def user(cls, text: str) -> Message:
+        return cls(role="user", parts=[TextPart(text)])
+
+    @classmethod
+    def tool_result(cls, tool_call_id: str, content: str, *, is_error: bool = False) -> Message:
+        return cls(role="tool", parts=[ToolResultPart(tool_call_id, content, is_error)])
+
+    @property
+    def text(self) -> str:
+        return "".join(part.text for part in self.parts if isinstance(part, TextPart))
+
+    @property
+    def reasoning(self) -> str:
+        return "".join(part.text for part in self.parts if isinstance(part, ReasoningPart))
+
+    @property
+    def reasoning_details(self) -> list[dict[str, Any]]:
+        return [detail for part in self.parts if isinstance(part, ReasoningPart)
+                for detail in part.details]
+
+    @property
+    def tool_calls(self) -> list[ToolCallPart]:
+        return [part for part in self.parts if isinstance(part, ToolCallPart)]
+
+    @property
+    def error(self) -> ErrorPart | None:
+        return next((part for part in self.parts if isinstance(part, ErrorPart)), None)
+
+    def to_api(self) -> dict[str, Any] | None:
+        """This message as the API expects it in `messages`, or None when there is nothing to
+        send (a reply that failed before saying anything)."""
+        if self.role == "tool":
+            result = next(part for part in self.parts if isinstance(part, ToolResultPart))
+            return {"role": "tool", "tool_call_id": result.tool_call_id, "content": result.content}
+        if self.role != "assistant":
+            return {"role": self.role, "content": self.text}
+        text = self.text
+        tool_calls = self.tool_calls
+        if not text and not tool_calls:
+            return None
+        message: dict[str, Any] = {"role": "assistant", "content": text or None}
+        if tool_calls:
+            message["tool_calls"] = [
+                {"id": call.call_id, "type": "function",
+                 "function": {"name": call.name or "", "arguments": call.arguments or "{}"}}
+                for call in tool_calls
+            ]
+        details = self.reasoning_details
+        if details:
+            message["reasoning_details"] = details
+        return message
+
+
+@dataclass(slots=True)
+class Conversation:
+    model: str
+    messages: list[Message] = field(default_factory=list)
+    system_prompt: str | None = None
+    title: str | None = None
+
+    def request_messages(self) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = []
+        if self.system_prompt:
+            messages.append({"role": "system", "content": self.system_prompt})
+        for message in self.messages:
+            api_message = message.to_api()
+            if api_message is not None:
+                messages.append(api_message)
+        return messages
+
+    def build_request(self, **options: Any) -> ChatRequest:
+        """The request for the next reply; `options` are ChatRequest fields (temperature, ...)."""
+        return ChatRequest(model=self.model, messages=self.request_messages(), **options)

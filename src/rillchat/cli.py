@@ -1,0 +1,179 @@
+"""The `rill` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+from urllib.parse import urlparse
+
+from rillchat import __version__
+from rillchat import exit_codes
+from rillchat.openrouter.request import REASONING_EFFORTS, ChatRequest
+from rillchat.settings import (
+    API_KEY_ENV,
+    DEMO_API_KEY,
+    DEMO_MODEL,
+    Settings,
+    settings_from_environment,
+)
+
+class UsageError(Exception):
+    """The command line cannot work as given; the message says how to fix it."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rill",
+        description="Rill: a terminal chat client for OpenRouter.",
+        epilog="Try it without a key: rill ask --demo hello",
+    )
+    parser.add_argument("--version", action="version", version=f"rill {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ask_parser = commands.add_parser(
+        "ask",
+        help="ask one question and stream the answer to stdout",
+        description="Stream one answer to stdout. Reasoning, tool calls, usage and errors go to "
+                    "stderr, so the answer can be piped. Exit codes: 0 done, 2 usage or bad "
+                    "request, 3 key or credits, 4 rate limited, 5 provider or network, "
+                    "130 interrupted.",
+    )
+    ask_parser.add_argument("prompt", nargs="*", metavar="PROMPT",
+                            help="the prompt; '-' (or no prompt with piped input) reads stdin")
+    ask_parser.add_argument("-m", "--model", help="model id, e.g. anthropic/claude-sonnet-4.5")
+    ask_parser.add_argument("--base-url", help="API base URL (default: $OPENROUTER_BASE_URL or "
+                                               "OpenRouter's)")
+    ask_parser.add_argument("-s", "--system", help="system prompt")
+    ask_parser.add_argument("--reasoning-effort", choices=REASONING_EFFORTS,
+                            help="how hard a reasoning model should think")
+    ask_parser.add_argument("--temperature", type=float)
+    ask_parser.add_argument("--max-tokens", type=int)
+    ask_parser.add_argument("--show-reasoning", action="store_true",
+                            help="stream the model's reasoning to stderr")
+    ask_parser.add_argument("--usage", action="store_true",
+                            help="print tokens, cost and timing to stderr")
+    ask_parser.add_argument("--retries", type=int, metavar="N",
+                            help="retries for network and provider failures before the first "
+                                 "token (default: 1)")
+    ask_parser.add_argument("--timeout", type=float, metavar="SECONDS",
+                            help="longest silence accepted from the server (default: 60)")
+    ask_parser.add_argument("--demo", action="store_true",
+                            help="talk to the built-in demo server; no key needed")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return run_ask(args, sys.stdin, sys.stdout, sys.stderr)
+    except UsageError as exc:
+        print(f"rill: {exc}", file=sys.stderr)
+        return exit_codes.USAGE
+    except KeyboardInterrupt:
+        print("rill: stopped", file=sys.stderr)
+        return exit_codes.INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`rill ask ... | head`): that is their choice, not an error.
+        _silence_stdout()
+        return 0
+    except Exception as exc:  # a bug: one line instead of a traceback, unless debugging
+        if os.environ.get("RILL_DEBUG"):
+            raise
+        print(f"rill: unexpected {type(exc).__name__}: {exc} (set RILL_DEBUG=1 for details)",
+              file=sys.stderr)
+        return exit_codes.BUG
+
+
+def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    from rillchat.ask import AskOutput, ask  # the SDK takes most of a second to import
+
+    prompt = read_prompt(args.prompt, stdin)
+    with demo_or_real_settings(args) as settings:
+        if not settings.api_key:
+            print(f"rill: no API key. Set {API_KEY_ENV} (create one at "
+                  "https://openrouter.ai/settings/keys), or try the demo: rill ask --demo hello",
+                  file=stderr)
+            return exit_codes.AUTH
+        messages = []
+        if args.system:
+            messages.append({"role": "system", "content": args.system})
+        messages.append({"role": "user", "content": prompt})
+        request = ChatRequest(
+            model=settings.model,
+            messages=messages,
+            temperature=args.temperature,
+            max_tokens=args.max_tokens,
+            reasoning_effort=args.reasoning_effort,
+        )
+        output = AskOutput(show_reasoning=args.show_reasoning, show_usage=args.usage)
+        return asyncio.run(ask(settings, request, output, stdout, stderr))
+
+
+@contextlib.contextmanager
+def demo_or_real_settings(args: argparse.Namespace) -> Iterator[Settings]:
+    if args.retries is not None and args.retries < 0:
+        raise UsageError(f"--retries must be 0 or more, got {args.retries}")
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
+    overrides = {"model": args.model, "retries": args.retries, "read_timeout": args.timeout}
+    if not args.demo:
+        settings = settings_from_environment().with_overrides(base_url=args.base_url, **overrides)
+        check_base_url(settings.base_url)
+        yield settings
+        return
+    from rillchat.demo import DemoServer
+
+    with DemoServer() as server:
+        # A local server that goes quiet for 5 s has stalled; no need to wait a minute.
+        settings = Settings(api_key=DEMO_API_KEY, base_url=server.url, model=DEMO_MODEL,
+                            read_timeout=5.0, demo=True)
+        yield settings.with_overrides(**overrides)
+
+
+def check_base_url(url: str) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise UsageError(f"the base URL must look like https://host/path, got {url!r} "
+                         "(check --base-url or OPENROUTER_BASE_URL)")
+
+
+def read_prompt(words: list[str], stdin: TextIO) -> str:
+    """The prompt from the words given, with '-' standing for stdin; stdin alone when no words
+    are given and something is piped in."""
+    if not words:
+        if stdin is None or stdin.isatty():
+            raise UsageError('give a prompt: rill ask "your question" (or pipe one in)')
+        words = ["-"]
+    pieces: list[str] = []
+    spoken: list[str] = []
+    stdin_text: str | None = None
+    for word in words:
+        if word != "-":
+            spoken.append(word)
+            continue
+        if spoken:
+            pieces.append(" ".join(spoken))
+            spoken = []
+        if stdin_text is None:
+            stdin_text = stdin.read()
+            pieces.append(stdin_text.strip("\n"))
+    if spoken:
+        pieces.append(" ".join(spoken))
+    prompt = "\n\n".join(piece for piece in pieces if piece.strip())
+    if not prompt.strip():
+        raise UsageError("the prompt is empty")
+    return prompt
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

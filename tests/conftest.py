@@ -1,0 +1,47 @@
+"""Shared fixtures: the local OpenRouter-compatible server, started once, over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from rillchat.demo import DemoServer, Pacing
+from rillchat.openrouter.client import OpenRouterClient, make_client
+from rillchat.settings import Settings
+
+EDGE_FIXTURES = Path(__file__).parent / "fixtures" / "edge"
+TEST_API_KEY = "sk-or-v1-test-key-that-must-never-be-printed-0000"
+"""Not a real key; tests check that it appears in no output."""
+
+
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[DemoServer]:
+    with DemoServer(pacing=Pacing.instant(), stall_limit=30) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def edge_server() -> Iterator[DemoServer]:
+    """Replays the hand-written edge-case streams in tests/fixtures/edge."""
+    with DemoServer(pacing=Pacing.instant(), recordings_dir=EDGE_FIXTURES) as server:
+        yield server
+
+
+def client_for(server: DemoServer, **settings: object) -> OpenRouterClient:
+    return make_client(Settings(api_key=TEST_API_KEY, base_url=server.url, **settings))
+
+
+@pytest.fixture
+async def client(demo_server: DemoServer) -> AsyncIterator[OpenRouterClient]:
+    client = client_for(demo_server, read_timeout=5.0)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def edge_client(edge_server: DemoServer) -> AsyncIterator[OpenRouterClient]:
+    client = client_for(edge_server)
+    yield client
+    await client.close()
