@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rillchat.chat.assembler import ReplyAssembler, merge_reasoning_detail
+from rillchat.chat.assembler import ReplyAssembler
 from rillchat.chat.conversation import (
     Conversation,
     ErrorPart,
@@ -11,6 +11,7 @@ from rillchat.chat.conversation import (
     ReasoningPart,
     TextPart,
     ToolCallPart,
+    merge_reasoning_details,
 )
 from rillchat.openrouter.events import (
     FailureKind,
@@ -102,8 +103,7 @@ def test_usage_is_kept():
 
 
 def test_reasoning_details_merge_text_by_block_and_keep_late_signature():
-    details: list[dict] = []
-    for fragment in [
+    details = merge_reasoning_details([
         {"type": "reasoning.text", "text": "", "signature": "", "format": "f", "index": 0},
         {"type": "reasoning.text", "text": "a", "format": "f", "index": 0},
         {"type": "reasoning.text", "text": "b", "format": "f", "index": 0},
@@ -111,8 +111,7 @@ def test_reasoning_details_merge_text_by_block_and_keep_late_signature():
         {"type": "reasoning.text", "text": "c", "format": "f", "index": 1},
         {"type": "reasoning.encrypted", "data": "xx", "format": "f", "index": 2},
         {"type": "reasoning.encrypted", "data": "yy", "format": "f", "index": 2},
-    ]:
-        merge_reasoning_detail(details, fragment)
+    ])
 
     assert details == [
         {"type": "reasoning.text", "text": "ab", "signature": "SIG", "format": "f", "index": 0},
@@ -148,8 +147,8 @@ def test_request_messages_pass_reasoning_details_back_with_tool_calls():
 def test_build_request_carries_options():
     conversation = Conversation(model="m/x", messages=[Message.user("hi")])
     request = conversation.build_request(temperature=0.2, reasoning_effort="low")
-    kwargs = request.create_kwargs()
+    body = request.body()
 
-    assert kwargs["model"] == "m/x" and kwargs["temperature"] == 0.2
-    assert kwargs["extra_body"] == {"reasoning": {"effort": "low"}}
-    assert kwargs["stream"] is True
+    assert body["model"] == "m/x" and body["temperature"] == 0.2
+    assert body["reasoning"] == {"effort": "low"}
+    assert body["stream"] is True

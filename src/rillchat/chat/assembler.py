@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from rillchat.chat.conversation import (
     ErrorPart,
@@ -30,7 +30,6 @@ from rillchat.openrouter.events import (
 )
 
 _Growing = TypeVar("_Growing", TextPart, ReasoningPart)
-_MERGED_TEXT_FIELDS = {"reasoning.text": "text", "reasoning.summary": "summary"}
 
 
 class ReplyAssembler:
@@ -44,13 +43,13 @@ class ReplyAssembler:
         kind = type(event)
         if kind is TextDelta:
             self._note_first_token()
-            self._last_part(TextPart).text += event.text
+            self._last_part(TextPart).append(event.text)
         elif kind is ReasoningDelta:
             self._note_first_token()
             part = self._last_part(ReasoningPart)
-            part.text += event.text
-            for detail in event.details:
-                merge_reasoning_detail(part.details, detail)
+            part.append(event.text)
+            if event.details:
+                part.add_details(event.details)
         elif kind is ToolCallDelta:
             self._note_first_token()
             self._apply_tool_call(event)
@@ -101,19 +100,3 @@ class ReplyAssembler:
         if event.name:
             part.name = event.name
         part.arguments += event.arguments
-
-
-def merge_reasoning_detail(details: list[dict[str, Any]], fragment: dict[str, Any]) -> None:
-    """Fold a streamed `reasoning_details` fragment into the list: fragments of the same text
-    or summary block (same type and index) are concatenated, a late signature joins its block,
-    and anything else (encrypted blocks) is kept as it came."""
-    text_field = _MERGED_TEXT_FIELDS.get(fragment.get("type", ""))
-    if text_field and details:
-        last = details[-1]
-        if last.get("type") == fragment.get("type") and last.get("index") == fragment.get("index"):
-            last[text_field] = (last.get(text_field) or "") + (fragment.get(text_field) or "")
-            for key, value in fragment.items():
-                if key != text_field and value not in (None, ""):
-                    last[key] = value
-            return
-    details.append(dict(fragment))

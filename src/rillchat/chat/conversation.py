@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+from collections.abc import Iterable
 from typing import Any
 
 from rillchat.openrouter.events import FailureKind, Usage
@@ -21,21 +22,101 @@ class MessageStatus(StrEnum):
     """Rill itself went away mid-stream (a crash or a kill); found so on the next start."""
 
 
-@dataclass(slots=True)
-class TextPart:
-    text: str = ""
+class GrowingText:
+    """Text that grows by fragments. Appending is O(1): `attribute += fragment` would copy the
+    whole text for every token, which is quadratic on long replies."""
+
+    __slots__ = ("_pieces",)
+
+    def __init__(self, text: str = "") -> None:
+        self._pieces: list[str] = [text] if text else []
+
+    def append(self, fragment: str) -> None:
+        self._pieces.append(fragment)
+
+    @property
+    def text(self) -> str:
+        pieces = self._pieces
+        if len(pieces) > 1:
+            pieces[:] = ["".join(pieces)]
+        return pieces[0] if pieces else ""
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.text == other.text and self._state() == other._state()
+
+    def _state(self) -> tuple[Any, ...]:
+        return ()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.text!r})"
 
 
-@dataclass(slots=True)
-class ReasoningPart:
-    text: str = ""
-    details: list[dict[str, Any]] = field(default_factory=list)
-    """`reasoning_details` with fragments of the same block merged, ready to send back."""
+class TextPart(GrowingText):
+    __slots__ = ()
+
+
+class ReasoningPart(GrowingText):
+    __slots__ = ("_fragments", "_merged")
+
+    def __init__(self, text: str = "", details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(text)
+        self._fragments: list[dict[str, Any]] = list(details or [])
+        self._merged: list[dict[str, Any]] | None = None
+
+    def add_details(self, fragments: Iterable[dict[str, Any]]) -> None:
+        self._fragments.extend(fragments)
+        self._merged = None
+
+    @property
+    def details(self) -> list[dict[str, Any]]:
+        """`reasoning_details` with fragments of the same block merged, ready to send back."""
+        if self._merged is None:
+            self._merged = merge_reasoning_details(self._fragments)
+        return self._merged
+
+    def _state(self) -> tuple[Any, ...]:
+        return (self.details,)
 
     @property
     def encrypted(self) -> bool:
         """True when some of the reasoning is only available encrypted or redacted."""
         return any(detail.get("type") == "reasoning.encrypted" for detail in self.details)
+
+
+_MERGED_TEXT_FIELDS = {"reasoning.text": "text", "reasoning.summary": "summary"}
+
+
+def merge_reasoning_details(fragments: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fold streamed `reasoning_details` fragments into blocks: consecutive fragments of the
+    same text or summary block (same type and index) are concatenated, a late signature joins
+    its block, and anything else (encrypted blocks) is kept as it came."""
+    merged: list[dict[str, Any]] = []
+    pieces: list[str] = []  # text of the last merged block, joined once at the end
+
+    def close_block() -> None:
+        if pieces:
+            merged[-1][_MERGED_TEXT_FIELDS[merged[-1]["type"]]] = "".join(pieces)
+            pieces.clear()
+
+    for fragment in fragments:
+        text_field = _MERGED_TEXT_FIELDS.get(fragment.get("type", ""))
+        last = merged[-1] if merged else None
+        if (text_field and last is not None
+                and last.get("type") == fragment.get("type")
+                and last.get("index") == fragment.get("index")):
+            pieces.append(fragment.get(text_field) or "")
+            for key, value in fragment.items():
+                if key != text_field and value not in (None, ""):
+                    last[key] = value
+            continue
+        close_block()
+        merged.append(dict(fragment))
+        if text_field:
+            pieces.append(fragment.get(text_field) or "")
+    close_block()
+    return merged
 
 
 @dataclass(slots=True)

@@ -18,10 +18,11 @@ class ChatRequest:
     tools: list[dict[str, Any]] | None = None
     response_format: dict[str, Any] | None = None
     extra_body: dict[str, Any] = field(default_factory=dict)
+    """Further OpenRouter fields (provider routing, plugins, ...), sent as given."""
 
-    def create_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for `client.chat.completions.create`."""
-        kwargs: dict[str, Any] = {
+    def body(self) -> dict[str, Any]:
+        """The JSON body of `POST /chat/completions`."""
+        body: dict[str, Any] = {
             "model": self.model,
             "messages": self.messages,
             "stream": True,
@@ -30,16 +31,14 @@ class ChatRequest:
             "stream_options": {"include_usage": True},
         }
         if self.temperature is not None:
-            kwargs["temperature"] = self.temperature
+            body["temperature"] = self.temperature
         if self.max_tokens is not None:
-            kwargs["max_tokens"] = self.max_tokens
+            body["max_tokens"] = self.max_tokens
         if self.tools:
-            kwargs["tools"] = self.tools
+            body["tools"] = self.tools
         if self.response_format is not None:
-            kwargs["response_format"] = self.response_format
-        extra_body = dict(self.extra_body)
+            body["response_format"] = self.response_format
         if self.reasoning_effort is not None:
-            extra_body["reasoning"] = {"effort": self.reasoning_effort}
-        if extra_body:
-            kwargs["extra_body"] = extra_body
-        return kwargs
+            body["reasoning"] = {"effort": self.reasoning_effort}
+        body.update(self.extra_body)
+        return body

@@ -83,7 +83,11 @@ async def _stream_once(client: openai.AsyncOpenAI, request: ChatRequest) -> Asyn
     base_url = str(client.base_url).rstrip("/")
     read_timeout = _read_timeout(client)
     try:
-        stream = await client.chat.completions.create(**request.create_kwargs())
+        # The SDK's documented way to post any body: its framing, status errors and mid-stream
+        # APIError stay the SDK's, but chunks arrive as plain dicts. Building a pydantic model
+        # per chunk is most of the SDK's cost per token, and Rill reads a handful of fields.
+        stream = await client.post("/chat/completions", body=request.body(), cast_to=object,
+                                   stream=True, stream_cls=openai.AsyncStream[object])
     except (openai.OpenAIError, json.JSONDecodeError) as exc:
         yield failure_from_exception(exc, base_url=base_url, read_timeout=read_timeout)
         return
@@ -107,7 +111,8 @@ async def _stream_once(client: openai.AsyncOpenAI, request: ChatRequest) -> Asyn
 
 
 class ChunkReader:
-    """Folds the SDK's chunk objects into events. One per attempt; not reusable."""
+    """Folds decoded chunks (plain dicts, as they came on the wire) into events. One per
+    attempt; not reusable."""
 
     def __init__(self, *, base_url: str = "") -> None:
         self.base_url = base_url
@@ -118,54 +123,54 @@ class ChunkReader:
         self.saw_tool_calls = False
 
     def feed(self, chunk: Any) -> list[StreamEvent]:
-        if chunk.object == KEEPALIVE_OBJECT:
+        if not isinstance(chunk, dict):
+            return []
+        if chunk.get("object") == KEEPALIVE_OBJECT:
             return [_KEEP_ALIVE]
         events: list[StreamEvent] = []
         if not self.started:
             self.started = True
-            extra = chunk.model_extra or {}
-            events.append(ResponseStarted(generation_id=chunk.id, model=chunk.model,
-                                          provider=extra.get("provider")))
-        for choice in chunk.choices or ():
-            if choice.index == 0:
+            events.append(ResponseStarted(generation_id=chunk.get("id"), model=chunk.get("model"),
+                                          provider=chunk.get("provider")))
+        for choice in chunk.get("choices") or ():
+            if choice.get("index", 0) == 0:
                 self._read_choice(choice, events)
-        usage = chunk.usage
-        if usage is not None:
+        usage = chunk.get("usage")
+        if usage:
             events.append(_usage_event(usage))
         return events
 
-    def _read_choice(self, choice: Any, events: list[StreamEvent]) -> None:
-        delta = choice.delta
-        if delta is not None:
-            extra = delta.model_extra
-            if extra:
-                reasoning = _reasoning_event(extra)
-                if reasoning is not None:
-                    events.append(reasoning)
-            tool_calls = delta.tool_calls
+    def _read_choice(self, choice: dict[str, Any], events: list[StreamEvent]) -> None:
+        delta = choice.get("delta")
+        if delta:
+            reasoning = _reasoning_event(delta)
+            if reasoning is not None:
+                events.append(reasoning)
+            tool_calls = delta.get("tool_calls")
             if tool_calls:
                 self._read_tool_calls(tool_calls, events)
-            if delta.content:
-                events.append(TextDelta(delta.content))
-        reason = choice.finish_reason
+            content = delta.get("content")
+            if content:
+                events.append(TextDelta(content))
+        reason = choice.get("finish_reason")
         if reason is not None:
-            choice_extra = choice.model_extra or {}
             if reason == "error":
                 self.failed = True
-                error = choice_extra.get("error") or {"message": "The provider stopped with an error."}
+                error = choice.get("error") or {"message": "The provider stopped with an error."}
                 events.append(failure_from_error_object(error, base_url=self.base_url))
                 return
             self.finish_reason = reason
-            self.native_finish_reason = choice_extra.get("native_finish_reason")
+            self.native_finish_reason = choice.get("native_finish_reason")
 
-    def _read_tool_calls(self, tool_calls: list[Any], events: list[StreamEvent]) -> None:
+    def _read_tool_calls(self, tool_calls: list[dict[str, Any]], events: list[StreamEvent]) -> None:
         self.saw_tool_calls = True
         for call in tool_calls:
-            function = call.function
-            name = function.name if function is not None else None
-            arguments = (function.arguments if function is not None else None) or ""
-            if call.id or name or arguments:
-                events.append(ToolCallDelta(index=call.index, id=call.id, name=name,
+            function = call.get("function") or {}
+            name = function.get("name")
+            arguments = function.get("arguments") or ""
+            call_id = call.get("id")
+            if call_id or name or arguments:
+                events.append(ToolCallDelta(index=call.get("index", 0), id=call_id, name=name,
                                             arguments=arguments))
 
     def finish(self) -> StreamEvent:
@@ -182,9 +187,9 @@ class ChunkReader:
         return Finished(reason=reason, native_reason=self.native_finish_reason)
 
 
-def _reasoning_event(extra: dict[str, Any]) -> ReasoningDelta | None:
-    text = extra.get("reasoning") or extra.get("reasoning_content") or ""
-    details = extra.get("reasoning_details") or ()
+def _reasoning_event(delta: dict[str, Any]) -> ReasoningDelta | None:
+    text = delta.get("reasoning") or delta.get("reasoning_content") or ""
+    details = delta.get("reasoning_details") or ()
     if details:
         details = tuple(details)
         if not text:
@@ -197,18 +202,17 @@ def _reasoning_event(extra: dict[str, Any]) -> ReasoningDelta | None:
     return None
 
 
-def _usage_event(usage: Any) -> Usage:
-    extra = usage.model_extra or {}
-    completion_details = usage.completion_tokens_details
-    prompt_details = usage.prompt_tokens_details
-    cost = extra.get("cost")
+def _usage_event(usage: dict[str, Any]) -> Usage:
+    completion_details = usage.get("completion_tokens_details") or {}
+    prompt_details = usage.get("prompt_tokens_details") or {}
+    cost = usage.get("cost")
     return Usage(
-        prompt_tokens=usage.prompt_tokens or 0,
-        completion_tokens=usage.completion_tokens or 0,
-        reasoning_tokens=(completion_details.reasoning_tokens or 0) if completion_details else 0,
-        cached_tokens=(prompt_details.cached_tokens or 0) if prompt_details else 0,
+        prompt_tokens=usage.get("prompt_tokens") or 0,
+        completion_tokens=usage.get("completion_tokens") or 0,
+        reasoning_tokens=completion_details.get("reasoning_tokens") or 0,
+        cached_tokens=prompt_details.get("cached_tokens") or 0,
         cost=float(cost) if cost is not None else None,
-        is_byok=bool(extra.get("is_byok", False)),
+        is_byok=bool(usage.get("is_byok", False)),
     )
 
 

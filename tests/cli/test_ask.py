@@ -1,0 +1,168 @@
+"""`rill ask` end to end, as a subprocess talking to the local server over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from rillchat.demo import texts
+from tests.conftest import TEST_API_KEY
+
+
+def run_rill(*args: str, server=None, stdin: str | None = None, env_extra: dict | None = None,
+             timeout: float = 60) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL")}
+    if server is not None:
+        env.update(OPENROUTER_API_KEY=TEST_API_KEY, OPENROUTER_BASE_URL=server.url)
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "rillchat", *args], input=stdin,
+                          capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def error_lines(result: subprocess.CompletedProcess) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("rill:")]
+
+
+def test_demo_streams_an_answer_without_a_key():
+    result = run_rill("ask", "--demo", "hello")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == texts.WELCOME
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("model", "code", "stderr_part", "partial"),
+    [
+        ("demo/error-401", 3, "error 401 (Not authorised): User not found", False),
+        ("demo/error-402", 3, "error 402 (Out of credits)", False),
+        ("demo/error-429", 4, "error 429 (Rate limited)", False),
+        ("demo/error-500", 5, "error 500 (Provider error): Internal Server Error", False),
+        ("demo/error-503", 5, "error 503 (Provider error)", False),
+        ("demo/error-midstream", 5, "error 502 (Provider error): Upstream provider disconnected", True),
+        ("demo/error-choice", 5, "error 500 (Provider error): The model produced an invalid", True),
+        ("demo/drop", 5, "(Connection failed): The connection closed before the reply", True),
+        ("demo/stall", 5, "(Stream stalled): The stream went silent. No data arrived for 1 s", True),
+        ("demo/not-json", 5, "(Unexpected response): The server sent a data line that is not JSON", True),
+        ("demo/html", 5, "(Unexpected response): Expected an event stream but got text/html", False),
+        ("nobody/nothing", 2, "error 400 (Request rejected): nobody/nothing is not a valid model ID", False),
+    ],
+)
+def test_each_failure_prints_one_line_keeps_partial_text_and_exits_with_its_code(
+        demo_server, model, code, stderr_part, partial):
+    result = run_rill("ask", "--retries", "0", "--timeout", "1", "-m", model, "hi", server=demo_server)
+
+    assert result.returncode == code
+    [line] = result.stderr.splitlines()
+    assert stderr_part in line
+    assert result.stdout == (texts.PARTIAL_ANSWER + "\n" if partial else "")
+    assert TEST_API_KEY not in result.stderr + result.stdout
+
+
+def test_rate_limit_line_gives_the_wait(demo_server):
+    result = run_rill("ask", "-m", "demo/error-429", "hi", server=demo_server)
+    assert result.stderr.strip().endswith("Retry in 7 s, or choose another model.")
+
+
+def test_a_retry_is_announced_before_the_final_error(demo_server):
+    result = run_rill("ask", "--retries", "1", "-m", "demo/error-503", "hi", server=demo_server)
+    assert result.returncode == 5
+    first, last = result.stderr.splitlines()
+    assert "retrying in 1 s (attempt 1 of 1)" in first
+    assert "error 503" in last
+
+
+def test_no_key_names_the_variable_and_the_demo():
+    result = run_rill("ask", "hello")
+    assert result.returncode == 3
+    assert "OPENROUTER_API_KEY" in result.stderr and "--demo" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_base_url_is_a_usage_error():
+    result = run_rill("ask", "--base-url", "openrouter.ai", "hi",
+                      env_extra={"OPENROUTER_API_KEY": TEST_API_KEY})
+    assert result.returncode == 2
+    assert "base URL must look like https://host/path" in result.stderr
+
+
+def test_unreachable_host_fails_clearly():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run_rill("ask", "--retries", "0", "--base-url", f"http://127.0.0.1:{port}/api/v1", "hi",
+                      env_extra={"OPENROUTER_API_KEY": TEST_API_KEY})
+    assert result.returncode == 5
+    assert f"Could not reach http://127.0.0.1:{port}/api/v1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_flag_values_are_usage_errors():
+    assert run_rill("ask", "--retries", "-1", "hi").returncode == 2
+    assert run_rill("ask", "--reasoning-effort", "extreme", "hi").returncode == 2
+    assert run_rill("ask", "--demo", "").returncode == 2
+
+
+def test_prompt_from_stdin_dash_and_pipe(demo_server):
+    piped = run_rill("ask", "-m", "demo/auto", server=demo_server, stdin="help\n")
+    dashed = run_rill("ask", "-m", "demo/auto", "Question:", "-", server=demo_server, stdin="help\n")
+
+    assert piped.stdout == texts.HELP
+    assert dashed.returncode == 0
+    assert demo_server.requests[-1]["messages"][-1]["content"] == "Question:\n\nhelp"
+
+
+def test_system_prompt_and_effort_are_sent(demo_server):
+    run_rill("ask", "-m", "demo/markdown", "-s", "Be brief.", "--reasoning-effort", "low",
+             "--temperature", "0.5", "--max-tokens", "99", "hi", server=demo_server)
+    sent = demo_server.requests[-1]
+    assert sent["messages"][0] == {"role": "system", "content": "Be brief."}
+    assert sent["reasoning"] == {"effort": "low"}
+    assert sent["temperature"] == 0.5 and sent["max_tokens"] == 99
+
+
+def test_reasoning_and_usage_go_to_stderr(demo_server):
+    result = run_rill("ask", "-m", "demo/reasoning", "--show-reasoning", "--usage", "x",
+                      server=demo_server)
+
+    assert result.stdout == texts.REASONING_ANSWER
+    reasoning, usage = result.stderr.splitlines()
+    assert reasoning == "".join(texts.REASONING_STEPS)
+    assert usage.startswith("tokens: 1 prompt, 95 completion (64 reasoning) · cost: $0.000381")
+    assert "demo/reasoning via Rill Demo" in usage
+
+
+def test_tool_calls_are_listed_on_stderr(demo_server):
+    result = run_rill("ask", "-m", "demo/tools", "weather?", server=demo_server)
+    assert result.returncode == 0
+    assert result.stdout == ""
+    assert result.stderr == 'tool call: get_weather({"city": "Paris"})\n'
+
+
+def test_version_and_help():
+    assert run_rill("--version").stdout.strip().startswith("rill ")
+    assert "ask" in run_rill("--help").stdout
+    assert "--show-reasoning" in run_rill("ask", "--help").stdout
+
+
+def test_ctrl_c_stops_at_once_keeps_the_text_and_exits_130(demo_server):
+    env = {**os.environ, "OPENROUTER_API_KEY": TEST_API_KEY, "OPENROUTER_BASE_URL": demo_server.url}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rillchat", "ask", "-m", "demo/generate/100000/40", "go"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = process.stdout.read(20)
+    process.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    rest, stderr = process.communicate(timeout=10)
+
+    assert time.monotonic() - started < 2
+    assert process.returncode == 130
+    assert first.startswith(b"## Section 1")
+    assert (first + rest).endswith(b"\n")
+    assert stderr.decode().strip() == "rill: stopped"
