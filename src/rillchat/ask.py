@@ -51,6 +51,7 @@ class _Printer:
         self.err = err
         self.api_key = api_key
         self.sanitise_out = out.isatty()
+        self.dim_reasoning = err.isatty()
         self.out_at_line_start = True
         self.err_at_line_start = True
 
@@ -58,6 +59,10 @@ class _Printer:
         if self.sanitise_out:
             text = strip_control(text)
         if text:
+            if not self.err_at_line_start:  # reasoning was printed: the answer starts below it
+                self.err.write("\n\n")
+                self.err.flush()
+                self.err_at_line_start = True
             self.out.write(text)
             self.out.flush()
             self.out_at_line_start = text.endswith("\n")
@@ -65,7 +70,7 @@ class _Printer:
     def reasoning(self, text: str) -> None:
         text = strip_control(text)
         if text:
-            self.err.write(text)
+            self.err.write(f"\x1b[2m{text}\x1b[22m" if self.dim_reasoning else text)
             self.err.flush()
             self.err_at_line_start = text.endswith("\n")
 

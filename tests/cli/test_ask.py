@@ -132,7 +132,7 @@ def test_reasoning_and_usage_go_to_stderr(demo_server):
                       server=demo_server)
 
     assert result.stdout == texts.REASONING_ANSWER
-    reasoning, usage = result.stderr.splitlines()
+    reasoning, blank, usage = result.stderr.splitlines()
     assert reasoning == "".join(texts.REASONING_STEPS)
     assert usage.startswith("tokens: 1 prompt, 95 completion (64 reasoning) · cost: $0.000381")
     assert "demo/reasoning via Rill Demo" in usage
@@ -166,3 +166,30 @@ def test_ctrl_c_stops_at_once_keeps_the_text_and_exits_130(demo_server):
     assert first.startswith(b"## Section 1")
     assert (first + rest).endswith(b"\n")
     assert stderr.decode().strip() == "rill: stopped"
+
+
+def test_control_sequences_never_reach_a_terminal_but_pipes_get_the_text_as_sent(edge_server):
+    import pty
+
+    env = {**os.environ, "OPENROUTER_API_KEY": TEST_API_KEY, "OPENROUTER_BASE_URL": edge_server.url}
+    command = [sys.executable, "-m", "rillchat", "ask", "-m", "demo/replay/hostile-text", "hi"]
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(command, stdout=secondary, stderr=subprocess.PIPE, env=env)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            data = os.read(primary, 4096)
+        except OSError:  # the pty closes when rill exits
+            break
+        if not data:
+            break
+        shown += data
+    process.wait(timeout=30)
+    os.close(primary)
+    piped = subprocess.run(command, capture_output=True, env=env, timeout=30)
+
+    assert process.returncode == 0
+    assert b"\x1b" not in shown and b"\x07" not in shown
+    assert b"before" in shown and b"red after" in shown
+    assert piped.stdout == "before \x1b[2J\x1b]0;pwned\x07\x1b[31mred\x1b[0m after\r\n".encode()
