@@ -128,7 +128,7 @@ def test_request_messages_pass_reasoning_details_back_with_tool_calls():
         ToolCallPart(0, "c1", "lookup", '{"q": 1}'),
     ])
     failed_empty = Message(role="assistant", status=MessageStatus.FAILED, parts=[
-        ErrorPart(FailureKind.PROVIDER, "x", "y")])
+        ErrorPart(StreamFailed(kind=FailureKind.PROVIDER, message="x", hint="y"))])
     conversation = Conversation(model="m", system_prompt="Be brief.", messages=[
         Message.user("q"), failed_empty, reply, Message.tool_result("c1", "42")])
 

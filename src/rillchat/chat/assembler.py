@@ -63,9 +63,7 @@ class ReplyAssembler:
             self.message.finish_reason = event.reason
             self._end(MessageStatus.COMPLETE)
         elif kind is StreamFailed:
-            self.message.parts.append(ErrorPart(
-                kind=event.kind, message=event.message, hint=event.hint, status=event.status,
-                code=event.code, provider=event.provider, retry_after=event.retry_after))
+            self.message.parts.append(ErrorPart(event))
             self._end(MessageStatus.FAILED)
 
     def stop(self) -> None:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from collections.abc import Iterable
 from typing import Any
 
-from rillchat.openrouter.events import FailureKind, Usage
+from rillchat.openrouter.events import StreamFailed, Usage
 from rillchat.openrouter.request import ChatRequest
 
 
@@ -147,13 +147,9 @@ class ToolResultPart:
 
 @dataclass(slots=True)
 class ErrorPart:
-    kind: FailureKind
-    message: str
-    hint: str
-    status: int | None = None
-    code: int | str | None = None
-    provider: str | None = None
-    retry_after: float | None = None
+    """Where a reply failed, with everything the stream layer knew about the failure."""
+
+    failure: StreamFailed
 
 
 Part = TextPart | ReasoningPart | ToolCallPart | ToolResultPart | ErrorPart
@@ -198,8 +194,8 @@ class Message:
         return [part for part in self.parts if isinstance(part, ToolCallPart)]
 
     @property
-    def error(self) -> ErrorPart | None:
-        return next((part for part in self.parts if isinstance(part, ErrorPart)), None)
+    def error(self) -> StreamFailed | None:
+        return next((part.failure for part in self.parts if isinstance(part, ErrorPart)), None)
 
     def to_api(self) -> dict[str, Any] | None:
         """This message as the API expects it in `messages`, or None when there is nothing to
