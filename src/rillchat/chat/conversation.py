@@ -8,7 +8,7 @@ from enum import StrEnum
 from collections.abc import Iterable
 from typing import Any
 
-from rillchat.openrouter.events import StreamFailed, Usage
+from rillchat.openrouter.events import READABLE_DETAIL_FIELDS, StreamFailed, Usage
 from rillchat.openrouter.request import ChatRequest
 
 
@@ -85,9 +85,6 @@ class ReasoningPart(GrowingText):
         return any(detail.get("type") == "reasoning.encrypted" for detail in self.details)
 
 
-_MERGED_TEXT_FIELDS = {"reasoning.text": "text", "reasoning.summary": "summary"}
-
-
 def merge_reasoning_details(fragments: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Fold streamed `reasoning_details` fragments into blocks: consecutive fragments of the
     same text or summary block (same type and index) are concatenated, a late signature joins
@@ -97,11 +94,11 @@ def merge_reasoning_details(fragments: Iterable[dict[str, Any]]) -> list[dict[st
 
     def close_block() -> None:
         if pieces:
-            merged[-1][_MERGED_TEXT_FIELDS[merged[-1]["type"]]] = "".join(pieces)
+            merged[-1][READABLE_DETAIL_FIELDS[merged[-1]["type"]]] = "".join(pieces)
             pieces.clear()
 
     for fragment in fragments:
-        text_field = _MERGED_TEXT_FIELDS.get(fragment.get("type", ""))
+        text_field = READABLE_DETAIL_FIELDS.get(fragment.get("type", ""))
         last = merged[-1] if merged else None
         if (text_field and last is not None
                 and last.get("type") == fragment.get("type")

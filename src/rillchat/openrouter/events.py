@@ -30,6 +30,10 @@ class TextDelta:
     text: str
 
 
+READABLE_DETAIL_FIELDS = {"reasoning.text": "text", "reasoning.summary": "summary"}
+"""The `reasoning_details` types that carry readable text, and the field that holds it."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReasoningDelta:
     text: str

@@ -8,6 +8,7 @@ cancellation does, so a caller can stop a reply at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -16,6 +17,7 @@ import openai
 
 from rillchat.openrouter.client import KEEPALIVE_OBJECT
 from rillchat.openrouter.events import (
+    READABLE_DETAIL_FIELDS,
     FailureKind,
     Finished,
     KeepAlive,
@@ -38,12 +40,11 @@ from rillchat.openrouter.failures import (
 from rillchat.openrouter.request import ChatRequest
 
 AUTO_RETRY_KINDS = frozenset({FailureKind.NETWORK, FailureKind.PROVIDER, FailureKind.TIMEOUT})
-"""Failures worth one quiet retry when nothing has been shown yet. Rate limits are not among
-them: waiting is the user's call, and the UI shows the countdown."""
+"""Failures worth a retry, announced with `Retrying`, when nothing has been shown yet. Rate
+limits are not among them: waiting is the user's call, and the UI shows the countdown."""
 
 _CONTENT_EVENTS = (TextDelta, ReasoningDelta, ToolCallDelta)
 _KEEP_ALIVE = KeepAlive()
-_READABLE_DETAIL_FIELDS = {"reasoning.text": "text", "reasoning.summary": "summary"}
 
 
 async def stream_reply(
@@ -57,20 +58,21 @@ async def stream_reply(
     while no content has arrived, announcing each retry with a `Retrying` event."""
     for attempt in range(retries + 1):
         content_seen = False
-        async for event in _stream_once(client, request):
-            if type(event) is StreamFailed:
-                if not content_seen and attempt < retries and event.kind in AUTO_RETRY_KINDS:
-                    delay = retry_delay(attempt, event.retry_after)
-                    yield Retrying(attempt=attempt + 1, delay=delay, failure=event)
-                    await sleep(delay)
-                    break
+        async with contextlib.aclosing(_stream_once(client, request)) as events:
+            async for event in events:
+                if type(event) is StreamFailed:
+                    if not content_seen and attempt < retries and event.kind in AUTO_RETRY_KINDS:
+                        break
+                    yield event
+                    return
+                if not content_seen and isinstance(event, _CONTENT_EVENTS):
+                    content_seen = True
                 yield event
+            else:
                 return
-            if not content_seen and isinstance(event, _CONTENT_EVENTS):
-                content_seen = True
-            yield event
-        else:
-            return
+        delay = retry_delay(attempt, event.retry_after)
+        yield Retrying(attempt=attempt + 1, delay=delay, failure=event)
+        await sleep(delay)
 
 
 def retry_delay(attempt: int, retry_after: float | None) -> float:
@@ -194,7 +196,7 @@ def _reasoning_event(delta: dict[str, Any]) -> ReasoningDelta | None:
         details = tuple(details)
         if not text:
             text = "".join(
-                str(detail.get(_READABLE_DETAIL_FIELDS.get(detail.get("type"), ""), "") or "")
+                str(detail.get(READABLE_DETAIL_FIELDS.get(detail.get("type"), ""), "") or "")
                 for detail in details
             )
     if text or details:
