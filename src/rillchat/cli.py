@@ -135,7 +135,7 @@ def demo_or_real_settings(args: argparse.Namespace) -> Iterator[Settings]:
     with DemoServer() as server:
         # A local server that goes quiet for 5 s has stalled; no need to wait a minute.
         settings = Settings(api_key=DEMO_API_KEY, base_url=server.url, model=DEMO_MODEL,
-                            read_timeout=5.0, demo=True)
+                            read_timeout=5.0)
         yield settings.with_overrides(**overrides)
 
 

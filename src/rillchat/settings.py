@@ -25,7 +25,6 @@ class Settings:
     Keep-alive comments count as bytes, so a provider that is still thinking is not cut off."""
     retries: int = 1
     """How many times a failure before the first token is retried (network and 5xx only)."""
-    demo: bool = False
 
     def with_overrides(self, **changes: object) -> Settings:
         kept = {name: value for name, value in changes.items() if value is not None}

@@ -223,7 +223,12 @@ async def _failure_if_not_event_stream(response: Any, base_url: str) -> StreamFa
     content_type = response.headers.get("content-type", "")
     if "text/event-stream" in content_type:
         return None
-    body = (await response.aread())[:65536].decode("utf-8", "replace")
+    head = bytearray()
+    async for piece in response.aiter_bytes():  # enough to describe it, not a whole download
+        head += piece
+        if len(head) >= 65536:
+            break
+    body = head.decode("utf-8", "replace")
     if "json" in content_type:
         try:
             parsed = json.loads(body)
