@@ -43,6 +43,10 @@ class AskOutput:
     show_usage: bool = False
 
 
+_SHORTEST_MASKED_KEY = 8
+"""Masking a key of a letter or two would garble ordinary words; real keys are far longer."""
+
+
 class _Printer:
     """Writes the answer to `out` and the rest to `err`, keeping each stream's lines whole."""
 
@@ -76,7 +80,7 @@ class _Printer:
 
     def note(self, line: str) -> None:
         """One line on stderr, on a line of its own, never holding the key."""
-        if self.api_key:
+        if self.api_key and len(self.api_key) >= _SHORTEST_MASKED_KEY:
             line = line.replace(self.api_key, "****")
         if not self.err_at_line_start:
             self.err.write("\n")
