@@ -68,3 +68,14 @@ def test_terminal_text_is_made_inert():
     assert strip_control(hostile) == "okred link done\n\ttab"
     assert strip_control("plain text") == "plain text"
     assert one_line("a\nb\x1b[1m c") == "a b c"
+
+
+def test_error_lines_never_show_the_key_but_short_keys_do_not_garble_words():
+    import io
+
+    from rillchat.ask import _Printer
+
+    err = io.StringIO()
+    _Printer(io.StringIO(), err, "sk-or-v1-abcdefgh").note("bad key sk-or-v1-abcdefgh\nsent")
+    _Printer(io.StringIO(), err, "x").note("nonexistent host")
+    assert err.getvalue() == "bad key **** sent\nnonexistent host\n"
