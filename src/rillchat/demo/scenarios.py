@@ -12,7 +12,7 @@ import json
 import random
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -240,7 +240,10 @@ def _help(turn: Turn, pacing: Pacing) -> Plan:
 
 
 def _long(turn: Turn, pacing: Pacing) -> Plan:
-    return _text_reply(turn, pacing, generated_markdown(1500))
+    """Fast providers stream hundreds of tokens per second; this one goes at four times the
+    demo's usual pace."""
+    return _text_reply(turn, replace(pacing, token_delay=pacing.token_delay / 4),
+                       generated_markdown(1500))
 
 
 def _reasoning(turn: Turn, pacing: Pacing) -> Plan:
