@@ -102,7 +102,6 @@ async def ask(settings: Settings, request: ChatRequest, output: AskOutput,
     printer = _Printer(out, err, settings.api_key)
     assembler = ReplyAssembler(model=request.model)
     client = make_client(settings)
-    failure: StreamFailed | None = None
     try:
         async for event in stream_reply(client, request, retries=settings.retries):
             assembler.apply(event)
@@ -112,8 +111,6 @@ async def ask(settings: Settings, request: ChatRequest, output: AskOutput,
             elif kind is ReasoningDelta:
                 if output.show_reasoning:
                     printer.reasoning(event.text)
-            elif kind is StreamFailed:
-                failure = event
             elif kind is Retrying:
                 printer.note(f"rill: {describe_failure(event.failure)}; retrying in "
                              f"{event.delay:g} s (attempt {event.attempt} of {settings.retries})")
@@ -126,6 +123,7 @@ async def ask(settings: Settings, request: ChatRequest, output: AskOutput,
         printer.note(f"tool call: {describe_tool_call(call.name, call.arguments)}")
     if output.show_usage and message.usage is not None:
         printer.note(describe_usage(message))
+    failure = message.error
     if failure is not None:
         printer.note(f"rill: {describe_failure(failure).rstrip('.')}. {failure.hint}")
         return exit_code_for(failure)

@@ -13,7 +13,8 @@ from urllib.parse import urlparse
 
 from rillchat import __version__
 from rillchat import exit_codes
-from rillchat.openrouter.request import REASONING_EFFORTS, ChatRequest
+from rillchat.chat.conversation import Conversation, Message
+from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.settings import (
     API_KEY_ENV,
     DEMO_API_KEY,
@@ -103,13 +104,9 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
                   "https://openrouter.ai/settings/keys), or try the demo: rill ask --demo hello",
                   file=stderr)
             return exit_codes.AUTH
-        messages = []
-        if args.system:
-            messages.append({"role": "system", "content": args.system})
-        messages.append({"role": "user", "content": prompt})
-        request = ChatRequest(
-            model=settings.model,
-            messages=messages,
+        conversation = Conversation(model=settings.model, messages=[Message.user(prompt)],
+                                    system_prompt=args.system)
+        request = conversation.build_request(
             temperature=args.temperature,
             max_tokens=args.max_tokens,
             reasoning_effort=args.reasoning_effort,

@@ -35,9 +35,9 @@ from rillchat.demo.wire import (
     split_tokens,
     usage_for,
 )
+from rillchat.openrouter.request import REASONING_EFFORTS
 
 RECORDINGS_DIR = Path(__file__).with_name("recordings")
-REASONING_EFFORTS = {"none", "minimal", "low", "medium", "high", "xhigh"}
 RATE_LIMIT_RETRY_AFTER = 7
 
 
