@@ -30,10 +30,17 @@ class UsageError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rill",
-        description="Rill: a terminal chat client for OpenRouter.",
-        epilog="Try it without a key: rill ask --demo hello",
+        description="Rill: a terminal chat client for OpenRouter. With no command, opens the "
+                    "full-screen chat.",
+        epilog="Try it without a key: rill --demo (or rill ask --demo hello)",
     )
     parser.add_argument("--version", action="version", version=f"rill {__version__}")
+    parser.add_argument("--demo", dest="chat_demo", action="store_true",
+                        help="chat with the built-in demo server; no key needed")
+    parser.add_argument("-m", "--model", dest="chat_model",
+                        help="model id for the chat, e.g. anthropic/claude-sonnet-4.5")
+    parser.add_argument("--base-url", dest="chat_base_url",
+                        help="API base URL (default: $OPENROUTER_BASE_URL or OpenRouter's)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ask_parser = commands.add_parser(
@@ -71,10 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
     try:
+        if args.command is None:
+            return run_chat(args)
         return run_ask(args, sys.stdin, sys.stdout, sys.stderr)
     except UsageError as exc:
         print(f"rill: {exc}", file=sys.stderr)
@@ -98,7 +104,8 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
     from rillchat.ask import AskOutput, ask  # the SDK takes most of a second to import
 
     prompt = read_prompt(args.prompt, stdin)
-    with demo_or_real_settings(args) as settings:
+    with demo_or_real_settings(demo=args.demo, model=args.model, base_url=args.base_url,
+                               retries=args.retries, timeout=args.timeout) as settings:
         if not settings.api_key:
             print(f"rill: no API key. Set {API_KEY_ENV} (create one at "
                   "https://openrouter.ai/settings/keys), or try the demo: rill ask --demo hello",
@@ -115,21 +122,35 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
         return asyncio.run(ask(settings, request, output, stdout, stderr))
 
 
+def run_chat(args: argparse.Namespace) -> int:
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UsageError("the chat needs a terminal; to pipe a question, use: rill ask -")
+    from rillchat.ui.app import RillApp
+
+    with demo_or_real_settings(demo=args.chat_demo, model=args.chat_model,
+                               base_url=args.chat_base_url) as settings:
+        RillApp(settings, demo=args.chat_demo).run()
+    return exit_codes.OK
+
+
 @contextlib.contextmanager
-def demo_or_real_settings(args: argparse.Namespace) -> Iterator[Settings]:
-    if args.retries is not None and args.retries < 0:
-        raise UsageError(f"--retries must be 0 or more, got {args.retries}")
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
-    overrides = {"model": args.model, "retries": args.retries, "read_timeout": args.timeout}
-    if not args.demo:
-        settings = settings_from_environment().with_overrides(base_url=args.base_url, **overrides)
+def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str | None = None,
+                          retries: int | None = None,
+                          timeout: float | None = None) -> Iterator[Settings]:
+    if retries is not None and retries < 0:
+        raise UsageError(f"--retries must be 0 or more, got {retries}")
+    if timeout is not None and timeout <= 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, got {timeout:g}")
+    overrides = {"model": model, "retries": retries, "read_timeout": timeout}
+    if not demo:
+        settings = settings_from_environment().with_overrides(base_url=base_url, **overrides)
         check_base_url(settings.base_url)
         yield settings
         return
     from rillchat.demo import DemoServer
 
-    with DemoServer() as server:
+    # A failure scenario fails once, so Retry can be seen to work.
+    with DemoServer(transient_failures=True) as server:
         # A local server that goes quiet for 5 s has stalled; no need to wait a minute.
         settings = Settings(api_key=DEMO_API_KEY, base_url=server.url, model=DEMO_MODEL,
                             read_timeout=5.0)

@@ -22,3 +22,34 @@ def strip_control(text: str) -> str:
 
 def one_line(text: str) -> str:
     return " ".join(strip_control(text).split())
+
+
+# The same sequences, but only when their end has arrived.
+_COMPLETE_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-OQ-WYZ\\])"
+)
+_LONGEST_HELD = 512
+"""A sequence still open after this many characters is not waiting for its end: let it go."""
+
+
+class StreamStripper:
+    """`strip_control` for text that arrives in fragments: an escape sequence cut in two by a
+    fragment boundary is held back until its end arrives, so none of it leaks as text."""
+
+    __slots__ = ("_held",)
+
+    def __init__(self) -> None:
+        self._held = ""
+
+    def feed(self, fragment: str) -> str:
+        text = self._held + fragment if self._held else fragment
+        self._held = ""
+        escape = text.rfind("\x1b")
+        if (escape != -1 and len(text) - escape < _LONGEST_HELD
+                and not _COMPLETE_SEQUENCE.match(text, escape)):
+            text, self._held = text[:escape], text[escape:]
+        return strip_control(text)
+
+    def flush(self) -> str:
+        held, self._held = self._held, ""
+        return strip_control(held)

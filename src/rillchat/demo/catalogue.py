@@ -57,6 +57,8 @@ SCENARIO_MODELS: dict[str, str] = {
     "demo/drop": "Starts answering, then the connection drops.",
     "demo/stall": "Starts answering, then goes silent.",
     "demo/not-json": "Starts answering, then sends a data line that is not JSON.",
+    "demo/untrusted": "Answers with Rich markup and terminal escape sequences, which Rill must "
+                       "show as inert text.",
     "demo/html": "Answers 200 with an HTML page, like a captive portal or a proxy.",
 }
 

@@ -166,6 +166,7 @@ _PROMPT_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\btools?\b|weather"), "tools"),
     (re.compile(r"reason|think"), "reasoning"),
     (re.compile(r"\blong\b|essay"), "long"),
+    (re.compile(r"untrusted|inject|hostile"), "untrusted"),
     (re.compile(r"^\s*help\b|\bscenarios\b"), "help"),
 ]
 
@@ -182,10 +183,25 @@ def scenario_for(turn: Turn) -> str:
     return "markdown"
 
 
-def plan_for(body: dict[str, Any], pacing: Pacing, recordings_dir: Path = RECORDINGS_DIR) -> Plan:
-    """The reply to a validated request body."""
+FAILURE_SCENARIOS = frozenset({
+    "error-401", "error-402", "error-429", "error-500", "error-503", "error-midstream",
+    "error-choice", "drop", "stall", "not-json", "html",
+})
+
+
+def fails(body: dict[str, Any]) -> bool:
+    """Whether this validated request body asks for a failure scenario."""
+    return scenario_for(Turn.from_body(body)) in FAILURE_SCENARIOS
+
+
+def plan_for(body: dict[str, Any], pacing: Pacing, recordings_dir: Path = RECORDINGS_DIR, *,
+             recovered: bool = False) -> Plan:
+    """The reply to a validated request body. `recovered` turns a failure scenario into a
+    short answer saying the retry worked."""
     turn = Turn.from_body(body)
     name = scenario_for(turn)
+    if recovered and name in FAILURE_SCENARIOS:
+        return _text_reply(turn, pacing, texts.RECOVERED)
     generate = _GENERATE.fullmatch(turn.model)
     if generate:
         count = int(generate.group(1))
@@ -233,6 +249,10 @@ def _finish_steps(maker: ChunkMaker, turn: Turn, reason: str, completion_tokens:
 
 def _markdown(turn: Turn, pacing: Pacing) -> Plan:
     return _text_reply(turn, pacing, texts.WELCOME)
+
+
+def _untrusted(turn: Turn, pacing: Pacing) -> Plan:
+    return _text_reply(turn, pacing, texts.UNTRUSTED)
 
 
 def _help(turn: Turn, pacing: Pacing) -> Plan:
@@ -412,6 +432,7 @@ _SCENARIOS: dict[str, Callable[[Turn, Pacing], Plan]] = {
     "markdown": _markdown,
     "help": _help,
     "long": _long,
+    "untrusted": _untrusted,
     "reasoning": _reasoning,
     "tools": _tools,
     "json": _json,
@@ -446,6 +467,10 @@ _SCENARIOS: dict[str, Callable[[Turn, Pacing], Plan]] = {
 # Recordings and generated load --------------------------------------------------------------
 
 
+STALL_MARKER = b": rill-stall"
+"""A comment line in a recording where the server goes silent, leaving the stream open."""
+
+
 def recording_names(recordings_dir: Path = RECORDINGS_DIR) -> list[str]:
     return sorted(path.stem for path in recordings_dir.glob("*.sse"))
 
@@ -461,7 +486,9 @@ def _replay(name: str, recordings_dir: Path, pacing: Pacing) -> Plan:
 
     def steps() -> Iterator[Step]:
         for event in events:
-            if event:
+            if event.strip() == STALL_MARKER:
+                yield Stall()
+            elif event:
                 yield RawBytes(event)
                 yield from pacing.between_tokens()
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from rillchat.demo.catalogue import catalogue
 from rillchat.demo.completion import completion_from_steps
-from rillchat.demo.scenarios import RECORDINGS_DIR, Pacing, plan_for, validate
+from rillchat.demo.scenarios import RECORDINGS_DIR, Pacing, fails, plan_for, validate
 from rillchat.demo.wire import (
     Comment,
     Data,
@@ -52,8 +52,14 @@ class DemoServer:
     the client."""
 
     def __init__(self, port: int = 0, *, pacing: Pacing | None = None,
-                 recordings_dir: Path = RECORDINGS_DIR, stall_limit: float = 300.0) -> None:
+                 recordings_dir: Path = RECORDINGS_DIR, stall_limit: float = 300.0,
+                 transient_failures: bool = False) -> None:
         self.pacing = pacing if pacing is not None else Pacing()
+        self.transient_failures = transient_failures
+        """When set, a failure scenario fails once: the same request sent again (a retry)
+        gets an answer. The interactive demo uses this so Retry can be seen working."""
+        self._failed_requests: set[str] = set()
+        self._failed_lock = threading.Lock()
         self.recordings_dir = recordings_dir
         self.stall_limit = stall_limit
         self.stopping = threading.Event()
@@ -72,6 +78,19 @@ class DemoServer:
     @property
     def url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}{API_PREFIX}"
+
+    def recovers(self, body: dict[str, Any]) -> bool:
+        """Whether this request should get the retry-worked answer instead of its failure;
+        remembers a first failure so its retry recovers."""
+        if not self.transient_failures or not fails(body):
+            return False
+        key = json.dumps(body, sort_keys=True)
+        with self._failed_lock:
+            if key in self._failed_requests:
+                self._failed_requests.discard(key)
+                return True
+            self._failed_requests.add(key)
+            return False
 
     def start(self) -> DemoServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="rill-demo-server",
@@ -156,7 +175,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.demo.requests.append(body)
         self.demo.request_headers.append(self.headers)
-        plan = plan_for(body, self.demo.pacing, self.demo.recordings_dir)
+        plan = plan_for(body, self.demo.pacing, self.demo.recordings_dir,
+                        recovered=self.demo.recovers(body))
         try:
             if isinstance(plan, HttpError):
                 self._send_error(plan)

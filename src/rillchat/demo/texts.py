@@ -67,6 +67,23 @@ PARTIAL_ANSWER = (
     "part of the way through. Everything up to this point is kept"
 )
 
+UNTRUSTED = (
+    "This reply tries to act on your terminal. Rill must show it as text:\n\n"
+    "- Rich markup: [bold]x[/bold] and [link=file:///etc/passwd]x[/link]\n"
+    "- a Textual action: [@click=app.quit]x[/]\n"
+    "- a clear-screen sequence: \x1b[2Jafter\n"
+    "- a clipboard write: \x1b]52;c;cHduZWQ=\x07after\n"
+    "- a Markdown link to a file: [passwords](file:///etc/passwd)\n\n"
+    "Nothing above is styled, clicked, cleared or copied."
+)
+
+RECOVERED = """\
+**The retry worked.** This time the provider answered.
+
+The demo fails each error scenario once and answers when the same request is sent again, so
+you can see both the banner and a successful **Retry**.
+"""
+
 HTML_PAGE = b"""<!DOCTYPE html>
 <html><head><title>Corporate proxy: sign in required</title></head>
 <body><h1>Sign in required</h1><p>Your request was intercepted by the network proxy.</p></body>

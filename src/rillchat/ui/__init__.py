@@ -1,0 +1,1 @@
+"""The full-screen Textual interface. The only package in Rill that imports Textual."""

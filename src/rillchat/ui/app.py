@@ -1,0 +1,80 @@
+"""The Textual application: settings, the OpenRouter client, and the command palette."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from rillchat.openrouter.events import StreamEvent
+from rillchat.openrouter.request import ChatRequest
+from rillchat.settings import Settings
+from rillchat.ui.screens.chat import ChatScreen
+
+if TYPE_CHECKING:
+    from rillchat.openrouter.client import OpenRouterClient
+
+
+def _load_stream_layer() -> tuple[Any, Any]:
+    """The SDK takes most of a second to import: done off the UI thread, before it is needed."""
+    from rillchat.openrouter.client import make_client
+    from rillchat.openrouter.stream import stream_reply
+
+    return make_client, stream_reply
+
+
+class RillApp(App[None]):
+    TITLE = "Rill"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, settings: Settings, *, demo: bool = False,
+                 clock: Callable[[], float] = time.monotonic, cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.settings = settings
+        self.demo = demo
+        """Talking to the built-in local server."""
+        self.clock = clock
+        """Every elapsed time on screen reads this clock; tests freeze it."""
+        self.cursor_blink = cursor_blink
+        self._client: OpenRouterClient | None = None
+        self._stream_layer: asyncio.Future[tuple[Any, Any]] | None = None
+
+    def on_mount(self) -> None:
+        self._stream_layer = asyncio.ensure_future(asyncio.to_thread(_load_stream_layer))
+        self.push_screen(ChatScreen())
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        """The events of one reply (see `openrouter.stream.stream_reply`)."""
+        if self._stream_layer is None:
+            self._stream_layer = asyncio.ensure_future(asyncio.to_thread(_load_stream_layer))
+        make_client, stream_reply = await self._stream_layer
+        if self._client is None:
+            self._client = make_client(self.settings)
+        async for event in stream_reply(self._client, request, retries=self.settings.retries):
+            yield event
+
+    async def on_unmount(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if isinstance(screen, ChatScreen):
+            yield SystemCommand("New chat", "Start a new conversation (Ctrl+N)",
+                                screen.action_new_chat)
+            yield SystemCommand("Stop", "Stop the reply that is streaming (Escape)",
+                                screen.action_stop)
+            yield SystemCommand("Retry", "Send the last reply's request again (Ctrl+R)",
+                                screen.action_retry)
+            yield SystemCommand("Copy last reply", "Copy the last reply's Markdown to the "
+                                "clipboard", screen.copy_last_reply)
+            for number, block in enumerate(screen.last_code_blocks(), start=1):
+                yield SystemCommand(f"Copy code block {number}", block.label,
+                                    lambda block=block: screen.copy_code_block(block))
+            yield SystemCommand("Fold or unfold reasoning", "The last reply's reasoning "
+                                "(Ctrl+O)", screen.action_toggle_reasoning)
+            yield SystemCommand("Help", "Every key Rill answers to (F1)", screen.action_help)
+        yield from super().get_system_commands(screen)

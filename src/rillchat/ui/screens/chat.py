@@ -1,0 +1,311 @@
+"""The chat screen: the conversation, the prompt, and the worker that streams each reply."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from rillchat.chat.assembler import ReplyAssembler
+from rillchat.chat.conversation import Conversation, Message, MessageStatus
+from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed
+from rillchat.openrouter.request import ChatRequest
+from rillchat.terminal_text import one_line
+from rillchat.ui.code_blocks import CodeBlock, code_blocks
+from rillchat.ui.messages import ReplyChunk, ReplyStopped
+from rillchat.ui.screens.help import HelpScreen
+from rillchat.ui.widgets.conversation_view import ConversationView
+from rillchat.ui.widgets.error_banner import ErrorBanner
+from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage
+from rillchat.ui.widgets.notices import DEMO_WELCOME, NO_KEY, READY, Notice
+from rillchat.ui.widgets.prompt_input import PromptInput
+
+if TYPE_CHECKING:
+    from rillchat.ui.app import RillApp
+
+
+@dataclass(eq=False)
+class Reply:
+    """A reply on screen: the request that asked for it, its domain message, its widget."""
+
+    id: int
+    request: ChatRequest
+    assembler: ReplyAssembler
+    view: AssistantMessage
+    ended: bool = False
+    inbox: list[StreamEvent] = field(default_factory=list)
+    """Events the worker received that the screen has not shown yet."""
+    signalled: bool = False
+    """A ReplyChunk for this inbox is on its way."""
+
+    @property
+    def message(self) -> Message:
+        return self.assembler.message
+
+
+class ChatScreen(Screen[None]):
+    DEFAULT_CSS = """
+    ChatScreen { layout: vertical; }
+    #top-bar { height: 1; padding: 0 2; background: $panel; color: $text-muted; }
+    #top-bar.-demo { background: $warning 25%; color: $text; }
+    #jump-latest {
+        height: 1; display: none; padding: 0 2;
+        background: $accent 30%; color: $text; text-align: center;
+    }
+    #jump-latest.-visible { display: block; }
+    #jump-latest:hover { background: $accent 50%; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "stop", "Stop"),
+        Binding("ctrl+r", "retry", "Retry"),
+        Binding("ctrl+n", "new_chat", "New chat"),
+        Binding("ctrl+o", "toggle_reasoning", "Reasoning"),
+        Binding("f1", "help", "Help"),
+        Binding("pageup", "page_up", "Scroll up", show=False, priority=True),
+        Binding("pagedown", "page_down", "Scroll down", show=False, priority=True),
+        Binding("ctrl+end", "jump_to_latest", "Latest", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conversation = Conversation(model=self.rill.settings.model)
+        self.replies: list[Reply] = []
+        self._reply_ids = itertools.count(1)
+        self._streaming: Reply | None = None
+
+    @property
+    def rill(self) -> RillApp:
+        return self.app  # type: ignore[return-value]
+
+    # Layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._top_bar_text(), id="top-bar", classes="-demo" if self.rill.demo else "")
+        yield ConversationView(id="conversation")
+        yield Static("↓ More below: click here or press Ctrl+End to jump to the latest",
+                     id="jump-latest", markup=False)
+        yield PromptInput(placeholder="Message (Enter sends, Ctrl+J new line, F1 help)",
+                          cursor_blink=self.rill.cursor_blink, id="prompt")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.watch(self.conversation_view, "following", self._show_jump_bar)
+        await self._show_welcome()
+        self.query_one(PromptInput).focus()
+
+    def _top_bar_text(self) -> Content:
+        pieces = ["Rill", one_line(self.conversation.model)]
+        if self.rill.demo:
+            pieces.append("DEMO: built-in local server, no key needed")
+        elif not self.rill.settings.api_key:
+            pieces.append("no API key: see below")
+        else:
+            pieces.append(one_line(self.rill.settings.base_url))
+        return Content("  ·  ".join(pieces))
+
+    async def _show_welcome(self) -> None:
+        if self.rill.demo:
+            notice = Notice(DEMO_WELCOME)
+        elif not self.rill.settings.api_key:
+            notice = Notice(NO_KEY, classes="-warning")
+        else:
+            notice = Notice(READY)
+        await self.conversation_view.mount(notice)
+
+    @property
+    def conversation_view(self) -> ConversationView:
+        return self.query_one("#conversation", ConversationView)
+
+    @property
+    def prompt(self) -> PromptInput:
+        return self.query_one("#prompt", PromptInput)
+
+    # Sending -----------------------------------------------------------------------------
+
+    @on(PromptInput.Submitted)
+    async def _send(self, event: PromptInput.Submitted) -> None:
+        if not self.rill.settings.api_key:
+            self.notify("No API key: set OPENROUTER_API_KEY and start Rill again, or run "
+                        "rill --demo. Your message is still in the prompt.",
+                        title="Cannot send", severity="error", markup=False)
+            return
+        if self._streaming is not None:
+            self.notify("A reply is still streaming: press Escape to stop it, or wait. Your "
+                        "message is still in the prompt.", severity="warning", markup=False)
+            return
+        text = event.text
+        self.prompt.remember(text)
+        self.prompt.clear()
+        self.conversation.messages.append(Message.user(text))
+        if self.conversation.title is None:
+            self.conversation.title = one_line(text)[:80]
+        await self.conversation_view.mount(UserMessage(text))
+        await self._start_reply(self.conversation.build_request())
+
+    async def _start_reply(self, request: ChatRequest) -> None:
+        for banner in self.conversation_view.query(ErrorBanner):
+            banner.make_stale()
+        reply_id = next(self._reply_ids)
+        reply = Reply(reply_id, request, ReplyAssembler(model=request.model, clock=self.rill.clock),
+                      AssistantMessage(reply_id, self.rill.clock))
+        self.conversation.messages.append(reply.message)
+        self.replies.append(reply)
+        self._streaming = reply
+        await self.conversation_view.mount(reply.view)
+        self.conversation_view.jump_to_latest()
+        self._stream_reply(reply)
+
+    @work(group="reply", exclusive=True, exit_on_error=False)
+    async def _stream_reply(self, reply: Reply) -> None:
+        try:
+            async for event in self.rill.stream(reply.request):
+                self._deliver(reply, event)
+        except asyncio.CancelledError:
+            self.post_message(ReplyStopped(reply.id))
+            raise
+        except Exception as exc:  # a bug in Rill: say so where it happened, keep the reply
+            self._deliver(reply, StreamFailed(
+                kind=FailureKind.PROTOCOL,
+                message=f"Rill hit an unexpected {type(exc).__name__}: {one_line(str(exc))}",
+                hint="This is a bug in Rill; please report it. Retry may work.",
+            ))
+        self.post_message(ReplyStopped(reply.id))
+
+    def _deliver(self, reply: Reply, event: StreamEvent) -> None:
+        reply.inbox.append(event)
+        if not reply.signalled:
+            reply.signalled = True
+            self.post_message(ReplyChunk(reply.id))
+
+    # Receiving ---------------------------------------------------------------------------
+
+    def _reply(self, reply_id: int) -> Reply | None:
+        for reply in reversed(self.replies):
+            if reply.id == reply_id:
+                return None if reply.ended else reply
+        return None
+
+    @on(ReplyChunk)
+    async def _on_reply_chunk(self, chunk: ReplyChunk) -> None:
+        reply = self._reply(chunk.reply_id)
+        if reply is not None:
+            await self._drain(reply)
+
+    async def _drain(self, reply: Reply) -> None:
+        events, reply.inbox = reply.inbox, []
+        reply.signalled = False
+        for event in events:
+            reply.assembler.apply(event)
+        await reply.view.show_all(events)
+
+    @on(ReplyStopped)
+    async def _on_reply_stopped(self, stopped: ReplyStopped) -> None:
+        """The worker is done, whether the stream ended, failed or was cancelled."""
+        reply = self._reply(stopped.reply_id)
+        if reply is None:
+            return
+        await self._drain(reply)
+        if reply.message.status is MessageStatus.STREAMING:
+            reply.assembler.stop()
+        reply.ended = True
+        if self._streaming is reply:
+            self._streaming = None
+        await reply.view.end(reply.message)
+
+    # Actions -----------------------------------------------------------------------------
+
+    def action_stop(self) -> None:
+        if self._streaming is None:
+            return
+        self.workers.cancel_group(self, "reply")
+
+    async def action_retry(self) -> None:
+        await self._retry_last()
+
+    @on(ErrorBanner.RetryPressed)
+    async def _retry_from_banner(self, event: ErrorBanner.RetryPressed) -> None:
+        if self.replies and self.replies[-1].id == event.banner.reply_id:
+            await self._retry_last()
+        else:
+            self.notify("Only the last reply can be retried.", severity="warning")
+
+    async def _retry_last(self) -> None:
+        if self._streaming is not None:
+            self.notify("A reply is streaming: press Escape to stop it first.", severity="warning")
+            return
+        if not self.replies or self.conversation.messages[-1] is not self.replies[-1].message:
+            self.notify("There is no reply to retry yet.", severity="warning")
+            return
+        last = self.replies.pop()
+        self.conversation.messages.pop()
+        await last.view.remove()
+        await self._start_reply(last.request)
+
+    async def action_new_chat(self) -> None:
+        self.workers.cancel_group(self, "reply")
+        self._streaming = None
+        self.replies.clear()
+        self.conversation = Conversation(model=self.conversation.model)
+        await self.conversation_view.remove_children()
+        await self._show_welcome()
+        self.conversation_view.jump_to_latest()
+        self.prompt.focus()
+        self.notify("New conversation.", timeout=2)
+
+    def action_toggle_reasoning(self) -> None:
+        for reply in reversed(self.replies):
+            if reply.view.toggle_reasoning():
+                return
+        self.notify("No reasoning to fold yet.", severity="information", timeout=2)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_page_up(self) -> None:
+        self.conversation_view.scroll_page_up()
+
+    def action_page_down(self) -> None:
+        self.conversation_view.scroll_page_down()
+
+    def action_jump_to_latest(self) -> None:
+        self.conversation_view.jump_to_latest()
+
+    def on_click(self, event: events.Click) -> None:
+        if event.widget is not None and event.widget.id == "jump-latest":
+            self.conversation_view.jump_to_latest()
+
+    def _show_jump_bar(self, following: bool) -> None:
+        self.query_one("#jump-latest").set_class(not following, "-visible")
+
+    # Copying -----------------------------------------------------------------------------
+
+    def last_reply_text(self) -> str | None:
+        for reply in reversed(self.replies):
+            if reply.message.text:
+                return reply.message.text
+        return None
+
+    def last_code_blocks(self) -> list[CodeBlock]:
+        text = self.last_reply_text()
+        return code_blocks(text) if text else []
+
+    def copy_last_reply(self) -> None:
+        text = self.last_reply_text()
+        if text is None:
+            self.notify("No reply to copy yet.", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied the last reply ({len(text):,} characters) to the clipboard.")
+
+    def copy_code_block(self, block: CodeBlock) -> None:
+        self.app.copy_to_clipboard(block.code)
+        self.notify(f"Copied a code block ({block.label}) to the clipboard.", markup=False)

@@ -1,0 +1,66 @@
+"""F1: every key Rill answers to."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP_TEXT = """\
+# Keys
+
+## Writing
+
+| Key | Does |
+| --- | --- |
+| Enter | send the prompt |
+| Shift+Enter, Ctrl+J, Alt+Enter | new line (many terminals cannot send Shift+Enter) |
+| Up / Down in an empty prompt | recall earlier prompts |
+| Ctrl+Z / Ctrl+Y | undo / redo in the prompt |
+
+## The reply
+
+| Key | Does |
+| --- | --- |
+| Escape | stop the reply; what arrived is kept, marked stopped |
+| Ctrl+R | retry the last reply (sends the same request again) |
+| Ctrl+O | fold or unfold the reasoning of the last reply |
+| Enter or click on a reasoning title | fold or unfold that reasoning |
+| Tab / Shift+Tab | move between the prompt, panels and buttons |
+
+## Moving around
+
+| Key | Does |
+| --- | --- |
+| Page Up / Page Down | scroll the conversation |
+| Ctrl+End | back to the latest output, following it again |
+| Ctrl+N | new conversation |
+| Ctrl+P | command palette: copy the last reply or a code block, and more |
+| F1 | this help |
+| Ctrl+Q | quit |
+
+Copies go to the clipboard through the terminal (OSC 52); some terminals and tmux need
+that turned on (`set -g set-clipboard on` in tmux).
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 84; max-width: 100%; height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("escape,f1,q", "dismiss_help", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Markdown(HELP_TEXT)
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

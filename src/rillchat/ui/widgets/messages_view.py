@@ -1,0 +1,224 @@
+"""The two kinds of turn in the conversation: what the user wrote and what the model replied."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.content import Content
+from textual.widgets import Static
+
+from rillchat.chat.conversation import Message, MessageStatus
+from rillchat.chat.summary import timing_pieces, usage_pieces, who_answered
+from rillchat.openrouter.events import (
+    KeepAlive,
+    ReasoningDelta,
+    Retrying,
+    StreamEvent,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+)
+from rillchat.terminal_text import strip_control
+from rillchat.ui.widgets.error_banner import ErrorBanner
+from rillchat.ui.widgets.reasoning import ReasoningPanel
+from rillchat.ui.widgets.reply_body import ReplyBody
+from rillchat.ui.widgets.tool_call import ToolCallPanel
+from rillchat.ui.widgets.stream_status import StreamStatus
+
+
+class UserMessage(Static):
+    """The prompt as typed: plain text, never Markdown or markup."""
+
+    DEFAULT_CSS = """
+    UserMessage {
+        height: auto;
+        border-left: wide $primary;
+        background: $primary 8%;
+        padding: 0 1;
+        margin: 1 0 1 0;
+    }
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(Content(strip_control(text)), markup=False)
+        self.text = text
+
+
+_STATUS_MARKS = {
+    MessageStatus.COMPLETE: "✓",
+    MessageStatus.STOPPED: "■ Stopped",
+    MessageStatus.FAILED: "✗ Failed",
+    MessageStatus.INTERRUPTED: "✗ Interrupted",
+}
+
+
+def footer_text(message: Message) -> str:
+    mark = _STATUS_MARKS.get(message.status, "…")
+    if message.status is MessageStatus.COMPLETE and message.finish_reason == "length":
+        mark = "✂ Cut off at the max tokens limit"
+    elif message.status is MessageStatus.COMPLETE and message.finish_reason == "content_filter":
+        mark = "✂ Cut off by the content filter"
+    pieces = [who_answered(message), *usage_pieces(message), *timing_pieces(message)]
+    separator = " " if mark == "✓" else " · "
+    return mark + separator + " · ".join(pieces)
+
+
+class ReplyFooter(Static):
+    DEFAULT_CSS = """
+    ReplyFooter { color: $text-muted; height: auto; margin-top: 1; }
+    ReplyFooter.-stopped { color: $text-warning; }
+    ReplyFooter.-failed { color: $text-error; }
+    """
+
+
+class AssistantMessage(Vertical):
+    """One reply, growing as its events arrive: reasoning panels, the Markdown body, tool-call
+    panels, then an error banner if it failed and a footer with the figures."""
+
+    DEFAULT_CSS = """
+    AssistantMessage { height: auto; padding: 0 1; margin: 0 0 1 0; }
+    """
+
+    def __init__(self, reply_id: int, clock: Callable[[], float]) -> None:
+        super().__init__(classes="-streaming")
+        self.reply_id = reply_id
+        self._clock = clock
+        self._status: StreamStatus | None = StreamStatus(clock)
+        self._tool_panels: dict[int, ToolCallPanel] = {}
+        self.banner: ErrorBanner | None = None
+
+    def compose(self):
+        if self._status is not None:
+            yield self._status
+
+    @property
+    def reasoning_panels(self) -> list[ReasoningPanel]:
+        return list(self.query_children(ReasoningPanel))
+
+    @property
+    def bodies(self) -> list[ReplyBody]:
+        return list(self.query_children(ReplyBody))
+
+    @property
+    def tool_panels(self) -> list[ToolCallPanel]:
+        return list(self._tool_panels.values())
+
+    async def show_all(self, events: list[StreamEvent]) -> None:
+        """Show a batch of events; a run of text or reasoning fragments is shown as one."""
+        run: list[TextDelta] | list[ReasoningDelta] = []
+        for event in events:
+            kind = type(event)
+            if run and kind is type(run[0]):
+                run.append(event)  # type: ignore[arg-type]
+                continue
+            await self._show_run(run)
+            if kind is TextDelta or kind is ReasoningDelta:
+                run = [event]  # type: ignore[list-item]
+            else:
+                run = []
+                await self.show(event)
+        await self._show_run(run)
+        if self._status is not None:
+            self._status.data_arrived()
+
+    async def _show_run(self, run: list[TextDelta] | list[ReasoningDelta]) -> None:
+        if not run:
+            return
+        if len(run) == 1:
+            await self.show(run[0])
+        elif type(run[0]) is TextDelta:
+            await self.show(TextDelta("".join(event.text for event in run)))
+        else:
+            await self._show_reasoning(
+                "".join(event.text for event in run),
+                tuple(detail for event in run for detail in event.details),  # type: ignore[union-attr]
+                fragments=sum(1 for event in run if event.text))
+
+    async def show(self, event: StreamEvent) -> None:
+        """Route one content event to the widget that shows it."""
+        kind = type(event)
+        if kind is TextDelta:
+            await self._fold_reasoning()
+            body = self._trailing(ReplyBody)
+            if body is None:
+                body = ReplyBody()
+                await self._add(body)
+            await body.add_fragment(event.text)
+        elif kind is ReasoningDelta:
+            await self._show_reasoning(event.text, event.details, fragments=1 if event.text else 0)
+        elif kind is ToolCallDelta:
+            await self._fold_reasoning()
+            panel = self._tool_panels.get(event.index)
+            if panel is None:
+                panel = self._tool_panels[event.index] = ToolCallPanel(event.index)
+                await self._add(panel)
+            panel.add(event.name, event.id, event.arguments)
+        elif kind is KeepAlive:
+            if self._status is not None:
+                self._status.keep_alive()
+        elif kind is Retrying:
+            if self._status is not None:
+                self._status.retrying(event)
+        elif kind is Usage:
+            panels = self.reasoning_panels
+            if len(panels) == 1:  # the reasoning token count covers the whole reply
+                panels[0].set_exact_tokens(event.reasoning_tokens)
+
+    async def _show_reasoning(self, text: str, details: tuple[dict[str, Any], ...], *,
+                              fragments: int) -> None:
+        panel = self._trailing(ReasoningPanel)
+        if panel is None or not panel.thinking:
+            panel = ReasoningPanel(self._clock)
+            await self._add(panel)
+        await panel.add(text, details, fragments=fragments)
+
+    async def end(self, message: Message) -> None:
+        """The reply is over (finished, failed or stopped): settle every widget, add the
+        banner if it failed, and the footer."""
+        if self._status is not None:
+            status, self._status = self._status, None
+            await status.remove()
+        for body in self.bodies:
+            await body.finish()
+        for panel in self.reasoning_panels:
+            await panel.end(fold=bool(message.text or message.tool_calls))
+        for tool_panel in self._tool_panels.values():
+            tool_panel.complete()
+        failure = message.error
+        if failure is not None:
+            self.banner = ErrorBanner(failure, self.reply_id, clock=self._clock)
+            await self.mount(self.banner)
+        footer = ReplyFooter(Content(strip_control(footer_text(message))),
+                             classes=f"-{message.status.value}")
+        await self.mount(footer)
+        self.remove_class("-streaming")
+        self.add_class(f"-{message.status.value}")
+
+    async def _add(self, widget: Widget) -> None:
+        """Content goes above the status line, which stays last while the reply streams."""
+        await self.mount(widget, before=self._status)
+
+    async def _fold_reasoning(self) -> None:
+        for panel in self.reasoning_panels:
+            if panel.thinking:
+                await panel.end(fold=True)
+
+    def _trailing(self, widget_type: type) -> object | None:
+        """The last content widget, when it is of this type (a run of it can grow)."""
+        content = [child for child in self.children[-2:] if child is not self._status]
+        if content and type(content[-1]) is widget_type:
+            return content[-1]
+        return None
+
+    def toggle_reasoning(self) -> bool:
+        """Fold or unfold every reasoning panel; False when there is none."""
+        panels = self.reasoning_panels
+        if not panels:
+            return False
+        collapse = not all(panel.collapsed for panel in panels)
+        for panel in panels:
+            panel.collapsed = collapse
+        return True

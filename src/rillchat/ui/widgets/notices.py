@@ -1,0 +1,59 @@
+"""What an empty conversation says: how to start, what the demo can show, how to add a key."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Markdown
+
+DEMO_WELCOME = """\
+**Demo mode.** Rill is talking to its built-in local server over real HTTP; no key needed.
+Type one of these and press **Enter**:
+
+- `hello` Markdown · `reasoning` thinking in its own panel · `tool` a tool call
+- `long` a long, fast answer (**Escape** stops it) · `untrusted` hostile text, shown inert
+- Failing before the first token: `error 401` `402` `429` `500` `503`
+- Failing after it: `mid-stream error` `choice error` `drop` `stall` `not json` `html`
+
+Each failure happens once: **Retry** (or **Ctrl+R**) then succeeds.
+**F1** lists every key; **Ctrl+P** opens the command palette.
+"""
+
+NO_KEY = """\
+### No API key yet
+
+Rill needs an OpenRouter key to talk to real models.
+
+1. Create one at <https://openrouter.ai/settings/keys>.
+2. Set it in your shell: `export OPENROUTER_API_KEY=sk-or-v1-…`
+3. Start Rill again: `rill`
+
+Or try everything without a key: quit (**Ctrl+Q**) and run `rill --demo`.
+"""
+
+READY = """\
+Type a message and press **Enter** to send it; **Ctrl+J** adds a new line.
+**F1** lists every key; **Ctrl+P** opens the command palette.
+"""
+
+
+class Notice(Vertical):
+    """Rill's own words (trusted Markdown), shown in an empty conversation."""
+
+    DEFAULT_CSS = """
+    Notice {
+        height: auto;
+        margin: 1 0;
+        border: round $primary 50%;
+    }
+    Notice.-warning { border: round $warning; }
+    Notice > Markdown { margin: 0; padding: 0 1; background: transparent; }
+    Notice MarkdownBlock:last-child { margin-bottom: 0; }
+    """
+
+    def __init__(self, source: str, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self.source = source
+
+    def compose(self) -> ComposeResult:
+        yield Markdown(self.source)

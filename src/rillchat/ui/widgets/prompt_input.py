@@ -1,0 +1,103 @@
+"""Where the user writes: multi-line, Enter sends, Up in an empty prompt recalls earlier ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.message import Message
+from textual.widgets import TextArea
+
+NEWLINE_KEYS = frozenset({"shift+enter", "ctrl+j", "newline", "alt+enter"})
+"""Many terminals cannot send Shift+Enter, so Ctrl+J (and Alt+Enter) insert a newline too."""
+
+
+class PromptInput(TextArea):
+    DEFAULT_CSS = """
+    PromptInput {
+        height: auto;
+        min-height: 3;
+        max-height: 12;
+        border: tall $primary 40%;
+        padding: 0 1;
+    }
+    PromptInput:focus { border: tall $primary; }
+    """
+
+    @dataclass
+    class Submitted(Message):
+        prompt_input: PromptInput
+        text: str
+
+    def __init__(self, *, placeholder: str = "", cursor_blink: bool = True,
+                 id: str | None = None) -> None:
+        super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
+                         placeholder=placeholder)
+        self.cursor_blink = cursor_blink
+        self.sent_prompts: list[str] = []
+        """Prompts sent, oldest first."""
+        self._recall_index: int | None = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        key = event.key
+        if key == "enter":
+            event.stop()
+            event.prevent_default()
+            self._submit()
+            return
+        if key in NEWLINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.insert("\n")
+            return
+        if key == "up" and self._may_recall(older=True):
+            event.stop()
+            event.prevent_default()
+            self._recall(older=True)
+            return
+        if key == "down" and self._may_recall(older=False):
+            event.stop()
+            event.prevent_default()
+            self._recall(older=False)
+            return
+        await super()._on_key(event)
+
+    def _submit(self) -> None:
+        text = self.text
+        if not text.strip():
+            return
+        self.post_message(self.Submitted(self, text))
+
+    def remember(self, text: str) -> None:
+        """Keep a sent prompt for recall, and start the next one afresh."""
+        if not self.sent_prompts or self.sent_prompts[-1] != text:
+            self.sent_prompts.append(text)
+        self._recall_index = None
+
+    def _may_recall(self, *, older: bool) -> bool:
+        if not self.sent_prompts:
+            return False
+        if self._recall_index is None:
+            return older and not self.text
+        # Still showing a recalled prompt, unedited: keep walking through history from its
+        # first line (older) or its last line (newer), as shells do.
+        if self.text != self.sent_prompts[self._recall_index]:
+            return False
+        row = self.cursor_location[0]
+        return row == 0 if older else row == self.document.line_count - 1
+
+    def _recall(self, *, older: bool) -> None:
+        index = self._recall_index
+        if index is None:
+            index = len(self.sent_prompts) - 1
+        elif older:
+            index = max(0, index - 1)
+        else:
+            index += 1
+        if index >= len(self.sent_prompts):
+            self._recall_index = None
+            self.clear()
+            return
+        self._recall_index = index
+        self.load_text(self.sent_prompts[index])
+        self.move_cursor(self.document.end)

@@ -1,0 +1,72 @@
+"""The body of a reply: Markdown that grows by fragments.
+
+The screen and the worker only use `add_fragment` and `finish`, so a faster renderer can take
+this widget's place without touching them.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Markdown
+from textual.widgets._markdown import MarkdownStream
+
+from rillchat.terminal_text import StreamStripper, strip_control
+
+SAFE_LINK_SCHEMES = ("http://", "https://")
+
+
+class ReplyBody(Widget):
+    """Model output rendered as Markdown. The text is never parsed as Rich or Textual markup,
+    and terminal control sequences are stripped before it reaches the screen."""
+
+    DEFAULT_CSS = """
+    ReplyBody { height: auto; }
+    ReplyBody > Markdown { margin: 0; padding: 0; background: transparent; }
+    ReplyBody > Markdown > MarkdownBlock:last-child { margin-bottom: 0; }
+    """
+
+    def __init__(self, text: str = "", *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._pieces: list[str] = [strip_control(text)] if text else []
+        self._markdown = Markdown(self._pieces[0] if self._pieces else None, open_links=False)
+        self._stream: MarkdownStream | None = None
+        self._stripper = StreamStripper()
+
+    def compose(self) -> ComposeResult:
+        yield self._markdown
+
+    @property
+    def text(self) -> str:
+        """Everything written so far, as sanitized Markdown source."""
+        if len(self._pieces) > 1:
+            self._pieces[:] = ["".join(self._pieces)]
+        return self._pieces[0] if self._pieces else ""
+
+    async def add_fragment(self, fragment: str) -> None:
+        await self._write(self._stripper.feed(fragment))
+
+    async def _write(self, fragment: str) -> None:
+        if not fragment:
+            return
+        self._pieces.append(fragment)
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self._markdown)
+        await self._stream.write(fragment)
+
+    async def finish(self) -> None:
+        """Render whatever is still pending; nothing more will be added."""
+        await self._write(self._stripper.flush())
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            await stream.stop()
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        """Links in model output are only followed when they are web links."""
+        event.stop()
+        href = event.href
+        if href.lower().startswith(SAFE_LINK_SCHEMES):
+            self.app.open_url(href)
+        else:
+            self.notify(f"Rill only opens http and https links; not opening {href[:80]!r}.",
+                        severity="warning", markup=False)

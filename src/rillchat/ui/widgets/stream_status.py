@@ -1,0 +1,67 @@
+"""The last line of a reply while it streams: waiting for the provider (OpenRouter sends
+keep-alive comments while a provider prepares), retrying, receiving, or silent for how long."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets import Static
+
+from rillchat.chat.summary import format_seconds
+from rillchat.openrouter.events import Retrying
+from rillchat.terminal_text import one_line
+
+_SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+SILENCE_WORTH_SHOWING = 2.0
+"""Seconds without data after which the status says how long the stream has been silent."""
+
+
+class StreamStatus(Static):
+    DEFAULT_CSS = """
+    StreamStatus { color: $text-muted; height: auto; margin: 1 0 0 0; }
+    StreamStatus.-retrying, StreamStatus.-silent { color: $text-warning; }
+    """
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        super().__init__("", markup=False)
+        self._clock = clock
+        self._started = clock()
+        self._last_data: float | None = None
+        self._last_keepalive: float | None = None
+        self._retrying: Retrying | None = None
+
+    def on_mount(self) -> None:
+        self.set_interval(0.1, self._render_status)
+        self._render_status()
+
+    def keep_alive(self) -> None:
+        self._last_keepalive = self._clock()
+        self._render_status()
+
+    def retrying(self, event: Retrying) -> None:
+        self._retrying = event
+        self._render_status()
+
+    def data_arrived(self) -> None:
+        self._last_data = self._clock()
+        self._retrying = None
+
+    def _render_status(self) -> None:
+        now = self._clock()
+        spinner = _SPINNER[int(now * 10) % len(_SPINNER)]
+        self.set_class(self._retrying is not None, "-retrying")
+        self.set_class(False, "-silent")
+        if self._retrying is not None:
+            failure = self._retrying.failure
+            what = f"{failure.title}: {one_line(failure.message)[:80]}"
+            line = f"{what}. Retrying (attempt {self._retrying.attempt + 1})…"
+        elif self._last_data is None:
+            waited = format_seconds(now - self._started)
+            alive = " (alive, preparing the answer)" if self._last_keepalive is not None else ""
+            line = f"Waiting for the provider{alive}… {waited}"
+        elif now - self._last_data >= SILENCE_WORTH_SHOWING:
+            self.set_class(True, "-silent")
+            line = f"No data for {format_seconds(now - self._last_data)}…"
+        else:
+            line = "Streaming…"
+        self.update(f"{spinner} {line}  Esc stops")

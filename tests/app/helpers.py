@@ -1,0 +1,71 @@
+"""Driving the real app against the local server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.widgets._markdown import MarkdownBlock
+
+from rillchat.demo import DemoServer
+from rillchat.settings import Settings
+from rillchat.ui.app import RillApp
+from rillchat.ui.screens.chat import ChatScreen
+from tests.conftest import TEST_API_KEY
+
+
+def frozen_clock() -> float:
+    """Snapshots must not show how long a test machine took."""
+    return 0.0
+
+
+def make_app(server: DemoServer | None, *, model: str = "demo/auto", api_key: str | None = TEST_API_KEY,
+             read_timeout: float = 30.0, demo: bool = False,
+             clock: Callable[[], float] = frozen_clock) -> RillApp:
+    base_url = server.url if server is not None else "https://openrouter.ai/api/v1"
+    settings = Settings(api_key=api_key, base_url=base_url, model=model,
+                        read_timeout=read_timeout, retries=0)
+    return RillApp(settings, demo=demo, clock=clock, cursor_blink=False)
+
+
+def chat(pilot: Pilot) -> ChatScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, ChatScreen)
+    return screen
+
+
+async def type_prompt(pilot: Pilot, text: str) -> None:
+    prompt = chat(pilot).prompt
+    prompt.load_text(text)
+    prompt.move_cursor(prompt.document.end)
+    await pilot.pause()
+
+
+async def send(pilot: Pilot, text: str, *, wait: bool = True) -> None:
+    await type_prompt(pilot, text)
+    await pilot.press("enter")
+    if wait:
+        await reply_done(pilot)
+
+
+async def until(pilot: Pilot, condition: Callable[[], object], *, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def reply_done(pilot: Pilot, *, timeout: float = 10.0) -> None:
+    screen = chat(pilot)
+    await until(pilot, lambda: screen.replies and screen.replies[-1].ended, timeout=timeout)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def shown_text(widget) -> str:
+    """The text the Markdown blocks under `widget` display (as they render it, not the source)."""
+    return "\n".join(block._content.plain for block in widget.query(MarkdownBlock))

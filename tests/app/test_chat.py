@@ -1,0 +1,387 @@
+"""The chat screen, driven like a user would, against the local server over real HTTP."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Collapsible
+
+from rillchat.chat.conversation import MessageStatus
+from rillchat.openrouter.events import FailureKind
+from rillchat.ui.screens.help import HelpScreen
+from rillchat.ui.widgets.error_banner import ErrorBanner
+from rillchat.ui.widgets.messages_view import AssistantMessage, ReplyFooter, UserMessage
+from rillchat.ui.widgets.notices import Notice
+from rillchat.ui.widgets.reasoning import ReasoningPanel
+from rillchat.ui.widgets.tool_call import ToolCallPanel
+from tests.app.helpers import chat, make_app, reply_done, send, shown_text, type_prompt, until
+
+
+async def test_a_reply_streams_as_markdown_with_a_footer(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "hello")
+        screen = chat(pilot)
+        reply = screen.replies[-1]
+        assert reply.message.status is MessageStatus.COMPLETE
+        assert reply.message.text.startswith("# Welcome to Rill")
+        shown = shown_text(reply.view)
+        assert "Welcome to Rill" in shown and "# Welcome" not in shown  # rendered, not source
+        assert "async for event in stream_reply(client, request):" in shown
+        footer = str(reply.view.query_one(ReplyFooter).render())
+        assert footer.startswith("✓ demo/auto via Rill Demo")
+        assert " in · " in footer and " out" in footer and "$0.0" in footer
+        assert [type(m).__name__ for m in screen.conversation.messages] == ["Message", "Message"]
+        assert screen.conversation.messages[0].text == "hello"
+        assert len(screen.query(UserMessage)) == 1
+
+
+async def test_reasoning_streams_then_folds_and_opens_again(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "reasoning")
+        view = chat(pilot).replies[-1].view
+        (panel,) = view.query(ReasoningPanel)
+        assert panel.collapsed, "the panel folds when the answer starts"
+        assert panel.title.startswith("Reasoning · 64 tokens")  # exact count from usage
+        assert "17 × 23" in panel.body.text
+        await pilot.press("ctrl+o")
+        assert not panel.collapsed
+        await pilot.press("ctrl+o")
+        assert panel.collapsed
+        panel.query_one("CollapsibleTitle").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not panel.collapsed
+
+
+async def test_reasoning_panel_is_open_and_live_while_thinking(app_server):
+    app = make_app(app_server, model="demo/replay/reasoning-streaming")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "capital of France?", wait=False)
+        screen = chat(pilot)
+        await until(pilot, lambda: screen.query(ReasoningPanel)
+                    and "Let me also" in screen.query_one(ReasoningPanel).body.text)
+        panel = screen.query_one(ReasoningPanel)
+        assert not panel.collapsed and panel.thinking
+        assert panel.title.startswith("Thinking… ~")
+        await pilot.press("escape")
+        await reply_done(pilot)
+        assert screen.replies[-1].message.status is MessageStatus.STOPPED
+        assert not panel.collapsed, "no answer came, so the reasoning stays open"
+
+
+async def test_encrypted_reasoning_shows_as_encrypted(app_server):
+    app = make_app(app_server, model="demo/replay/encrypted-reasoning")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "think hard")
+        panel = chat(pilot).query_one(ReasoningPanel)
+        assert panel.encrypted_blocks == 1
+        assert "gAAAA" not in panel.body.text
+        assert "encrypted" in panel.title.lower() or "72 tokens" in panel.title
+        note = str(panel.query_one(".encrypted-note").render())
+        assert note.startswith("Encrypted reasoning (a block)")
+
+
+async def test_tool_call_arguments_stream_then_show_as_json(app_server):
+    app = make_app(app_server, model="demo/replay/tool-call-streaming")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "weather in Paris?", wait=False)
+        screen = chat(pilot)
+        await until(pilot, lambda: screen.query(ToolCallPanel)
+                    and screen.query_one(ToolCallPanel).arguments.endswith('"cel'))
+        panel = screen.query_one(ToolCallPanel)
+        assert panel.tool_name == "get_weather"
+        assert str(panel.query_one(".tool-status").render()) == "Arguments streaming…"
+
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "tool")
+        reply = chat(pilot).replies[-1]
+        panel = reply.view.query_one(ToolCallPanel)
+        assert reply.message.finish_reason == "tool_calls"
+        assert str(panel.query_one(".tool-arguments").render()) == '{\n  "city": "Paris"\n}'
+        assert "does not run tools yet" in str(panel.query_one(".tool-status").render())
+
+
+FAILURES = [
+    ("error 401", FailureKind.AUTH, "Not authorised (HTTP 401)", "OPENROUTER_API_KEY", False),
+    ("error 402", FailureKind.CREDITS, "Out of credits (HTTP 402)", "openrouter.ai/settings/credits", False),
+    ("error 429", FailureKind.RATE_LIMIT, "Rate limited (HTTP 429)", "retry possible in 7 s", False),
+    ("error 500", FailureKind.PROVIDER, "Provider error (HTTP 500)", "choose another model", False),
+    ("error 503", FailureKind.PROVIDER, "Provider error (HTTP 503)", "choose another model", False),
+    ("mid-stream error", FailureKind.PROVIDER, "Provider error (code 502)", "choose another model", True),
+    ("choice error", FailureKind.PROVIDER, "Provider error (code 500)", "choose another model", True),
+    ("drop", FailureKind.NETWORK, "Connection failed", "Check the connection", True),
+    ("stall", FailureKind.STALLED, "Stream stalled", "No data arrived for 1 s", True),
+    ("not json", FailureKind.PROTOCOL, "Unexpected response", "did not answer like OpenRouter", True),
+    ("html", FailureKind.PROTOCOL, "Unexpected response", "did not answer like OpenRouter", False),
+]
+
+
+@pytest.mark.parametrize(("prompt", "kind", "title", "hint", "partial"), FAILURES,
+                         ids=[failure[0] for failure in FAILURES])
+async def test_each_failure_shows_a_banner_under_what_arrived(app_server, prompt, kind, title,
+                                                              hint, partial):
+    app = make_app(app_server, read_timeout=1.0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, prompt)
+        reply = chat(pilot).replies[-1]
+        assert reply.message.status is MessageStatus.FAILED
+        assert reply.message.error.kind is kind
+        banner = reply.view.query_one(ErrorBanner)
+        assert title in str(banner.query_one(".banner-title").render())
+        assert hint in str(banner.query_one(".banner-hint").render())
+        if partial:
+            assert reply.message.text.startswith("Here is the beginning of an answer")
+            assert "Everything up to this point is kept" in shown_text(reply.view)
+            children = list(reply.view.children)
+            assert children.index(banner) > children.index(reply.view.bodies[0])
+        footer = str(reply.view.query_one(ReplyFooter).render())
+        assert footer.startswith("✗ Failed · demo/auto")
+
+
+async def test_rate_limit_banner_counts_down_then_allows_retry(app_server):
+    now = [100.0]
+    app = make_app(app_server, clock=lambda: now[0])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "error 429")
+        banner = chat(pilot).query_one(ErrorBanner)
+        retry = banner.query_one("#retry")
+        assert retry.disabled and str(retry.label) == "Retry in 7 s"
+        now[0] += 3.2
+        await pilot.pause(0.6)
+        assert str(retry.label) == "Retry in 4 s"
+        now[0] += 4
+        await pilot.pause(0.6)
+        assert not retry.disabled and str(retry.label) == "Retry"
+        assert "you can retry now" in str(banner.query_one(".banner-hint").render())
+
+
+async def test_retry_resends_the_same_request_and_replaces_the_failed_reply(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "mid-stream error")
+        screen = chat(pilot)
+        assert screen.replies[-1].message.status is MessageStatus.FAILED
+        await pilot.click("#retry")
+        await reply_done(pilot)
+        assert app_server.requests[-1] == app_server.requests[-2]
+        reply = screen.replies[-1]
+        assert reply.message.status is MessageStatus.COMPLETE
+        assert reply.message.text.startswith("**The retry worked.**")
+        assert len(screen.query(AssistantMessage)) == 1
+        assert len(screen.conversation.messages) == 2
+        assert not screen.query(ErrorBanner)
+
+
+async def test_ctrl_r_retries_and_dismiss_removes_the_banner(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "error 500")
+        screen = chat(pilot)
+        await pilot.click("#dismiss")
+        await pilot.pause()
+        assert not screen.query(ErrorBanner)
+        assert screen.replies[-1].message.status is MessageStatus.FAILED, "the reply is kept"
+        await pilot.press("ctrl+r")
+        await reply_done(pilot)
+        assert screen.replies[-1].message.status is MessageStatus.COMPLETE
+
+
+async def test_escape_stops_at_once_and_keeps_the_partial_reply(app_server):
+    app = make_app(app_server, model="demo/generate/100000/100")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "go", wait=False)
+        screen = chat(pilot)
+        await until(pilot, lambda: len(screen.replies[-1].message.text) > 200)
+        await pilot.press("escape")
+        await reply_done(pilot, timeout=2)
+        reply = screen.replies[-1]
+        assert reply.message.status is MessageStatus.STOPPED
+        kept = reply.message.text
+        assert 200 < len(kept) < 100_000
+        assert reply.view.bodies[0].text == kept
+        assert str(reply.view.query_one(ReplyFooter).render()).startswith("■ Stopped · ")
+
+
+async def test_typing_while_a_reply_streams_keeps_the_draft(app_server):
+    app = make_app(app_server, model="demo/generate/100000/100")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "go", wait=False)
+        screen = chat(pilot)
+        await until(pilot, lambda: screen.replies[-1].message.text)
+        await pilot.press(*"next")
+        assert screen.prompt.text == "next"
+        await pilot.press("enter")
+        assert screen.prompt.text == "next", "not sent, and not lost"
+        assert len(screen.replies) == 1
+        await pilot.press("escape")
+        await reply_done(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: len(screen.replies) == 2)
+        assert screen.prompt.text == ""
+        assert app_server.requests[-1]["messages"][-1]["content"] == "next"
+        await pilot.press("escape")
+        await reply_done(pilot)
+
+
+async def test_newline_keys_and_multi_line_prompts(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a", "ctrl+j", "b", "shift+enter", "c")
+        screen = chat(pilot)
+        assert screen.prompt.text == "a\nb\nc"
+        await pilot.press("enter")
+        await reply_done(pilot)
+        assert screen.conversation.messages[0].text == "a\nb\nc"
+        assert app_server.requests[-1]["messages"][-1]["content"] == "a\nb\nc"
+
+
+async def test_up_in_an_empty_prompt_recalls_earlier_prompts(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "first")
+        await send(pilot, "second\nline")
+        prompt = chat(pilot).prompt
+        await pilot.press("up")
+        assert prompt.text == "second\nline"
+        await pilot.press("up")  # the cursor is on the last line: move up inside the text
+        assert prompt.text == "second\nline"
+        await pilot.press("up")
+        assert prompt.text == "first"
+        await pilot.press("down")
+        assert prompt.text == "second\nline"
+        await pilot.press("down", "down")
+        assert prompt.text == ""
+        await pilot.press("x", "up")
+        assert prompt.text == "x", "a draft is never replaced by a recalled prompt"
+
+
+async def test_a_large_paste_is_sent_whole(app_server):
+    app = make_app(app_server)
+    pasted = "\n".join(f"line {n}: " + "word " * 30 for n in range(2000))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.app.screen.prompt._on_paste(__import__("textual.events").events.Paste(pasted))
+        await pilot.pause()
+        await pilot.press("enter")
+        await reply_done(pilot)
+        assert app_server.requests[-1]["messages"][-1]["content"] == pasted
+
+
+async def test_untrusted_reply_renders_inert(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "untrusted")
+        view = chat(pilot).replies[-1].view
+        shown = shown_text(view)
+        assert "[bold]x[/bold]" in shown
+        assert "[link=file:///etc/passwd]x[/link]" in shown
+        assert "[@click=app.quit]x[/]" in shown
+        assert "[passwords](file:///etc/passwd)" in shown
+        assert "\x1b" not in shown and "\x07" not in shown and "[2J" not in shown
+        assert "sequence: after" in shown and "write: after" in shown
+        for block in view.query("MarkdownBlock"):
+            for span in block._content.spans:
+                assert "file:" not in str(span.style) and "click" not in str(span.style)
+        assert app.clipboard == ""
+        assert app.is_running
+
+
+async def test_without_a_key_the_screen_explains_and_keeps_the_prompt():
+    app = make_app(None, api_key=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = chat(pilot)
+        notice = screen.query_one(Notice)
+        assert "OPENROUTER_API_KEY" in notice.source and "rill --demo" in notice.source
+        await type_prompt(pilot, "hello?")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.prompt.text == "hello?"
+        assert not screen.replies
+        assert any("No API key" in str(n.message) for n in app._notifications)
+
+
+async def test_demo_banner_and_first_screen_say_what_to_type(app_server):
+    app = make_app(app_server, demo=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = chat(pilot)
+        assert "DEMO" in str(screen.query_one("#top-bar").render())
+        source = screen.query_one(Notice).source
+        for scenario in ("reasoning", "tool", "long", "error 401", "drop", "stall", "untrusted"):
+            assert f"`{scenario}`" in source
+
+
+async def test_copy_last_reply_and_code_blocks_through_the_palette(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "hello")
+        screen = chat(pilot)
+        titles = [command.title for command in app.get_system_commands(screen)]
+        for title in ("New chat", "Stop", "Retry", "Copy last reply", "Copy code block 1",
+                      "Fold or unfold reasoning", "Help", "Quit"):
+            assert title in titles
+        screen.copy_last_reply()
+        assert app.clipboard == screen.replies[-1].message.text
+        (block,) = screen.last_code_blocks()
+        command = next(c for c in app.get_system_commands(screen) if c.title == "Copy code block 1")
+        command.callback()
+        assert app.clipboard == block.code
+        assert block.code.startswith("async for event in stream_reply")
+
+
+async def test_palette_runs_a_command(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "hello")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"copy last")
+        await until(pilot, lambda: app.screen.query("CommandList Option") if False else True)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.clipboard)
+        assert app.clipboard.startswith("# Welcome to Rill")
+
+
+async def test_ctrl_n_starts_a_new_conversation(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "hello")
+        screen = chat(pilot)
+        first = screen.conversation
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.conversation is not first and not screen.conversation.messages
+        assert not screen.query(AssistantMessage) and screen.query(Notice)
+        assert first.messages[1].text, "the old conversation object is untouched"
+        await send(pilot, "again")
+        assert len(app_server.requests[-1]["messages"]) == 1
+
+
+async def test_scrolling_up_stops_following_and_the_bar_brings_it_back(app_server):
+    app = make_app(app_server, model="demo/generate/3000")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "go")
+        screen = chat(pilot)
+        view = screen.conversation_view
+        assert view.following and view.scroll_y == view.max_scroll_y
+        assert not screen.query_one("#jump-latest").has_class("-visible")
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert not view.following and view.scroll_y < view.max_scroll_y
+        assert screen.query_one("#jump-latest").has_class("-visible")
+        await pilot.click("#jump-latest")
+        await pilot.pause()
+        assert view.following and view.scroll_y == view.max_scroll_y
+        assert not screen.query_one("#jump-latest").has_class("-visible")
+
+
+async def test_f1_opens_help_and_escape_closes_it(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)

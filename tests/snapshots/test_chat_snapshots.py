@@ -1,0 +1,102 @@
+"""What each screen and widget state looks like, at 100x30 and 80x24.
+
+Every elapsed time reads a frozen clock, the cursor does not blink, and the server answers
+instantly, so each picture is the same on every run."""
+
+from __future__ import annotations
+
+import pytest
+
+from rillchat.ui.widgets.reasoning import ReasoningPanel
+from rillchat.ui.widgets.reply_body import ReplyBody
+from rillchat.ui.widgets.tool_call import ToolCallPanel
+from rillchat.ui.widgets.stream_status import StreamStatus
+from tests.app.helpers import chat, make_app, send, until
+
+SIZES = [pytest.param((100, 30), id="100x30"), pytest.param((80, 24), id="80x24")]
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.pause(0.1)
+
+
+def steps(*prompts: str, then: tuple[str, ...] = (), streaming: type | None = None,
+          condition=None):
+    """A `run_before` that sends each prompt (waiting for its reply unless `streaming`, in
+    which case it waits until a widget of that type shows), then presses `then`."""
+
+    async def run_before(pilot) -> None:
+        for number, prompt in enumerate(prompts, start=1):
+            last = number == len(prompts)
+            await send(pilot, prompt, wait=not (last and streaming))
+        if streaming is not None:
+            screen = chat(pilot)
+            await until(pilot, lambda: screen.query(streaming) and (condition is None
+                                                                   or condition(screen)))
+        if then:
+            await pilot.press(*then)
+            if "escape" in then:
+                await until(pilot, lambda: chat(pilot).replies[-1].ended)
+        await settle(pilot)
+
+    return run_before
+
+
+CASES = {
+    "demo_welcome": dict(demo=True),
+    "no_key": dict(api_key=None),
+    "markdown_reply": dict(run_before=steps("hello")),
+    "waiting_for_provider": dict(model="demo/replay/waiting",
+                                 run_before=steps("hi", streaming=StreamStatus)),
+    "streaming_reply": dict(run_before=steps(
+        "stall", streaming=ReplyBody,
+        condition=lambda screen: "is kept" in screen.replies[-1].message.text)),
+    "stopped_reply": dict(run_before=steps(
+        "stall", streaming=ReplyBody, then=("escape",),
+        condition=lambda screen: "is kept" in screen.replies[-1].message.text)),
+    "reasoning_streaming": dict(model="demo/replay/reasoning-streaming", run_before=steps(
+        "capital?", streaming=ReasoningPanel,
+        condition=lambda screen: "Let me also" in screen.query_one(ReasoningPanel).body.text)),
+    "reasoning_folded": dict(run_before=steps("reasoning")),
+    "reasoning_open": dict(run_before=steps("reasoning", then=("ctrl+o",))),
+    "reasoning_encrypted": dict(model="demo/replay/encrypted-reasoning",
+                                run_before=steps("think", then=("ctrl+o",))),
+    "tool_call_streaming": dict(model="demo/replay/tool-call-streaming", run_before=steps(
+        "weather?", streaming=ToolCallPanel,
+        condition=lambda screen: screen.query_one(ToolCallPanel).arguments.endswith('"cel'))),
+    "tool_call_complete": dict(run_before=steps("tool")),
+    "untrusted_reply": dict(run_before=steps("untrusted")),
+    "scrolled_up": dict(model="demo/generate/400", run_before=steps("go", then=("pageup",))),
+    "help_screen": dict(run_before=steps(then=("f1",))),
+}
+
+BANNERS = ["error 401", "error 402", "error 429", "error 500", "error 503", "mid-stream error",
+           "choice error", "drop", "stall", "html"]
+
+
+def _app(server, *, demo=False, api_key="default", model="demo/auto", read_timeout=30.0):
+    options = {} if api_key == "default" else {"api_key": api_key}
+    return make_app(server, model=model, demo=demo, read_timeout=read_timeout, **options)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("case", list(CASES))
+def test_chat_states(snap_compare, snapshot_server, case, size):
+    options = dict(CASES[case])
+    run_before = options.pop("run_before", None)
+    app = _app(snapshot_server, **options)
+    assert snap_compare(app, terminal_size=size, run_before=run_before or settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("prompt", BANNERS, ids=[prompt.replace(" ", "-") for prompt in BANNERS])
+def test_error_banners(snap_compare, snapshot_server, prompt, size):
+    app = _app(snapshot_server, read_timeout=1.0)
+    assert snap_compare(app, terminal_size=size, run_before=steps(prompt))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_error_banner_not_json(snap_compare, snapshot_server, size):
+    app = _app(snapshot_server, model="demo/replay/not-json")
+    assert snap_compare(app, terminal_size=size, run_before=steps("hi"))
