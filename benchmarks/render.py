@@ -3,7 +3,9 @@
 Starts the demo server in its own process, then for each size asks it for a reply of N tokens
 sent as fast as possible (`demo/generate/N`): once read with a bare `openai` SDK loop, once sent
 from the headless app at 120x40, timed from pressing Enter until the reply is fully rendered
-(the stream has ended, the Markdown is drawn, and a frame has been painted).
+(the stream has ended, the Markdown is drawn, and a frame has been painted). Then, while a
+20,000-token burst streams, types a key every 50 ms and prints how long each took to reach the
+prompt (the UI must stay responsive while a reply streams).
 
     python benchmarks/render.py [--sizes 2000,4000,20000]
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -19,6 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from stream_throughput import bare_sdk, start_server  # noqa: E402
+
+from textual import events  # noqa: E402
 
 from rillchat.settings import Settings  # noqa: E402
 from rillchat.ui.app import RillApp  # noqa: E402
@@ -44,6 +49,29 @@ async def app_render(url: str, model: str) -> float:
         return elapsed
 
 
+async def typing_latency(url: str, model: str) -> list[float]:
+    """Seconds from a key event being sent to the prompt showing it, during a burst reply."""
+    app = RillApp(Settings(api_key=API_KEY, base_url=url, model=model, read_timeout=600),
+                  cursor_blink=False)
+    delays: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await pilot.pause()
+        screen.prompt.load_text("go")
+        await pilot.press("enter")
+        while not screen.replies or not screen.replies[-1].message.text:
+            await asyncio.sleep(0.001)
+        while not screen.replies[-1].ended:
+            length = len(screen.prompt.text)
+            sent = time.perf_counter()
+            app.post_message(events.Key("x", "x"))
+            while len(screen.prompt.text) == length:
+                await asyncio.sleep(0.0005)
+            delays.append(time.perf_counter() - sent)
+            await asyncio.sleep(0.05)
+    return delays
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,4000,20000")
@@ -60,6 +88,11 @@ async def main() -> None:
             rendered = await app_render(url, model)
             print(f"{size:>8,} {bare:>9.2f}s {rendered:>9.2f}s {rendered / bare:>6.1f}x "
                   f"{rendered / size * 1000:>9.2f}", flush=True)
+        delays = sorted(await typing_latency(url, "demo/generate/20000"))
+        p95 = delays[int(len(delays) * 0.95)] if delays else float("nan")
+        print(f"typing during a 20,000-token burst: {len(delays)} keys, median "
+              f"{statistics.median(delays) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+              f"max {delays[-1] * 1000:.0f} ms", flush=True)
     finally:
         process.kill()
 

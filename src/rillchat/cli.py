@@ -127,16 +127,19 @@ def run_chat(args: argparse.Namespace) -> int:
         raise UsageError("the chat needs a terminal; to pipe a question, use: rill ask -")
     from rillchat.ui.app import RillApp
 
+    # In the demo chat a failure scenario fails once and answers when retried. Rill's own
+    # retry would hide the banner of a 500 or 503, so the demo leaves retrying to the user.
     with demo_or_real_settings(demo=args.chat_demo, model=args.chat_model,
-                               base_url=args.chat_base_url) as settings:
+                               base_url=args.chat_base_url, transient_failures=True,
+                               retries=0 if args.chat_demo else None) as settings:
         RillApp(settings, demo=args.chat_demo).run()
     return exit_codes.OK
 
 
 @contextlib.contextmanager
 def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str | None = None,
-                          retries: int | None = None,
-                          timeout: float | None = None) -> Iterator[Settings]:
+                          retries: int | None = None, timeout: float | None = None,
+                          transient_failures: bool = False) -> Iterator[Settings]:
     if retries is not None and retries < 0:
         raise UsageError(f"--retries must be 0 or more, got {retries}")
     if timeout is not None and timeout <= 0:
@@ -149,8 +152,7 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
         return
     from rillchat.demo import DemoServer
 
-    # A failure scenario fails once, so Retry can be seen to work.
-    with DemoServer(transient_failures=True) as server:
+    with DemoServer(transient_failures=transient_failures) as server:
         # A local server that goes quiet for 5 s has stalled; no need to wait a minute.
         settings = Settings(api_key=DEMO_API_KEY, base_url=server.url, model=DEMO_MODEL,
                             read_timeout=5.0)

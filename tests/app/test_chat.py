@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Collapsible
 
 from rillchat.chat.conversation import MessageStatus
 from rillchat.openrouter.events import FailureKind
@@ -12,6 +11,7 @@ from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.messages_view import AssistantMessage, ReplyFooter, UserMessage
 from rillchat.ui.widgets.notices import Notice
 from rillchat.ui.widgets.reasoning import ReasoningPanel
+from rillchat.ui.widgets.stream_status import StreamStatus
 from rillchat.ui.widgets.tool_call import ToolCallPanel
 from tests.app.helpers import chat, make_app, reply_done, send, shown_text, type_prompt, until
 
@@ -359,21 +359,38 @@ async def test_ctrl_n_starts_a_new_conversation(app_server):
 
 
 async def test_scrolling_up_stops_following_and_the_bar_brings_it_back(app_server):
-    app = make_app(app_server, model="demo/generate/3000")
+    app = make_app(app_server, model="demo/generate/100000/200")
     async with app.run_test(size=(100, 30)) as pilot:
-        await send(pilot, "go")
+        await send(pilot, "go", wait=False)
         screen = chat(pilot)
         view = screen.conversation_view
+        await until(pilot, lambda: len(screen.replies[-1].message.text) > 3000)
         assert view.following and view.scroll_y == view.max_scroll_y
         assert not screen.query_one("#jump-latest").has_class("-visible")
         await pilot.press("pageup")
-        await pilot.pause()
-        assert not view.following and view.scroll_y < view.max_scroll_y
+        kept_at, bottom = view.scroll_y, view.max_scroll_y
+        await until(pilot, lambda: view.max_scroll_y > bottom + 5)
+        assert not view.following and view.scroll_y == kept_at < view.max_scroll_y
         assert screen.query_one("#jump-latest").has_class("-visible")
         await pilot.click("#jump-latest")
         await pilot.pause()
         assert view.following and view.scroll_y == view.max_scroll_y
         assert not screen.query_one("#jump-latest").has_class("-visible")
+        await pilot.press("escape")
+        await reply_done(pilot)
+
+
+async def test_page_down_to_the_end_follows_again(app_server):
+    app = make_app(app_server, model="demo/generate/1500")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "go")
+        view = chat(pilot).conversation_view
+        await pilot.press("pageup", "pageup")
+        await pilot.pause(0.5)
+        assert not view.following
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await until(pilot, lambda: view.following)
+        assert view.scroll_y == view.max_scroll_y
 
 
 async def test_f1_opens_help_and_escape_closes_it(app_server):
@@ -385,3 +402,22 @@ async def test_f1_opens_help_and_escape_closes_it(app_server):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_status_line_says_how_long_a_stream_has_been_silent(app_server):
+    now = [50.0]
+    app = make_app(app_server, clock=lambda: now[0])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "stall", wait=False)
+        screen = chat(pilot)
+        await until(pilot, lambda: "is kept" in screen.replies[-1].message.text)
+        status = screen.query_one(StreamStatus)
+        await pilot.pause(0.15)
+        assert "Streaming…" in str(status.render())
+        now[0] += 3.0
+        await pilot.pause(0.15)
+        assert "No data for 3.0 s…" in str(status.render())
+        assert status.has_class("-silent")
+        await pilot.press("escape")
+        await reply_done(pilot)
+        assert not screen.query(StreamStatus), "the status line goes when the reply ends"

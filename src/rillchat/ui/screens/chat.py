@@ -252,12 +252,14 @@ class ChatScreen(Screen[None]):
 
     async def action_new_chat(self) -> None:
         self.workers.cancel_group(self, "reply")
-        self._streaming = None
+        if self._streaming is not None:  # the old conversation keeps it, marked stopped
+            self._streaming.assembler.stop()
+            self._streaming = None
         self.replies.clear()
         self.conversation = Conversation(model=self.conversation.model)
         await self.conversation_view.remove_children()
+        self.conversation_view.start_over()
         await self._show_welcome()
-        self.conversation_view.jump_to_latest()
         self.prompt.focus()
         self.notify("New conversation.", timeout=2)
 
@@ -274,7 +276,7 @@ class ChatScreen(Screen[None]):
         self.conversation_view.scroll_page_up()
 
     def action_page_down(self) -> None:
-        self.conversation_view.scroll_page_down()
+        self.conversation_view.page_down()
 
     def action_jump_to_latest(self) -> None:
         self.conversation_view.jump_to_latest()

@@ -7,29 +7,34 @@ from textual.reactive import reactive
 
 
 class ConversationView(VerticalScroll):
-    """Anchored to the bottom. Scrolling up releases the anchor (Textual does that for any
-    user scroll); reaching the bottom again, or `jump_to_latest`, restores it. `following`
-    tells the screen whether to offer a way back to the bottom."""
+    """Anchored to the bottom once the conversation starts (an anchored view also sits its
+    content at the bottom, which is right for a chat but not for a welcome text). Scrolling up
+    releases the anchor (Textual does that for any user scroll); reaching the bottom again, or
+    `jump_to_latest`, restores it. `following` tells the screen whether to offer a way back."""
 
     DEFAULT_CSS = """
     ConversationView { height: 1fr; padding: 0 1; scrollbar-gutter: stable; }
     """
 
-    following: reactive[bool] = reactive(True)
+    can_focus = False
+    """Page Up / Page Down scroll it from the prompt; Tab goes to the panels and buttons."""
 
-    def on_mount(self) -> None:
-        self.anchor()
+    following: reactive[bool] = reactive(True)
 
     def release_anchor(self) -> None:
         super().release_anchor()
         self.following = False
-        # A scroll that ends at the bottom (Page Down on the last page) keeps following.
-        self.call_after_refresh(self._follow_if_at_bottom)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if not self.following:
-            self._follow_if_at_bottom()
+        if not self.following and new_value >= self.max_scroll_y:
+            # Later, not now: this may run inside a scroll animation's step, and jumping to
+            # the end would stop the animation the animator is still working on.
+            self.call_later(self._follow_if_at_bottom)
+
+    def page_down(self) -> None:
+        """Page Down; on the last page it goes back to following new output."""
+        self.scroll_page_down(on_complete=lambda: self.call_later(self._follow_if_at_bottom))
 
     def _follow_if_at_bottom(self) -> None:
         if not self.following and self.scroll_y >= self.max_scroll_y:
@@ -37,4 +42,12 @@ class ConversationView(VerticalScroll):
 
     def jump_to_latest(self) -> None:
         self.following = True
+        if not self.is_anchored:
+            self.anchor()
         self.scroll_end(animate=False, immediate=True)
+
+    def start_over(self) -> None:
+        """A new conversation: back to the top, not anchored until something is sent."""
+        self.anchor(False)
+        self.following = True
+        self.scroll_home(animate=False, immediate=True)

@@ -29,6 +29,9 @@ from rillchat.ui.widgets.tool_call import ToolCallPanel
 from rillchat.ui.widgets.stream_status import StreamStatus
 
 
+_CONTENT_EVENTS = (TextDelta, ReasoningDelta, ToolCallDelta)
+
+
 class UserMessage(Static):
     """The prompt as typed: plain text, never Markdown or markup."""
 
@@ -122,7 +125,8 @@ class AssistantMessage(Vertical):
                 await self.show(event)
         await self._show_run(run)
         if self._status is not None:
-            self._status.data_arrived()
+            self._status.events_arrived(
+                content=any(type(event) in _CONTENT_EVENTS for event in events))
 
     async def _show_run(self, run: list[TextDelta] | list[ReasoningDelta]) -> None:
         if not run:

@@ -10,10 +10,10 @@ DEMO_WELCOME = """\
 **Demo mode.** Rill is talking to its built-in local server over real HTTP; no key needed.
 Type one of these and press **Enter**:
 
-- `hello` Markdown · `reasoning` thinking in its own panel · `tool` a tool call
-- `long` a long, fast answer (**Escape** stops it) · `untrusted` hostile text, shown inert
-- Failing before the first token: `error 401` `402` `429` `500` `503`
-- Failing after it: `mid-stream error` `choice error` `drop` `stall` `not json` `html`
+- `hello`: Markdown · `reasoning`: thinking in its own panel · `tool`: a tool call
+- `long`: a long, fast answer (**Escape** stops it) · `untrusted`: hostile text, shown inert
+- Failing before the first token: `error 401`, `402`, `429`, `500`, `503`
+- Failing after it: `mid-stream error`, `choice error`, `drop`, `stall`, `not json`, `html`
 
 Each failure happens once: **Retry** (or **Ctrl+R**) then succeeds.
 **F1** lists every key; **Ctrl+P** opens the command palette.

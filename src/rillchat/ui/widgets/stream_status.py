@@ -26,7 +26,8 @@ class StreamStatus(Static):
         super().__init__("", markup=False)
         self._clock = clock
         self._started = clock()
-        self._last_data: float | None = None
+        self._content_seen = False
+        self._last_event: float | None = None
         self._last_keepalive: float | None = None
         self._retrying: Retrying | None = None
 
@@ -42,9 +43,12 @@ class StreamStatus(Static):
         self._retrying = event
         self._render_status()
 
-    def data_arrived(self) -> None:
-        self._last_data = self._clock()
-        self._retrying = None
+    def events_arrived(self, *, content: bool) -> None:
+        """Something arrived; `content` when it was text, reasoning or a tool call."""
+        self._last_event = self._clock()
+        if content:
+            self._content_seen = True
+            self._retrying = None
 
     def _render_status(self) -> None:
         now = self._clock()
@@ -55,13 +59,13 @@ class StreamStatus(Static):
             failure = self._retrying.failure
             what = f"{failure.title}: {one_line(failure.message)[:80]}"
             line = f"{what}. Retrying (attempt {self._retrying.attempt + 1})…"
-        elif self._last_data is None:
+        elif not self._content_seen:
             waited = format_seconds(now - self._started)
             alive = " (alive, preparing the answer)" if self._last_keepalive is not None else ""
             line = f"Waiting for the provider{alive}… {waited}"
-        elif now - self._last_data >= SILENCE_WORTH_SHOWING:
+        elif self._last_event is not None and now - self._last_event >= SILENCE_WORTH_SHOWING:
             self.set_class(True, "-silent")
-            line = f"No data for {format_seconds(now - self._last_data)}…"
+            line = f"No data for {format_seconds(now - self._last_event)}…"
         else:
             line = "Streaming…"
         self.update(f"{spinner} {line}  Esc stops")

@@ -1,0 +1,25 @@
+from rillchat.terminal_text import StreamStripper
+
+
+def feed_all(fragments: list[str]) -> str:
+    stripper = StreamStripper()
+    return "".join(stripper.feed(fragment) for fragment in fragments) + stripper.flush()
+
+
+def test_a_sequence_split_across_fragments_leaves_nothing_behind():
+    assert feed_all(["a \x1b", "[2", "Jb"]) == "a b"
+    assert feed_all(["x\x1b]52;c;", "cHduZWQ=", "\x07y"]) == "xy"
+    assert feed_all(["p\x1bP", "q data", "\x1b\\", "r"]) == "pr"
+
+
+def test_plain_fragments_pass_through_at_once():
+    stripper = StreamStripper()
+    assert stripper.feed("[bold]x[/bold] ") == "[bold]x[/bold] "
+    assert stripper.feed("tab\tand\nnewline") == "tab\tand\nnewline"
+
+
+def test_an_escape_that_never_ends_is_dropped_not_held_forever():
+    assert feed_all(["a\x1b]0;title never ended"]) == "a"
+    long_tail = "a\x1b]" + "x" * 600
+    stripper = StreamStripper()
+    assert stripper.feed(long_tail) == "a", "too long to be waiting for its end"
