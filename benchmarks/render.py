@@ -31,6 +31,12 @@ from rillchat.ui.app import RillApp  # noqa: E402
 API_KEY = "benchmark"
 
 
+def press_enter(app: RillApp) -> None:
+    """As a terminal would: the pilot's press waits for the app to go idle, which a streaming
+    reply does not do."""
+    app.post_message(events.Key("enter", "\r"))
+
+
 async def app_render(url: str, model: str) -> float:
     app = RillApp(Settings(api_key=API_KEY, base_url=url, model=model, read_timeout=600),
                   cursor_blink=False)
@@ -39,7 +45,7 @@ async def app_render(url: str, model: str) -> float:
         await pilot.pause()
         screen.prompt.load_text("go")
         started = time.perf_counter()
-        await pilot.press("enter")
+        press_enter(app)
         while not (screen.replies and screen.replies[-1].ended):
             await asyncio.sleep(0.001)
         await pilot.pause()  # the last fragments drawn and a frame painted
@@ -58,7 +64,7 @@ async def typing_latency(url: str, model: str) -> list[float]:
         screen = app.screen
         await pilot.pause()
         screen.prompt.load_text("go")
-        await pilot.press("enter")
+        press_enter(app)
         while not screen.replies or not screen.replies[-1].message.text:
             await asyncio.sleep(0.001)
         while not screen.replies[-1].ended:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual import events
 
 from rillchat.chat.conversation import MessageStatus
 from rillchat.openrouter.events import FailureKind
@@ -261,8 +262,9 @@ async def test_a_large_paste_is_sent_whole(app_server):
     app = make_app(app_server)
     pasted = "\n".join(f"line {n}: " + "word " * 30 for n in range(2000))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.app.screen.prompt._on_paste(__import__("textual.events").events.Paste(pasted))
-        await pilot.pause()
+        prompt = chat(pilot).prompt
+        app.post_message(events.Paste(pasted))  # as the terminal delivers it
+        await until(pilot, lambda: prompt.text == pasted)
         await pilot.press("enter")
         await reply_done(pilot)
         assert app_server.requests[-1]["messages"][-1]["content"] == pasted
@@ -336,8 +338,7 @@ async def test_palette_runs_a_command(app_server):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"copy last")
-        await until(pilot, lambda: app.screen.query("CommandList Option") if False else True)
-        await pilot.pause(0.3)
+        await pilot.pause(0.3)  # the palette searches in the background
         await pilot.press("enter")
         await until(pilot, lambda: app.clipboard)
         assert app.clipboard.startswith("# Welcome to Rill")
@@ -421,3 +422,15 @@ async def test_the_status_line_says_how_long_a_stream_has_been_silent(app_server
         await pilot.press("escape")
         await reply_done(pilot)
         assert not screen.query(StreamStatus), "the status line goes when the reply ends"
+
+
+async def test_a_long_reply_is_shown_in_segments_that_add_up_to_it(app_server):
+    app = make_app(app_server, model="demo/generate/3000")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "go")
+        reply = chat(pilot).replies[-1]
+        body = reply.view.bodies[0]
+        segments = list(body.query_children("Markdown"))
+        assert len(segments) > 3
+        assert body.text == reply.message.text
+        assert "".join(segment.source for segment in segments) == reply.message.text

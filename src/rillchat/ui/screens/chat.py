@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from rillchat.ui.app import RillApp
 
 
+WORKER_SLICE = 0.004
+"""Longest stretch, in seconds, the reply worker runs before letting the UI have a turn."""
+
+
 @dataclass(eq=False)
 class Reply:
     """A reply on screen: the request that asked for it, its domain message, its widget."""
@@ -166,9 +170,16 @@ class ChatScreen(Screen[None]):
 
     @work(group="reply", exclusive=True, exit_on_error=False)
     async def _stream_reply(self, reply: Reply) -> None:
+        clock = asyncio.get_running_loop().time
+        last_pause = clock()
         try:
             async for event in self.rill.stream(reply.request):
                 self._deliver(reply, event)
+                if clock() - last_pause > WORKER_SLICE:
+                    # A burst is read without the socket ever making this task wait, which
+                    # would starve the UI: give keys, drawing and the inbox their turn.
+                    await asyncio.sleep(0)
+                    last_pause = clock()
         except asyncio.CancelledError:
             self.post_message(ReplyStopped(reply.id))
             raise

@@ -33,7 +33,7 @@ class ErrorBanner(Vertical):
         border: round $error;
         background: $error 10%;
         padding: 0 1;
-        margin: 1 0 0 0;
+        margin: 0 0 1 0;
     }
     ErrorBanner.-rate_limit, ErrorBanner.-stalled, ErrorBanner.-timeout {
         border: round $warning;

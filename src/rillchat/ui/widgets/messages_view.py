@@ -71,7 +71,7 @@ def footer_text(message: Message) -> str:
 
 class ReplyFooter(Static):
     DEFAULT_CSS = """
-    ReplyFooter { color: $text-muted; height: auto; margin-top: 1; }
+    ReplyFooter { color: $text-muted; height: auto; }
     ReplyFooter.-stopped { color: $text-warning; }
     ReplyFooter.-failed { color: $text-error; }
     """

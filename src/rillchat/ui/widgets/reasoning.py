@@ -21,7 +21,7 @@ class ReasoningPanel(Collapsible):
         border: none;
         border-left: wide $secondary 50%;
         padding: 0 0 0 1;
-        margin: 0 0 1 0;
+        margin: 0;
         background: transparent;
         color: $text-muted;
     }

@@ -11,9 +11,14 @@ from textual.widget import Widget
 from textual.widgets import Markdown
 from textual.widgets._markdown import MarkdownStream
 
-from rillchat.terminal_text import StreamStripper, strip_control
+from rillchat.terminal_text import StreamStripper
+from rillchat.ui.markdown_segments import SegmentSplitter
 
 SAFE_LINK_SCHEMES = ("http://", "https://")
+
+
+SEGMENT_CHARS = 1200
+"""A long reply is shown as several Markdown widgets of about this many characters each."""
 
 
 class ReplyBody(Widget):
@@ -23,18 +28,23 @@ class ReplyBody(Widget):
     DEFAULT_CSS = """
     ReplyBody { height: auto; }
     ReplyBody > Markdown { margin: 0; padding: 0; background: transparent; }
-    ReplyBody > Markdown > MarkdownBlock:last-child { margin-bottom: 0; }
+    /* Margins do not collapse across segments: the gap comes from the block above. (No
+       `:last-child` rules here: Textual does not always restyle a block that stops being
+       the last one while a document grows.) */
+    /* The whole margin: Textual's `margin-top` alone would zero the other sides too. */
+    ReplyBody > Markdown.-continued > MarkdownBlock:first-child { margin: 0 0 1 0; }
     """
 
-    def __init__(self, text: str = "", *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._pieces: list[str] = [strip_control(text)] if text else []
-        self._markdown = Markdown(self._pieces[0] if self._pieces else None, open_links=False)
+        self._pieces: list[str] = []
+        self._segment = Markdown(open_links=False)
         self._stream: MarkdownStream | None = None
         self._stripper = StreamStripper()
+        self._splitter = SegmentSplitter(SEGMENT_CHARS)
 
     def compose(self) -> ComposeResult:
-        yield self._markdown
+        yield self._segment
 
     @property
     def text(self) -> str:
@@ -50,16 +60,28 @@ class ReplyBody(Widget):
         if not fragment:
             return
         self._pieces.append(fragment)
-        if self._stream is None:
-            self._stream = Markdown.get_stream(self._markdown)
-        await self._stream.write(fragment)
+        for number, piece in enumerate(self._splitter.feed(fragment)):
+            if number:
+                await self._next_segment()
+            if piece:
+                if self._stream is None:
+                    self._stream = Markdown.get_stream(self._segment)
+                await self._stream.write(piece)
+
+    async def _next_segment(self) -> None:
+        await self._stop_stream()
+        self._segment = Markdown(open_links=False, classes="-continued")
+        await self.mount(self._segment)
+
+    async def _stop_stream(self) -> None:
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            await stream.stop()
 
     async def finish(self) -> None:
         """Render whatever is still pending; nothing more will be added."""
         await self._write(self._stripper.flush())
-        if self._stream is not None:
-            stream, self._stream = self._stream, None
-            await stream.stop()
+        await self._stop_stream()
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         """Links in model output are only followed when they are web links."""

@@ -18,7 +18,7 @@ SILENCE_WORTH_SHOWING = 2.0
 
 class StreamStatus(Static):
     DEFAULT_CSS = """
-    StreamStatus { color: $text-muted; height: auto; margin: 1 0 0 0; }
+    StreamStatus { color: $text-muted; height: auto; }
     StreamStatus.-retrying, StreamStatus.-silent { color: $text-warning; }
     """
 
