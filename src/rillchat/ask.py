@@ -10,6 +10,7 @@ from typing import TextIO
 from rillchat import exit_codes
 from rillchat.chat.assembler import ReplyAssembler
 from rillchat.chat.conversation import Message
+from rillchat.chat.summary import format_cost, who_answered
 from rillchat.openrouter.client import make_client
 from rillchat.openrouter.events import (
     FailureKind,
@@ -155,11 +156,8 @@ def describe_usage(message: Message) -> str:
     if usage.cached_tokens:
         pieces[0] += f", {usage.cached_tokens} cached"
     if usage.cost is not None:
-        pieces.append(f"cost: ${usage.cost:.6f}")
-    who = message.model or "?"
-    if message.provider:
-        who += f" via {message.provider}"
-    pieces.append(who)
+        pieces.append(f"cost: {format_cost(usage.cost)}")
+    pieces.append(who_answered(message))
     if message.duration is not None:
         pieces.append(f"{message.duration:.1f} s")
     return " · ".join(pieces)

@@ -44,14 +44,17 @@ class RillApp(App[None]):
         self._stream_layer: asyncio.Future[tuple[Any, Any]] | None = None
 
     def on_mount(self) -> None:
-        self._stream_layer = asyncio.ensure_future(asyncio.to_thread(_load_stream_layer))
+        self._start_loading_stream_layer()
         self.push_screen(ChatScreen())
+
+    def _start_loading_stream_layer(self) -> asyncio.Future[tuple[Any, Any]]:
+        if self._stream_layer is None:
+            self._stream_layer = asyncio.ensure_future(asyncio.to_thread(_load_stream_layer))
+        return self._stream_layer
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         """The events of one reply (see `openrouter.stream.stream_reply`)."""
-        if self._stream_layer is None:
-            self._stream_layer = asyncio.ensure_future(asyncio.to_thread(_load_stream_layer))
-        make_client, stream_reply = await self._stream_layer
+        make_client, stream_reply = await self._start_loading_stream_layer()
         if self._client is None:
             self._client = make_client(self.settings)
         async for event in stream_reply(self._client, request, retries=self.settings.retries):

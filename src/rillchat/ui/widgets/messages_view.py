@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.content import Content
@@ -91,9 +92,8 @@ class AssistantMessage(Vertical):
         self._clock = clock
         self._status: StreamStatus | None = StreamStatus(clock)
         self._tool_panels: dict[int, ToolCallPanel] = {}
-        self.banner: ErrorBanner | None = None
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         if self._status is not None:
             yield self._status
 
@@ -104,10 +104,6 @@ class AssistantMessage(Vertical):
     @property
     def bodies(self) -> list[ReplyBody]:
         return list(self.query_children(ReplyBody))
-
-    @property
-    def tool_panels(self) -> list[ToolCallPanel]:
-        return list(self._tool_panels.values())
 
     async def show_all(self, events: list[StreamEvent]) -> None:
         """Show a batch of events; a run of text or reasoning fragments is shown as one."""
@@ -193,8 +189,7 @@ class AssistantMessage(Vertical):
             tool_panel.complete()
         failure = message.error
         if failure is not None:
-            self.banner = ErrorBanner(failure, self.reply_id, clock=self._clock)
-            await self.mount(self.banner)
+            await self.mount(ErrorBanner(failure, self.reply_id, clock=self._clock))
         footer = ReplyFooter(Content(strip_control(footer_text(message))),
                              classes=f"-{message.status.value}")
         await self.mount(footer)

@@ -11,6 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Markdown
 from textual.widgets._markdown import MarkdownStream
 
+from rillchat.chat.conversation import GrowingText
 from rillchat.terminal_text import StreamStripper
 from rillchat.ui.markdown_segments import SegmentSplitter
 
@@ -37,7 +38,7 @@ class ReplyBody(Widget):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._pieces: list[str] = []
+        self._source = GrowingText()
         self._segment = Markdown(open_links=False)
         self._stream: MarkdownStream | None = None
         self._stripper = StreamStripper()
@@ -49,9 +50,7 @@ class ReplyBody(Widget):
     @property
     def text(self) -> str:
         """Everything written so far, as sanitized Markdown source."""
-        if len(self._pieces) > 1:
-            self._pieces[:] = ["".join(self._pieces)]
-        return self._pieces[0] if self._pieces else ""
+        return self._source.text
 
     async def add_fragment(self, fragment: str) -> None:
         await self._write(self._stripper.feed(fragment))
@@ -59,7 +58,7 @@ class ReplyBody(Widget):
     async def _write(self, fragment: str) -> None:
         if not fragment:
             return
-        self._pieces.append(fragment)
+        self._source.append(fragment)
         for number, piece in enumerate(self._splitter.feed(fragment)):
             if number:
                 await self._next_segment()
