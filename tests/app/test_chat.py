@@ -104,6 +104,27 @@ async def test_tool_call_arguments_stream_then_show_as_json(app_server):
         assert "does not run tools yet" in str(panel.query_one(".tool-status").render())
 
 
+async def test_tool_call_arguments_that_are_not_json_are_shown_as_they_came(app_server):
+    app = make_app(app_server, model="demo/replay/tool-call-invalid-json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "weather?")
+        panel = chat(pilot).query_one(ToolCallPanel)
+        assert panel.has_class("-invalid")
+        assert str(panel.query_one(".tool-arguments").render()) == '{"city": Paris, "days": 3'
+        assert "not valid JSON" in str(panel.query_one(".tool-status").render())
+
+
+async def test_a_failure_before_the_first_token_is_retried_once_by_itself(app_server):
+    app = make_app(app_server, retries=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "error 503")
+        reply = chat(pilot).replies[-1]
+        assert reply.message.status is MessageStatus.COMPLETE
+        assert reply.message.text.startswith("**The retry worked.**")
+        assert app_server.requests[-1] == app_server.requests[-2]
+        assert not reply.view.query(ErrorBanner)
+
+
 FAILURES = [
     ("error 401", FailureKind.AUTH, "Not authorised (HTTP 401)", "OPENROUTER_API_KEY", False),
     ("error 402", FailureKind.CREDITS, "Out of credits (HTTP 402)", "openrouter.ai/settings/credits", False),

@@ -66,6 +66,8 @@ CASES = {
         "weather?", streaming=ToolCallPanel,
         condition=lambda screen: screen.query_one(ToolCallPanel).arguments.endswith('"cel'))),
     "tool_call_complete": dict(run_before=steps("tool")),
+    "tool_call_invalid_json": dict(model="demo/replay/tool-call-invalid-json",
+                                   run_before=steps("weather?")),
     "untrusted_reply": dict(run_before=steps("untrusted")),
     "scrolled_up": dict(model="demo/generate/400", run_before=steps("go", then=("pageup",))),
     "help_screen": dict(run_before=steps(then=("f1",))),
