@@ -132,8 +132,9 @@ def run_chat(args: argparse.Namespace) -> int:
     with demo_or_real_settings(demo=args.chat_demo, model=args.chat_model,
                                base_url=args.chat_base_url, transient_failures=True,
                                retries=0 if args.chat_demo else None) as settings:
-        RillApp(settings, demo=args.chat_demo).run()
-    return exit_codes.OK
+        app = RillApp(settings, demo=args.chat_demo)
+        app.run()
+    return exit_codes.BUG if app.return_code else exit_codes.OK
 
 
 @contextlib.contextmanager
