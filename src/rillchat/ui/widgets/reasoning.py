@@ -25,8 +25,10 @@ class ReasoningPanel(Collapsible):
         background: transparent;
         color: $text-muted;
     }
+    /* Open, the reasoning text ends with its own blank line; folded, the title needs one. */
+    ReasoningPanel.-collapsed { margin-bottom: 1; }
     ReasoningPanel > Contents { padding: 0 1 0 2; height: auto; }
-    ReasoningPanel .encrypted-note { color: $text-warning; text-style: italic; }
+    ReasoningPanel .encrypted-note { color: $text-warning; text-style: italic; margin-bottom: 1; }
     """
 
     def __init__(self, clock: Callable[[], float], *, collapsed: bool = False) -> None:
