@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 from collections.abc import Iterable
@@ -152,10 +154,16 @@ class ErrorPart:
 Part = TextPart | ReasoningPart | ToolCallPart | ToolResultPart | ErrorPart
 
 
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
 @dataclass(slots=True)
 class Message:
     role: str
     parts: list[Part] = field(default_factory=list)
+    id: str = field(default_factory=new_id, compare=False)
+    created: float = field(default_factory=time.time, compare=False)
     status: MessageStatus = MessageStatus.COMPLETE
     model: str | None = None
     provider: str | None = None
@@ -225,6 +233,8 @@ class Conversation:
     messages: list[Message] = field(default_factory=list)
     system_prompt: str | None = None
     title: str | None = None
+    id: str = field(default_factory=new_id, compare=False)
+    created: float = field(default_factory=time.time, compare=False)
 
     def request_messages(self) -> list[dict[str, Any]]:
         messages: list[dict[str, Any]] = []

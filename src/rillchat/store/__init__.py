@@ -1,0 +1,1 @@
+"""Saved conversations in SQLite. Plain Python: no Textual here."""

@@ -1,0 +1,73 @@
+"""Message parts to and from their stored form: a kind, a text, and JSON data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from rillchat.chat.conversation import (
+    ErrorPart,
+    Part,
+    ReasoningPart,
+    TextPart,
+    ToolCallPart,
+    ToolResultPart,
+)
+from rillchat.openrouter.events import FailureKind, StreamFailed, Usage
+
+
+def encode_part(part: Part) -> tuple[str, str, dict[str, Any]]:
+    """(kind, text, data) for one part."""
+    if isinstance(part, TextPart):
+        return "text", part.text, {}
+    if isinstance(part, ReasoningPart):
+        return "reasoning", part.text, {"details": part.details}
+    if isinstance(part, ToolCallPart):
+        return "tool_call", "", {"index": part.index, "id": part.id, "name": part.name,
+                                 "arguments": part.arguments}
+    if isinstance(part, ToolResultPart):
+        return "tool_result", part.content, {"tool_call_id": part.tool_call_id,
+                                             "is_error": part.is_error}
+    if isinstance(part, ErrorPart):
+        failure = asdict(part.failure)
+        failure["kind"] = part.failure.kind.value
+        return "error", part.failure.message, failure
+    raise TypeError(f"cannot store a {type(part).__name__}")
+
+
+def decode_part(kind: str, text: str, data: dict[str, Any]) -> Part:
+    if kind == "text":
+        return TextPart(text)
+    if kind == "reasoning":
+        return ReasoningPart(text, details=data.get("details") or [])
+    if kind == "tool_call":
+        return ToolCallPart(index=data["index"], id=data.get("id"), name=data.get("name"),
+                            arguments=data.get("arguments") or "")
+    if kind == "tool_result":
+        return ToolResultPart(data["tool_call_id"], text, bool(data.get("is_error")))
+    if kind == "error":
+        fields = dict(data)
+        fields["kind"] = FailureKind(fields["kind"])
+        return ErrorPart(StreamFailed(**fields))
+    raise ValueError(f"unknown part kind {kind!r}")
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def usage_columns(usage: Usage | None) -> dict[str, Any]:
+    if usage is None:
+        return dict.fromkeys(("prompt_tokens", "completion_tokens", "reasoning_tokens",
+                              "cached_tokens", "cost", "is_byok"))
+    return {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
+            "reasoning_tokens": usage.reasoning_tokens, "cached_tokens": usage.cached_tokens,
+            "cost": usage.cost, "is_byok": int(usage.is_byok)}
+
+
+def usage_from_row(row: Any) -> Usage | None:
+    if row["prompt_tokens"] is None:
+        return None
+    return Usage(row["prompt_tokens"], row["completion_tokens"], row["reasoning_tokens"] or 0,
+                 row["cached_tokens"] or 0, row["cost"], bool(row["is_byok"]))

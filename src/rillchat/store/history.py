@@ -1,0 +1,227 @@
+"""Saving, loading, listing and searching conversations."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from rillchat.chat.conversation import Conversation, Message, MessageStatus
+from rillchat.store.codec import decode_part, dumps, encode_part, usage_columns, usage_from_row
+
+_MESSAGE_COLUMNS = (
+    "id", "conversation_id", "parent_id", "position", "role", "status", "model", "provider",
+    "generation_id", "finish_reason", "prompt_tokens", "completion_tokens", "reasoning_tokens",
+    "cached_tokens", "cost", "is_byok", "time_to_first_token", "duration", "created",
+)
+_UPSERT_MESSAGE = (
+    f"INSERT INTO messages ({', '.join(_MESSAGE_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + name for name in _MESSAGE_COLUMNS)}) "
+    "ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in _MESSAGE_COLUMNS[2:])
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSummary:
+    id: str
+    title: str | None
+    model: str
+    updated: float
+    message_count: int
+    cost: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    conversation_id: str
+    message_id: str | None
+    kind: str
+    """Where the words were found: title, text, reasoning, tool_call, tool_result or error."""
+    snippet: str
+    """The matching passage, with each match between `MATCH_START` and `MATCH_END`."""
+    title: str | None
+
+
+MATCH_START = "\x02"
+MATCH_END = "\x03"
+"""Snippet markers: control characters, so they cannot collide with stored text (which never
+holds any) and the UI can turn them into highlighting."""
+
+
+class History:
+    def __init__(self, connection: sqlite3.Connection, *, clock=time.time) -> None:
+        self.connection = connection
+        self.connection.row_factory = sqlite3.Row
+        self._clock = clock
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    # Writing -----------------------------------------------------------------------------
+
+    def save_conversation(self, conversation: Conversation, *, settings: dict | None = None) -> None:
+        """Create or update the conversation row (not its messages)."""
+        with self._transaction() as db:
+            self._upsert_conversation(db, conversation, settings)
+
+    def save_message(self, conversation: Conversation, message: Message) -> None:
+        """Write one message whole (its row and all its parts), and the conversation and the
+        earlier messages when they are not saved yet. Cheap enough to call every half second
+        while a reply streams."""
+        with self._transaction() as db:
+            self._upsert_conversation(db, conversation, None)
+            position = _position_of(conversation, message)
+            if position and not db.execute("SELECT 1 FROM messages WHERE id = ?",
+                                            (conversation.messages[position - 1].id,)).fetchone():
+                for earlier in conversation.messages[:position]:
+                    self._write_message(db, conversation, earlier)
+            self._write_message(db, conversation, message)
+
+    def save_all(self, conversation: Conversation, *, settings: dict | None = None) -> None:
+        with self._transaction() as db:
+            self._upsert_conversation(db, conversation, settings)
+            for message in conversation.messages:
+                self._write_message(db, conversation, message)
+
+    def _upsert_conversation(self, db: sqlite3.Connection, conversation: Conversation,
+                             settings: dict | None) -> None:
+        now = self._clock()
+        db.execute(
+            "INSERT INTO conversations (id, title, model, system_prompt, settings, created, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
+            "model = excluded.model, system_prompt = excluded.system_prompt, "
+            "updated = excluded.updated"
+            + (", settings = excluded.settings" if settings is not None else ""),
+            (conversation.id, conversation.title, conversation.model, conversation.system_prompt,
+             dumps(settings or {}), conversation.created, now))
+
+    def _write_message(self, db: sqlite3.Connection, conversation: Conversation,
+                       message: Message) -> None:
+        position = _position_of(conversation, message)
+        parent = conversation.messages[position - 1].id if position > 0 else None
+        row = {
+            "id": message.id, "conversation_id": conversation.id, "parent_id": parent,
+            "position": position, "role": message.role, "status": message.status.value,
+            "model": message.model, "provider": message.provider,
+            "generation_id": message.generation_id, "finish_reason": message.finish_reason,
+            **usage_columns(message.usage),
+            "time_to_first_token": message.time_to_first_token, "duration": message.duration,
+            "created": message.created,
+        }
+        db.execute(_UPSERT_MESSAGE, row)
+        db.execute("DELETE FROM parts WHERE message_id = ?", (message.id,))
+        db.executemany(
+            "INSERT INTO parts (message_id, position, kind, text, data) VALUES (?, ?, ?, ?, ?)",
+            [(message.id, index, kind, text, dumps(data))
+             for index, (kind, text, data) in enumerate(map(encode_part, message.parts))])
+
+    def mark_interrupted(self) -> int:
+        """Replies still marked streaming belong to a Rill that went away: say so. Returns
+        how many were found."""
+        with self._transaction() as db:
+            cursor = db.execute("UPDATE messages SET status = ? WHERE status = ?",
+                                (MessageStatus.INTERRUPTED.value, MessageStatus.STREAMING.value))
+            return cursor.rowcount
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id))
+
+    def delete(self, conversation_id: str) -> bool:
+        with self._transaction() as db:
+            db.execute("DELETE FROM parts WHERE message_id IN "
+                       "(SELECT id FROM messages WHERE conversation_id = ?)", (conversation_id,))
+            cursor = db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+            return cursor.rowcount > 0
+
+    # Reading -----------------------------------------------------------------------------
+
+    def load(self, conversation_id: str) -> Conversation | None:
+        db = self.connection
+        row = db.execute("SELECT * FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+        if row is None:
+            return None
+        conversation = Conversation(model=row["model"], system_prompt=row["system_prompt"],
+                                    title=row["title"], id=row["id"], created=row["created"])
+        messages = db.execute("SELECT * FROM messages WHERE conversation_id = ? ORDER BY position",
+                              (conversation_id,)).fetchall()
+        parts: dict[str, list] = {}
+        for part in db.execute(
+                "SELECT p.message_id, p.kind, p.text, p.data FROM parts AS p "
+                "JOIN messages AS m ON m.id = p.message_id WHERE m.conversation_id = ? "
+                "ORDER BY p.message_id, p.position", (conversation_id,)):
+            parts.setdefault(part["message_id"], []).append(
+                decode_part(part["kind"], part["text"], json.loads(part["data"])))
+        for message_row in messages:
+            conversation.messages.append(Message(
+                role=message_row["role"], parts=parts.get(message_row["id"], []),
+                id=message_row["id"], created=message_row["created"],
+                status=MessageStatus(message_row["status"]), model=message_row["model"],
+                provider=message_row["provider"], generation_id=message_row["generation_id"],
+                usage=usage_from_row(message_row), finish_reason=message_row["finish_reason"],
+                time_to_first_token=message_row["time_to_first_token"],
+                duration=message_row["duration"]))
+        return conversation
+
+    def latest_id(self) -> str | None:
+        row = self.connection.execute(
+            "SELECT id FROM conversations ORDER BY updated DESC LIMIT 1").fetchone()
+        return row["id"] if row else None
+
+    def recent(self, *, limit: int = 50, offset: int = 0) -> list[ConversationSummary]:
+        """Conversations, most recently updated first."""
+        rows = self.connection.execute(
+            "SELECT c.id, c.title, c.model, c.updated, "
+            "  (SELECT count(*) FROM messages AS m WHERE m.conversation_id = c.id) AS message_count, "
+            "  (SELECT coalesce(sum(m.cost), 0) FROM messages AS m "
+            "   WHERE m.conversation_id = c.id) AS cost "
+            "FROM conversations AS c ORDER BY c.updated DESC LIMIT ? OFFSET ?",
+            (limit, offset)).fetchall()
+        return [ConversationSummary(row["id"], row["title"], row["model"], row["updated"],
+                                    row["message_count"], row["cost"]) for row in rows]
+
+    def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        """Hits for whatever the user typed, best first; never an error for odd input."""
+        match = fts_query(query)
+        if match is None:
+            return []
+        rows = self.connection.execute(
+            "SELECT s.conversation_id, s.message_id, s.kind, c.title, "
+            f"  snippet(search, 0, '{MATCH_START}', '{MATCH_END}', '…', 12) AS snippet "
+            "FROM search AS s JOIN conversations AS c ON c.id = s.conversation_id "
+            "WHERE search MATCH ? ORDER BY rank LIMIT ?", (match, limit)).fetchall()
+        return [SearchHit(row["conversation_id"], row["message_id"], row["kind"], row["snippet"],
+                          row["title"]) for row in rows]
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """The user's words as an FTS5 query: every word must appear, the last one may be the
+    start of a word. FTS5 syntax in the input (quotes, AND, parentheses, *) is just text."""
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _position_of(conversation: Conversation, message: Message) -> int:
+    for index, candidate in enumerate(conversation.messages):
+        if candidate is message:
+            return index
+    raise ValueError("the message is not in this conversation")

@@ -1,0 +1,86 @@
+"""The schema, as forward-only numbered migrations. Migration N brings `user_version` to N;
+never edit one that has shipped, add the next."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: conversations, messages with their figures, ordered parts, and a full-text index.
+    """
+    CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        title TEXT,
+        model TEXT NOT NULL,
+        system_prompt TEXT,
+        settings TEXT NOT NULL DEFAULT '{}',
+        created REAL NOT NULL,
+        updated REAL NOT NULL
+    );
+    CREATE INDEX conversations_by_update ON conversations (updated DESC);
+
+    CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        parent_id TEXT REFERENCES messages (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        status TEXT NOT NULL,
+        model TEXT,
+        provider TEXT,
+        generation_id TEXT,
+        finish_reason TEXT,
+        prompt_tokens INTEGER,
+        completion_tokens INTEGER,
+        reasoning_tokens INTEGER,
+        cached_tokens INTEGER,
+        cost REAL,
+        is_byok INTEGER,
+        time_to_first_token REAL,
+        duration REAL,
+        created REAL NOT NULL
+    );
+    CREATE INDEX messages_in_conversation ON messages (conversation_id, position);
+    CREATE INDEX messages_by_parent ON messages (parent_id);
+
+    CREATE TABLE parts (
+        id INTEGER PRIMARY KEY,
+        message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL DEFAULT '',
+        data TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (message_id, position)
+    );
+
+    -- Rows: a part's searchable text (rowid = parts.id), or a title (rowid = -conversation rowid).
+    CREATE VIRTUAL TABLE search USING fts5 (
+        body, kind UNINDEXED, conversation_id UNINDEXED, message_id UNINDEXED,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+
+    CREATE TRIGGER parts_indexed AFTER INSERT ON parts BEGIN
+        INSERT INTO search (rowid, body, kind, conversation_id, message_id)
+        SELECT new.id,
+               CASE new.kind WHEN 'tool_call'
+                   THEN coalesce(json_extract(new.data, '$.name'), '') || ' ' ||
+                        coalesce(json_extract(new.data, '$.arguments'), '')
+                   ELSE new.text END,
+               new.kind, m.conversation_id, new.message_id
+        FROM messages AS m WHERE m.id = new.message_id;
+    END;
+    CREATE TRIGGER parts_unindexed AFTER DELETE ON parts BEGIN
+        DELETE FROM search WHERE rowid = old.id;
+    END;
+    CREATE TRIGGER titles_indexed AFTER INSERT ON conversations BEGIN
+        INSERT INTO search (rowid, body, kind, conversation_id, message_id)
+        VALUES (-new.rowid, coalesce(new.title, ''), 'title', new.id, NULL);
+    END;
+    CREATE TRIGGER titles_reindexed AFTER UPDATE OF title ON conversations BEGIN
+        UPDATE search SET body = coalesce(new.title, '') WHERE rowid = -new.rowid;
+    END;
+    CREATE TRIGGER titles_unindexed AFTER DELETE ON conversations BEGIN
+        DELETE FROM search WHERE rowid = -old.rowid;
+    END;
+    """,
+]
+
+LATEST_VERSION = len(MIGRATIONS)

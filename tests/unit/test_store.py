@@ -1,0 +1,181 @@
+"""The history database: schema, saving and loading whole turns, search, bad files."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from rillchat.chat.assembler import ReplyAssembler
+from rillchat.chat.conversation import Conversation, Message, MessageStatus
+from rillchat.openrouter.events import (
+    FailureKind,
+    Finished,
+    ReasoningDelta,
+    ResponseStarted,
+    StreamFailed,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+)
+from rillchat.store.db import NewerDatabase, NotADatabase, open_database, schema_version
+from rillchat.store.history import MATCH_END, MATCH_START, History, fts_query
+from rillchat.store.migrations import LATEST_VERSION
+
+
+@pytest.fixture
+def history(tmp_path) -> History:
+    return History(open_database(tmp_path / "history.sqlite3"))
+
+
+def full_conversation() -> Conversation:
+    """A turn with everything a reply can hold, and one that failed part-way."""
+    conversation = Conversation(model="anthropic/claude-sonnet-4.5", system_prompt="Be brief.",
+                                title="Weather in Paris")
+    conversation.messages.append(Message.user("What is the weather in Paris?"))
+    assembler = ReplyAssembler(model="anthropic/claude-sonnet-4.5")
+    for event in [
+        ResponseStarted("gen-1", "anthropic/claude-sonnet-4.5", "Anthropic"),
+        ReasoningDelta("I should call the zanzibarian tool.",
+                       ({"type": "reasoning.text", "text": "I should call the zanzibarian tool.",
+                         "signature": "c2ln", "index": 0},)),
+        ReasoningDelta("", ({"type": "reasoning.encrypted", "data": "gAAA", "index": 1},)),
+        TextDelta("Let me check."),
+        ToolCallDelta(0, "toolu_1", "get_weather", '{"city": "Par'),
+        ToolCallDelta(0, None, None, 'is"}'),
+        Usage(12, 80, reasoning_tokens=40, cached_tokens=3, cost=0.00042),
+        Finished("tool_calls"),
+    ]:
+        assembler.apply(event)
+    conversation.messages.append(assembler.message)
+    conversation.messages.append(Message.tool_result("toolu_1", '{"temp": 21}'))
+    failed = ReplyAssembler(model="anthropic/claude-sonnet-4.5")
+    failed.apply(TextDelta("It is 21 degrees and"))
+    failed.apply(StreamFailed(FailureKind.PROVIDER, "Upstream went away.", "Retry.", code=502,
+                              provider="Anthropic", metadata={"raw": "x"}))
+    conversation.messages.append(failed.message)
+    return conversation
+
+
+def test_a_new_database_has_the_latest_schema_in_wal_with_foreign_keys(tmp_path):
+    connection = open_database(tmp_path / "h.sqlite3")
+    assert schema_version(connection) == LATEST_VERSION
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_opening_again_migrates_nothing_and_keeps_data(tmp_path, history):
+    conversation = full_conversation()
+    history.save_all(conversation)
+    again = History(open_database(tmp_path / "history.sqlite3"))
+    assert again.load(conversation.id) == conversation
+
+
+def test_every_part_and_figure_comes_back(history):
+    conversation = full_conversation()
+    history.save_all(conversation)
+    loaded = history.load(conversation.id)
+    assert loaded == conversation
+    assert loaded.id == conversation.id
+    assert [m.id for m in loaded.messages] == [m.id for m in conversation.messages]
+    reply = loaded.messages[1]
+    assert reply.usage == Usage(12, 80, 40, 3, 0.00042)
+    assert reply.provider == "Anthropic" and reply.generation_id == "gen-1"
+    assert reply.reasoning_details[0]["signature"] == "c2ln"
+    assert reply.reasoning_details[1]["type"] == "reasoning.encrypted"
+    assert reply.tool_calls[0].arguments == '{"city": "Paris"}'
+    assert loaded.messages[3].status is MessageStatus.FAILED
+    assert loaded.messages[3].error.code == 502
+    assert loaded.request_messages() == conversation.request_messages()
+
+
+def test_a_streaming_reply_saved_again_replaces_its_parts(history):
+    conversation = Conversation(model="m")
+    conversation.messages.append(Message.user("go"))
+    assembler = ReplyAssembler(model="m")
+    conversation.messages.append(assembler.message)
+    assembler.apply(TextDelta("one "))
+    history.save_message(conversation, assembler.message)
+    assembler.apply(TextDelta("two"))
+    history.save_message(conversation, assembler.message)
+    loaded = history.load(conversation.id)
+    assert [m.text for m in loaded.messages] == ["go", "one two"], "the prompt is saved with it"
+    assert loaded.messages[1].status is MessageStatus.STREAMING
+    assert history.mark_interrupted() == 1
+    assert history.load(conversation.id).messages[1].status is MessageStatus.INTERRUPTED
+
+
+def test_recent_lists_newest_first_with_counts_and_cost(history):
+    clock = iter(range(100, 200))
+    history._clock = lambda: next(clock)
+    older, newer = full_conversation(), Conversation(model="m", title="Second")
+    history.save_all(older)
+    history.save_all(newer)
+    summaries = history.recent()
+    assert [s.id for s in summaries] == [newer.id, older.id]
+    assert summaries[1].message_count == 4 and summaries[1].cost == pytest.approx(0.00042)
+    assert history.latest_id() == newer.id
+
+
+def test_search_finds_words_in_reasoning_tool_arguments_titles_and_errors(history):
+    conversation = full_conversation()
+    history.save_all(conversation)
+    (hit,) = history.search("zanzibarian")
+    assert hit.kind == "reasoning" and hit.message_id == conversation.messages[1].id
+    assert f"{MATCH_START}zanzibarian{MATCH_END}" in hit.snippet
+    assert history.search("Paris")[0].conversation_id == conversation.id
+    assert {h.kind for h in history.search("paris")} >= {"title", "text", "tool_call"}
+    assert history.search("upstream")[0].kind == "error"
+    assert history.search("zanzib"), "the last word may be a prefix"
+    history.rename(conversation.id, "Renamed trip")
+    assert history.search("trip")[0].kind == "title"
+    assert not history.search("weather in paris xyzzy")
+
+
+@pytest.mark.parametrize("query", ['"', '"unbalanced', "(", "AND (", "*", "OR", "a NOT",
+                                   "NEAR(", "col:paris", "-", "''", "   ", "^x", "📎"])
+def test_any_text_typed_into_search_gives_results_or_none(history, query):
+    history.save_all(full_conversation())
+    assert isinstance(history.search(query), list)
+
+
+def test_fts_query_quotes_every_word():
+    assert fts_query('say "hi" AND (x*') == '"say" "hi" "AND" "x"*'
+    assert fts_query("  ()* ") is None
+
+
+def test_delete_removes_the_conversation_its_messages_and_its_search_rows(history):
+    conversation = full_conversation()
+    history.save_all(conversation)
+    assert history.delete(conversation.id)
+    assert history.load(conversation.id) is None
+    assert not history.search("zanzibarian") and not history.search("Paris")
+    assert history.connection.execute("SELECT count(*) FROM parts").fetchone()[0] == 0
+
+
+def test_a_file_that_is_not_a_database_is_named_and_left_alone(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"these are my notes, not a database\n" * 100)
+    with pytest.raises(NotADatabase, match="is not a Rill history database") as caught:
+        open_database(path)
+    assert "never deletes it" in str(caught.value)
+    assert path.read_bytes().startswith(b"these are my notes")
+
+
+def test_a_database_from_a_newer_rill_is_refused(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    connection.close()
+    with pytest.raises(NewerDatabase, match="newer Rill"):
+        open_database(path)
+
+
+def test_two_rills_on_one_database_both_write(tmp_path):
+    first = History(open_database(tmp_path / "h.sqlite3"))
+    second = History(open_database(tmp_path / "h.sqlite3"))
+    a, b = Conversation(model="m", title="from the first"), Conversation(model="m", title="second")
+    first.save_all(a)
+    second.save_all(b)
+    assert {s.title for s in first.recent()} == {"from the first", "second"}
