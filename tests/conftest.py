@@ -16,6 +16,16 @@ TEST_API_KEY = "sk-or-v1-test-key-that-must-never-be-printed-0000"
 """Not a real key; tests check that it appears in no output."""
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Nothing a test runs may write into the real data folder (the history database)."""
+    folder = tmp_path_factory.mktemp("rill-data")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("RILL_DATA_DIR", str(folder))
+    yield folder
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def demo_server() -> Iterator[DemoServer]:
     with DemoServer(pacing=Pacing.instant(), stall_limit=30) as server:

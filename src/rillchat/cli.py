@@ -12,7 +12,7 @@ from typing import TextIO
 from urllib.parse import urlparse
 
 from rillchat import __version__
-from rillchat import exit_codes
+from rillchat import exit_codes, history_cli
 from rillchat.chat.conversation import Conversation, Message
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.settings import (
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help="longest silence accepted from the server (default: 60)")
     ask_parser.add_argument("--demo", action="store_true",
                             help="talk to the built-in demo server; no key needed")
+    history_cli.add_parser(commands)
     return parser
 
 
@@ -81,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return run_chat(args)
+        if args.command == "history":
+            return history_cli.run_history(args, sys.stdin, sys.stdout, sys.stderr)
         return run_ask(args, sys.stdin, sys.stdout, sys.stderr)
     except UsageError as exc:
         print(f"rill: {exc}", file=sys.stderr)

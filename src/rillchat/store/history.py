@@ -135,6 +135,13 @@ class History:
                                 (MessageStatus.INTERRUPTED.value, MessageStatus.STREAMING.value))
             return cursor.rowcount
 
+    def delete_message(self, message_id: str) -> None:
+        """Forget one message (a failed reply the user retried) and what follows from it."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM parts WHERE message_id IN (SELECT id FROM messages "
+                       "WHERE id = ? OR parent_id = ?)", (message_id, message_id))
+            db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+
     def rename(self, conversation_id: str, title: str) -> None:
         with self._transaction() as db:
             db.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id))
@@ -174,6 +181,23 @@ class History:
                 time_to_first_token=message_row["time_to_first_token"],
                 duration=message_row["duration"]))
         return conversation
+
+    def find_id(self, prefix: str) -> str:
+        """The id of the one conversation whose id starts with `prefix`. Raises LookupError
+        with a message for the user when there is none or more than one."""
+        prefix = prefix.strip().lower()
+        if not prefix or not all(c in "0123456789abcdef" for c in prefix):
+            raise LookupError(f"{prefix!r} is not a conversation id (see: rill history list)")
+        rows = self.connection.execute(
+            "SELECT id FROM conversations WHERE id >= ? AND id < ? LIMIT 2",
+            (prefix, prefix + "g")).fetchall()
+        if not rows:
+            raise LookupError(f"no conversation has an id starting with {prefix!r} "
+                              "(see: rill history list)")
+        if len(rows) > 1:
+            raise LookupError(f"more than one conversation has an id starting with {prefix!r}; "
+                              "give more of it")
+        return rows[0]["id"]
 
     def latest_id(self) -> str | None:
         row = self.connection.execute(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
@@ -13,6 +15,9 @@ from textual.screen import Screen
 from rillchat.openrouter.events import StreamEvent
 from rillchat.openrouter.request import ChatRequest
 from rillchat.settings import Settings
+from rillchat.store.db import StoreError, open_database
+from rillchat.store.history import History
+from rillchat.store.recorder import Recorder
 from rillchat.ui.screens.chat import ChatScreen
 
 if TYPE_CHECKING:
@@ -32,7 +37,8 @@ class RillApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, settings: Settings, *, demo: bool = False,
-                 clock: Callable[[], float] = time.monotonic, cursor_blink: bool = True) -> None:
+                 clock: Callable[[], float] = time.monotonic, cursor_blink: bool = True,
+                 history_path: Path | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.demo = demo
@@ -42,10 +48,28 @@ class RillApp(App[None]):
         self.cursor_blink = cursor_blink
         self._client: OpenRouterClient | None = None
         self._stream_layer: asyncio.Future[tuple[Any, Any]] | None = None
+        self._history_path = history_path
+        self.recorder: Recorder | None = None
+        """Saves the conversation as it happens; None when the history cannot be opened."""
+        self.history_problem: str | None = None
+        """Why the history is off, in words for the user."""
 
     def on_mount(self) -> None:
         self._start_loading_stream_layer()
+        self._open_history()
         self.push_screen(ChatScreen())
+
+    def _open_history(self) -> None:
+        try:
+            history = History(open_database(self._history_path))
+            history.mark_interrupted()
+        except (StoreError, sqlite3.Error, OSError) as exc:
+            self.history_problem = str(exc)
+            return
+        self.recorder = Recorder(history, on_error=self._history_failed)
+
+    def _history_failed(self, text: str) -> None:
+        self.notify(text, title="History", severity="error", timeout=10, markup=False)
 
     def _start_loading_stream_layer(self) -> asyncio.Future[tuple[Any, Any]]:
         if self._stream_layer is None:
@@ -63,6 +87,8 @@ class RillApp(App[None]):
     async def on_unmount(self) -> None:
         if self._client is not None:
             await self._client.close()
+        if self.recorder is not None:
+            self.recorder.history.connection.close()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if isinstance(screen, ChatScreen):

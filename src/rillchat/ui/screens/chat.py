@@ -117,6 +117,9 @@ class ChatScreen(Screen[None]):
         return Content("  ·  ".join(pieces))
 
     async def _show_welcome(self) -> None:
+        if self.rill.history_problem:
+            await self.conversation_view.mount(Notice(
+                f"**History is off.** {self.rill.history_problem}", classes="-warning"))
         if self.rill.demo:
             notice = Notice(DEMO_WELCOME)
         elif not self.rill.settings.api_key:
@@ -149,9 +152,11 @@ class ChatScreen(Screen[None]):
         text = event.text
         self.prompt.remember(text)
         self.prompt.clear()
-        self.conversation.messages.append(Message.user(text))
+        prompt = Message.user(text)
+        self.conversation.messages.append(prompt)
         if self.conversation.title is None:
             self.conversation.title = one_line(text)[:80]
+        self._record(prompt, now=True)
         await self.conversation_view.mount(UserMessage(text))
         await self._start_reply(self.conversation.build_request())
 
@@ -162,6 +167,7 @@ class ChatScreen(Screen[None]):
         reply = Reply(reply_id, request, ReplyAssembler(model=request.model, clock=self.rill.clock),
                       AssistantMessage(reply_id, self.rill.clock))
         self.conversation.messages.append(reply.message)
+        self._record(reply.message, now=True)
         self.replies.append(reply)
         self._streaming = reply
         await self.conversation_view.mount(reply.view)
@@ -216,6 +222,7 @@ class ChatScreen(Screen[None]):
         reply.signalled = False
         for event in events:
             reply.assembler.apply(event)
+        self._record(reply.message)
         await reply.view.show_all(events)
 
     @on(ReplyStopped)
@@ -228,9 +235,20 @@ class ChatScreen(Screen[None]):
         if reply.message.status is MessageStatus.STREAMING:
             reply.assembler.stop()
         reply.ended = True
+        self._record(reply.message, now=True)
         if self._streaming is reply:
             self._streaming = None
         await reply.view.end(reply.message)
+
+    def _record(self, message: Message, *, now: bool = False) -> None:
+        """Save to the history: `now`, or when the streaming reply's last save is old enough."""
+        recorder = self.rill.recorder
+        if recorder is None:
+            return
+        if now:
+            recorder.save(self.conversation, message)
+        else:
+            recorder.progress(self.conversation, message)
 
     # Actions -----------------------------------------------------------------------------
 
@@ -258,6 +276,8 @@ class ChatScreen(Screen[None]):
             return
         last = self.replies.pop()
         self.conversation.messages.pop()
+        if self.rill.recorder is not None:
+            self.rill.recorder.forget(last.message)
         await last.view.remove()
         await self._start_reply(last.request)
 
@@ -265,6 +285,7 @@ class ChatScreen(Screen[None]):
         self.workers.cancel_group(self, "reply")
         if self._streaming is not None:  # the old conversation keeps it, marked stopped
             self._streaming.assembler.stop()
+            self._record(self._streaming.message, now=True)
             self._streaming = None
         self.replies.clear()
         self.conversation = Conversation(model=self.conversation.model)

@@ -1,0 +1,156 @@
+"""`rill history`: list, show, search, export, import and delete saved conversations."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from rillchat import exit_codes
+from rillchat.chat.summary import format_cost
+from rillchat.store.db import StoreError, open_database
+from rillchat.store.export import NotAConversation, from_json, to_json, to_markdown
+from rillchat.store.history import MATCH_END, MATCH_START, History
+from rillchat.terminal_text import one_line
+
+SHORT_ID = 8
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("history", help="list, search, show, export, import, delete "
+                                                 "saved conversations",
+                                 description="Saved conversations. IDs may be shortened to any "
+                                             "unique start, as `rill history list` shows them.")
+    actions = parser.add_subparsers(dest="history_action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="newest first")
+    listing.add_argument("-n", "--limit", type=int, default=50, help="how many (default: 50)")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    show = actions.add_parser("show", help="a conversation as Markdown")
+    show.add_argument("id")
+    search = actions.add_parser("search", help="words in titles, replies, reasoning and tools")
+    search.add_argument("query", nargs="+")
+    export = actions.add_parser("export", help="a conversation as Markdown or Rill JSON")
+    export.add_argument("id")
+    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    importing = actions.add_parser("import", help="a conversation exported as Rill JSON")
+    importing.add_argument("file", type=Path)
+    delete = actions.add_parser("delete", help="a conversation, for good")
+    delete.add_argument("id")
+    delete.add_argument("-y", "--yes", action="store_true", help="do not ask")
+
+
+def run_history(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        history = History(open_database())
+    except StoreError as exc:
+        print(f"rill: {exc}", file=stderr)
+        return exit_codes.USAGE
+    try:
+        return _ACTIONS[args.history_action](history, args, stdin, stdout, stderr)
+    except LookupError as exc:
+        print(f"rill: {exc.args[0]}", file=stderr)
+        return exit_codes.USAGE
+    finally:
+        history.connection.close()
+
+
+def _list(history: History, args, stdin, stdout, stderr) -> int:
+    summaries = history.recent(limit=max(1, args.limit))
+    for summary in summaries:
+        if args.json:
+            print(json.dumps({"id": summary.id, "title": summary.title, "model": summary.model,
+                              "updated": summary.updated, "messages": summary.message_count,
+                              "cost": summary.cost}, ensure_ascii=False), file=stdout)
+            continue
+        when = dt.datetime.fromtimestamp(summary.updated).strftime("%Y-%m-%d %H:%M")
+        print(f"{summary.id[:SHORT_ID]}  {when}  {summary.message_count:>4} msgs  "
+              f"{format_cost(summary.cost):>9}  {one_line(summary.model)[:28]:<28}  "
+              f"{one_line(summary.title or '(untitled)')}", file=stdout)
+    if not summaries and not args.json:
+        print("No saved conversations yet.", file=stderr)
+    return exit_codes.OK
+
+
+def _show(history: History, args, stdin, stdout, stderr) -> int:
+    conversation = history.load(history.find_id(args.id))
+    assert conversation is not None
+    stdout.write(to_markdown(conversation))
+    return exit_codes.OK
+
+
+def _search(history: History, args, stdin, stdout, stderr) -> int:
+    hits = history.search(" ".join(args.query))
+    bold, plain = ("\x1b[1m", "\x1b[22m") if stdout.isatty() else ("", "")
+    for hit in hits:
+        snippet = one_line(hit.snippet.replace(MATCH_START, "\0").replace(MATCH_END, "\1"))
+        snippet = snippet.replace("\0", bold).replace("\1", plain)
+        print(f"{hit.conversation_id[:SHORT_ID]}  {hit.kind:<11}  "
+              f"{one_line(hit.title or '(untitled)')[:40]}: {snippet}", file=stdout)
+    if not hits:
+        print("No matches.", file=stderr)
+    return exit_codes.OK
+
+
+def _export(history: History, args, stdin, stdout, stderr) -> int:
+    conversation = history.load(history.find_id(args.id))
+    assert conversation is not None
+    text = to_json(conversation) + "\n" if args.format == "json" else to_markdown(conversation)
+    if args.output is None:
+        stdout.write(text)
+        return exit_codes.OK
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"rill: cannot write {args.output}: {exc.strerror}", file=stderr)
+        return exit_codes.USAGE
+    print(f"rill: wrote {args.output}", file=stderr)
+    return exit_codes.OK
+
+
+def _import(history: History, args, stdin, stdout, stderr) -> int:
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        print(f"rill: cannot read {args.file}: {reason}", file=stderr)
+        return exit_codes.USAGE
+    try:
+        conversation = from_json(text)
+    except NotAConversation as exc:
+        print(f"rill: {args.file}: {exc}; nothing was imported", file=stderr)
+        return exit_codes.USAGE
+    if history.load(conversation.id) is not None:
+        print(f"rill: conversation {conversation.id[:SHORT_ID]} is already in the history; "
+              f"nothing was imported (delete it first to replace it)", file=stderr)
+        return exit_codes.USAGE
+    history.save_all(conversation)
+    print(f"{conversation.id[:SHORT_ID]}  {one_line(conversation.title or '(untitled)')}",
+          file=stdout)
+    return exit_codes.OK
+
+
+def _delete(history: History, args, stdin, stdout, stderr) -> int:
+    conversation_id = history.find_id(args.id)
+    conversation = history.load(conversation_id)
+    assert conversation is not None
+    title = one_line(conversation.title or "(untitled)")
+    if not args.yes:
+        if not stdin.isatty():
+            print("rill: add --yes to delete without a terminal to confirm in", file=stderr)
+            return exit_codes.USAGE
+        print(f"Delete {title!r} ({len(conversation.messages)} messages) for good? [y/N] ",
+              end="", file=stderr, flush=True)
+        if stdin.readline().strip().lower() not in ("y", "yes"):
+            print("rill: kept", file=stderr)
+            return exit_codes.OK
+    history.delete(conversation_id)
+    print(f"rill: deleted {conversation_id[:SHORT_ID]} {title}", file=stderr)
+    return exit_codes.OK
+
+
+_ACTIONS = {"list": _list, "show": _show, "search": _search, "export": _export,
+            "import": _import, "delete": _delete}

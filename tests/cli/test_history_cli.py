@@ -1,0 +1,94 @@
+"""`rill history` against a real database in a private data folder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rillchat.store.db import DATABASE_NAME, open_database
+from rillchat.store.history import History
+from tests.cli.test_ask import run_rill
+from tests.unit.test_store import full_conversation
+
+
+@pytest.fixture
+def data(tmp_path):
+    history = History(open_database(tmp_path / DATABASE_NAME))
+    conversation = full_conversation()
+    history.save_all(conversation)
+    history.connection.close()
+    return tmp_path, conversation
+
+
+def rill(folder, *args, stdin=None):
+    return run_rill("history", *args, stdin=stdin, env_extra={"RILL_DATA_DIR": str(folder)})
+
+
+def test_list_shows_short_ids_and_json_lists_everything(data):
+    folder, conversation = data
+    listed = rill(folder, "list")
+    assert listed.returncode == 0
+    assert listed.stdout.startswith(conversation.id[:8])
+    assert "4 msgs" in listed.stdout and "$0.000420" in listed.stdout
+    assert listed.stdout.rstrip().endswith("Weather in Paris")
+    (line,) = rill(folder, "list", "--json").stdout.splitlines()
+    assert json.loads(line)["id"] == conversation.id
+
+
+def test_show_and_search_by_a_short_id(data):
+    folder, conversation = data
+    shown = rill(folder, "show", conversation.id[:6])
+    assert shown.returncode == 0 and shown.stdout.startswith("# Weather in Paris")
+    found = rill(folder, "search", "zanzibarian")
+    assert found.stdout.startswith(f"{conversation.id[:8]}  reasoning")
+    assert "zanzibarian" in found.stdout
+    assert rill(folder, "search", '"AND (').returncode == 0
+    assert rill(folder, "search", '"AND ( xyzzy*').stderr == "No matches.\n"
+
+
+def test_export_then_import_elsewhere_brings_back_the_same_conversation(data, tmp_path_factory):
+    folder, conversation = data
+    exported = folder / "out.json"
+    assert rill(folder, "export", conversation.id[:8], "--format", "json", "-o",
+                str(exported)).returncode == 0
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    imported = rill(elsewhere, "import", str(exported))
+    assert imported.returncode == 0, imported.stderr
+    restored = History(open_database(elsewhere / DATABASE_NAME)).load(conversation.id)
+    assert restored == conversation
+    again = rill(elsewhere, "import", str(exported))
+    assert again.returncode == 2 and "already in the history" in again.stderr
+
+
+def test_importing_something_else_says_what_is_wrong_and_writes_nothing(data):
+    folder, _ = data
+    bad = folder / "notes.json"
+    bad.write_text('{"hello": "world"}')
+    result = rill(folder, "import", str(bad))
+    assert result.returncode == 2
+    assert "not a Rill conversation" in result.stderr and "nothing was imported" in result.stderr
+    assert len(rill(folder, "list", "--json").stdout.splitlines()) == 1
+
+
+def test_unknown_or_ambiguous_ids_are_named(data):
+    folder, _ = data
+    result = rill(folder, "show", "ffffffff")
+    assert result.returncode == 2 and "no conversation has an id starting with" in result.stderr
+    assert "is not a conversation id" in rill(folder, "show", "not-an-id").stderr
+
+
+def test_delete_asks_unless_told_and_removes_for_good(data):
+    folder, conversation = data
+    refused = rill(folder, "delete", conversation.id[:8], stdin="y\n")
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    deleted = rill(folder, "delete", conversation.id[:8], "--yes")
+    assert deleted.returncode == 0 and "deleted" in deleted.stderr
+    assert rill(folder, "list").stderr == "No saved conversations yet.\n"
+
+
+def test_a_history_file_that_is_not_a_database_is_left_alone(tmp_path):
+    (tmp_path / DATABASE_NAME).write_text("notes")
+    result = rill(tmp_path, "list")
+    assert result.returncode == 2 and "is not a Rill history database" in result.stderr
+    assert (tmp_path / DATABASE_NAME).read_text() == "notes"
