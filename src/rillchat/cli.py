@@ -37,10 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"rill {__version__}")
     parser.add_argument("--demo", dest="chat_demo", action="store_true",
                         help="chat with the built-in demo server; no key needed")
-    parser.add_argument("-m", "--model", dest="chat_model",
+    parser.add_argument("-m", "--model", dest="chat_model", metavar="MODEL",
                         help="model id for the chat, e.g. anthropic/claude-sonnet-4.5")
-    parser.add_argument("--base-url", dest="chat_base_url",
+    parser.add_argument("--base-url", dest="chat_base_url", metavar="URL",
                         help="API base URL (default: $OPENROUTER_BASE_URL or OpenRouter's)")
+    reopen = parser.add_mutually_exclusive_group()
+    reopen.add_argument("-c", "--continue", dest="chat_continue", action="store_true",
+                        help="reopen the most recent conversation")
+    reopen.add_argument("--open", dest="chat_open", metavar="ID",
+                        help="reopen a saved conversation (see: rill history list)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ask_parser = commands.add_parser(
@@ -128,14 +133,15 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
 def run_chat(args: argparse.Namespace) -> int:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the chat needs a terminal; to pipe a question, use: rill ask -")
-    from rillchat.ui.app import RillApp
+    from rillchat.ui.app import LATEST, RillApp
 
     # In the demo chat a failure scenario fails once and answers when retried. Rill's own
     # retry would hide the banner of a 500 or 503, so the demo leaves retrying to the user.
     with demo_or_real_settings(demo=args.chat_demo, model=args.chat_model,
                                base_url=args.chat_base_url, transient_failures=True,
                                retries=0 if args.chat_demo else None) as settings:
-        app = RillApp(settings, demo=args.chat_demo)
+        reopen = LATEST if args.chat_continue else args.chat_open
+        app = RillApp(settings, demo=args.chat_demo, reopen=reopen)
         app.run()
     return exit_codes.BUG if app.return_code else exit_codes.OK
 

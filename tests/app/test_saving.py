@@ -6,7 +6,7 @@ from rillchat.chat.conversation import MessageStatus
 from rillchat.store.db import open_database
 from rillchat.store.history import History
 from rillchat.ui.widgets.notices import Notice
-from tests.app.helpers import chat, make_app, send
+from tests.app.helpers import chat, make_app, reply_done, send, until
 
 
 def saved(path) -> History:
@@ -49,7 +49,6 @@ async def test_a_stopped_reply_is_saved_as_stopped(app_server, tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "stall", wait=False)
         screen = chat(pilot)
-        from tests.app.helpers import reply_done, until
         await until(pilot, lambda: "is kept" in screen.replies[-1].message.text)
         await pilot.press("escape")
         await reply_done(pilot)
@@ -70,3 +69,69 @@ async def test_a_history_file_that_is_not_a_database_turns_saving_off_not_the_ch
         await send(pilot, "hello")
         assert chat(pilot).replies[-1].message.status is MessageStatus.COMPLETE
     assert path.read_bytes() == b"my notes\n" * 1000
+
+
+async def test_a_saved_conversation_reopens_whole_and_can_be_continued(app_server, tmp_path):
+    from rillchat.ui.app import LATEST
+    from rillchat.ui.widgets.error_banner import ErrorBanner
+    from rillchat.ui.widgets.messages_view import ReplyFooter, ToolResult, UserMessage
+    from rillchat.ui.widgets.reasoning import ReasoningPanel
+    from rillchat.ui.widgets.tool_call import ToolCallPanel
+    from tests.unit.test_store import full_conversation
+
+    path = tmp_path / "history.sqlite3"
+    original = full_conversation()
+    history = saved(path)
+    history.save_all(original)
+    history.connection.close()
+    app = make_app(app_server, history_path=path, reopen=LATEST)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = chat(pilot)
+        assert screen.conversation == original and not screen.query(Notice)
+        assert [w.text for w in screen.query(UserMessage)] == ["What is the weather in Paris?"]
+        panel = screen.query_one(ReasoningPanel)
+        assert panel.collapsed and panel.title == "Reasoning · 40 tokens"
+        assert "zanzibarian" in panel.body.text and panel.encrypted_blocks == 1
+        tool = screen.query_one(ToolCallPanel)
+        assert tool.has_class("-complete") and tool.tool_name == "get_weather"
+        assert "21" in str(screen.query_one(ToolResult).render())
+        banner = screen.query_one(ErrorBanner)
+        assert not banner.has_class("-stale"), "the last reply failed: it can be retried"
+        footers = [str(f.render()) for f in screen.query(ReplyFooter)]
+        assert footers[0].startswith("✓ anthropic/claude-sonnet-4.5 via Anthropic · 12 in")
+        assert footers[1].startswith("✗ Failed")
+
+        await send(pilot, "and tomorrow?")
+        sent = app_server.requests[-1]["messages"]
+        assert sent[0] == {"role": "system", "content": "Be brief."}
+        assert sent[-1] == {"role": "user", "content": "and tomorrow?"}
+        assert any(m.get("tool_calls") for m in sent) and any(m["role"] == "tool" for m in sent)
+        assert banner.has_class("-stale")
+    assert len(saved(path).load(original.id).messages) == len(original.messages) + 2
+
+
+async def test_retrying_a_reopened_failed_reply_asks_again_with_what_came_before(app_server,
+                                                                                tmp_path):
+    path = tmp_path / "history.sqlite3"
+    app = make_app(app_server, history_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "error 503")
+        conversation_id = chat(pilot).conversation.id
+    app = make_app(app_server, history_path=path, reopen=conversation_id[:8])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+r")
+        await reply_done(pilot)
+        assert app_server.requests[-1] == app_server.requests[-2]
+        assert chat(pilot).conversation.messages[-1].text.startswith("**The retry worked.**")
+    stored = saved(path).load(conversation_id)
+    assert [m.role for m in stored.messages] == ["user", "assistant"]
+    assert stored.messages[1].status is MessageStatus.COMPLETE
+
+
+async def test_continue_with_nothing_saved_opens_a_new_chat_and_says_so(app_server, tmp_path):
+    from rillchat.ui.app import LATEST
+
+    app = make_app(app_server, history_path=tmp_path / "h.sqlite3", reopen=LATEST)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert chat(pilot).query(Notice)
+        assert any("no saved conversation" in str(n.message) for n in app._notifications)

@@ -102,3 +102,21 @@ def test_error_banners(snap_compare, snapshot_server, prompt, size):
 def test_error_banner_not_json(snap_compare, snapshot_server, size):
     app = _app(snapshot_server, model="demo/replay/not-json")
     assert snap_compare(app, terminal_size=size, run_before=steps("hi"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_reopened_conversation(snap_compare, snapshot_server, tmp_path, size):
+    from rillchat.store.db import open_database
+    from rillchat.store.history import History
+    from rillchat.ui.app import LATEST
+    from tests.unit.test_store import full_conversation
+
+    history = History(open_database(tmp_path / "history.sqlite3"))
+    conversation = full_conversation()
+    conversation.created = 1764547200.0
+    for message in conversation.messages:  # figures a real clock made: fixed for the picture
+        message.time_to_first_token, message.duration = 0.8, 2.4
+    history.save_all(conversation)
+    history.connection.close()
+    app = make_app(snapshot_server, history_path=tmp_path / "history.sqlite3", reopen=LATEST)
+    assert snap_compare(app, terminal_size=size, run_before=settle)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from rillchat.chat.conversation import Conversation
 from rillchat.openrouter.events import StreamEvent
 from rillchat.openrouter.request import ChatRequest
 from rillchat.settings import Settings
@@ -32,13 +33,17 @@ def _load_stream_layer() -> tuple[Any, Any]:
     return make_client, stream_reply
 
 
+LATEST = "latest"
+"""`reopen` value for the most recently updated conversation (`rill --continue`)."""
+
+
 class RillApp(App[None]):
     TITLE = "Rill"
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, settings: Settings, *, demo: bool = False,
                  clock: Callable[[], float] = time.monotonic, cursor_blink: bool = True,
-                 history_path: Path | None = None) -> None:
+                 history_path: Path | None = None, reopen: str | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.demo = demo
@@ -53,11 +58,14 @@ class RillApp(App[None]):
         """Saves the conversation as it happens; None when the history cannot be opened."""
         self.history_problem: str | None = None
         """Why the history is off, in words for the user."""
+        self._reopen = reopen
+        """A saved conversation to open: an id (or its start), or LATEST."""
+        self._reopened: Conversation | None = None
 
     def on_mount(self) -> None:
         self._start_loading_stream_layer()
         self._open_history()
-        self.push_screen(ChatScreen())
+        self.push_screen(ChatScreen(self._reopened))
 
     def _open_history(self) -> None:
         try:
@@ -67,6 +75,20 @@ class RillApp(App[None]):
             self.history_problem = str(exc)
             return
         self.recorder = Recorder(history, on_error=self._history_failed)
+        if self._reopen is not None:
+            self._reopened = self._load(history, self._reopen)
+
+    def _load(self, history: History, wanted: str) -> Conversation | None:
+        try:
+            conversation_id = history.latest_id() if wanted == LATEST else history.find_id(wanted)
+        except LookupError as exc:
+            self.notify(exc.args[0], title="Not reopened", severity="warning", markup=False)
+            return None
+        if conversation_id is None:
+            self.notify("There is no saved conversation to continue yet.", title="Not reopened",
+                        severity="warning")
+            return None
+        return history.load(conversation_id)
 
     def _history_failed(self, text: str) -> None:
         self.notify(text, title="History", severity="error", timeout=10, markup=False)

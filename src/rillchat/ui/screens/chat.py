@@ -16,6 +16,7 @@ from textual.widgets import Footer, Static
 
 from rillchat.chat.assembler import ReplyAssembler
 from rillchat.chat.conversation import Conversation, Message, MessageStatus
+from rillchat.chat.replay import events_from_message
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed
 from rillchat.openrouter.request import ChatRequest
 from rillchat.terminal_text import one_line
@@ -24,7 +25,7 @@ from rillchat.ui.messages import ReplyChunk, ReplyStopped
 from rillchat.ui.screens.help import HelpScreen
 from rillchat.ui.widgets.conversation_view import ConversationView
 from rillchat.ui.widgets.error_banner import ErrorBanner
-from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage
+from rillchat.ui.widgets.messages_view import AssistantMessage, ToolResult, UserMessage
 from rillchat.ui.widgets.notices import DEMO_WELCOME, NO_KEY, READY, Notice
 from rillchat.ui.widgets.prompt_input import PromptInput
 
@@ -79,10 +80,13 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+end", "jump_to_latest", "Latest", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, conversation: Conversation | None = None) -> None:
         super().__init__()
-        self.conversation = Conversation(model=self.rill.settings.model)
+        self.conversation = conversation or Conversation(model=self.rill.settings.model)
+        """A new conversation, or a saved one reopened to read and continue."""
         self.replies: list[Reply] = []
+        """Replies streamed on this screen; saved ones drawn again are in `_saved_views`."""
+        self._saved_views: dict[str, AssistantMessage] = {}
         self._reply_ids = itertools.count(1)
         self._streaming: Reply | None = None
 
@@ -103,8 +107,34 @@ class ChatScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.watch(self.conversation_view, "following", self._show_jump_bar)
-        await self._show_welcome()
+        if self.conversation.messages:
+            await self._show_saved()
+        else:
+            await self._show_welcome()
         self.query_one(PromptInput).focus()
+
+    async def _show_saved(self) -> None:
+        """Draw a reopened conversation with the widgets a live one uses, fed the same events."""
+        view = self.conversation_view
+        if self.rill.history_problem:
+            await view.mount(Notice(f"**History is off.** {self.rill.history_problem}",
+                                    classes="-warning"))
+        for message in self.conversation.messages:
+            if message.role == "user":
+                await view.mount(UserMessage(message.text))
+            elif message.role == "tool":
+                await view.mount(ToolResult(message))
+            else:
+                reply = AssistantMessage(self.rill.clock, live=False)
+                await view.mount(reply)
+                await reply.show_all(events_from_message(message))
+                await reply.end(message)
+                self._saved_views[message.id] = reply
+        last = self._last_reply_view()
+        for banner in view.query(ErrorBanner):
+            if last is None or banner.parent is not last:
+                banner.make_stale()
+        view.jump_to_latest()
 
     def _top_bar_text(self) -> Content:
         pieces = ["Rill", one_line(self.conversation.model)]
@@ -165,7 +195,7 @@ class ChatScreen(Screen[None]):
             banner.make_stale()
         reply_id = next(self._reply_ids)
         reply = Reply(reply_id, request, ReplyAssembler(model=request.model, clock=self.rill.clock),
-                      AssistantMessage(reply_id, self.rill.clock))
+                      AssistantMessage(self.rill.clock))
         self.conversation.messages.append(reply.message)
         self._record(reply.message, now=True)
         self.replies.append(reply)
@@ -262,24 +292,39 @@ class ChatScreen(Screen[None]):
 
     @on(ErrorBanner.RetryPressed)
     async def _retry_from_banner(self, event: ErrorBanner.RetryPressed) -> None:
-        if self.replies and self.replies[-1].id == event.banner.reply_id:
+        last = self._last_reply_view()
+        if last is not None and event.banner.parent is last:
             await self._retry_last()
         else:
             self.notify("Only the last reply can be retried.", severity="warning")
+
+    def _last_reply_view(self) -> AssistantMessage | None:
+        """The widget of the conversation's last message, when that is a reply."""
+        messages = self.conversation.messages
+        if not messages or messages[-1].role != "assistant":
+            return None
+        if self.replies and self.replies[-1].message is messages[-1]:
+            return self.replies[-1].view
+        return self._saved_views.get(messages[-1].id)
 
     async def _retry_last(self) -> None:
         if self._streaming is not None:
             self.notify("A reply is streaming: press Escape to stop it first.", severity="warning")
             return
-        if not self.replies or self.conversation.messages[-1] is not self.replies[-1].message:
+        view = self._last_reply_view()
+        if view is None:
             self.notify("There is no reply to retry yet.", severity="warning")
             return
-        last = self.replies.pop()
-        self.conversation.messages.pop()
+        message = self.conversation.messages.pop()
+        if self.replies and self.replies[-1].message is message:
+            request = self.replies.pop().request
+        else:  # a saved reply: ask again with what came before it
+            del self._saved_views[message.id]
+            request = self.conversation.build_request()
         if self.rill.recorder is not None:
-            self.rill.recorder.forget(last.message)
-        await last.view.remove()
-        await self._start_reply(last.request)
+            self.rill.recorder.forget(message)
+        await view.remove()
+        await self._start_reply(request)
 
     async def action_new_chat(self) -> None:
         self.workers.cancel_group(self, "reply")
@@ -288,6 +333,7 @@ class ChatScreen(Screen[None]):
             self._record(self._streaming.message, now=True)
             self._streaming = None
         self.replies.clear()
+        self._saved_views.clear()
         self.conversation = Conversation(model=self.conversation.model)
         await self.conversation_view.remove_children()
         self.conversation_view.start_over()

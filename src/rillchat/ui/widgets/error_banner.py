@@ -53,15 +53,16 @@ class ErrorBanner(Vertical):
             super().__init__()
             self.banner = banner
 
-    def __init__(self, failure: StreamFailed, reply_id: int, *,
-                 clock: Callable[[], float]) -> None:
+    def __init__(self, failure: StreamFailed, *, clock: Callable[[], float],
+                 countdown: bool = True) -> None:
+        """`countdown`: count down Retry-After from now (False for a failure read back from
+        the history, whose wait is long over)."""
         super().__init__(classes=f"-{failure.kind.value}")
         self.failure = failure
-        self.reply_id = reply_id
         self._clock = clock
         self._retry_at = (clock() + failure.retry_after
-                          if failure.kind is FailureKind.RATE_LIMIT and failure.retry_after
-                          else None)
+                          if countdown and failure.kind is FailureKind.RATE_LIMIT
+                          and failure.retry_after else None)
         self._hint = Static("", classes="banner-hint", markup=False)
         self._retry = Button("Retry", id="retry", variant="primary", compact=True)
         self._dismiss = Button("Dismiss", id="dismiss", compact=True)

@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.content import Content
 from textual.widgets import Static
 
-from rillchat.chat.conversation import Message, MessageStatus
+from rillchat.chat.conversation import Message, MessageStatus, ToolResultPart
 from rillchat.chat.summary import timing_pieces, usage_pieces, who_answered
 from rillchat.openrouter.events import (
     KeepAlive,
@@ -22,7 +22,7 @@ from rillchat.openrouter.events import (
     ToolCallDelta,
     Usage,
 )
-from rillchat.terminal_text import strip_control
+from rillchat.terminal_text import one_line, strip_control
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.reasoning import ReasoningPanel
 from rillchat.ui.widgets.reply_body import ReplyBody
@@ -70,6 +70,29 @@ def footer_text(message: Message) -> str:
     return mark + separator + " · ".join(pieces)
 
 
+class ToolResult(Static):
+    """What a tool answered, as sent back to the model; long results show their start."""
+
+    DEFAULT_CSS = """
+    ToolResult {
+        height: auto; color: $text-muted; padding: 0 1; margin: 0 1 1 1;
+        border-left: wide $accent 40%;
+    }
+    ToolResult.-error { border-left: wide $error; }
+    """
+    SHOWN_LINES = 8
+
+    def __init__(self, message: Message) -> None:
+        result = next(part for part in message.parts if isinstance(part, ToolResultPart))
+        lines = strip_control(result.content).splitlines() or [""]
+        shown = "\n".join(lines[:self.SHOWN_LINES])
+        if len(lines) > self.SHOWN_LINES:
+            shown += f"\n… {len(lines) - self.SHOWN_LINES} more lines"
+        label = "Tool error" if result.is_error else "Tool result"
+        super().__init__(Content.assemble((f"↳ {label} ", "bold"), f"({one_line(result.tool_call_id)})\n",
+                                          shown), classes="-error" if result.is_error else "")
+
+
 class ReplyFooter(Static):
     DEFAULT_CSS = """
     ReplyFooter { color: $text-muted; height: auto; }
@@ -86,11 +109,12 @@ class AssistantMessage(Vertical):
     AssistantMessage { height: auto; padding: 0 1; margin: 0 0 1 0; }
     """
 
-    def __init__(self, reply_id: int, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Callable[[], float], *, live: bool = True) -> None:
         super().__init__(classes="-streaming")
-        self.reply_id = reply_id
         self._clock = clock
-        self._status: StreamStatus | None = StreamStatus(clock)
+        self._live = live
+        """False for a saved reply drawn again: no status line, no timings it never kept."""
+        self._status: StreamStatus | None = StreamStatus(clock) if live else None
         self._tool_panels: dict[int, ToolCallPanel] = {}
 
     def compose(self) -> ComposeResult:
@@ -171,7 +195,7 @@ class AssistantMessage(Vertical):
                               fragments: int) -> None:
         panel = self._trailing(ReasoningPanel)
         if panel is None or not panel.thinking:
-            panel = ReasoningPanel(self._clock)
+            panel = ReasoningPanel(self._clock, timed=self._live)
             await self._add(panel)
         await panel.add(text, details, fragments=fragments)
 
@@ -189,7 +213,7 @@ class AssistantMessage(Vertical):
             tool_panel.complete()
         failure = message.error
         if failure is not None:
-            await self.mount(ErrorBanner(failure, self.reply_id, clock=self._clock))
+            await self.mount(ErrorBanner(failure, clock=self._clock, countdown=self._live))
         footer = ReplyFooter(Content(strip_control(footer_text(message))),
                              classes=f"-{message.status.value}")
         await self.mount(footer)

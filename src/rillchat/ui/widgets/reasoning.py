@@ -31,7 +31,8 @@ class ReasoningPanel(Collapsible):
     ReasoningPanel .encrypted-note { color: $text-warning; text-style: italic; margin-bottom: 1; }
     """
 
-    def __init__(self, clock: Callable[[], float], *, collapsed: bool = False) -> None:
+    def __init__(self, clock: Callable[[], float], *, collapsed: bool = False,
+                 timed: bool = True) -> None:
         self.body = ReplyBody(classes="reasoning-text")
         self._encrypted_note = Static("", classes="encrypted-note", markup=False)
         self._encrypted_note.display = False
@@ -43,6 +44,9 @@ class ReasoningPanel(Collapsible):
         """Reasoning fragments seen (about one token each), until usage gives the real count."""
         self.encrypted_blocks = 0
         self._exact_tokens = False
+        self._quiet_fold = False
+        self._timed = timed
+        """False for a reopened reply: how long it thought was not saved."""
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(0.2, self._refresh_title)
@@ -78,9 +82,17 @@ class ReasoningPanel(Collapsible):
             self._ended = self._clock()
             self._ticker.stop()
             await self.body.finish()
-        if fold:
+        if fold and not self.collapsed:
+            # Folding by itself must not pull the view up to the panel the way a click does.
+            self._quiet_fold = True
             self.collapsed = True
         self._refresh_title()
+
+    def scroll_visible(self, *args: Any, **kwargs: Any) -> None:
+        if self._quiet_fold:
+            self._quiet_fold = False
+            return
+        super().scroll_visible(*args, **kwargs)
 
     def set_exact_tokens(self, reasoning_tokens: int) -> None:
         if reasoning_tokens:
@@ -98,5 +110,7 @@ class ReasoningPanel(Collapsible):
             count = "encrypted" if self.encrypted_blocks else "no text"
         if self.thinking:
             self.title = f"Thinking… {count} · {elapsed}"
-        else:
+        elif self._timed:
             self.title = f"Reasoning · {count} · {elapsed}"
+        else:
+            self.title = f"Reasoning · {count}"
