@@ -135,3 +135,36 @@ async def test_continue_with_nothing_saved_opens_a_new_chat_and_says_so(app_serv
     async with app.run_test(size=(100, 30)) as pilot:
         assert chat(pilot).query(Notice)
         assert any("no saved conversation" in str(n.message) for n in app._notifications)
+
+
+async def test_a_long_conversation_opens_at_its_latest_page_and_shows_earlier_on_request(
+        app_server, tmp_path):
+    from rillchat.chat.conversation import Conversation, Message, TextPart
+    from rillchat.ui.screens.chat import SAVED_MESSAGES_PER_PAGE
+    from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage
+
+    path = tmp_path / "history.sqlite3"
+    conversation = Conversation(model="demo/auto", title="long")
+    for number in range(50):
+        conversation.messages.append(Message.user(f"question {number}"))
+        conversation.messages.append(Message(role="assistant", parts=[
+            TextPart(f"answer {number}")]))
+    history = saved(path)
+    history.save_all(conversation)
+    history.connection.close()
+    app = make_app(app_server, history_path=path, reopen=conversation.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = chat(pilot)
+        shown = lambda: len(screen.query(UserMessage)) + len(screen.query(AssistantMessage))
+        page = SAVED_MESSAGES_PER_PAGE
+        assert shown() == page
+        assert screen.query(UserMessage).first().text == f"question {50 - page // 2}"
+        while screen.query("#earlier"):
+            before = shown()
+            label = str(screen.query_one("#earlier").label)
+            assert label == f"↑ {100 - before} earlier messages: show {min(page, 100 - before)} more"
+            screen.query_one("#earlier").press()  # as Enter on it does, once Tab reaches it
+            await until(pilot, lambda: shown() == min(100, before + page))
+        assert shown() == 100 and screen.query(UserMessage).first().text == "question 0"
+        await send(pilot, "one more")
+        assert len(app_server.requests[-1]["messages"]) == 101

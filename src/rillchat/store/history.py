@@ -217,15 +217,21 @@ class History:
                                     row["message_count"], row["cost"]) for row in rows]
 
     def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
-        """Hits for whatever the user typed, best first; never an error for odd input."""
+        """Hits for whatever the user typed: titles first, then the newest passages. Never an
+        error for odd input. Newest-first lets SQLite stop after `limit` hits instead of
+        ranking every match, which keeps common words fast in a big history."""
         match = fts_query(query)
         if match is None:
             return []
-        rows = self.connection.execute(
+        select = (
             "SELECT s.conversation_id, s.message_id, s.kind, c.title, "
             f"  snippet(search, 0, '{MATCH_START}', '{MATCH_END}', '…', 12) AS snippet "
             "FROM search AS s JOIN conversations AS c ON c.id = s.conversation_id "
-            "WHERE search MATCH ? ORDER BY rank LIMIT ?", (match, limit)).fetchall()
+            "WHERE search MATCH ? AND s.rowid {side} 0 ORDER BY s.rowid {order} LIMIT ?")
+        rows = self.connection.execute(select.format(side="<", order="ASC"),
+                                       (match, limit)).fetchall()
+        rows += self.connection.execute(select.format(side=">", order="DESC"),
+                                        (match, limit - len(rows))).fetchall()
         return [SearchHit(row["conversation_id"], row["message_id"], row["kind"], row["snippet"],
                           row["title"]) for row in rows]
 

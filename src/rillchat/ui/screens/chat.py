@@ -12,7 +12,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Static
 
 from rillchat.chat.assembler import ReplyAssembler
 from rillchat.chat.conversation import Conversation, Message, MessageStatus
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from rillchat.ui.app import RillApp
 
 
+SAVED_MESSAGES_PER_PAGE = 20
+"""Saved messages drawn at a time when a conversation is reopened (each costs ~50 ms to draw
+with Textual's Markdown widgets; a faster renderer can raise this)."""
 WORKER_SLICE = 0.004
 """Longest stretch, in seconds, the reply worker runs before letting the UI have a turn."""
 
@@ -67,6 +71,7 @@ class ChatScreen(Screen[None]):
     }
     #jump-latest.-visible { display: block; }
     #jump-latest:hover { background: $accent 50%; }
+    #earlier { width: 100%; margin: 1 0; }
     """
 
     BINDINGS = [
@@ -114,27 +119,54 @@ class ChatScreen(Screen[None]):
         self.query_one(PromptInput).focus()
 
     async def _show_saved(self) -> None:
-        """Draw a reopened conversation with the widgets a live one uses, fed the same events."""
+        """Draw a reopened conversation with the widgets a live one uses, fed the same events:
+        the latest messages first, earlier ones when asked for (a long conversation would
+        otherwise take many seconds to draw)."""
         view = self.conversation_view
         if self.rill.history_problem:
             await view.mount(Notice(f"**History is off.** {self.rill.history_problem}",
                                     classes="-warning"))
-        for message in self.conversation.messages:
-            if message.role == "user":
-                await view.mount(UserMessage(message.text))
-            elif message.role == "tool":
-                await view.mount(ToolResult(message))
-            else:
-                reply = AssistantMessage(self.rill.clock, live=False)
-                await view.mount(reply)
-                await reply.show_all(events_from_message(message))
-                await reply.end(message)
-                self._saved_views[message.id] = reply
+        self._shown_from = len(self.conversation.messages)
+        await self._show_earlier()
+        view.jump_to_latest()
+
+    async def _show_earlier(self) -> None:
+        """Draw the page of saved messages before those already shown."""
+        view = self.conversation_view
+        end = self._shown_from
+        start = max(0, end - SAVED_MESSAGES_PER_PAGE)
+        first_shown = view.query(".saved").first() if view.query(".saved") else None
+        for message in self.conversation.messages[start:end]:
+            widget = self._saved_widget(message)
+            widget.add_class("saved")
+            await view.mount(widget, before=first_shown)
+            if isinstance(widget, AssistantMessage):
+                await widget.show_all(events_from_message(message))
+                await widget.end(message)
+        self._shown_from = start
+        await view.query("#earlier").remove()
+        if start:
+            label = f"↑ {start} earlier messages: show {min(start, SAVED_MESSAGES_PER_PAGE)} more"
+            await view.mount(Button(label, id="earlier", compact=True),
+                             before=view.query(".saved").first())
         last = self._last_reply_view()
         for banner in view.query(ErrorBanner):
             if last is None or banner.parent is not last:
                 banner.make_stale()
-        view.jump_to_latest()
+
+    def _saved_widget(self, message: Message) -> Widget:
+        if message.role == "user":
+            return UserMessage(message.text)
+        if message.role == "tool":
+            return ToolResult(message)
+        reply = AssistantMessage(self.rill.clock, live=False)
+        self._saved_views[message.id] = reply
+        return reply
+
+    @on(Button.Pressed, "#earlier")
+    async def _earlier_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self._show_earlier()
 
     def _top_bar_text(self) -> Content:
         pieces = ["Rill", one_line(self.conversation.model)]
