@@ -134,7 +134,7 @@ def to_markdown(conversation: Conversation) -> str:
 
 def _message_markdown(message: Message) -> list[str]:
     if message.role == "user":
-        return ["## You", "", strip_control(message.text), ""]
+        return ["## You", "", strip_control(message.text).strip("\n"), ""]
     if message.role == "tool":
         result = next(part for part in message.parts if isinstance(part, ToolResultPart))
         label = "Tool error" if result.is_error else "Tool result"
@@ -143,10 +143,10 @@ def _message_markdown(message: Message) -> list[str]:
     lines = [f"## {one_line(who_answered(message))}", ""]
     for part in message.parts:
         if isinstance(part, ReasoningPart):
-            body = strip_control(part.text) or "*(encrypted)*"
+            body = strip_control(part.text).strip("\n") or "*(encrypted)*"
             lines += ["<details><summary>Reasoning</summary>", "", body, "", "</details>", ""]
         elif isinstance(part, TextPart):
-            lines += [strip_control(part.text), ""]
+            lines += [strip_control(part.text).strip("\n"), ""]
         elif isinstance(part, ToolCallPart):
             arguments = part.arguments
             try:
