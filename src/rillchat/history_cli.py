@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rillchat import exit_codes
 from rillchat.chat.summary import format_cost
-from rillchat.store.db import StoreError, open_database
-from rillchat.store.export import NotAConversation, from_json, to_json, to_markdown
-from rillchat.store.history import MATCH_END, MATCH_START, History
 from rillchat.terminal_text import one_line
+
+if TYPE_CHECKING:
+    from rillchat.store.history import History
 
 SHORT_ID = 8
 
@@ -44,6 +43,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run_history(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    # The store is imported here, not at the top: `rill --version` should not pay for it.
+    from rillchat.store.db import StoreError, open_database
+    from rillchat.store.history import History
+
     try:
         history = History(open_database())
     except StoreError as exc:
@@ -76,6 +79,8 @@ def _list(history: History, args, stdin, stdout, stderr) -> int:
 
 
 def _show(history: History, args, stdin, stdout, stderr) -> int:
+    from rillchat.store.export import to_markdown
+
     conversation = history.load(history.find_id(args.id))
     assert conversation is not None
     stdout.write(to_markdown(conversation))
@@ -83,6 +88,8 @@ def _show(history: History, args, stdin, stdout, stderr) -> int:
 
 
 def _search(history: History, args, stdin, stdout, stderr) -> int:
+    from rillchat.store.history import MATCH_END, MATCH_START
+
     hits = history.search(" ".join(args.query))
     bold, plain = ("\x1b[1m", "\x1b[22m") if stdout.isatty() else ("", "")
     for hit in hits:
@@ -96,6 +103,8 @@ def _search(history: History, args, stdin, stdout, stderr) -> int:
 
 
 def _export(history: History, args, stdin, stdout, stderr) -> int:
+    from rillchat.store.export import to_json, to_markdown
+
     conversation = history.load(history.find_id(args.id))
     assert conversation is not None
     text = to_json(conversation) + "\n" if args.format == "json" else to_markdown(conversation)
@@ -112,6 +121,8 @@ def _export(history: History, args, stdin, stdout, stderr) -> int:
 
 
 def _import(history: History, args, stdin, stdout, stderr) -> int:
+    from rillchat.store.export import NotAConversation, from_json
+
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
