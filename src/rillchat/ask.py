@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -97,15 +98,19 @@ class _Printer:
 
 
 async def ask(settings: Settings, request: ChatRequest, output: AskOutput,
-              out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+              out: TextIO = sys.stdout, err: TextIO = sys.stderr, *,
+              on_reply: Callable[[Message, bool], None] | None = None) -> int:
     """Stream one reply; returns the exit code. Cancellation (Ctrl+C) propagates after the
-    printed part of the answer has been closed with a newline."""
+    printed part of the answer has been closed with a newline. `on_reply(message, ended)` sees
+    the reply as it grows and once more when it has ended (to save it)."""
     printer = _Printer(out, err, settings.api_key)
     assembler = ReplyAssembler(model=request.model)
     client = make_client(settings)
     try:
         async for event in stream_reply(client, request, retries=settings.retries):
             assembler.apply(event)
+            if on_reply is not None:
+                on_reply(assembler.message, False)
             kind = type(event)
             if kind is TextDelta:
                 printer.answer(event.text)
@@ -117,6 +122,8 @@ async def ask(settings: Settings, request: ChatRequest, output: AskOutput,
                              f"{event.delay:g} s (attempt {event.attempt} of {settings.retries})")
     finally:
         assembler.stop()
+        if on_reply is not None:
+            on_reply(assembler.message, True)
         printer.end_answer()
         await client.close()
     message = assembler.message

@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 from rillchat import __version__
 from rillchat import exit_codes, history_cli
+from rillchat.cli_errors import UsageError
 from rillchat.chat.conversation import Conversation, Message
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.settings import (
@@ -22,10 +23,6 @@ from rillchat.settings import (
     Settings,
     settings_from_environment,
 )
-
-class UsageError(Exception):
-    """The command line cannot work as given; the message says how to fix it."""
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -77,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
                             help="longest silence accepted from the server (default: 60)")
     ask_parser.add_argument("--demo", action="store_true",
                             help="talk to the built-in demo server; no key needed")
+    ask_parser.add_argument("-c", "--continue", dest="continue_latest", action="store_true",
+                            help="continue the most recent saved conversation")
+    ask_parser.add_argument("--no-save", action="store_true",
+                            help="do not save this exchange in the history")
     history_cli.add_parser(commands)
     return parser
 
@@ -110,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     from rillchat.ask import AskOutput, ask  # the SDK takes most of a second to import
+    from rillchat.ask_history import AskHistory
 
     prompt = read_prompt(args.prompt, stdin)
     with demo_or_real_settings(demo=args.demo, model=args.model, base_url=args.base_url,
@@ -119,15 +121,30 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
                   "https://openrouter.ai/settings/keys), or try the demo: rill ask --demo hello",
                   file=stderr)
             return exit_codes.AUTH
-        conversation = Conversation(model=settings.model, messages=[Message.user(prompt)],
-                                    system_prompt=args.system)
+        saving = AskHistory.open(stderr, save=not args.no_save,
+                                 needed=args.continue_latest)
+        conversation = saving.conversation(args, settings.model)
+        prompt_message = Message.user(prompt)
+        conversation.messages.append(prompt_message)
+        saving.save(conversation, prompt_message, now=True)
         request = conversation.build_request(
             temperature=args.temperature,
             max_tokens=args.max_tokens,
             reasoning_effort=args.reasoning_effort,
         )
         output = AskOutput(show_reasoning=args.show_reasoning, show_usage=args.usage)
-        return asyncio.run(ask(settings, request, output, stdout, stderr))
+
+        def on_reply(message: Message, ended: bool) -> None:
+            if not conversation.messages or conversation.messages[-1] is not message:
+                conversation.messages.append(message)
+            saving.save(conversation, message, now=ended)
+
+        try:
+            return asyncio.run(ask(settings, request, output, stdout, stderr,
+                                   on_reply=on_reply))
+        finally:
+            saving.close()
+
 
 
 def run_chat(args: argparse.Namespace) -> int:

@@ -92,3 +92,39 @@ def test_a_history_file_that_is_not_a_database_is_left_alone(tmp_path):
     result = rill(tmp_path, "list")
     assert result.returncode == 2 and "is not a Rill history database" in result.stderr
     assert (tmp_path / DATABASE_NAME).read_text() == "notes"
+
+
+def ask(folder, *args, server=None):
+    return run_rill("ask", *args, server=server, env_extra={"RILL_DATA_DIR": str(folder)})
+
+
+def test_rill_ask_saves_its_exchange_and_continue_goes_on_from_it(demo_server, tmp_path):
+    first = ask(tmp_path, "-m", "demo/markdown", "first question", server=demo_server)
+    assert first.returncode == 0, first.stderr
+    history = History(open_database(tmp_path / DATABASE_NAME))
+    (summary,) = history.recent()
+    assert summary.title == "first question" and summary.message_count == 2
+    second = ask(tmp_path, "-c", "and a second", server=demo_server)
+    assert second.returncode == 0, second.stderr
+    sent = demo_server.requests[-1]["messages"]
+    assert [m["content"][:12] for m in sent] == ["first questi", "# Welcome to", "and a second"]
+    conversation = history.load(summary.id)
+    assert [m.role for m in conversation.messages] == ["user", "assistant"] * 2
+    assert conversation.model == "demo/markdown"
+
+
+def test_rill_ask_no_save_keeps_nothing_and_continue_needs_something(demo_server, tmp_path):
+    assert ask(tmp_path, "--no-save", "hello", server=demo_server).returncode == 0
+    assert not (tmp_path / DATABASE_NAME).exists()
+    result = ask(tmp_path, "-c", "hello", server=demo_server)
+    assert result.returncode == 2
+    assert result.stderr == "rill: there is no saved conversation to continue yet\n"
+
+
+def test_a_failed_answer_is_saved_with_its_error(demo_server, tmp_path):
+    result = ask(tmp_path, "-m", "demo/error-midstream", "go", server=demo_server)
+    assert result.returncode == 5
+    history = History(open_database(tmp_path / DATABASE_NAME))
+    reply = history.load(history.latest_id()).messages[1]
+    assert reply.status.value == "failed" and reply.error.code == 502
+    assert reply.text.startswith("Here is the beginning")

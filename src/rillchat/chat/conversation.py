@@ -12,6 +12,7 @@ from typing import Any
 
 from rillchat.openrouter.events import READABLE_DETAIL_FIELDS, StreamFailed, Usage
 from rillchat.openrouter.request import ChatRequest
+from rillchat.terminal_text import one_line
 
 
 class MessageStatus(StrEnum):
@@ -156,6 +157,11 @@ Part = TextPart | ReasoningPart | ToolCallPart | ToolResultPart | ErrorPart
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+def title_from_prompt(prompt: str) -> str:
+    """A conversation's title until someone names it: its first prompt, on one line."""
+    return one_line(prompt)[:80]
 
 
 @dataclass(slots=True)

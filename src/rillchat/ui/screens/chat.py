@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Static
 
 from rillchat.chat.assembler import ReplyAssembler
-from rillchat.chat.conversation import Conversation, Message, MessageStatus
+from rillchat.chat.conversation import Conversation, Message, MessageStatus, title_from_prompt
 from rillchat.chat.replay import events_from_message
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed
 from rillchat.openrouter.request import ChatRequest
@@ -217,7 +217,7 @@ class ChatScreen(Screen[None]):
         prompt = Message.user(text)
         self.conversation.messages.append(prompt)
         if self.conversation.title is None:
-            self.conversation.title = one_line(text)[:80]
+            self.conversation.title = title_from_prompt(text)
         self._record(prompt, now=True)
         await self.conversation_view.mount(UserMessage(text))
         await self._start_reply(self.conversation.build_request())
