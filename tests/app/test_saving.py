@@ -168,3 +168,19 @@ async def test_a_long_conversation_opens_at_its_latest_page_and_shows_earlier_on
         assert shown() == 100 and screen.query(UserMessage).first().text == "question 0"
         await send(pilot, "one more")
         assert len(app_server.requests[-1]["messages"]) == 101
+
+
+async def test_an_unreadable_history_can_be_moved_aside_and_saving_resumes(app_server, tmp_path):
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"my notes\n" * 1000)
+    app = make_app(app_server, history_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "hello")
+        chat(pilot).query_one("#move-aside").press()
+        await until(pilot, lambda: not chat(pilot).query("#history-off"))
+        (kept,) = tmp_path.glob("history.sqlite3.unreadable-*")
+        assert kept.read_bytes() == b"my notes\n" * 1000, "moved, never deleted"
+        await send(pilot, "again")
+        conversation = chat(pilot).conversation
+    stored = saved(path).load(conversation.id)
+    assert [m.text for m in stored.messages if m.role == "user"] == ["hello", "again"]

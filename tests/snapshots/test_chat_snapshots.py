@@ -120,3 +120,18 @@ def test_a_reopened_conversation(snap_compare, snapshot_server, tmp_path, size):
     history.connection.close()
     app = make_app(snapshot_server, history_path=tmp_path / "history.sqlite3", reopen=LATEST)
     assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_off_with_a_way_out(snap_compare, snapshot_server, size):
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.gettempdir()) / "rill-snapshot-history"  # the path is on screen
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    (folder / "history.sqlite3").write_text("notes, not a database\n")
+    app = make_app(snapshot_server, history_path=folder / "history.sqlite3")
+    assert snap_compare(app, terminal_size=size, run_before=settle)
+    shutil.rmtree(folder, ignore_errors=True)

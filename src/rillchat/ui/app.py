@@ -16,7 +16,7 @@ from rillchat.chat.conversation import Conversation
 from rillchat.openrouter.events import StreamEvent
 from rillchat.openrouter.request import ChatRequest
 from rillchat.settings import Settings
-from rillchat.store.db import StoreError, open_database
+from rillchat.store.db import NotADatabase, StoreError, open_database
 from rillchat.store.history import History
 from rillchat.store.recorder import Recorder
 from rillchat.ui.screens.chat import ChatScreen
@@ -58,6 +58,8 @@ class RillApp(App[None]):
         """Saves the conversation as it happens; None when the history cannot be opened."""
         self.history_problem: str | None = None
         """Why the history is off, in words for the user."""
+        self.unreadable_history: Path | None = None
+        """The history file, when it is not a database and could be moved aside."""
         self._reopen = reopen
         """A saved conversation to open: an id (or its start), or LATEST."""
         self._reopened: Conversation | None = None
@@ -73,10 +75,23 @@ class RillApp(App[None]):
             history.mark_interrupted()
         except (StoreError, sqlite3.Error, OSError) as exc:
             self.history_problem = str(exc)
+            self.unreadable_history = exc.path if isinstance(exc, NotADatabase) else None
             return
+        self.history_problem = self.unreadable_history = None
         self.recorder = Recorder(history, on_error=self._history_failed)
         if self._reopen is not None:
             self._reopened = self._load(history, self._reopen)
+
+    def move_history_aside(self) -> Path:
+        """Rename the unreadable history file (never delete it) and start a fresh one.
+        Returns where the old file went."""
+        old = self.unreadable_history
+        assert old is not None
+        kept = old.with_name(f"{old.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+        old.rename(kept)
+        self._history_path = old
+        self._open_history()
+        return kept
 
     def _load(self, history: History, wanted: str) -> Conversation | None:
         try:

@@ -123,9 +123,6 @@ class ChatScreen(Screen[None]):
         the latest messages first, earlier ones when asked for (a long conversation would
         otherwise take many seconds to draw)."""
         view = self.conversation_view
-        if self.rill.history_problem:
-            await view.mount(Notice(f"**History is off.** {self.rill.history_problem}",
-                                    classes="-warning"))
         self._shown_from = len(self.conversation.messages)
         await self._show_earlier()
         view.jump_to_latest()
@@ -163,6 +160,24 @@ class ChatScreen(Screen[None]):
         self._saved_views[message.id] = reply
         return reply
 
+    @on(Button.Pressed, "#move-aside")
+    async def _move_history_aside(self, event: Button.Pressed) -> None:
+        event.stop()
+        try:
+            kept = self.rill.move_history_aside()
+        except OSError as exc:
+            self.notify(f"Could not move it: {exc.strerror}", severity="error", markup=False)
+            return
+        await self.query_one("#history-off").remove()
+        if self.rill.recorder is None:
+            self.notify(f"Moved to {kept}, but the fresh history failed too: "
+                        f"{self.rill.history_problem}", severity="error", markup=False)
+            return
+        for message in self.conversation.messages:
+            self._record(message, now=True)
+        self.notify(f"The old file is kept as {kept.name}; a fresh history starts now.",
+                    markup=False)
+
     @on(Button.Pressed, "#earlier")
     async def _earlier_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -180,8 +195,11 @@ class ChatScreen(Screen[None]):
 
     async def _show_welcome(self) -> None:
         if self.rill.history_problem:
+            action = (("move-aside", "Move it aside and start a fresh history")
+                      if self.rill.unreadable_history else None)
             await self.conversation_view.mount(Notice(
-                f"**History is off.** {self.rill.history_problem}", classes="-warning"))
+                f"**History is off.** {self.rill.history_problem}", classes="-warning",
+                id="history-off", action=action))
         if self.rill.demo:
             notice = Notice(DEMO_WELCOME)
         elif not self.rill.settings.api_key:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Markdown
+from textual.widgets import Button, Markdown
 
 DEMO_WELCOME = """\
 **Demo mode.** Rill is talking to its built-in local server over real HTTP; no key needed.
@@ -49,11 +49,18 @@ class Notice(Vertical):
     Notice.-warning { border: round $warning; }
     Notice > Markdown { margin: 0; padding: 0 1; background: transparent; }
     Notice MarkdownBlock:last-child { margin-bottom: 0; }
+    Notice > Button { margin: 1 1 0 1; }
     """
 
-    def __init__(self, source: str, *, classes: str | None = None) -> None:
-        super().__init__(classes=classes)
+    def __init__(self, source: str, *, classes: str | None = None, id: str | None = None,
+                 action: tuple[str, str] | None = None) -> None:
+        """`action`: (button id, label) for something the reader can do about it."""
+        super().__init__(classes=classes, id=id)
         self.source = source
+        self._action = action
 
     def compose(self) -> ComposeResult:
         yield Markdown(self.source)
+        if self._action is not None:
+            button_id, label = self._action
+            yield Button(label, id=button_id, variant="warning", compact=True)
