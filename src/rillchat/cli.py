@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 from rillchat import __version__
 from rillchat import exit_codes, history_cli
 from rillchat.cli_errors import UsageError
-from rillchat.chat.conversation import Conversation, Message
+from rillchat.chat.conversation import Message
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.settings import (
     API_KEY_ENV,
