@@ -92,6 +92,8 @@ class ChatScreen(Screen[None]):
         self.replies: list[Reply] = []
         """Replies streamed on this screen; saved ones drawn again are in `_saved_views`."""
         self._saved_views: dict[str, AssistantMessage] = {}
+        self._shown_from = len(self.conversation.messages)
+        """Index of the first saved message drawn; earlier ones come a page at a time."""
         self._reply_ids = itertools.count(1)
         self._streaming: Reply | None = None
 
@@ -122,17 +124,15 @@ class ChatScreen(Screen[None]):
         """Draw a reopened conversation with the widgets a live one uses, fed the same events:
         the latest messages first, earlier ones when asked for (a long conversation would
         otherwise take many seconds to draw)."""
-        view = self.conversation_view
-        self._shown_from = len(self.conversation.messages)
         await self._show_earlier()
-        view.jump_to_latest()
+        self.conversation_view.jump_to_latest()
 
     async def _show_earlier(self) -> None:
         """Draw the page of saved messages before those already shown."""
         view = self.conversation_view
         end = self._shown_from
         start = max(0, end - SAVED_MESSAGES_PER_PAGE)
-        first_shown = view.query(".saved").first() if view.query(".saved") else None
+        first_shown = next(iter(view.query(".saved")), None)
         for message in self.conversation.messages[start:end]:
             widget = self._saved_widget(message)
             widget.add_class("saved")
@@ -384,6 +384,7 @@ class ChatScreen(Screen[None]):
             self._streaming = None
         self.replies.clear()
         self._saved_views.clear()
+        self._shown_from = 0
         self.conversation = Conversation(model=self.conversation.model)
         await self.conversation_view.remove_children()
         self.conversation_view.start_over()
