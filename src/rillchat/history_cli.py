@@ -88,13 +88,11 @@ def _show(history: History, args, stdin, stdout, stderr) -> int:
 
 
 def _search(history: History, args, stdin, stdout, stderr) -> int:
-    from rillchat.store.history import MATCH_END, MATCH_START
-
     hits = history.search(" ".join(args.query))
     bold, plain = ("\x1b[1m", "\x1b[22m") if stdout.isatty() else ("", "")
     for hit in hits:
-        snippet = one_line(hit.snippet.replace(MATCH_START, "\0").replace(MATCH_END, "\1"))
-        snippet = snippet.replace("\0", bold).replace("\1", plain)
+        snippet = "".join(f"{bold}{text}{plain}" if matched else text
+                          for text, matched in hit.snippet_pieces())
         print(f"{hit.conversation_id[:SHORT_ID]}  {hit.kind:<11}  "
               f"{one_line(hit.title or '(untitled)')[:40]}: {snippet}", file=stdout)
     if not hits:

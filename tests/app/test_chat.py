@@ -179,7 +179,7 @@ async def test_rate_limit_banner_counts_down_then_allows_retry(app_server):
         assert "you can retry now" in str(banner.query_one(".banner-hint").render())
 
 
-async def test_retry_resends_the_same_request_and_replaces_the_failed_reply(app_server):
+async def test_retry_resends_the_same_request_and_shows_the_new_reply_in_place(app_server):
     app = make_app(app_server)
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "mid-stream error")
@@ -194,6 +194,7 @@ async def test_retry_resends_the_same_request_and_replaces_the_failed_reply(app_
         assert len(screen.query(AssistantMessage)) == 1
         assert len(screen.conversation.messages) == 2
         assert not screen.query(ErrorBanner)
+        assert [m.status for m in screen.conversation.other_branches] == [MessageStatus.FAILED]
 
 
 async def test_ctrl_r_retries_and_dismiss_removes_the_banner(app_server):

@@ -30,7 +30,7 @@ async def test_every_turn_is_saved_whole(app_server, tmp_path):
         assert saved(path).search("Paris")[0].kind == "tool_call"
 
 
-async def test_a_retried_reply_replaces_the_failed_one_in_the_history(app_server, tmp_path):
+async def test_a_retried_reply_is_shown_and_the_failed_one_kept_as_a_branch(app_server, tmp_path):
     path = tmp_path / "history.sqlite3"
     app = make_app(app_server, history_path=path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -41,6 +41,8 @@ async def test_a_retried_reply_replaces_the_failed_one_in_the_history(app_server
         stored = saved(path).load(conversation.id)
         assert [m.role for m in stored.messages] == ["user", "assistant", "user", "assistant"]
         assert stored.messages[1].text.startswith("**The retry worked.**")
+        assert [m.status for m in stored.other_branches] == [MessageStatus.FAILED]
+        assert stored.other_branches[0].parent_id == stored.messages[0].id
 
 
 async def test_a_stopped_reply_is_saved_as_stopped(app_server, tmp_path):

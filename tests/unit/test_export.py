@@ -59,24 +59,42 @@ message = st.builds(
     finish_reason=maybe_text, time_to_first_token=st.none() | number,
     duration=st.none() | number)
 
-conversation = st.builds(
-    Conversation, text.filter(bool), st.lists(message, max_size=5, unique_by=lambda m: m.id),
-    system_prompt=maybe_text, title=maybe_text, id=st.uuids().map(lambda u: u.hex),
-    created=number)
+
+@st.composite
+def conversation(draw):
+    """A conversation whose shown branch has up to 5 messages, with up to 4 more messages on
+    other branches, each following the start or any message before it."""
+    messages = draw(st.lists(message, max_size=9, unique_by=lambda m: m.id))
+    shown_count = draw(st.integers(1 if messages else 0, min(5, len(messages))))
+    shown, others = messages[:shown_count], messages[shown_count:]
+    for count, other in enumerate(others):
+        parents = [None, *(m.id for m in shown), *(m.id for m in others[:count])]
+        other.parent_id = draw(st.sampled_from(parents))
+    return Conversation(draw(text.filter(bool)), shown, system_prompt=draw(maybe_text),
+                        title=draw(maybe_text), id=draw(st.uuids().map(lambda u: u.hex)),
+                        created=draw(number), other_branches=others)
+
+
+def _identity(messages):
+    return sorted((m.id, m.created, m.parent_id) for m in messages)
 
 
 def same(a: Conversation, b: Conversation) -> bool:
-    return (a == b and a.id == b.id and a.created == b.created
-            and [(m.id, m.created) for m in a.messages] == [(m.id, m.created) for m in b.messages])
+    by_id = lambda messages: sorted(messages, key=lambda m: m.id)  # noqa: E731
+    return (a.messages == b.messages and a.id == b.id and a.created == b.created
+            and (a.model, a.title, a.system_prompt) == (b.model, b.title, b.system_prompt)
+            and [(m.id, m.created) for m in a.messages] == [(m.id, m.created) for m in b.messages]
+            and by_id(a.other_branches) == by_id(b.other_branches)
+            and _identity(a.other_branches) == _identity(b.other_branches))
 
 
-@given(conversation)
+@given(conversation())
 def test_json_export_then_import_gives_an_identical_conversation(original):
     assert same(from_json(to_json(original)), original)
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(conversation)
+@given(conversation())
 def test_saving_then_loading_gives_an_identical_conversation(tmp_path_factory, original):
     history = History(open_database(tmp_path_factory.mktemp("db") / "h.sqlite3"))
     history.save_all(original)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 import uuid
@@ -178,6 +179,9 @@ class Message:
     finish_reason: str | None = None
     time_to_first_token: float | None = None
     duration: float | None = None
+    parent_id: str | None = field(default=None, compare=False)
+    """The message this one answers or follows. Kept up to date for messages off the shown
+    branch; on it, the parent is simply the message before."""
 
     @classmethod
     def user(cls, text: str) -> Message:
@@ -241,6 +245,60 @@ class Conversation:
     title: str | None = None
     id: str = field(default_factory=new_id, compare=False)
     created: float = field(default_factory=time.time, compare=False)
+    other_branches: list[Message] = field(default_factory=list)
+    """Messages off the shown branch: earlier continuations kept when a reply was retried or
+    a prompt edited, each knowing its parent."""
+
+    # Branches ------------------------------------------------------------------------------
+
+    def parent_of(self, message: Message) -> str | None:
+        for index, candidate in enumerate(self.messages):
+            if candidate is message:
+                return self.messages[index - 1].id if index else None
+        return message.parent_id
+
+    def alternatives(self, index: int) -> list[Message]:
+        """The message at `index` of the shown branch and its siblings (the other answers to
+        the same parent), oldest first."""
+        message = self.messages[index]
+        parent = self.messages[index - 1].id if index else None
+        siblings = [other for other in self.other_branches if other.parent_id == parent]
+        if not siblings:
+            return [message]
+        return sorted([message, *siblings], key=lambda candidate: candidate.created)
+
+    def branch_off(self, index: int) -> None:
+        """Set aside the shown branch from `index` on, keeping it as a branch to come back to."""
+        for position in range(index, len(self.messages)):
+            self.messages[position].parent_id = (self.messages[position - 1].id
+                                                 if position else None)
+        self.other_branches.extend(self.messages[index:])
+        del self.messages[index:]
+
+    def switch_to(self, message: Message) -> int:
+        """Show the branch through `message` (a message off the shown branch whose parent is on
+        it), continuing with the newest message at each step. Returns the index of the shown
+        branch from which it changed."""
+        parent = message.parent_id
+        index = 0 if parent is None else 1 + next(
+            position for position, candidate in enumerate(self.messages) if candidate.id == parent)
+        self.branch_off(index)
+        following: dict[str | None, list[Message]] = {}
+        for other in self.other_branches:
+            following.setdefault(other.parent_id, []).append(other)
+        taken = {id(message)}
+        current: Message | None = message
+        while current is not None:
+            self.messages.append(current)
+            taken.add(id(current))
+            children = following.get(current.id)
+            current = max(children, key=lambda child: child.created) if children else None
+        self.other_branches = [other for other in self.other_branches if id(other) not in taken]
+        return index
+
+    def message_by_id(self, message_id: str) -> Message | None:
+        return next((message for message in itertools.chain(self.messages, self.other_branches)
+                     if message.id == message_id), None)
 
     def request_messages(self) -> list[dict[str, Any]]:
         messages: list[dict[str, Any]] = []

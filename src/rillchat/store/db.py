@@ -64,12 +64,13 @@ def schema_version(connection: sqlite3.Connection) -> int:
     return connection.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(connection: sqlite3.Connection, path: Path) -> None:
-    """Apply every migration newer than the database, each in its own transaction."""
+def migrate(connection: sqlite3.Connection, path: Path, *, to: int = LATEST_VERSION) -> None:
+    """Apply every migration newer than the database up to `to`, each in its own
+    transaction. (`to` below the latest builds old databases for the migration tests.)"""
     version = schema_version(connection)
     if version > LATEST_VERSION:
         raise NewerDatabase(path, version)
-    for number in range(version + 1, LATEST_VERSION + 1):
+    for number in range(version + 1, to + 1):
         connection.execute("BEGIN IMMEDIATE")
         try:
             if schema_version(connection) >= number:  # another Rill migrated meanwhile

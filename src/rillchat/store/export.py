@@ -43,6 +43,8 @@ def _conversation_dict(conversation: Conversation) -> dict[str, Any]:
         "id": conversation.id, "title": conversation.title, "model": conversation.model,
         "system_prompt": conversation.system_prompt, "created": conversation.created,
         "messages": [_message_dict(message) for message in conversation.messages],
+        "branches": [{**_message_dict(message), "parent_id": message.parent_id}
+                     for message in conversation.other_branches],
     }
 
 
@@ -93,6 +95,20 @@ def _conversation(data: dict[str, Any]) -> Conversation:
         except (KeyError, TypeError, ValueError) as exc:
             raise NotAConversation(f"message {number} is incomplete or damaged "
                                f"({type(exc).__name__}: {exc})") from exc
+    known = {message.id for message in conversation.messages}
+    for number, branch in enumerate(data.get("branches") or [], start=1):
+        try:
+            message = _message(branch)
+            message.parent_id = branch.get("parent_id")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise NotAConversation(f"branch message {number} is incomplete or damaged "
+                                   f"({type(exc).__name__}: {exc})") from exc
+        conversation.other_branches.append(message)
+        known.add(message.id)
+    for number, message in enumerate(conversation.other_branches, start=1):
+        if message.parent_id is not None and message.parent_id not in known:
+            raise NotAConversation(f"branch message {number} follows a message that is not in "
+                                   f"the file ({message.parent_id!r})")
     return conversation
 
 
@@ -129,6 +145,10 @@ def to_markdown(conversation: Conversation) -> str:
         lines += ["**System prompt:**", "", _quote(conversation.system_prompt), ""]
     for message in conversation.messages:
         lines += _message_markdown(message)
+    if conversation.other_branches:
+        count = len(conversation.other_branches)
+        lines += [f"*This is the branch last shown; {count} message{'s' if count > 1 else ''} "
+                  "on other branches are in the JSON export.*", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

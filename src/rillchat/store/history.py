@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from rillchat.chat.conversation import Conversation, Message, MessageStatus
+from rillchat.terminal_text import one_line
 from rillchat.store.codec import decode_part, dumps, encode_part, usage_columns, usage_from_row
 
 _MESSAGE_COLUMNS = (
@@ -45,6 +46,20 @@ class SearchHit:
     snippet: str
     """The matching passage, with each match between `MATCH_START` and `MATCH_END`."""
     title: str | None
+    role: str | None = None
+    """Who wrote the message the words are in (None for a title)."""
+
+    def snippet_pieces(self) -> list[tuple[str, bool]]:
+        """The snippet as (text, is a match) pieces, on one line."""
+        # one_line on the whole (markers swapped for characters it keeps), so spaces at the
+        # edges of a match survive.
+        flat = one_line(self.snippet.replace(MATCH_START, "\ue000").replace(MATCH_END, "\ue001"))
+        pieces: list[tuple[str, bool]] = []
+        for number, chunk in enumerate(flat.split("\ue000")):
+            matched, _, rest = chunk.partition("\ue001") if number else ("", "", chunk)
+            pieces += [(text, is_match) for text, is_match in ((matched, True), (rest, False))
+                       if text]
+        return pieces
 
 
 MATCH_START = "\x02"
@@ -90,27 +105,46 @@ class History:
             self._write_message(db, conversation, message)
 
     def save_all(self, conversation: Conversation, *, settings: dict | None = None) -> None:
+        """Write the conversation whole, with every branch."""
         with self._transaction() as db:
             self._upsert_conversation(db, conversation, settings)
             for message in conversation.messages:
                 self._write_message(db, conversation, message)
+            positions = {message.id: index for index, message in enumerate(conversation.messages)}
+            for message in _parents_first(conversation.other_branches, positions):
+                self._write_message(db, conversation, message, positions)
 
     def _upsert_conversation(self, db: sqlite3.Connection, conversation: Conversation,
                              settings: dict | None) -> None:
         now = self._clock()
+        leaf = conversation.messages[-1].id if conversation.messages else None
         db.execute(
-            "INSERT INTO conversations (id, title, model, system_prompt, settings, created, updated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
-            "model = excluded.model, system_prompt = excluded.system_prompt, "
-            "updated = excluded.updated"
+            "INSERT INTO conversations "
+            "(id, title, model, system_prompt, settings, created, updated, leaf_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "title = excluded.title, model = excluded.model, "
+            "system_prompt = excluded.system_prompt, updated = excluded.updated, "
+            "leaf_id = excluded.leaf_id"
             + (", settings = excluded.settings" if settings is not None else ""),
             (conversation.id, conversation.title, conversation.model, conversation.system_prompt,
-             dumps(settings or {}), conversation.created, now))
+             dumps(settings or {}), conversation.created, now, leaf))
+
+    def save_shown_branch(self, conversation: Conversation) -> None:
+        """Remember which branch is shown, after the user switched."""
+        with self._transaction() as db:
+            self._upsert_conversation(db, conversation, None)
 
     def _write_message(self, db: sqlite3.Connection, conversation: Conversation,
-                       message: Message) -> None:
-        position = _position_of(conversation, message)
-        parent = conversation.messages[position - 1].id if position > 0 else None
+                       message: Message, depths: dict[str, int] | None = None) -> None:
+        """Write one message; `depths` (message id to position) is needed for messages off
+        the shown branch, and gains theirs."""
+        try:
+            position = _position_of(conversation, message)
+            parent = conversation.messages[position - 1].id if position > 0 else None
+        except ValueError:
+            parent = message.parent_id
+            position = 0 if parent is None else depths[parent] + 1
+            depths[message.id] = position
         row = {
             "id": message.id, "conversation_id": conversation.id, "parent_id": parent,
             "position": position, "role": message.role, "status": message.status.value,
@@ -135,13 +169,6 @@ class History:
                                 (MessageStatus.INTERRUPTED.value, MessageStatus.STREAMING.value))
             return cursor.rowcount
 
-    def delete_message(self, message_id: str) -> None:
-        """Forget one message (a failed reply the user retried) and what follows from it."""
-        with self._transaction() as db:
-            db.execute("DELETE FROM parts WHERE message_id IN (SELECT id FROM messages "
-                       "WHERE id = ? OR parent_id = ?)", (message_id, message_id))
-            db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
-
     def rename(self, conversation_id: str, title: str) -> None:
         with self._transaction() as db:
             db.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id))
@@ -162,8 +189,8 @@ class History:
             return None
         conversation = Conversation(model=row["model"], system_prompt=row["system_prompt"],
                                     title=row["title"], id=row["id"], created=row["created"])
-        messages = db.execute("SELECT * FROM messages WHERE conversation_id = ? ORDER BY position",
-                              (conversation_id,)).fetchall()
+        messages = db.execute("SELECT * FROM messages WHERE conversation_id = ? "
+                              "ORDER BY position, created", (conversation_id,)).fetchall()
         parts: dict[str, list] = {}
         for part in db.execute(
                 "SELECT p.message_id, p.kind, p.text, p.data FROM parts AS p "
@@ -171,15 +198,20 @@ class History:
                 "ORDER BY p.message_id, p.position", (conversation_id,)):
             parts.setdefault(part["message_id"], []).append(
                 decode_part(part["kind"], part["text"], json.loads(part["data"])))
-        for message_row in messages:
-            conversation.messages.append(Message(
+        by_id = {
+            message_row["id"]: Message(
                 role=message_row["role"], parts=parts.get(message_row["id"], []),
                 id=message_row["id"], created=message_row["created"],
                 status=MessageStatus(message_row["status"]), model=message_row["model"],
                 provider=message_row["provider"], generation_id=message_row["generation_id"],
                 usage=usage_from_row(message_row), finish_reason=message_row["finish_reason"],
                 time_to_first_token=message_row["time_to_first_token"],
-                duration=message_row["duration"]))
+                duration=message_row["duration"], parent_id=message_row["parent_id"])
+            for message_row in messages}
+        conversation.messages = _branch_to(by_id, row["leaf_id"])
+        shown = {id(message) for message in conversation.messages}
+        conversation.other_branches = [message for message in by_id.values()
+                                       if id(message) not in shown]
         return conversation
 
     def find_id(self, prefix: str) -> str:
@@ -224,16 +256,20 @@ class History:
         if match is None:
             return []
         select = (
-            "SELECT s.conversation_id, s.message_id, s.kind, c.title, "
+            "SELECT s.conversation_id, s.message_id, s.kind, c.title, m.role, "
             f"  snippet(search, 0, '{MATCH_START}', '{MATCH_END}', '…', 12) AS snippet "
             "FROM search AS s JOIN conversations AS c ON c.id = s.conversation_id "
+            "LEFT JOIN messages AS m ON m.id = s.message_id "
             "WHERE search MATCH ? AND s.rowid {side} 0 ORDER BY s.rowid {order} LIMIT ?")
         rows = self.connection.execute(select.format(side="<", order="ASC"),
                                        (match, limit)).fetchall()
         rows += self.connection.execute(select.format(side=">", order="DESC"),
                                         (match, limit - len(rows))).fetchall()
         return [SearchHit(row["conversation_id"], row["message_id"], row["kind"], row["snippet"],
-                          row["title"]) for row in rows]
+                          row["title"], row["role"]) for row in rows]
+
+    def count(self) -> int:
+        return self.connection.execute("SELECT count(*) FROM conversations").fetchone()[0]
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -248,6 +284,36 @@ def fts_query(text: str) -> str | None:
     quoted = [f'"{word}"' for word in words]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def _branch_to(by_id: dict[str, Message], leaf_id: str | None) -> list[Message]:
+    """The branch from the first message to `leaf_id` (or, when that is unknown, to the newest
+    message)."""
+    leaf = by_id.get(leaf_id) if leaf_id else None
+    if leaf is None and by_id:
+        leaf = max(by_id.values(), key=lambda message: message.created)
+    branch: list[Message] = []
+    while leaf is not None and len(branch) <= len(by_id):
+        branch.append(leaf)
+        leaf = by_id.get(leaf.parent_id) if leaf.parent_id else None
+    branch.reverse()
+    return branch
+
+
+def _parents_first(messages: list[Message], known: dict[str, int]) -> list[Message]:
+    """`messages` ordered so each comes after its parent (parents among `known` or them)."""
+    waiting = list(messages)
+    ordered: list[Message] = []
+    placed = set(known)
+    while waiting:
+        ready = [message for message in waiting
+                 if message.parent_id is None or message.parent_id in placed]
+        if not ready:
+            raise ValueError("a branch's message has no parent in the conversation")
+        ordered += ready
+        placed.update(message.id for message in ready)
+        waiting = [message for message in waiting if message.id not in placed]
+    return ordered
 
 
 def _position_of(conversation: Conversation, message: Message) -> int:

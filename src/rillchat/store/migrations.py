@@ -81,6 +81,11 @@ MIGRATIONS: list[str] = [
         DELETE FROM search WHERE rowid = -old.rowid;
     END;
     """,
+    # 2: branches. Messages already point at their parent; the conversation now remembers
+    # which branch was shown last (the last message of it). NULL: the newest message.
+    """
+    ALTER TABLE conversations ADD COLUMN leaf_id TEXT;
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -37,17 +37,16 @@ class Recorder:
         if last is None or self._clock() - last >= FLUSH_INTERVAL:
             self.save(conversation, message)
 
-    def forget(self, message: Message) -> None:
-        """The message was replaced (a retried reply): take it out of the history too."""
-        self._last_flush.pop(message.id, None)
-        try:
-            self.history.delete_message(message.id)
-        except sqlite3.Error as exc:
-            self._on_error(f"Could not update the history ({exc}).")
+    def save_shown_branch(self, conversation: Conversation) -> None:
+        """The user switched branches: reopen the conversation on this one next time."""
+        self._write(conversation, None)
 
-    def _write(self, conversation: Conversation, message: Message) -> None:
+    def _write(self, conversation: Conversation, message: Message | None) -> None:
         try:
-            self.history.save_message(conversation, message)
+            if message is None:
+                self.history.save_shown_branch(conversation)
+            else:
+                self.history.save_message(conversation, message)
         except sqlite3.Error as exc:
             if not self._failed:
                 self._failed = True

@@ -16,10 +16,12 @@ from rillchat.chat.conversation import Conversation
 from rillchat.openrouter.events import StreamEvent
 from rillchat.openrouter.request import ChatRequest
 from rillchat.settings import Settings
+from rillchat.terminal_text import one_line
 from rillchat.store.db import NotADatabase, StoreError, open_database
 from rillchat.store.history import History
 from rillchat.store.recorder import Recorder
 from rillchat.ui.screens.chat import ChatScreen
+from rillchat.ui.screens.history import Opened
 
 if TYPE_CHECKING:
     from rillchat.openrouter.client import OpenRouterClient
@@ -105,6 +107,18 @@ class RillApp(App[None]):
             return None
         return history.load(conversation_id)
 
+    def open_conversation(self, opened: Opened, *, draft: str = "",
+                          sent_prompts: list[str] | None = None) -> None:
+        """Show a saved conversation in place of the chat, at a search hit if there is one."""
+        assert self.recorder is not None
+        conversation = self.recorder.history.load(opened.conversation_id)
+        if conversation is None:
+            self.notify("That conversation is gone from the history.", severity="warning")
+            return
+        found = (opened.message_id, opened.kind or "") if opened.message_id else None
+        self.switch_screen(ChatScreen(conversation, found=found, draft=draft,
+                                      sent_prompts=sent_prompts))
+
     def _history_failed(self, text: str) -> None:
         self.notify(text, title="History", severity="error", timeout=10, markup=False)
 
@@ -140,7 +154,20 @@ class RillApp(App[None]):
             for number, block in enumerate(screen.last_code_blocks(), start=1):
                 yield SystemCommand(f"Copy code block {number}", block.label,
                                     lambda block=block: screen.copy_code_block(block))
+            for number, prompt in screen.editable_prompts():
+                yield SystemCommand(f"Edit prompt {number}: {one_line(prompt.text)[:50]}",
+                                    "Send it again as a new branch; what follows is kept (F2 "
+                                    "edits the last)", lambda prompt=prompt:
+                                    screen.start_editing(prompt))
+            yield SystemCommand("Branch before", "Show the previous branch of the last switch "
+                                "on screen (Alt+Left)",
+                                lambda: screen.run_action("switch_branch(-1)"))
+            yield SystemCommand("Branch after", "Show the next branch of the last switch on "
+                                "screen (Alt+Right)",
+                                lambda: screen.run_action("switch_branch(1)"))
             yield SystemCommand("Fold or unfold reasoning", "The last reply's reasoning "
                                 "(Ctrl+O)", screen.action_toggle_reasoning)
+            yield SystemCommand("History", "Browse, search, open, rename, export or delete "
+                                "saved conversations (F3)", screen.action_history)
             yield SystemCommand("Help", "Every key Rill answers to (F1)", screen.action_help)
         yield from super().get_system_commands(screen)

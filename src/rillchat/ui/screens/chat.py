@@ -24,6 +24,8 @@ from rillchat.terminal_text import one_line
 from rillchat.ui.code_blocks import CodeBlock, code_blocks
 from rillchat.ui.messages import ReplyChunk, ReplyStopped
 from rillchat.ui.screens.help import HelpScreen
+from rillchat.ui.screens.history import HistoryScreen, Opened
+from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.conversation_view import ConversationView
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.messages_view import AssistantMessage, ToolResult, UserMessage
@@ -72,23 +74,46 @@ class ChatScreen(Screen[None]):
     #jump-latest.-visible { display: block; }
     #jump-latest:hover { background: $accent 50%; }
     #earlier { width: 100%; margin: 1 0; }
+    #editing {
+        height: auto; display: none; padding: 0 2;
+        background: $warning 25%; color: $text;
+    }
+    #editing.-visible { display: block; }
+    .-found { background: $accent 12%; }
     """
 
     BINDINGS = [
         Binding("escape", "stop", "Stop"),
         Binding("ctrl+r", "retry", "Retry"),
-        Binding("ctrl+n", "new_chat", "New chat"),
+        Binding("ctrl+n", "new_chat", "New"),
         Binding("ctrl+o", "toggle_reasoning", "Reasoning"),
-        Binding("f1", "help", "Help"),
+        Binding("f2", "edit_last_prompt", "Edit"),
+        Binding("f3,ctrl+h", "history", "History"),
+        Binding("f1", "help", "Help", show=False),  # the prompt says "F1 help"
+        Binding("alt+left", "switch_branch(-1)", "Branch before", show=False),
+        Binding("alt+right", "switch_branch(1)", "Branch after", show=False),
         Binding("pageup", "page_up", "Scroll up", show=False, priority=True),
         Binding("pagedown", "page_down", "Scroll down", show=False, priority=True),
         Binding("ctrl+end", "jump_to_latest", "Latest", show=False),
     ]
 
-    def __init__(self, conversation: Conversation | None = None) -> None:
+    def __init__(self, conversation: Conversation | None = None, *,
+                 found: tuple[str, str] | None = None, draft: str = "",
+                 sent_prompts: list[str] | None = None) -> None:
         super().__init__()
+        self._carried = (draft, sent_prompts or [])
+        """The prompt's text and recall list, carried over from the chat this one replaced."""
         self.conversation = conversation or Conversation(model=self.rill.settings.model)
         """A new conversation, or a saved one reopened to read and continue."""
+        self._found = found
+        """(message id, where the words were) of a search hit to open the conversation at."""
+        self._editing: Message | None = None
+        """The earlier prompt being edited, to be sent again as a new branch."""
+        self._draft = ""
+        """What was in the prompt before editing began, given back if the edit is cancelled."""
+        self._offer_earlier_once_drawn = False
+        """The drawing restarted above the first drawn message: offer the earlier ones again
+        once the new messages are on screen."""
         self.replies: list[Reply] = []
         """Replies streamed on this screen; saved ones drawn again are in `_saved_views`."""
         self._saved_views: dict[str, AssistantMessage] = {}
@@ -108,55 +133,136 @@ class ChatScreen(Screen[None]):
         yield ConversationView(id="conversation")
         yield Static("↓ More below: click here or press Ctrl+End to jump to the latest",
                      id="jump-latest", markup=False)
+        yield Static("", id="editing", markup=False)
         yield PromptInput(placeholder="Message (Enter sends, Ctrl+J new line, F1 help)",
                           cursor_blink=self.rill.cursor_blink, id="prompt")
         yield Footer()
 
     async def on_mount(self) -> None:
         self.watch(self.conversation_view, "following", self._show_jump_bar)
-        if self.conversation.messages:
+        if self.conversation.messages or self.conversation.other_branches:
             await self._show_saved()
         else:
             await self._show_welcome()
-        self.query_one(PromptInput).focus()
+        draft, sent_prompts = self._carried
+        self.prompt.sent_prompts[:0] = sent_prompts
+        if draft:
+            self.prompt.load_text(draft)
+            self.prompt.move_cursor(self.prompt.document.end)
+        self.prompt.focus()
 
     async def _show_saved(self) -> None:
         """Draw a reopened conversation with the widgets a live one uses, fed the same events:
         the latest messages first, earlier ones when asked for (a long conversation would
-        otherwise take many seconds to draw)."""
-        await self._show_earlier()
-        self.conversation_view.jump_to_latest()
+        otherwise take many seconds to draw); or, for a search hit, from the hit on."""
+        found = self._found_message()
+        messages = self.conversation.messages
+        if found is None:
+            await self._show_earlier()
+            self.conversation_view.jump_to_latest()
+            return
+        index = next(i for i, message in enumerate(messages) if message is found)
+        self._shown_from = max(0, min(index - 1, len(messages) - SAVED_MESSAGES_PER_PAGE))
+        await self._draw_messages(self._shown_from, len(messages))
+        await self._offer_earlier()
+        self._mark_stale_banners()
+        self._show_found(found)
+
+    def _found_message(self) -> Message | None:
+        """The search hit's message, with its branch shown if it was on another one."""
+        if self._found is None:
+            return None
+        found = self.conversation.message_by_id(self._found[0])
+        if found is None:
+            return None
+        if not any(message is found for message in self.conversation.messages):
+            self.conversation.switch_to(found)
+            self._shown_from = len(self.conversation.messages)
+            if self.rill.recorder is not None:
+                self.rill.recorder.save_shown_branch(self.conversation)
+        return found
+
+    def _show_found(self, message: Message) -> None:
+        """Scroll the hit into view and mark it; a hit in reasoning unfolds the reasoning."""
+        widget = self._widget_of(message.id)
+        if widget is None:
+            return
+        widget.add_class("-found")
+        target: Widget = widget
+        if self._found and self._found[1] == "reasoning" and isinstance(widget, AssistantMessage):
+            for panel in widget.reasoning_panels:
+                panel.collapsed = False
+            target = next(iter(widget.reasoning_panels), widget)
+        self.conversation_view.show_widget(target)
+
+    def _widget_of(self, message_id: str) -> Widget | None:
+        for widget in self._turn_widgets():
+            if widget.message_id == message_id and not isinstance(widget, BranchBar):
+                return widget
+        return None
+
+    def _turn_widgets(self) -> list[Widget]:
+        """Every widget that shows a message (or its branch switch), in order."""
+        return list(self.conversation_view.query_children(".-turn"))
 
     async def _show_earlier(self) -> None:
         """Draw the page of saved messages before those already shown."""
-        view = self.conversation_view
         end = self._shown_from
         start = max(0, end - SAVED_MESSAGES_PER_PAGE)
-        first_shown = next(iter(view.query(".saved")), None)
-        for message in self.conversation.messages[start:end]:
-            widget = self._saved_widget(message)
-            widget.add_class("saved")
-            await view.mount(widget, before=first_shown)
-            if isinstance(widget, AssistantMessage):
-                await widget.show_all(events_from_message(message))
-                await widget.end(message)
+        turns = self._turn_widgets()
+        await self._draw_messages(start, end, before=turns[0] if turns else None)
         self._shown_from = start
+        await self._offer_earlier()
+        self._mark_stale_banners()
+
+    async def _offer_earlier(self) -> None:
+        self._offer_earlier_once_drawn = False
+        view = self.conversation_view
         await view.query("#earlier").remove()
+        start = self._shown_from
         if start:
             label = f"↑ {start} earlier messages: show {min(start, SAVED_MESSAGES_PER_PAGE)} more"
+            turns = self._turn_widgets()
             await view.mount(Button(label, id="earlier", compact=True),
-                             before=view.query(".saved").first())
+                             before=turns[0] if turns else None)
+
+    def _mark_stale_banners(self) -> None:
+        """Only the last reply can be retried: older banners lose their Retry."""
         last = self._last_reply_view()
-        for banner in view.query(ErrorBanner):
+        for banner in self.conversation_view.query(ErrorBanner):
             if last is None or banner.parent is not last:
                 banner.make_stale()
 
-    def _saved_widget(self, message: Message) -> Widget:
+    async def _draw_messages(self, start: int, end: int, *, before: Widget | None = None) -> None:
+        """Draw saved messages `start` to `end` of the shown branch, each with its switch
+        when it has other branches."""
+        view = self.conversation_view
+        for index in range(start, end):
+            message = self.conversation.messages[index]
+            bar = self._branch_bar(index)
+            if bar is not None:
+                await view.mount(bar, before=before)
+            widget = self._saved_widget(message, branched=bar is not None)
+            widget.add_class("saved")
+            await view.mount(widget, before=before)
+            if isinstance(widget, AssistantMessage):
+                await widget.show_all(events_from_message(message))
+                await widget.end(message)
+
+    def _branch_bar(self, index: int) -> BranchBar | None:
+        alternatives = self.conversation.alternatives(index)
+        if len(alternatives) < 2:
+            return None
+        message = self.conversation.messages[index]
+        number = next(n for n, other in enumerate(alternatives, 1) if other is message)
+        return BranchBar(message.id, number, len(alternatives), role=message.role)
+
+    def _saved_widget(self, message: Message, *, branched: bool = False) -> Widget:
         if message.role == "user":
-            return UserMessage(message.text)
+            return UserMessage(message.text, message.id, branched=branched)
         if message.role == "tool":
             return ToolResult(message)
-        reply = AssistantMessage(self.rill.clock, live=False)
+        reply = AssistantMessage(self.rill.clock, message.id, live=False)
         self._saved_views[message.id] = reply
         return reply
 
@@ -232,25 +338,63 @@ class ChatScreen(Screen[None]):
         text = event.text
         self.prompt.remember(text)
         self.prompt.clear()
+        if self._editing is not None:
+            edited, self._draft = self._editing, ""
+            self._stop_editing()
+            await self._set_aside_from(edited)
         prompt = Message.user(text)
         self.conversation.messages.append(prompt)
         if self.conversation.title is None:
             self.conversation.title = title_from_prompt(text)
         self._record(prompt, now=True)
-        await self.conversation_view.mount(UserMessage(text))
+        bar = self._branch_bar(len(self.conversation.messages) - 1)
+        if bar is not None:
+            await self.conversation_view.mount(bar)
+        await self.conversation_view.mount(UserMessage(text, prompt.id, branched=bar is not None))
         await self._start_reply(self.conversation.build_request())
+
+    async def _set_aside_from(self, message: Message) -> None:
+        """Take `message` and what follows it off the screen and keep them as a branch."""
+        index = next(i for i, shown in enumerate(self.conversation.messages) if shown is message)
+        await self._remove_turns_from(message.id, index)
+        self.conversation.branch_off(index)
+        self._forget_hidden_views()
+
+    async def _remove_turns_from(self, message_id: str, index: int) -> None:
+        turns = self._turn_widgets()
+        if index < self._shown_from:  # some of it is not drawn yet: start the drawing there
+            await self.conversation_view.remove_children(turns)
+            await self.conversation_view.query("#earlier").remove()
+            self._shown_from = index
+            self._offer_earlier_once_drawn = True
+            return
+        start = next((n for n, turn in enumerate(turns) if turn.message_id == message_id),
+                     len(turns))
+        await self.conversation_view.remove_children(turns[start:])
+
+    def _forget_hidden_views(self) -> None:
+        shown = {message.id for message in self.conversation.messages}
+        self.replies = [reply for reply in self.replies if reply.message.id in shown]
+        self._saved_views = {message_id: view for message_id, view in self._saved_views.items()
+                             if message_id in shown}
 
     async def _start_reply(self, request: ChatRequest) -> None:
         for banner in self.conversation_view.query(ErrorBanner):
             banner.make_stale()
         reply_id = next(self._reply_ids)
-        reply = Reply(reply_id, request, ReplyAssembler(model=request.model, clock=self.rill.clock),
-                      AssistantMessage(self.rill.clock))
+        assembler = ReplyAssembler(model=request.model, clock=self.rill.clock)
+        reply = Reply(reply_id, request, assembler,
+                      AssistantMessage(self.rill.clock, assembler.message.id))
         self.conversation.messages.append(reply.message)
         self._record(reply.message, now=True)
         self.replies.append(reply)
         self._streaming = reply
+        bar = self._branch_bar(len(self.conversation.messages) - 1)
+        if bar is not None:
+            await self.conversation_view.mount(bar)
         await self.conversation_view.mount(reply.view)
+        if self._offer_earlier_once_drawn:
+            await self._offer_earlier()
         self.conversation_view.jump_to_latest()
         self._stream_reply(reply)
 
@@ -334,6 +478,8 @@ class ChatScreen(Screen[None]):
 
     def action_stop(self) -> None:
         if self._streaming is None:
+            if self._cancel_editing():
+                self.notify("Edit cancelled.", timeout=2)
             return
         self.workers.cancel_group(self, "reply")
 
@@ -365,16 +511,117 @@ class ChatScreen(Screen[None]):
         if view is None:
             self.notify("There is no reply to retry yet.", severity="warning")
             return
-        message = self.conversation.messages.pop()
-        if self.replies and self.replies[-1].message is message:
-            request = self.replies.pop().request
-        else:  # a saved reply: ask again with what came before it
-            del self._saved_views[message.id]
-            request = self.conversation.build_request()
+        message = self.conversation.messages[-1]
+        live = self.replies and self.replies[-1].message is message
+        request = self.replies[-1].request if live else None
+        await self._set_aside_from(message)
+        await self._start_reply(request or self.conversation.build_request())
+
+    # Branches ----------------------------------------------------------------------------
+
+    @on(BranchBar.Switch)
+    async def _switch_pressed(self, event: BranchBar.Switch) -> None:
+        event.stop()
+        await self._switch_branch(event.message_id, event.step)
+
+    async def action_switch_branch(self, step: int) -> None:
+        """Alt+Left/Right: switch the last message on screen that has other branches."""
+        for index in range(len(self.conversation.messages) - 1, -1, -1):
+            if len(self.conversation.alternatives(index)) > 1:
+                await self._switch_branch(self.conversation.messages[index].id, step)
+                return
+        self.notify("This conversation has no other branches. Edit a prompt (F2, or click "
+                    "it) or retry a reply (Ctrl+R) to make one.", timeout=4)
+
+    async def _switch_branch(self, message_id: str, step: int) -> None:
+        if self._streaming is not None:
+            self.notify("A reply is streaming: press Escape to stop it first.", severity="warning")
+            return
+        messages = self.conversation.messages
+        index = next((i for i, message in enumerate(messages) if message.id == message_id), None)
+        if index is None:
+            return
+        alternatives = self.conversation.alternatives(index)
+        number = next(n for n, other in enumerate(alternatives) if other is messages[index])
+        if not 0 <= number + step < len(alternatives):
+            return
+        self._cancel_editing()
+        await self._remove_turns_from(message_id, index)
+        self.conversation.switch_to(alternatives[number + step])
+        self._forget_hidden_views()
+        await self._draw_messages(max(index, self._shown_from), len(self.conversation.messages))
+        if self._offer_earlier_once_drawn:
+            await self._offer_earlier()
+        self._mark_stale_banners()
         if self.rill.recorder is not None:
-            self.rill.recorder.forget(message)
-        await view.remove()
-        await self._start_reply(request)
+            self.rill.recorder.save_shown_branch(self.conversation)
+        bar = next((turn for turn in self._turn_widgets()
+                    if isinstance(turn, BranchBar) and turn.message_id == messages[index].id),
+                   None)
+        if bar is not None:
+            self.conversation_view.show_widget(bar)
+
+    # Editing an earlier prompt -----------------------------------------------------------
+
+    @on(UserMessage.EditRequested)
+    def _edit_requested(self, event: UserMessage.EditRequested) -> None:
+        event.stop()
+        message = self.conversation.message_by_id(event.message_id)
+        if message is not None:
+            self.start_editing(message)
+
+    def action_edit_last_prompt(self) -> None:
+        prompts = [message for message in self.conversation.messages if message.role == "user"]
+        if not prompts:
+            self.notify("No prompt to edit yet.", severity="warning")
+            return
+        self.start_editing(prompts[-1])
+
+    def editable_prompts(self) -> list[tuple[int, Message]]:
+        """The prompts of the shown branch, numbered from 1, for the palette."""
+        prompts = [message for message in self.conversation.messages if message.role == "user"]
+        return list(enumerate(prompts, start=1))
+
+    def start_editing(self, message: Message) -> None:
+        """Put an earlier prompt in the prompt box; sending it starts a new branch there."""
+        if self._streaming is not None:
+            self.notify("A reply is streaming: press Escape to stop it first.", severity="warning")
+            return
+        if self._editing is None:
+            self._draft = self.prompt.text
+        else:
+            self._unmark_editing()
+        self._editing = message
+        position = sum(1 for shown in self.conversation.messages[
+            :self.conversation.messages.index(message) + 1] if shown.role == "user")
+        notice = self.query_one("#editing", Static)
+        notice.update(f"Editing prompt {position}: Enter sends it as a new branch (the old "
+                      "one is kept) · Escape cancels")
+        notice.add_class("-visible")
+        widget = self._widget_of(message.id)
+        if widget is not None:
+            widget.add_class("-editing")
+        self.prompt.load_text(message.text)
+        self.prompt.move_cursor(self.prompt.document.end)
+        self.prompt.focus()
+
+    def _cancel_editing(self) -> bool:
+        if self._editing is None:
+            return False
+        self._stop_editing()
+        self.prompt.load_text(self._draft)
+        self.prompt.move_cursor(self.prompt.document.end)
+        self._draft = ""
+        return True
+
+    def _stop_editing(self) -> None:
+        self._unmark_editing()
+        self._editing = None
+        self.query_one("#editing").remove_class("-visible")
+
+    def _unmark_editing(self) -> None:
+        for widget in self.conversation_view.query(".-editing"):
+            widget.remove_class("-editing")
 
     async def action_new_chat(self) -> None:
         self.workers.cancel_group(self, "reply")
@@ -382,9 +629,11 @@ class ChatScreen(Screen[None]):
             self._streaming.assembler.stop()
             self._record(self._streaming.message, now=True)
             self._streaming = None
+        self._cancel_editing()
         self.replies.clear()
         self._saved_views.clear()
         self._shown_from = 0
+        self._found = None
         self.conversation = Conversation(model=self.conversation.model)
         await self.conversation_view.remove_children()
         self.conversation_view.start_over()
@@ -400,6 +649,45 @@ class ChatScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
+
+    # History -----------------------------------------------------------------------------
+
+    def action_history(self) -> None:
+        recorder = self.rill.recorder
+        if recorder is None:
+            self.notify(f"History is off: {self.rill.history_problem}", severity="warning",
+                        markup=False)
+            return
+        self.app.push_screen(HistoryScreen(recorder.history, self), self._open_from_history)
+
+    def _open_from_history(self, opened: Opened | None) -> None:
+        if opened is None:
+            return
+        if opened.conversation_id == self.conversation.id and opened.message_id is None:
+            return
+        if self._streaming is not None:
+            self.notify("A reply is streaming here: press Escape to stop it, or wait, then "
+                        "open the other conversation.", severity="warning")
+            return
+        self._cancel_editing()
+        self.rill.open_conversation(opened, draft=self.prompt.text,
+                                    sent_prompts=self.prompt.sent_prompts)
+
+    def history_renamed(self, conversation_id: str, title: str) -> None:
+        if conversation_id == self.conversation.id:
+            self.conversation.title = title
+
+    def history_deleted(self, conversation_id: str) -> bool:
+        """The history screen is about to delete a conversation: if it is this one, let it go
+        (a new chat starts) unless a reply is streaming into it."""
+        if conversation_id != self.conversation.id:
+            return True
+        if self._streaming is not None:
+            self.notify("A reply is streaming into that conversation: stop it (Escape in the "
+                        "chat) before deleting it.", severity="warning")
+            return False
+        self.call_later(self.action_new_chat)
+        return True
 
     def action_page_up(self) -> None:
         self.conversation_view.scroll_page_up()

@@ -25,10 +25,18 @@ HELP_TEXT = """\
 | Key | Does |
 | --- | --- |
 | Escape | stop the reply; what arrived is kept, marked stopped |
-| Ctrl+R | retry the last reply (sends the same request again) |
+| Ctrl+R | retry the last reply (the old one is kept as a branch) |
 | Ctrl+O | fold or unfold the reasoning of the last reply |
 | Enter or click on a reasoning title | fold or unfold that reasoning |
 | Tab / Shift+Tab | move between the prompt, panels and buttons |
+
+## Branches
+
+| Key | Does |
+| --- | --- |
+| F2, or a click on a prompt | edit a prompt; Enter sends it as a new branch, Escape cancels |
+| Alt+Left / Alt+Right | show the branch before / after (the last switch on screen) |
+| ‹ and › above a message | the same, for that message |
 
 ## Moving around
 
@@ -37,6 +45,7 @@ HELP_TEXT = """\
 | Page Up / Page Down | scroll the conversation |
 | Ctrl+End | back to the latest output, following it again |
 | Ctrl+N | new conversation |
+| F3 (or Ctrl+H where the terminal tells it from Backspace) | history: browse, search, open, rename, export, delete |
 | Ctrl+P | command palette: copy the last reply or a code block, and more |
 | F1 | this help |
 | Ctrl+Q | quit |

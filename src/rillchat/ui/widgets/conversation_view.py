@@ -51,3 +51,18 @@ class ConversationView(VerticalScroll):
         self.anchor(False)
         self.following = True
         self.scroll_home(animate=False, immediate=True)
+
+    def show_widget(self, widget) -> None:
+        """Put `widget` at the top and stop following new output (a search hit, a branch
+        just switched to)."""
+        self.anchor(False)
+        self.following = False
+
+        def scroll() -> None:
+            self.scroll_to_widget(widget, animate=False, top=True)
+            self.call_after_refresh(self._follow_if_at_bottom)  # nothing is below it
+
+        # Again a moment later: a widget mounted a moment ago may not have a place yet
+        # (the first scroll then aims at the top), and Markdown settles over a few frames.
+        self.call_after_refresh(scroll)
+        self.set_timer(0.1, scroll)

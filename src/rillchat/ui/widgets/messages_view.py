@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message as TextualMessage
 from textual.widget import Widget
 from textual.content import Content
 from textual.widgets import Static
@@ -34,7 +35,7 @@ _CONTENT_EVENTS = (TextDelta, ReasoningDelta, ToolCallDelta)
 
 
 class UserMessage(Static):
-    """The prompt as typed: plain text, never Markdown or markup."""
+    """The prompt as typed: plain text, never Markdown or markup. A click edits it."""
 
     DEFAULT_CSS = """
     UserMessage {
@@ -44,11 +45,25 @@ class UserMessage(Static):
         padding: 0 1;
         margin: 1 0 1 0;
     }
+    UserMessage:hover { background: $primary 16%; }
+    UserMessage.-branched { margin: 0 0 1 0; }
+    UserMessage.-editing { border-left: wide $warning; background: $warning 12%; }
     """
 
-    def __init__(self, text: str) -> None:
-        super().__init__(Content(strip_control(text)), markup=False)
+    class EditRequested(TextualMessage):
+        def __init__(self, message_id: str) -> None:
+            super().__init__()
+            self.message_id = message_id
+
+    def __init__(self, text: str, message_id: str, *, branched: bool = False) -> None:
+        super().__init__(Content(strip_control(text)), markup=False,
+                         classes="-turn -branched" if branched else "-turn")
         self.text = text
+        self.message_id = message_id
+        self.tooltip = "Click to edit this prompt and send it again as a new branch"
+
+    def on_click(self) -> None:
+        self.post_message(self.EditRequested(self.message_id))
 
 
 _STATUS_MARKS = {
@@ -90,7 +105,9 @@ class ToolResult(Static):
             shown += f"\n… {len(lines) - self.SHOWN_LINES} more lines"
         label = "Tool error" if result.is_error else "Tool result"
         super().__init__(Content.assemble((f"↳ {label} ", "bold"), f"({one_line(result.tool_call_id)})\n",
-                                          shown), classes="-error" if result.is_error else "")
+                                          shown),
+                         classes="-turn -error" if result.is_error else "-turn")
+        self.message_id = message.id
 
 
 class ReplyFooter(Static):
@@ -109,8 +126,9 @@ class AssistantMessage(Vertical):
     AssistantMessage { height: auto; padding: 0 1; margin: 0 0 1 0; }
     """
 
-    def __init__(self, clock: Callable[[], float], *, live: bool = True) -> None:
-        super().__init__(classes="-streaming")
+    def __init__(self, clock: Callable[[], float], message_id: str, *, live: bool = True) -> None:
+        super().__init__(classes="-turn -streaming")
+        self.message_id = message_id
         self._clock = clock
         self._live = live
         """False for a saved reply drawn again: no status line, no timings it never kept."""
@@ -197,6 +215,10 @@ class AssistantMessage(Vertical):
         if panel is None or not panel.thinking:
             panel = ReasoningPanel(self._clock, timed=self._live)
             await self._add(panel)
+        if not self._live and text:
+            # A saved reply comes back as one fragment: estimate from the length instead
+            # (about four characters a token), until its usage gives the exact count.
+            fragments = max(1, round(len(text) / 4))
         await panel.add(text, details, fragments=fragments)
 
     async def end(self, message: Message) -> None:

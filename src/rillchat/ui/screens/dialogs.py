@@ -1,0 +1,158 @@
+"""Small modal questions: a name to give, a yes-or-no before something that cannot be undone,
+and where to export a conversation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 72; max-width: 100%; height: auto;
+    border: thick $primary; background: $surface; padding: 1 2;
+}}
+{name} .dialog-title {{ text-style: bold; margin: 0 0 1 0; }}
+{name} .dialog-problem {{ color: $text-error; height: auto; }}
+{name} Horizontal {{ height: auto; margin: 1 0 0 0; align-horizontal: right; }}
+{name} Horizontal Button {{ margin: 0 0 0 2; }}
+"""
+
+
+class RenameDialog(ModalScreen[str | None]):
+    """The new title, or None when cancelled."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="RenameDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._title = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Rename the conversation", classes="dialog-title")
+            yield Input(self._title, placeholder="A title", id="title")
+            yield Static("", classes="dialog-problem", markup=False)
+            with Horizontal():
+                yield Button("Cancel", id="cancel")
+                yield Button("Rename", id="rename", variant="primary")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#rename")
+    def _rename(self) -> None:
+        title = " ".join(self.query_one("#title", Input).value.split())
+        if not title:
+            self.query_one(".dialog-problem", Static).update(
+                "A title cannot be empty: type one, or press Escape to keep the old one.")
+            return
+        self.dismiss(title)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """True when the user confirmed. The safe answer has the focus."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, detail: str, *, confirm: str) -> None:
+        super().__init__()
+        self._question = question
+        self._detail = detail
+        self._confirm = confirm
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._question, classes="dialog-title", markup=False)
+            yield Static(self._detail, markup=False)
+            with Horizontal():
+                yield Button("Cancel", id="cancel")
+                yield Button(self._confirm, id="confirm", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel").focus()
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm_pressed(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+EXPORT_FORMATS = {"md": "Markdown (to read)", "json": "Rill JSON (everything, to import again)"}
+
+
+class ExportDialog(ModalScreen[tuple[str, Path] | None]):
+    """(format, file) to export to, or None when cancelled. An existing file is never
+    overwritten: the dialog asks for another name."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ExportDialog") + """
+    ExportDialog RadioSet { width: 100%; margin: 0 0 1 0; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, suggested: Path) -> None:
+        super().__init__()
+        self._suggested = suggested
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Export the conversation", classes="dialog-title")
+            with RadioSet(id="format"):
+                for key, label in EXPORT_FORMATS.items():
+                    yield RadioButton(label, value=key == "md", name=key)
+            yield Input(str(self._suggested.with_suffix(".md")), id="path",
+                        placeholder="File to write")
+            yield Static("", classes="dialog-problem", markup=False)
+            with Horizontal():
+                yield Button("Cancel", id="cancel")
+                yield Button("Export", id="export", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    @property
+    def _format(self) -> str:
+        pressed = self.query_one(RadioSet).pressed_button
+        return pressed.name if pressed is not None and pressed.name else "md"
+
+    @on(RadioSet.Changed)
+    def _format_changed(self) -> None:
+        path_input = self.query_one("#path", Input)
+        path = Path(path_input.value.strip() or str(self._suggested))
+        if path.suffix.lower() in {".md", ".json", ""}:
+            path_input.value = str(path.with_suffix(f".{self._format}"))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#export")
+    def _export(self) -> None:
+        problem = self.query_one(".dialog-problem", Static)
+        text = self.query_one("#path", Input).value.strip()
+        if not text:
+            problem.update("Type the file to write.")
+            return
+        path = Path(text).expanduser()
+        if path.exists():
+            problem.update(f"{path.name} exists already: give another name (Rill never "
+                           "overwrites a file here).")
+            return
+        if not path.parent.is_dir():
+            problem.update(f"There is no folder {path.parent}: give a folder that exists.")
+            return
+        self.dismiss((self._format, path))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,366 @@
+"""The history screen: every saved conversation, newest first, and search over all of them."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+import sqlite3
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from rillchat.chat.summary import format_cost
+from rillchat.store.history import ConversationSummary, History, SearchHit
+from rillchat.terminal_text import one_line
+from rillchat.ui.screens.dialogs import ConfirmDialog, ExportDialog, RenameDialog
+
+PAGE = 200
+"""Conversations read at a time; the next page is read as the cursor nears the end."""
+SEARCH_DELAY = 0.12
+"""Seconds of quiet typing before searching: each key does not need its own search."""
+
+_KIND_LABELS = {
+    "title": "title", "reasoning": "reasoning", "tool_call": "tool call",
+    "tool_result": "tool result", "error": "error",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """What the user chose: a conversation, and the search hit to open it at."""
+
+    conversation_id: str
+    message_id: str | None = None
+    kind: str | None = None
+
+
+class OpenConversation(Protocol):
+    """What the history screen needs to know of the chat behind it."""
+
+    def history_renamed(self, conversation_id: str, title: str) -> None: ...
+
+    def history_deleted(self, conversation_id: str) -> bool:
+        """Called before deleting; False when the chat cannot let it go now."""
+        ...
+
+
+def when(timestamp: float, now: float) -> str:
+    moment = dt.datetime.fromtimestamp(timestamp)
+    today = dt.datetime.fromtimestamp(now)
+    if moment.date() == today.date():
+        return moment.strftime("%H:%M")
+    if moment.year == today.year:
+        return moment.strftime("%b %d")
+    return moment.strftime("%Y-%m-%d")
+
+
+def where_found(hit: SearchHit) -> str:
+    if hit.kind == "text":
+        return "prompt" if hit.role == "user" else "reply"
+    return _KIND_LABELS.get(hit.kind, hit.kind)
+
+
+def export_name(summary_title: str | None, conversation_id: str) -> str:
+    words = re.sub(r"[^\w]+", "-", one_line(summary_title or "conversation").lower()).strip("-")
+    return f"rill-{words[:40].rstrip('-') or 'conversation'}-{conversation_id[:8]}"
+
+
+class HistoryScreen(Screen[Opened | None]):
+    DEFAULT_CSS = """
+    HistoryScreen { layout: vertical; }
+    #history-bar { height: 1; padding: 0 2; background: $panel; color: $text-muted; }
+    #search { margin: 0 1; }
+    #conversations { height: 1fr; margin: 0 1; }
+    #hits { height: 1fr; margin: 0 1; display: none; }
+    #nothing { height: auto; padding: 1 2; color: $text-muted; display: none; }
+    HistoryScreen.-searching #conversations { display: none; }
+    HistoryScreen.-searching #hits { display: block; }
+    HistoryScreen.-empty #nothing { display: block; }
+    HistoryScreen.-empty #hits, HistoryScreen.-empty #conversations { display: none; }
+    """
+
+    BINDINGS = [
+        # Priority, so the search box does not take them (and the footer keeps this order).
+        Binding("enter", "open", "Open", priority=True),
+        Binding("f2", "rename", "Rename", priority=True),
+        Binding("ctrl+e", "export", "Export", priority=True),
+        Binding("ctrl+d", "delete", "Delete", priority=True),
+        Binding("escape", "back", "Back", priority=True),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("pagedown", "move(10)", "Page down", show=False),
+        Binding("pageup", "move(-10)", "Page up", show=False),
+    ]
+
+    def __init__(self, history: History, chat: OpenConversation, *,
+                 clock=time.time) -> None:
+        super().__init__()
+        self.history = history
+        self._chat = chat
+        self._clock = clock
+        self._summaries: list[ConversationSummary] = []
+        self._all_read = False
+        self.hits: list[SearchHit] = []
+        self._query = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="history-bar", markup=False)
+        yield Input(placeholder="Search every title, prompt, reply, reasoning and tool call",
+                    id="search")
+        yield DataTable(id="conversations", cursor_type="row", zebra_stripes=True)
+        yield OptionList(id="hits")
+        yield Static("", id="nothing", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        # Margins, scrollbar and each column's padding take 14 cells; the last three 23.
+        shared = max(30, self.app.size.width - 14 - 23)
+        model_width = min(28, max(12, shared * 35 // 100))
+        table.add_column("Title", width=shared - model_width, key="title")
+        table.add_column("Model", width=model_width, key="model")
+        table.add_column("Updated", width=10, key="updated")
+        table.add_column("Msgs", width=4, key="messages")
+        table.add_column("Cost", width=9, key="cost")
+        self._read_more()
+        self._show_count()
+        self.query_one("#search", Input).focus()
+
+    # The list ----------------------------------------------------------------------------
+
+    def _read_more(self) -> None:
+        if self._all_read:
+            return
+        try:
+            page = self.history.recent(limit=PAGE, offset=len(self._summaries))
+        except sqlite3.Error as exc:
+            self.notify(f"Could not read the history ({exc}).", severity="error", markup=False)
+            page = []
+        self._all_read = len(page) < PAGE
+        self._summaries += page
+        now = self._clock()
+        table = self.query_one(DataTable)
+        for summary in page:
+            table.add_row(*self._cells(summary, now), key=summary.id)
+        self._show_empty_state()
+
+    def _cells(self, summary: ConversationSummary, now: float) -> tuple[str, ...]:
+        return (one_line(summary.title or "(untitled)"), one_line(summary.model),
+                when(summary.updated, now), str(summary.message_count),
+                format_cost(summary.cost) if summary.cost else "")
+
+    def _show_count(self) -> None:
+        count = self.history.count()
+        self.query_one("#history-bar", Static).update(
+            f"History  ·  {count:,} conversation{'' if count == 1 else 's'}")
+
+    def _show_empty_state(self) -> None:
+        nothing = self.query_one("#nothing", Static)
+        if self._query:
+            empty = not self.hits
+            nothing.update(f"No matches for “{one_line(self._query)}”. Search looks for every "
+                           "word (the last may be the start of one) in titles, prompts, "
+                           "replies, reasoning and tool calls.")
+        else:
+            empty = not self._summaries
+            nothing.update("No saved conversations yet: what you write in the chat is kept "
+                           "here.")
+        self.set_class(empty, "-empty")
+
+    @on(DataTable.RowHighlighted)
+    def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= len(self._summaries) - 20:
+            self._read_more()
+
+    # Search ------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    @work(group="search", exclusive=True)
+    async def _search(self, query: str) -> None:
+        await asyncio.sleep(SEARCH_DELAY)
+        self.run_search(query)
+
+    def run_search(self, query: str) -> None:
+        self._query = query.strip()
+        self.set_class(bool(self._query), "-searching")
+        hits_list = self.query_one("#hits", OptionList)
+        hits_list.clear_options()
+        if not self._query:
+            self.hits = []
+            self._show_empty_state()
+            return
+        try:
+            self.hits = self.history.search(self._query)
+        except sqlite3.Error as exc:
+            self.hits = []
+            self.notify(f"Search failed ({exc}).", severity="error", markup=False)
+        hits_list.add_options([Option(self._hit_prompt(hit)) for hit in self.hits])
+        if self.hits:
+            hits_list.highlighted = 0
+        self._show_empty_state()
+
+    def _hit_prompt(self, hit: SearchHit) -> Content:
+        title = one_line(hit.title or "(untitled)")
+        snippet = Content.assemble(*[(text, "bold reverse") if matched else text
+                                     for text, matched in hit.snippet_pieces()])
+        return Content.assemble((title, "bold"), (f"  ·  in {where_found(hit)}", "dim"),
+                                "\n  ", snippet)
+
+    # Choosing ----------------------------------------------------------------------------
+
+    def _chosen(self) -> tuple[str, SearchHit | None] | None:
+        """The conversation under the cursor (and the hit, when searching)."""
+        if self._query:
+            index = self.query_one("#hits", OptionList).highlighted
+            if index is None or index >= len(self.hits):
+                return None
+            hit = self.hits[index]
+            return hit.conversation_id, hit
+        table = self.query_one(DataTable)
+        if not self._summaries or table.cursor_row >= len(self._summaries):
+            return None
+        return self._summaries[table.cursor_row].id, None
+
+    def action_move(self, step: int) -> None:
+        if self._query:
+            hits_list = self.query_one("#hits", OptionList)
+            if self.hits:
+                current = hits_list.highlighted or 0
+                hits_list.highlighted = max(0, min(len(self.hits) - 1, current + step))
+            return
+        table = self.query_one(DataTable)
+        if self._summaries:
+            row = max(0, min(len(self._summaries) - 1, table.cursor_row + step))
+            table.move_cursor(row=row)
+
+    @on(Input.Submitted, "#search")
+    @on(DataTable.RowSelected)
+    @on(OptionList.OptionSelected)
+    def action_open(self) -> None:
+        if self._query != self.query_one("#search", Input).value.strip():
+            self.run_search(self.query_one("#search", Input).value)  # Enter before the delay
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        conversation_id, hit = chosen
+        self.dismiss(Opened(conversation_id, hit.message_id if hit else None,
+                            hit.kind if hit else None))
+
+    def action_back(self) -> None:
+        if self._query:
+            self.query_one("#search", Input).value = ""
+            self.run_search("")
+            return
+        self.dismiss(None)
+
+    # Rename, export, delete --------------------------------------------------------------
+
+    def _summary(self, conversation_id: str) -> ConversationSummary | None:
+        return next((summary for summary in self._summaries if summary.id == conversation_id),
+                    None)
+
+    def _title_of(self, conversation_id: str) -> str:
+        summary = self._summary(conversation_id)
+        if summary is not None:
+            return summary.title or ""
+        hit = next((hit for hit in self.hits if hit.conversation_id == conversation_id), None)
+        return hit.title or "" if hit else ""
+
+    @work
+    async def action_rename(self) -> None:
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        conversation_id = chosen[0]
+        title = await self.app.push_screen_wait(RenameDialog(self._title_of(conversation_id)))
+        if title is None:
+            return
+        try:
+            self.history.rename(conversation_id, title)
+        except sqlite3.Error as exc:
+            self.notify(f"Could not rename it ({exc}).", severity="error", markup=False)
+            return
+        self._chat.history_renamed(conversation_id, title)
+        self._refresh_after_change(conversation_id, title=title)
+        self.notify(f"Renamed to “{title}”.", markup=False, timeout=3)
+
+    @work
+    async def action_export(self) -> None:
+        from rillchat.store.export import to_json, to_markdown
+
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        conversation_id = chosen[0]
+        suggested = Path.cwd() / export_name(self._title_of(conversation_id), conversation_id)
+        answer = await self.app.push_screen_wait(ExportDialog(suggested))
+        if answer is None:
+            return
+        kind, path = answer
+        conversation = self.history.load(conversation_id)
+        if conversation is None:
+            self.notify("That conversation is gone.", severity="warning")
+            return
+        text = to_json(conversation) + "\n" if kind == "json" else to_markdown(conversation)
+        try:
+            with path.open("x", encoding="utf-8") as file:
+                file.write(text)
+        except OSError as exc:
+            self.notify(f"Could not write {path}: {exc.strerror}", severity="error",
+                        markup=False)
+            return
+        self.notify(f"Exported to {path}", markup=False, timeout=6)
+
+    @work
+    async def action_delete(self) -> None:
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        conversation_id = chosen[0]
+        title = one_line(self._title_of(conversation_id) or "(untitled)")
+        confirmed = await self.app.push_screen_wait(ConfirmDialog(
+            f"Delete “{title}”?",
+            "Every message of it, with every branch, leaves the history. This cannot be "
+            "undone (export it first to keep a copy).", confirm="Delete"))
+        if not confirmed or not self._chat.history_deleted(conversation_id):
+            return
+        try:
+            self.history.delete(conversation_id)
+        except sqlite3.Error as exc:
+            self.notify(f"Could not delete it ({exc}).", severity="error", markup=False)
+            return
+        self._refresh_after_change(conversation_id, deleted=True)
+        self.notify(f"Deleted “{title}”.", markup=False, timeout=3)
+
+    def _refresh_after_change(self, conversation_id: str, *, title: str | None = None,
+                              deleted: bool = False) -> None:
+        """Show a rename or a delete where the cursor is, without reading the list again."""
+        table = self.query_one(DataTable)
+        index = next((n for n, s in enumerate(self._summaries) if s.id == conversation_id), None)
+        if index is not None and deleted:
+            del self._summaries[index]
+            table.remove_row(conversation_id)
+        elif index is not None and title is not None:
+            self._summaries[index] = replace(self._summaries[index], title=title)
+            table.update_cell(conversation_id, "title", one_line(title))
+        if self._query:
+            highlighted = self.query_one("#hits", OptionList).highlighted
+            self.run_search(self._query)
+            if self.hits and highlighted is not None:
+                self.query_one("#hits", OptionList).highlighted = min(highlighted,
+                                                                      len(self.hits) - 1)
+        self._show_count()
+        self._show_empty_state()

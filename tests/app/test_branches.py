@@ -1,0 +1,98 @@
+"""Branches in the chat: retry and edit keep what they replace, and the user can switch."""
+
+from __future__ import annotations
+
+from rillchat.store.db import open_database
+from rillchat.store.history import History
+from rillchat.ui.widgets.branch_bar import BranchBar
+from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage
+from tests.app.helpers import chat, make_app, reply_done, send, shown_text, type_prompt, until
+
+
+def texts(conversation):
+    return [message.text[:20] for message in conversation.messages]
+
+
+def bars(screen):
+    return [(bar.number, bar.count) for bar in screen.query(BranchBar)]
+
+
+async def test_retry_keeps_the_old_reply_as_a_branch_to_switch_back_to(app_server, tmp_path):
+    path = tmp_path / "history.sqlite3"
+    app = make_app(app_server, history_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "error 500")
+        screen = chat(pilot)
+        await pilot.press("ctrl+r")
+        await reply_done(pilot)
+        assert bars(screen) == [(2, 2)]
+        assert screen.conversation.messages[-1].text.startswith("**The retry worked.**")
+
+        await pilot.press("alt+left")
+        await until(pilot, lambda: bars(screen) == [(1, 2)])
+        assert screen.conversation.messages[-1].error is not None
+        assert len(screen.query(AssistantMessage)) == 1 and screen.query("ErrorBanner")
+
+        await pilot.click("#next-branch")
+        await until(pilot, lambda: bars(screen) == [(2, 2)])
+        assert "The retry worked" in shown_text(screen.query_one(AssistantMessage))
+        await pilot.press("alt+left")
+        await until(pilot, lambda: bars(screen) == [(1, 2)])
+        conversation_id = screen.conversation.id
+
+    # reopened on the branch shown last
+    app = make_app(app_server, history_path=path, reopen=conversation_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = chat(pilot)
+        assert bars(screen) == [(1, 2)]
+        assert screen.conversation.messages[-1].error is not None
+
+
+async def test_editing_an_earlier_prompt_starts_a_branch_and_keeps_the_old_one(app_server,
+                                                                              tmp_path):
+    path = tmp_path / "history.sqlite3"
+    app = make_app(app_server, history_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "hello")
+        await send(pilot, "markdown")
+        await send(pilot, "thanks")
+        screen = chat(pilot)
+        await type_prompt(pilot, "a draft")
+        screen.conversation_view.scroll_home(animate=False)
+        await pilot.pause()
+        await pilot.click(UserMessage, offset=(2, 0))  # the first prompt
+        await pilot.pause()
+        assert screen.prompt.text == "hello"
+        assert screen.query_one("#editing").has_class("-visible")
+        assert "Editing prompt 1" in str(screen.query_one("#editing").render())
+        await pilot.press("escape")
+        assert screen.prompt.text == "a draft"
+        assert not screen.query_one("#editing").has_class("-visible")
+
+        await pilot.press("f2")  # the last prompt
+        assert screen.prompt.text == "thanks"
+        screen.conversation_view.scroll_home(animate=False)
+        await pilot.pause()
+        await pilot.click(UserMessage, offset=(2, 0))
+        await type_prompt(pilot, "code")
+        await pilot.press("enter")
+        await reply_done(pilot)
+        assert [m.role for m in screen.conversation.messages] == ["user", "assistant"]
+        assert screen.conversation.messages[0].text == "code"
+        assert bars(screen) == [(2, 2)]
+        assert len(screen.conversation.other_branches) == 6
+        assert app_server.requests[-1]["messages"][-1] == {"role": "user", "content": "code"}
+        assert len(app_server.requests[-1]["messages"]) == 1
+
+        screen.query_one("#previous-branch").press()  # as Enter on it does, once Tab reaches it
+        await until(pilot, lambda: bars(screen) == [(1, 2)])
+        assert [m.text for m in screen.conversation.messages[::2]] == [
+            "hello", "markdown", "thanks"]
+        assert len(screen.query(UserMessage)) == 3
+
+        await send(pilot, "one more")  # continues the branch shown
+        assert len(app_server.requests[-1]["messages"]) == 7
+
+    stored = History(open_database(path)).load(screen.conversation.id)
+    assert [m.text for m in stored.messages[::2]] == ["hello", "markdown", "thanks", "one more"]
+    assert sorted(m.text[:4] for m in stored.other_branches if m.role == "user") == ["code"]

@@ -1,0 +1,116 @@
+"""What the history screen, its dialogs and branches look like, at 100x30 and 80x24."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from rillchat.chat.conversation import Conversation, Message, ReasoningPart, TextPart
+from rillchat.openrouter.events import Usage
+from rillchat.store.db import open_database
+from rillchat.store.history import History
+from tests.app.helpers import make_app, until
+from tests.snapshots.test_chat_snapshots import SIZES, settle, steps
+
+TOPICS = ["Rust lifetimes explained", "A haiku about rivers", "Weather in Paris",
+          "Why is the sky blue?", "SQL window functions"]
+NOON_2024_03_01 = 1709294400.0
+
+
+@pytest.fixture
+def filled_history(tmp_path) -> Path:
+    """Five conversations saved at fixed times in 2024 (so dates print as full dates)."""
+    path = tmp_path / "history.sqlite3"
+    times = iter(NOON_2024_03_01 + 86400 * n for n in range(100))
+    history = History(open_database(path), clock=times.__next__)
+    for number, topic in enumerate(TOPICS):
+        conversation = Conversation(model="anthropic/claude-sonnet-4.5", title=topic,
+                                    created=NOON_2024_03_01, id=f"{number + 1:08x}" * 4)
+        conversation.messages.append(Message.user(topic))
+        conversation.messages.append(Message(
+            role="assistant", model="anthropic/claude-sonnet-4.5",
+            usage=Usage(120, 340, cost=0.0042 * (number + 1)), parts=[
+                ReasoningPart("The user asks something; the zanzibarian angle matters here."),
+                TextPart(f"Here is what I know about {topic.lower()}.")]))
+        history.save_all(conversation)
+    history.connection.close()
+    return path
+
+
+def history_steps(query: str | None = None, *keys: str):
+    async def run_before(pilot) -> None:
+        await pilot.press("f3")
+        await settle(pilot)
+        if query is not None:
+            screen = pilot.app.screen
+            screen.query_one("#search").value = query
+            await until(pilot, lambda: screen._query == query)
+        if keys:
+            await pilot.press(*keys)
+        await settle(pilot)
+
+    return run_before
+
+
+HISTORY_CASES = {
+    "history_list": history_steps(),
+    "history_search_hits": history_steps("zanzib"),
+    "history_no_matches": history_steps("nothing like this"),
+    "history_rename_dialog": history_steps(None, "f2"),
+    "history_delete_dialog": history_steps(None, "ctrl+d"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("case", list(HISTORY_CASES))
+def test_history_states(snap_compare, snapshot_server, filled_history, case, size):
+    app = make_app(snapshot_server, history_path=filled_history)
+    assert snap_compare(app, terminal_size=size, run_before=HISTORY_CASES[case])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_export_dialog(snap_compare, snapshot_server, filled_history, monkeypatch, size):
+    folder = Path(tempfile.gettempdir()) / "rill-snapshot-export"  # the path is on screen
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    app = make_app(snapshot_server, history_path=filled_history)
+    assert snap_compare(app, terminal_size=size, run_before=history_steps(None, "ctrl+e"))
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_opened_at_a_search_hit_in_reasoning(snap_compare, snapshot_server, filled_history, size):
+    app = make_app(snapshot_server, history_path=filled_history)
+    assert snap_compare(app, terminal_size=size,
+                        run_before=history_steps("zanzib", "down", "enter"))
+
+
+CHAT_CASES = {
+    "branch_after_retry": steps("tool", then=("ctrl+r",)),
+    "branch_switched_back": steps("hello", "tool", then=("ctrl+r",)),
+    "editing_a_prompt": steps("hello", "tool", then=("f2",)),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("case", list(CHAT_CASES))
+def test_branch_states(snap_compare, snapshot_server, tmp_path, case, size):
+    app = make_app(snapshot_server, history_path=tmp_path / "history.sqlite3")
+    run = CHAT_CASES[case]
+
+    async def run_before(pilot) -> None:
+        await run(pilot)
+        screen = pilot.app.screen
+        if case.startswith("branch"):
+            await until(pilot, lambda: screen.replies and screen.replies[-1].ended)
+        if case == "branch_switched_back":
+            await pilot.press("alt+left")
+            await until(pilot, lambda: screen.query("BranchBar")
+                        and screen.query_one("BranchBar").number == 1)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -1,0 +1,78 @@
+"""Every earlier schema version, holding the data that version could hold, opens in this Rill
+with nothing lost."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from rillchat.store.db import migrate, open_database, schema_version
+from rillchat.store.history import History
+from rillchat.store.migrations import LATEST_VERSION
+
+# What a database of each version held: one conversation whose second reply was retried
+# (version 1 deleted the old reply; the new one was saved after it).
+SEEDS = {
+    1: """
+    INSERT INTO conversations (id, title, model, system_prompt, settings, created, updated)
+    VALUES ('c1', 'Old times', 'demo/auto', 'Be brief.', '{}', 100, 200);
+    INSERT INTO messages (id, conversation_id, parent_id, position, role, status, model,
+                          prompt_tokens, completion_tokens, cost, created)
+    VALUES ('m1', 'c1', NULL, 0, 'user', 'complete', NULL, NULL, NULL, NULL, 101),
+           ('m2', 'c1', 'm1', 1, 'assistant', 'complete', 'demo/auto', 10, 20, 0.001, 102),
+           ('m3', 'c1', 'm2', 2, 'user', 'complete', NULL, NULL, NULL, NULL, 103),
+           ('m4', 'c1', 'm3', 3, 'assistant', 'stopped', 'demo/auto', 11, 5, 0.0004, 104);
+    INSERT INTO parts (message_id, position, kind, text, data)
+    VALUES ('m1', 0, 'text', 'What is a rill?', '{}'),
+           ('m2', 0, 'reasoning', 'A small stream, thinks the zanzibarian.', '{"details": []}'),
+           ('m2', 1, 'text', 'A small stream.', '{}'),
+           ('m3', 0, 'text', 'And a brook?', '{}'),
+           ('m4', 0, 'text', 'A bit bigger', '{}');
+    """,
+}
+
+
+def database_at(version: int, path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA foreign_keys = ON")
+    migrate(connection, path, to=version)
+    connection.executescript(SEEDS[version])
+    return connection
+
+
+def test_every_earlier_version_has_a_seed():
+    assert sorted(SEEDS) == list(range(1, LATEST_VERSION))
+
+
+def test_an_empty_database_migrates_to_the_latest(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    sqlite3.connect(path).close()
+    connection = open_database(path)
+    assert schema_version(connection) == LATEST_VERSION
+    assert History(connection).recent() == []
+
+
+@pytest.mark.parametrize("version", range(1, LATEST_VERSION))
+def test_each_earlier_version_migrates_with_everything_kept(tmp_path, version):
+    path = tmp_path / "h.sqlite3"
+    database_at(version, path).close()
+
+    connection = open_database(path)
+    assert schema_version(connection) == LATEST_VERSION
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+    history = History(connection)
+    conversation = history.load("c1")
+    assert [m.text for m in conversation.messages] == [
+        "What is a rill?", "A small stream.", "And a brook?", "A bit bigger"]
+    assert conversation.messages[1].reasoning.startswith("A small stream")
+    assert conversation.messages[3].status.value == "stopped"
+    assert conversation.other_branches == []
+    assert [hit.message_id for hit in history.search("zanzibarian")] == ["m2"]
+    assert history.recent()[0].message_count == 4
+
+    # and the migrated database takes new writes: a branch made on it is kept
+    conversation.branch_off(3)
+    history.save_all(conversation)
+    assert history.load("c1").messages[-1].id == "m3"
