@@ -25,6 +25,9 @@ class Settings:
     Keep-alive comments count as bytes, so a provider that is still thinking is not cut off."""
     retries: int = 1
     """How many times a failure before the first token is retried (network and 5xx only)."""
+    generate_titles: bool = False
+    """Name each new conversation with its model after the first reply (a small paid call).
+    Off by default: a title from the first prompt costs nothing."""
 
     def with_overrides(self, **changes: object) -> Settings:
         kept = {name: value for name, value in changes.items() if value is not None}

@@ -96,3 +96,30 @@ async def test_editing_an_earlier_prompt_starts_a_branch_and_keeps_the_old_one(a
     stored = History(open_database(path)).load(screen.conversation.id)
     assert [m.text for m in stored.messages[::2]] == ["hello", "markdown", "thanks", "one more"]
     assert sorted(m.text[:4] for m in stored.other_branches if m.role == "user") == ["code"]
+
+
+async def test_titles_come_from_the_prompt_and_from_the_model_only_when_asked(app_server,
+                                                                               tmp_path):
+    path = tmp_path / "history.sqlite3"
+    app = make_app(app_server, history_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "reasoning please")
+        screen = chat(pilot)
+        assert screen.conversation.title == "reasoning please"
+        assert len(app_server.requests) == 1  # no title call behind the user's back
+
+        screen.action_name_conversation()
+        await until(pilot, lambda: screen.conversation.title != "reasoning please")
+        assert screen.conversation.title.startswith("Reasoning please")
+        assert screen.conversation.title.endswith("in the demo")
+        assert app_server.requests[-1]["max_tokens"] == 30
+        stored = History(open_database(path)).load(screen.conversation.id)
+        assert stored.title == screen.conversation.title
+
+        screen.toggle_generated_titles()  # on: each new conversation is named after a reply
+        await pilot.press("ctrl+n")
+        await send(pilot, "hello there")
+        await until(pilot, lambda: chat(pilot).conversation.title != "hello there")
+        assert chat(pilot).conversation.title.startswith("Hello there")
+        await send(pilot, "thanks")  # only after the first reply
+        assert app_server.requests[-1]["messages"][-1]["content"] == "thanks"

@@ -61,7 +61,7 @@ def test_the_history_keeps_every_branch_and_reopens_on_the_one_shown(tmp_path):
     conversation = conversation_with_a_retry_and_an_edit()
     history.save_all(conversation)
     conversation.switch_to(conversation.alternatives(2)[0])
-    history.save_shown_branch(conversation)
+    history.save_conversation(conversation)
 
     loaded = history.load(conversation.id)
     assert texts(loaded.messages) == ["Q1", "A1", "Q2", "A2b"]

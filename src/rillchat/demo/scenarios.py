@@ -151,6 +151,7 @@ def is_known_model(model: str) -> bool:
 _GENERATE = re.compile(r"demo/generate/(\d+)(?:/(\d+(?:\.\d+)?))?")
 
 _PROMPT_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^name this conversation"), "title"),  # first: the excerpt may say anything
     (re.compile(r"\b401\b"), "error-401"),
     (re.compile(r"\b402\b"), "error-402"),
     (re.compile(r"\b429\b|rate.?limit"), "error-429"),
@@ -253,6 +254,13 @@ def _markdown(turn: Turn, pacing: Pacing) -> Plan:
 
 def _untrusted(turn: Turn, pacing: Pacing) -> Plan:
     return _text_reply(turn, pacing, texts.UNTRUSTED)
+
+
+def _title(turn: Turn, pacing: Pacing) -> Plan:
+    """A title for Rill's "name this conversation": made from the conversation's first words."""
+    start = turn.prompt.partition("It begins:")[2]
+    words = re.findall(r"[\w'-]+", start)[:4] or ["this", "chat"]
+    return _text_reply(turn, pacing, " ".join(words).capitalize() + " in the demo")
 
 
 def _help(turn: Turn, pacing: Pacing) -> Plan:
@@ -431,6 +439,7 @@ _SCENARIOS: dict[str, Callable[[Turn, Pacing], Plan]] = {
     "auto": _markdown,
     "markdown": _markdown,
     "help": _help,
+    "title": _title,
     "long": _long,
     "untrusted": _untrusted,
     "reasoning": _reasoning,

@@ -87,7 +87,8 @@ class History:
     # Writing -----------------------------------------------------------------------------
 
     def save_conversation(self, conversation: Conversation, *, settings: dict | None = None) -> None:
-        """Create or update the conversation row (not its messages)."""
+        """Create or update the conversation row (not its messages): its title, model, and
+        the branch shown."""
         with self._transaction() as db:
             self._upsert_conversation(db, conversation, settings)
 
@@ -128,11 +129,6 @@ class History:
             + (", settings = excluded.settings" if settings is not None else ""),
             (conversation.id, conversation.title, conversation.model, conversation.system_prompt,
              dumps(settings or {}), conversation.created, now, leaf))
-
-    def save_shown_branch(self, conversation: Conversation) -> None:
-        """Remember which branch is shown, after the user switched."""
-        with self._transaction() as db:
-            self._upsert_conversation(db, conversation, None)
 
     def _write_message(self, db: sqlite3.Connection, conversation: Conversation,
                        message: Message, depths: dict[str, int] | None = None) -> None:

@@ -37,14 +37,14 @@ class Recorder:
         if last is None or self._clock() - last >= FLUSH_INTERVAL:
             self.save(conversation, message)
 
-    def save_shown_branch(self, conversation: Conversation) -> None:
-        """The user switched branches: reopen the conversation on this one next time."""
+    def save_conversation(self, conversation: Conversation) -> None:
+        """The conversation itself changed (its title, the branch shown), not a message."""
         self._write(conversation, None)
 
     def _write(self, conversation: Conversation, message: Message | None) -> None:
         try:
             if message is None:
-                self.history.save_shown_branch(conversation)
+                self.history.save_conversation(conversation)
             else:
                 self.history.save_message(conversation, message)
         except sqlite3.Error as exc:

@@ -167,6 +167,13 @@ class RillApp(App[None]):
                                 lambda: screen.run_action("switch_branch(1)"))
             yield SystemCommand("Fold or unfold reasoning", "The last reply's reasoning "
                                 "(Ctrl+O)", screen.action_toggle_reasoning)
+            yield SystemCommand("Name this conversation with the model", "One small paid "
+                                "request for a short title", screen.action_name_conversation)
+            switch = "off" if self.settings.generate_titles else "on"
+            yield SystemCommand(f"Turn {switch} naming new conversations with the model",
+                                "After the first reply, a small paid request for a title; off "
+                                "by default (titles then come from the first prompt)",
+                                screen.toggle_generated_titles)
             yield SystemCommand("History", "Browse, search, open, rename, export or delete "
                                 "saved conversations (F3)", screen.action_history)
             yield SystemCommand("Help", "Every key Rill answers to (F1)", screen.action_help)

@@ -18,7 +18,9 @@ from textual.widgets import Button, Footer, Static
 from rillchat.chat.assembler import ReplyAssembler
 from rillchat.chat.conversation import Conversation, Message, MessageStatus, title_from_prompt
 from rillchat.chat.replay import events_from_message
-from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed
+from rillchat.chat.summary import format_cost
+from rillchat.chat.titles import clean_title, title_request
+from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
 from rillchat.openrouter.request import ChatRequest
 from rillchat.terminal_text import one_line
 from rillchat.ui.code_blocks import CodeBlock, code_blocks
@@ -179,7 +181,7 @@ class ChatScreen(Screen[None]):
             self.conversation.switch_to(found)
             self._shown_from = len(self.conversation.messages)
             if self.rill.recorder is not None:
-                self.rill.recorder.save_shown_branch(self.conversation)
+                self.rill.recorder.save_conversation(self.conversation)
         return found
 
     def _show_found(self, message: Message) -> None:
@@ -463,6 +465,67 @@ class ChatScreen(Screen[None]):
         if self._streaming is reply:
             self._streaming = None
         await reply.view.end(reply.message)
+        if self.rill.settings.generate_titles and self._first_complete_reply(reply.message):
+            self._name_conversation(automatic=True)
+
+    def _first_complete_reply(self, message: Message) -> bool:
+        replies = [shown for shown in self.conversation.messages if shown.role == "assistant"]
+        return (message.status is MessageStatus.COMPLETE and replies == [message]
+                and not self.conversation.other_branches)
+
+    # Titles ------------------------------------------------------------------------------
+
+    def action_name_conversation(self) -> None:
+        if not any(message.role == "assistant" and message.text
+                   for message in self.conversation.messages):
+            self.notify("Nothing to name yet: a title needs a prompt and an answer.",
+                        severity="warning")
+            return
+        if not self.rill.settings.api_key:
+            self.notify("No API key: naming with a model needs one.", severity="warning")
+            return
+        self._name_conversation(automatic=False)
+
+    def toggle_generated_titles(self) -> None:
+        on = not self.rill.settings.generate_titles
+        self.rill.settings = self.rill.settings.with_overrides(generate_titles=on)
+        self.notify("New conversations are named by their model after the first reply (a "
+                    "small paid call each)." if on else
+                    "New conversations are named after their first prompt (no extra call).",
+                    timeout=5)
+
+    @work(group="title", exclusive=True, exit_on_error=False)
+    async def _name_conversation(self, *, automatic: bool) -> None:
+        """Ask the conversation's model for a title: one small request, its cost shown."""
+        conversation = self.conversation
+        pieces: list[str] = []
+        failure: StreamFailed | None = None
+        cost: float | None = None
+        try:
+            async for event in self.rill.stream(title_request(conversation)):
+                if isinstance(event, TextDelta):
+                    pieces.append(event.text)
+                elif isinstance(event, StreamFailed):
+                    failure = event
+                elif isinstance(event, Usage):
+                    cost = event.cost
+        except Exception as exc:  # a bug in Rill: say so, the conversation is unharmed
+            failure = StreamFailed(FailureKind.PROTOCOL, f"Rill hit an unexpected "
+                                   f"{type(exc).__name__}: {one_line(str(exc))}", "")
+        title = clean_title("".join(pieces))
+        if failure is not None or not title:
+            reason = (f"{failure.title}: {failure.message}" if failure is not None
+                      else "the model answered with nothing usable")
+            self.notify(f"Could not name the conversation ({one_line(reason)}). It keeps its "
+                        "title; rename it from the history (F3, then F2).", severity="warning",
+                        timeout=8, markup=False)
+            return
+        conversation.title = title
+        if self.rill.recorder is not None:
+            self.rill.recorder.save_conversation(conversation)
+        paid = f" (cost {format_cost(cost)})" if cost else ""
+        self.notify(f"{'Named' if automatic else 'Renamed'} “{title}”{paid}.", markup=False,
+                    timeout=5)
 
     def _record(self, message: Message, *, now: bool = False) -> None:
         """Save to the history: `now`, or when the streaming reply's last save is old enough."""
@@ -554,7 +617,7 @@ class ChatScreen(Screen[None]):
             await self._offer_earlier()
         self._mark_stale_banners()
         if self.rill.recorder is not None:
-            self.rill.recorder.save_shown_branch(self.conversation)
+            self.rill.recorder.save_conversation(self.conversation)
         bar = next((turn for turn in self._turn_widgets()
                     if isinstance(turn, BranchBar) and turn.message_id == messages[index].id),
                    None)
