@@ -24,6 +24,7 @@ from rillchat.settings import Settings
 from rillchat.store.db import open_database
 from rillchat.store.history import History
 from rillchat.ui.app import RillApp
+from rillchat.ui.screens.history import PAGE, HistoryScreen
 
 COMMON = ("the a of to and in is it that for on with as this be are by not or from but at "
           "model reply stream token answer").split()
@@ -70,6 +71,18 @@ async def open_in_app(path: Path, conversation_id: str) -> float:
         return time.perf_counter() - started
 
 
+async def open_history_screen(path: Path) -> float:
+    app = RillApp(Settings(api_key="benchmark", base_url="http://127.0.0.1:9/api/v1"),
+                  cursor_blink=False, history_path=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        started = time.perf_counter()
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=10_000)
@@ -93,9 +106,10 @@ def main() -> None:
         timings = []
         for _ in range(5):
             started = time.perf_counter()
-            history.recent(limit=50)
+            history.recent(limit=PAGE)
             timings.append(time.perf_counter() - started)
-        print(f"first page of the list (50): median {statistics.median(timings) * 1000:.1f} ms")
+        print(f"first page of the list ({PAGE}, as the history screen reads it): median "
+              f"{statistics.median(timings) * 1000:.1f} ms (target: under 50 ms)")
 
         searches = []
         for query in QUERIES:
@@ -105,11 +119,13 @@ def main() -> None:
         searches.sort()
         print(f"20 searches: p50 {statistics.median(searches) * 1000:.1f} ms, "
               f"p95 {searches[int(len(searches) * 0.95)] * 1000:.1f} ms, "
-              f"max {searches[-1] * 1000:.1f} ms")
+              f"max {searches[-1] * 1000:.1f} ms (target: p95 under 100 ms)")
         history.connection.close()
+        listed = asyncio.run(open_history_screen(path))
+        print(f"press F3 to the history screen's first painted list: {listed * 1000:.0f} ms")
         opened = asyncio.run(open_in_app(path, big.id))
         print(f"open a 1,000-message conversation in the app to its first painted screen: "
-              f"{opened:.2f} s")
+              f"{opened:.2f} s (issue 7's target: under 0.5 s)")
 
 
 if __name__ == "__main__":

@@ -470,8 +470,8 @@ class ChatScreen(Screen[None]):
 
     def _first_complete_reply(self, message: Message) -> bool:
         replies = [shown for shown in self.conversation.messages if shown.role == "assistant"]
-        return (message.status is MessageStatus.COMPLETE and replies == [message]
-                and not self.conversation.other_branches)
+        return (message.status is MessageStatus.COMPLETE and len(replies) == 1
+                and replies[0] is message and not self.conversation.other_branches)
 
     # Titles ------------------------------------------------------------------------------
 
@@ -664,6 +664,7 @@ class ChatScreen(Screen[None]):
         widget = self._widget_of(message.id)
         if widget is not None:
             widget.add_class("-editing")
+            self.conversation_view.show_widget(widget)
         self.prompt.load_text(message.text)
         self.prompt.move_cursor(self.prompt.document.end)
         self.prompt.focus()

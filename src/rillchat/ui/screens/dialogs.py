@@ -25,6 +25,12 @@ DIALOG_CSS = """
 """
 
 
+def _input(value: str, *, id: str, placeholder: str, blink: bool) -> Input:
+    field = Input(value, placeholder=placeholder, id=id)
+    field.cursor_blink = blink  # tests and snapshots turn blinking off app-wide
+    return field
+
+
 class RenameDialog(ModalScreen[str | None]):
     """The new title, or None when cancelled."""
 
@@ -38,7 +44,8 @@ class RenameDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Rename the conversation", classes="dialog-title")
-            yield Input(self._title, placeholder="A title", id="title")
+            yield _input(self._title, placeholder="A title", id="title",
+                         blink=getattr(self.app, "cursor_blink", True))
             yield Static("", classes="dialog-problem", markup=False)
             with Horizontal():
                 yield Button("Cancel", id="cancel")
@@ -113,8 +120,9 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
             with RadioSet(id="format"):
                 for key, label in EXPORT_FORMATS.items():
                     yield RadioButton(label, value=key == "md", name=key)
-            yield Input(str(self._suggested.with_suffix(".md")), id="path",
-                        placeholder="File to write")
+            yield _input(str(self._suggested.with_suffix(".md")), id="path",
+                         placeholder="File to write",
+                         blink=getattr(self.app, "cursor_blink", True))
             yield Static("", classes="dialog-problem", markup=False)
             with Horizontal():
                 yield Button("Cancel", id="cancel")

@@ -115,8 +115,10 @@ class HistoryScreen(Screen[Opened | None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="history-bar", markup=False)
-        yield Input(placeholder="Search every title, prompt, reply, reasoning and tool call",
-                    id="search")
+        search = Input(placeholder="Search every title, prompt, reply, reasoning and tool call",
+                       id="search")
+        search.cursor_blink = getattr(self.app, "cursor_blink", True)
+        yield search
         yield DataTable(id="conversations", cursor_type="row", zebra_stripes=True)
         yield OptionList(id="hits")
         yield Static("", id="nothing", markup=False)
