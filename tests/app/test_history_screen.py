@@ -194,3 +194,40 @@ async def test_a_hit_on_another_branch_opens_that_branch(app_server, tmp_path):
         shown = chat(pilot).conversation.messages[-1]
         assert shown.error is not None
         assert chat(pilot).query_one(AssistantMessage).has_class("-found")
+
+
+async def test_a_hit_early_in_a_long_conversation_draws_a_page_around_it(app_server,
+                                                                         tmp_path):
+    from rillchat.ui.screens.chat import SAVED_MESSAGES_PER_PAGE
+    from rillchat.ui.widgets.messages_view import UserMessage
+
+    path = tmp_path / "history.sqlite3"
+    conversation = Conversation(model="demo/auto", title="long")
+    for number in range(100):
+        conversation.messages.append(Message.user(f"question {number}"))
+        conversation.messages.append(Message(role="assistant", parts=[
+            TextPart("the quokka answer" if number == 2 else f"answer {number}")]))
+    history = History(open_database(path))
+    history.save_all(conversation)
+    history.connection.close()
+    app = make_app(app_server, history_path=path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("f3")
+        await search_for(pilot, "quokka")
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, HistoryScreen))
+        screen = chat(pilot)
+        drawn = lambda: len(screen.query(UserMessage)) + len(screen.query(AssistantMessage))
+        assert drawn() == SAVED_MESSAGES_PER_PAGE
+        assert screen.query_one(UserMessage).text == "question 2"
+        assert screen.query_one(AssistantMessage).has_class("-found")
+        later = screen.query_one("#later")
+        assert str(later.label).startswith(f"↓ {200 - 4 - SAVED_MESSAGES_PER_PAGE} later")
+        later.press()
+        await until(pilot, lambda: drawn() == 2 * SAVED_MESSAGES_PER_PAGE)
+
+        await send(pilot, "one more")  # goes after the latest, with everything before it
+        assert len(app_server.requests[-1]["messages"]) == 201
+        assert not screen.query("#later")
+        assert screen.query(UserMessage).last().text == "one more"
+        assert drawn() == SAVED_MESSAGES_PER_PAGE + 2

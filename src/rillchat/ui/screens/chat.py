@@ -75,7 +75,7 @@ class ChatScreen(Screen[None]):
     }
     #jump-latest.-visible { display: block; }
     #jump-latest:hover { background: $accent 50%; }
-    #earlier { width: 100%; margin: 1 0; }
+    #earlier, #later { width: 100%; margin: 1 0; }
     #editing {
         height: auto; display: none; padding: 0 2;
         background: $warning 25%; color: $text;
@@ -121,6 +121,9 @@ class ChatScreen(Screen[None]):
         self._saved_views: dict[str, AssistantMessage] = {}
         self._shown_from = len(self.conversation.messages)
         """Index of the first saved message drawn; earlier ones come a page at a time."""
+        self._drawn_until: int | None = None
+        """When a window around a search hit or a switched branch is drawn: the index of the
+        first later message not drawn yet (they come a page at a time). None: all are."""
         self._reply_ids = itertools.count(1)
         self._streaming: Reply | None = None
 
@@ -165,10 +168,50 @@ class ChatScreen(Screen[None]):
             return
         index = next(i for i, message in enumerate(messages) if message is found)
         self._shown_from = max(0, min(index - 1, len(messages) - SAVED_MESSAGES_PER_PAGE))
-        await self._draw_messages(self._shown_from, len(messages))
+        await self._draw_window(self._shown_from)
         await self._offer_earlier()
         self._mark_stale_banners()
         self._show_found(found)
+
+    async def _draw_window(self, start: int) -> None:
+        """Draw from `start` on: to the end when that is near, else a page, with a way to
+        the later ones (a hit early in a long conversation must not draw all of it)."""
+        total = len(self.conversation.messages)
+        end = total if total - start <= 2 * SAVED_MESSAGES_PER_PAGE else (
+            start + SAVED_MESSAGES_PER_PAGE)
+        await self._draw_messages(start, end, before=self._later_button())
+        self._drawn_until = end if end < total else None
+        await self._offer_later()
+
+    def _later_button(self) -> Widget | None:
+        return next(iter(self.conversation_view.query("#later")), None)
+
+    async def _offer_later(self) -> None:
+        view = self.conversation_view
+        await view.query("#later").remove()
+        if self._drawn_until is not None:
+            left = len(self.conversation.messages) - self._drawn_until
+            await view.mount(Button(f"↓ {left} later messages: show "
+                                    f"{min(left, SAVED_MESSAGES_PER_PAGE)} more (Ctrl+End: "
+                                    "the latest)", id="later", compact=True))
+
+    @on(Button.Pressed, "#later")
+    async def _later_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self._drawn_until is not None:
+            await self._draw_window(self._drawn_until)
+            self._mark_stale_banners()
+
+    async def _draw_latest(self) -> None:
+        """Leave a window drawn around a hit for the latest page, where new messages go."""
+        if self._drawn_until is None:
+            return
+        view = self.conversation_view
+        await view.remove_children(self._turn_widgets())
+        await view.query("#later").remove()
+        self._drawn_until = None
+        self._shown_from = len(self.conversation.messages)
+        await self._show_earlier()
 
     def _found_message(self) -> Message | None:
         """The search hit's message, with its branch shown if it was on another one."""
@@ -245,7 +288,6 @@ class ChatScreen(Screen[None]):
             if bar is not None:
                 await view.mount(bar, before=before)
             widget = self._saved_widget(message, branched=bar is not None)
-            widget.add_class("saved")
             await view.mount(widget, before=before)
             if isinstance(widget, AssistantMessage):
                 await widget.show_all(events_from_message(message))
@@ -344,6 +386,8 @@ class ChatScreen(Screen[None]):
             edited, self._draft = self._editing, ""
             self._stop_editing()
             await self._set_aside_from(edited)
+        else:
+            await self._draw_latest()
         prompt = Message.user(text)
         self.conversation.messages.append(prompt)
         if self.conversation.title is None:
@@ -363,6 +407,10 @@ class ChatScreen(Screen[None]):
         self._forget_hidden_views()
 
     async def _remove_turns_from(self, message_id: str, index: int) -> None:
+        """Take messages from `index` to the end off the screen (the caller draws what goes
+        there now)."""
+        await self.conversation_view.query("#later").remove()
+        self._drawn_until = None
         turns = self._turn_widgets()
         if index < self._shown_from:  # some of it is not drawn yet: start the drawing there
             await self.conversation_view.remove_children(turns)
@@ -570,6 +618,7 @@ class ChatScreen(Screen[None]):
         if self._streaming is not None:
             self.notify("A reply is streaming: press Escape to stop it first.", severity="warning")
             return
+        await self._draw_latest()
         view = self._last_reply_view()
         if view is None:
             self.notify("There is no reply to retry yet.", severity="warning")
@@ -612,7 +661,7 @@ class ChatScreen(Screen[None]):
         await self._remove_turns_from(message_id, index)
         self.conversation.switch_to(alternatives[number + step])
         self._forget_hidden_views()
-        await self._draw_messages(max(index, self._shown_from), len(self.conversation.messages))
+        await self._draw_window(max(index, self._shown_from))
         if self._offer_earlier_once_drawn:
             await self._offer_earlier()
         self._mark_stale_banners()
@@ -697,6 +746,7 @@ class ChatScreen(Screen[None]):
         self.replies.clear()
         self._saved_views.clear()
         self._shown_from = 0
+        self._drawn_until = None
         self._found = None
         self.conversation = Conversation(model=self.conversation.model)
         await self.conversation_view.remove_children()
@@ -759,12 +809,13 @@ class ChatScreen(Screen[None]):
     def action_page_down(self) -> None:
         self.conversation_view.page_down()
 
-    def action_jump_to_latest(self) -> None:
+    async def action_jump_to_latest(self) -> None:
+        await self._draw_latest()
         self.conversation_view.jump_to_latest()
 
-    def on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
         if event.widget is not None and event.widget.id == "jump-latest":
-            self.conversation_view.jump_to_latest()
+            await self.action_jump_to_latest()
 
     def _show_jump_bar(self, following: bool) -> None:
         self.query_one("#jump-latest").set_class(not following, "-visible")

@@ -236,6 +236,13 @@ class HistoryScreen(Screen[Opened | None]):
             return None
         return self._summaries[table.cursor_row].id, None
 
+    def _chosen_id(self) -> str | None:
+        chosen = self._chosen()
+        if chosen is None:
+            self.notify("No conversation is selected.", severity="warning", timeout=3)
+            return None
+        return chosen[0]
+
     def action_move(self, step: int) -> None:
         if self._query:
             hits_list = self.query_one("#hits", OptionList)
@@ -283,10 +290,9 @@ class HistoryScreen(Screen[Opened | None]):
 
     @work
     async def action_rename(self) -> None:
-        chosen = self._chosen()
-        if chosen is None:
+        conversation_id = self._chosen_id()
+        if conversation_id is None:
             return
-        conversation_id = chosen[0]
         title = await self.app.push_screen_wait(RenameDialog(self._title_of(conversation_id)))
         if title is None:
             return
@@ -303,10 +309,9 @@ class HistoryScreen(Screen[Opened | None]):
     async def action_export(self) -> None:
         from rillchat.store.export import to_json, to_markdown
 
-        chosen = self._chosen()
-        if chosen is None:
+        conversation_id = self._chosen_id()
+        if conversation_id is None:
             return
-        conversation_id = chosen[0]
         suggested = Path.cwd() / export_name(self._title_of(conversation_id), conversation_id)
         answer = await self.app.push_screen_wait(ExportDialog(suggested))
         if answer is None:
@@ -328,10 +333,9 @@ class HistoryScreen(Screen[Opened | None]):
 
     @work
     async def action_delete(self) -> None:
-        chosen = self._chosen()
-        if chosen is None:
+        conversation_id = self._chosen_id()
+        if conversation_id is None:
             return
-        conversation_id = chosen[0]
         title = one_line(self._title_of(conversation_id) or "(untitled)")
         confirmed = await self.app.push_screen_wait(ConfirmDialog(
             f"Delete “{title}”?",
