@@ -18,10 +18,12 @@ TEST_API_KEY = "sk-or-v1-test-key-that-must-never-be-printed-0000"
 
 @pytest.fixture(autouse=True, scope="session")
 def private_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Nothing a test runs may write into the real data folder (the history database)."""
+    """Nothing a test runs may write into the real data folder (the history database) or
+    read the developer's own config.toml."""
     folder = tmp_path_factory.mktemp("rill-data")
     patch = pytest.MonkeyPatch()
     patch.setenv("RILL_DATA_DIR", str(folder))
+    patch.setenv("RILL_CONFIG_DIR", str(tmp_path_factory.mktemp("rill-config")))
     yield folder
     patch.undo()
 

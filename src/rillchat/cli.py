@@ -12,7 +12,7 @@ from typing import TextIO
 from urllib.parse import urlparse
 
 from rillchat import __version__
-from rillchat import exit_codes, history_cli
+from rillchat import config_cli, exit_codes, history_cli
 from rillchat.cli_errors import UsageError
 from rillchat.chat.conversation import Message
 from rillchat.openrouter.request import REASONING_EFFORTS
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask_parser.add_argument("--no-save", action="store_true",
                             help="do not save this exchange in the history")
     history_cli.add_parser(commands)
+    config_cli.add_parser(commands)
     return parser
 
 
@@ -90,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_chat(args)
         if args.command == "history":
             return history_cli.run_history(args, sys.stdin, sys.stdout, sys.stderr)
+        if args.command == "config":
+            return config_cli.run_config(args, sys.stdout, sys.stderr)
         return run_ask(args, sys.stdin, sys.stdout, sys.stderr)
     except UsageError as exc:
         print(f"rill: {exc}", file=sys.stderr)
@@ -116,6 +119,8 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
     prompt = read_prompt(args.prompt, stdin)
     with demo_or_real_settings(demo=args.demo, model=args.model, base_url=args.base_url,
                                retries=args.retries, timeout=args.timeout) as settings:
+        for problem in settings.config_problems:
+            print(f"rill: warning: {problem}", file=stderr)
         if not settings.api_key:
             print(f"rill: no API key. Set {API_KEY_ENV} (create one at "
                   "https://openrouter.ai/settings/keys), or try the demo: rill ask --demo hello",
@@ -172,8 +177,9 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
     if timeout is not None and timeout <= 0:
         raise UsageError(f"--timeout must be a positive number of seconds, got {timeout:g}")
     overrides = {"model": model, "retries": retries, "read_timeout": timeout}
+    configured = settings_from_environment()
     if not demo:
-        settings = settings_from_environment().with_overrides(base_url=base_url, **overrides)
+        settings = configured.with_overrides(base_url=base_url, **overrides)
         check_base_url(settings.base_url)
         yield settings
         return
@@ -182,7 +188,8 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
     with DemoServer(transient_failures=transient_failures) as server:
         # A local server that goes quiet for 5 s has stalled; no need to wait a minute.
         settings = Settings(api_key=DEMO_API_KEY, base_url=server.url, model=DEMO_MODEL,
-                            read_timeout=5.0)
+                            read_timeout=5.0, generate_titles=configured.generate_titles,
+                            config_problems=configured.config_problems)
         yield settings.with_overrides(**overrides)
 
 

@@ -28,6 +28,8 @@ class Settings:
     generate_titles: bool = False
     """Name each new conversation with its model after the first reply (a small paid call).
     Off by default: a title from the first prompt costs nothing."""
+    config_problems: tuple[str, ...] = ()
+    """What was wrong in config.toml, for the user to see; the defaults were used instead."""
 
     def with_overrides(self, **changes: object) -> Settings:
         kept = {name: value for name, value in changes.items() if value is not None}
@@ -35,7 +37,14 @@ class Settings:
 
 
 def settings_from_environment() -> Settings:
+    """Settings from config.toml, with the environment winning where both say something."""
+    from rillchat.config import load_config
+
+    config, problems = load_config()
     return Settings(
-        api_key=os.environ.get(API_KEY_ENV) or None,
-        base_url=os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
+        api_key=os.environ.get(API_KEY_ENV) or config.api_key,
+        base_url=os.environ.get(BASE_URL_ENV) or config.base_url or DEFAULT_BASE_URL,
+        model=config.model or DEFAULT_MODEL,
+        generate_titles=config.generate_titles,
+        config_problems=tuple(problems),
     )

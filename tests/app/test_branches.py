@@ -99,7 +99,9 @@ async def test_editing_an_earlier_prompt_starts_a_branch_and_keeps_the_old_one(a
 
 
 async def test_titles_come_from_the_prompt_and_from_the_model_only_when_asked(app_server,
-                                                                               tmp_path):
+                                                                               tmp_path,
+                                                                               monkeypatch):
+    monkeypatch.setenv("RILL_CONFIG_DIR", str(tmp_path))
     path = tmp_path / "history.sqlite3"
     app = make_app(app_server, history_path=path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -117,6 +119,7 @@ async def test_titles_come_from_the_prompt_and_from_the_model_only_when_asked(ap
         assert stored.title == screen.conversation.title
 
         screen.toggle_generated_titles()  # on: each new conversation is named after a reply
+        assert (tmp_path / "config.toml").read_text() == "generate_titles = true\n"
         await pilot.press("ctrl+n")
         await send(pilot, "hello there")
         await until(pilot, lambda: chat(pilot).conversation.title != "hello there")

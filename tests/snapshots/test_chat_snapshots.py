@@ -71,15 +71,23 @@ CASES = {
     "untrusted_reply": dict(run_before=steps("untrusted")),
     "scrolled_up": dict(model="demo/generate/400", run_before=steps("go", then=("pageup",))),
     "help_screen": dict(run_before=steps(then=("f1",))),
+    "config_problems": dict(config_problems=(
+        "/home/ada/.config/rill/config.toml: not valid TOML: Invalid value (at line 3, column "
+        "9). Rill uses its defaults and leaves the file as it is until it is fixed (rill "
+        "config edit).",
+        "/home/ada/.config/rill/config.toml: generate_titles should be true or false, but it "
+        "is text ('yes'); using the default.")),
 }
 
 BANNERS = ["error 401", "error 402", "error 429", "error 500", "error 503", "mid-stream error",
            "choice error", "drop", "stall", "html"]
 
 
-def _app(server, *, demo=False, api_key="default", model="demo/auto", read_timeout=30.0):
+def _app(server, *, demo=False, api_key="default", model="demo/auto", read_timeout=30.0,
+         config_problems=()):
     options = {} if api_key == "default" else {"api_key": api_key}
-    return make_app(server, model=model, demo=demo, read_timeout=read_timeout, **options)
+    return make_app(server, model=model, demo=demo, read_timeout=read_timeout,
+                    config_problems=config_problems, **options)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -119,6 +119,19 @@ class RillApp(App[None]):
         self.switch_screen(ChatScreen(conversation, found=found, draft=draft,
                                       sent_prompts=sent_prompts))
 
+    def save_setting(self, key: str, value: object) -> bool:
+        """Keep a change the user made in config.toml. False (and a notice saying why) when
+        the file cannot take it: the change still holds for this session."""
+        from rillchat.config import ConfigError, save_config
+
+        try:
+            save_config({key: value})
+        except (ConfigError, OSError) as exc:
+            self.notify(f"Not saved in config.toml: {exc}", title="Settings",
+                        severity="warning", timeout=10, markup=False)
+            return False
+        return True
+
     def _history_failed(self, text: str) -> None:
         self.notify(text, title="History", severity="error", timeout=10, markup=False)
 

@@ -31,7 +31,14 @@ from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.conversation_view import ConversationView
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.messages_view import AssistantMessage, ToolResult, UserMessage
-from rillchat.ui.widgets.notices import DEMO_WELCOME, NO_KEY, READY, Notice
+from rillchat.ui.widgets.notices import (
+    DEMO_WELCOME,
+    NO_KEY,
+    READY,
+    Notice,
+    config_problems,
+    literal,
+)
 from rillchat.ui.widgets.prompt_input import PromptInput
 
 if TYPE_CHECKING:
@@ -348,8 +355,12 @@ class ChatScreen(Screen[None]):
             action = (("move-aside", "Move it aside and start a fresh history")
                       if self.rill.unreadable_history else None)
             await self.conversation_view.mount(Notice(
-                f"**History is off.** {self.rill.history_problem}", classes="-warning",
+                f"**History is off.** {literal(self.rill.history_problem)}", classes="-warning",
                 id="history-off", action=action))
+        if self.rill.settings.config_problems:
+            await self.conversation_view.mount(Notice(
+                config_problems(self.rill.settings.config_problems), classes="-warning",
+                id="config-problems"))
         if self.rill.demo:
             notice = Notice(DEMO_WELCOME)
         elif not self.rill.settings.api_key:
@@ -537,10 +548,11 @@ class ChatScreen(Screen[None]):
     def toggle_generated_titles(self) -> None:
         on = not self.rill.settings.generate_titles
         self.rill.settings = self.rill.settings.with_overrides(generate_titles=on)
-        self.notify("New conversations are named by their model after the first reply (a "
-                    "small paid call each)." if on else
-                    "New conversations are named after their first prompt (no extra call).",
-                    timeout=5)
+        kept = self.rill.save_setting("generate_titles", on)
+        self.notify(("New conversations are named by their model after the first reply (a "
+                     "small paid call each)." if on else
+                     "New conversations are named after their first prompt (no extra call).")
+                    + (" Saved in config.toml." if kept else ""), timeout=5)
 
     @work(group="title", exclusive=True, exit_on_error=False)
     async def _name_conversation(self, *, automatic: bool) -> None:

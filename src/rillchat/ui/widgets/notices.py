@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Button, Markdown
+
+from rillchat.terminal_text import strip_control
 
 DEMO_WELCOME = """\
 **Demo mode.** Rill is talking to its built-in local server over real HTTP; no key needed.
@@ -35,6 +39,21 @@ READY = """\
 Type a message and press **Enter** to send it; **Ctrl+J** adds a new line.
 **F1** lists every key; **Ctrl+P** opens the command palette.
 """
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def literal(text: str) -> str:
+    """`text` to put in a notice's Markdown as it is: paths, key names and TOML errors are
+    full of characters Markdown would read as formatting."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", strip_control(text))
+
+
+def config_problems(problems: tuple[str, ...]) -> str:
+    items = "\n".join(f"- {literal(problem)}" for problem in problems)
+    return (f"**config.toml has problems**; Rill uses its defaults for these and does not "
+            f"touch the file (`rill config edit` opens it):\n\n{items}")
 
 
 class Notice(Vertical):

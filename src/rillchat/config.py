@@ -1,0 +1,216 @@
+"""`config.toml`: what the user set, read with tomllib and written back with tomli-w only when
+they change something in Rill. Keys Rill does not know are kept as they were."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rillchat.openrouter.request import REASONING_EFFORTS
+from rillchat.paths import config_dir
+
+CONFIG_NAME = "config.toml"
+REASONING_DISPLAYS = ("folded", "open", "hidden")
+"""How a reply's reasoning shows once the answer starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    """A system prompt to pick by name, with the model and effort it suits, if any."""
+
+    name: str
+    prompt: str
+    model: str | None = None
+    reasoning_effort: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+    reasoning_effort: str | None = None
+    reasoning_display: str = "folded"
+    theme: str | None = None
+    generate_titles: bool = False
+    presets: tuple[Preset, ...] = ()
+    keys: dict[str, str] = field(default_factory=dict)
+    """Textual keymap: binding id to keys, e.g. {"rill.history": "f3,ctrl+y"}."""
+
+
+class ConfigError(Exception):
+    """The file cannot be used (or written back): the message names the file, the place and
+    what to do."""
+
+
+def config_path() -> Path:
+    return config_dir() / CONFIG_NAME
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """The file as TOML, or {} when there is none. Raises ConfigError for a file that is not
+    TOML, with the line and the problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc}).") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}. Rill uses its defaults and leaves "
+                          "the file as it is until it is fixed (rill config edit).") from exc
+
+
+def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
+    """The configuration, and the problems found in it: each problem names the key and what
+    was expected, and the key falls back to its default. Never raises."""
+    path = path or config_path()
+    try:
+        document = read_document(path)
+    except ConfigError as exc:
+        return Config(), [str(exc)]
+    problems: list[str] = []
+    reader = _Reader(path, document, problems)
+    config = Config(
+        model=reader.text("model"),
+        base_url=reader.text("base_url"),
+        api_key=reader.text("api_key"),
+        reasoning_effort=reader.choice("reasoning_effort", REASONING_EFFORTS),
+        reasoning_display=reader.choice("reasoning_display", REASONING_DISPLAYS) or "folded",
+        theme=reader.text("theme"),
+        generate_titles=reader.flag("generate_titles"),
+        presets=reader.presets(),
+        keys=reader.keys(),
+    )
+    if config.api_key and path.stat().st_mode & 0o077:
+        problems.append(f"{path} holds an API key and other users can read it: run "
+                        f"chmod 600 {path}")
+    return config, problems
+
+
+def save_config(changes: dict[str, Any], path: Path | None = None) -> Path:
+    """Write `changes` (top-level keys; None removes one) into the file, keeping everything
+    else in it. Written whole to a new file then renamed, so a crash never leaves half a
+    file; 0600 when it holds an API key. Raises ConfigError when the file there is broken,
+    rather than replace what the user wrote."""
+    import tomli_w
+
+    path = path or config_path()
+    document = read_document(path)
+    for key, value in changes.items():
+        if value is None:
+            document.pop(key, None)
+        else:
+            document[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = "api_key" in document
+    descriptor, temporary = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        if secret:
+            os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            tomli_w.dump(document, file)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def masked(key: str) -> str:
+    """An API key as it may be shown: its start and last four characters."""
+    if len(key) <= 12:
+        return "…" * 3
+    return f"{key[:6]}…{key[-4:]}"
+
+
+_TYPE_NAMES = {str: "text in quotes", bool: "true or false", dict: "a table", list: "a list"}
+
+
+def _kind(value: object) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", str: "text",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+class _Reader:
+    """Reads each key with its expected type; a wrong one is a problem, not a crash."""
+
+    def __init__(self, path: Path, document: dict[str, Any], problems: list[str]) -> None:
+        self._path = path
+        self._document = document
+        self._problems = problems
+
+    def _get(self, key: str, expected: type, table: dict[str, Any] | None = None,
+             where: str = "") -> Any:
+        source = self._document if table is None else table
+        if key not in source:
+            return None
+        value = source[key]
+        if type(value) is not expected:
+            self._problems.append(
+                f"{self._path}: {where}{key} should be {_TYPE_NAMES[expected]}, but it is "
+                f"{_kind(value)} ({value!r}); using the default.")
+            return None
+        return value
+
+    def text(self, key: str) -> str | None:
+        value = self._get(key, str)
+        return value.strip() or None if value is not None else None
+
+    def flag(self, key: str) -> bool:
+        return bool(self._get(key, bool))
+
+    def choice(self, key: str, choices: tuple[str, ...]) -> str | None:
+        value = self.text(key)
+        if value is not None and value not in choices:
+            self._problems.append(f"{self._path}: {key} = {value!r} is not one of "
+                                  f"{', '.join(choices)}; using the default.")
+            return None
+        return value
+
+    def presets(self) -> tuple[Preset, ...]:
+        entries = self._document.get("presets")
+        if entries is None:
+            return ()
+        if not isinstance(entries, list):
+            self._problems.append(f"{self._path}: presets should be a list of [[presets]] "
+                                  "tables; ignored.")
+            return ()
+        presets = []
+        for number, entry in enumerate(entries, start=1):
+            where = f"[[presets]] number {number}: "
+            if not isinstance(entry, dict):
+                self._problems.append(f"{self._path}: {where}should be a table; ignored.")
+                continue
+            name = self._get("name", str, entry, where)
+            prompt = self._get("prompt", str, entry, where)
+            if not name or prompt is None:
+                self._problems.append(f"{self._path}: {where}needs a name and a prompt; "
+                                      "ignored.")
+                continue
+            effort = self._get("reasoning_effort", str, entry, where)
+            if effort is not None and effort not in REASONING_EFFORTS:
+                self._problems.append(f"{self._path}: {where}reasoning_effort {effort!r} is "
+                                      f"not one of {', '.join(REASONING_EFFORTS)}; ignored.")
+                effort = None
+            presets.append(Preset(name, prompt, self._get("model", str, entry, where), effort))
+        return tuple(presets)
+
+    def keys(self) -> dict[str, str]:
+        table = self._get("keys", dict)
+        if not table:
+            return {}
+        keys = {}
+        for binding_id, value in table.items():
+            if isinstance(value, str) and value.strip():
+                keys[binding_id] = value.strip()
+            else:
+                self._problems.append(f"{self._path}: [keys] {binding_id} should be keys in "
+                                      f'quotes, like "ctrl+y" or "f3,ctrl+y"; ignored.')
+        return keys

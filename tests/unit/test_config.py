@@ -1,0 +1,109 @@
+"""config.toml: read with its problems named, written back keeping what Rill does not know."""
+
+from __future__ import annotations
+
+import stat
+import tomllib
+
+import pytest
+
+from rillchat.config import Config, ConfigError, Preset, load_config, masked, save_config
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+def test_no_file_means_defaults_and_no_problems(tmp_path):
+    assert load_config(tmp_path / "config.toml") == (Config(), [])
+
+
+def test_every_key_is_read(tmp_path):
+    path = write(tmp_path, '''
+model = "anthropic/claude-sonnet-4.5"
+base_url = "http://localhost:8080/v1"
+api_key = "sk-or-v1-abc"
+reasoning_effort = "high"
+reasoning_display = "open"
+theme = "rill-light"
+generate_titles = true
+
+[[presets]]
+name = "Terse"
+prompt = "Be brief."
+model = "openai/gpt-4o-mini"
+reasoning_effort = "low"
+
+[[presets]]
+name = "Plain"
+prompt = "Answer plainly."
+
+[keys]
+"rill.history" = "f3,ctrl+y"
+''')
+    config, problems = load_config(path)
+    assert problems == []
+    assert config == Config(
+        model="anthropic/claude-sonnet-4.5", base_url="http://localhost:8080/v1",
+        api_key="sk-or-v1-abc", reasoning_effort="high", reasoning_display="open",
+        theme="rill-light", generate_titles=True,
+        presets=(Preset("Terse", "Be brief.", "openai/gpt-4o-mini", "low"),
+                 Preset("Plain", "Answer plainly.")),
+        keys={"rill.history": "f3,ctrl+y"})
+
+
+def test_a_toml_syntax_error_names_the_file_and_line_and_keeps_defaults(tmp_path):
+    path = write(tmp_path, 'model = "a"\ntheme = \n')
+    config, [problem] = load_config(path)
+    assert config == Config()
+    assert str(path) in problem and "line 2" in problem and "not valid TOML" in problem
+
+
+@pytest.mark.parametrize(("line", "complaint"), [
+    ("model = 3", "model should be text in quotes, but it is a number (3)"),
+    ('generate_titles = "yes"', "generate_titles should be true or false, but it is text"),
+    ('reasoning_effort = "huge"', "reasoning_effort = 'huge' is not one of none, minimal"),
+    ('reasoning_display = "shown"', "reasoning_display = 'shown' is not one of folded"),
+    ("keys = 1", "keys should be a table, but it is a number"),
+    ('[[presets]]\nname = "x"', "[[presets]] number 1: needs a name and a prompt"),
+    ('[[presets]]\nname = 1\nprompt = "p"', "[[presets]] number 1: name should be text"),
+])
+def test_a_key_of_the_wrong_type_is_named_with_what_was_expected(tmp_path, line, complaint):
+    config, problems = load_config(write(tmp_path, line + "\n"))
+    assert any(complaint in problem for problem in problems), problems
+    assert config.model is None and config.presets == ()
+
+
+def test_a_key_others_can_read_is_pointed_out(tmp_path):
+    path = write(tmp_path, 'api_key = "sk-or-v1-abc"\n')
+    path.chmod(0o644)
+    _, [problem] = load_config(path)
+    assert "chmod 600" in problem
+
+
+def test_saving_keeps_unknown_keys_and_comments_are_the_only_loss(tmp_path):
+    path = write(tmp_path, '# mine\nmodel = "a"\n[custom]\nkeep = [1, 2]\n')
+    save_config({"theme": "rill-light", "model": None}, path)
+    assert tomllib.loads(path.read_text()) == {"custom": {"keep": [1, 2]}, "theme": "rill-light"}
+
+
+def test_a_file_holding_the_key_is_written_0600(tmp_path):
+    path = tmp_path / "folder" / "config.toml"
+    save_config({"api_key": "sk-or-v1-secret"}, path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["config.toml"]  # no temporary left
+
+
+def test_a_broken_file_is_never_overwritten(tmp_path):
+    path = write(tmp_path, "model = \n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        save_config({"theme": "x"}, path)
+    assert path.read_text() == "model = \n"
+
+
+def test_masked_keys_show_only_their_ends():
+    assert masked("sk-or-v1-0123456789abcdef") == "sk-or-…cdef"
+    assert "short" not in masked("short")
