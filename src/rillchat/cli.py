@@ -189,6 +189,7 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
         # A local server that goes quiet for 5 s has stalled; no need to wait a minute.
         settings = Settings(api_key=DEMO_API_KEY, base_url=server.url, model=DEMO_MODEL,
                             read_timeout=5.0, generate_titles=configured.generate_titles,
+                            theme=configured.theme,
                             config_problems=configured.config_problems)
         yield settings.with_overrides(**overrides)
 

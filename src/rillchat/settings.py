@@ -28,6 +28,8 @@ class Settings:
     generate_titles: bool = False
     """Name each new conversation with its model after the first reply (a small paid call).
     Off by default: a title from the first prompt costs nothing."""
+    theme: str | None = None
+    """The theme to start with; None: Textual's default."""
     config_problems: tuple[str, ...] = ()
     """What was wrong in config.toml, for the user to see; the defaults were used instead."""
 
@@ -46,5 +48,6 @@ def settings_from_environment() -> Settings:
         base_url=os.environ.get(BASE_URL_ENV) or config.base_url or DEFAULT_BASE_URL,
         model=config.model or DEFAULT_MODEL,
         generate_titles=config.generate_titles,
+        theme=config.theme,
         config_problems=tuple(problems),
     )

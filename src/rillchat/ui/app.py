@@ -68,8 +68,37 @@ class RillApp(App[None]):
 
     def on_mount(self) -> None:
         self._start_loading_stream_layer()
+        self._load_themes()
         self._open_history()
         self.push_screen(ChatScreen(self._reopened))
+
+    def _load_themes(self) -> None:
+        """Rill's themes and the user's own (config folder's themes/); a broken file is named
+        and skipped, the others load."""
+        from rillchat.paths import config_dir
+        from rillchat.ui.themes import SHIPPED_THEMES, load_themes
+
+        themes, problems = load_themes(SHIPPED_THEMES, config_dir() / "themes")
+        for theme in themes:
+            self.register_theme(theme)
+        wanted = self.settings.theme
+        if wanted and wanted in self.available_themes:
+            self.theme = wanted
+        elif wanted:
+            problems.append(f"config.toml asks for the theme {wanted!r}, which is not one of "
+                            f"{', '.join(sorted(self.available_themes))}.")
+        for problem in problems:
+            self.notify(problem, title="Themes", severity="warning", timeout=10, markup=False)
+
+    def action_change_theme(self) -> None:
+        """The palette's Theme command: Rill's picker, which shows each theme as you move."""
+        from rillchat.ui.screens.theme_picker import ThemePicker
+
+        def chosen(name: str | None) -> None:
+            if name is not None and self.save_setting("theme", name):
+                self.notify(f"Theme {name}, saved in config.toml.", timeout=3, markup=False)
+
+        self.push_screen(ThemePicker(sorted(self.available_themes), self.theme), chosen)
 
     def _open_history(self) -> None:
         try:

@@ -1,0 +1,64 @@
+"""Themes: Rill's files and the user's, the picker's live preview, the choice kept."""
+
+from __future__ import annotations
+
+import tomllib
+
+from rillchat.ui.screens.theme_picker import ThemePicker
+from tests.app.helpers import make_app, until
+
+SHIPPED = {"rill-dark", "rill-light", "rill-high-contrast", "rill-dusk"}
+
+
+async def test_shipped_and_user_themes_load_and_a_broken_file_is_named(app_server, tmp_path,
+                                                                        monkeypatch):
+    monkeypatch.setenv("RILL_CONFIG_DIR", str(tmp_path))
+    themes = tmp_path / "themes"
+    themes.mkdir()
+    (themes / "mine.toml").write_text('name = "mine"\nprimary = "#ff8800"\ndark = false\n')
+    (themes / "broken.toml").write_text('name = "broken"\nprimary = "not a colour"\n')
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert SHIPPED | {"mine"} <= set(app.available_themes)
+        assert "broken" not in app.available_themes
+        [warning] = [n.message for n in app._notifications]
+        assert "broken.toml was not loaded" in warning and "is not a colour" in warning
+
+
+async def test_the_configured_theme_is_used_and_an_unknown_one_is_named(app_server):
+    from dataclasses import replace
+
+    app = make_app(app_server)
+    app.settings = replace(app.settings, theme="rill-dusk")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "rill-dusk"
+    app = make_app(app_server)
+    app.settings = replace(app.settings, theme="no-such-theme")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert any("no-such-theme" in n.message for n in app._notifications)
+
+
+async def test_the_picker_previews_each_theme_and_escape_puts_the_old_one_back(
+        app_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("RILL_CONFIG_DIR", str(tmp_path))
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        original = app.theme
+        app.action_change_theme()
+        await until(pilot, lambda: isinstance(app.screen, ThemePicker))
+        await pilot.press(*"rill-hi")
+        await until(pilot, lambda: app.theme == "rill-high-contrast")  # shown at once
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ThemePicker))
+        assert app.theme == original
+        assert not (tmp_path / "config.toml").exists()
+
+        app.action_change_theme()
+        await until(pilot, lambda: isinstance(app.screen, ThemePicker))
+        await pilot.press(*"rill-light", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, ThemePicker))
+        assert app.theme == "rill-light"
+        assert tomllib.loads((tmp_path / "config.toml").read_text()) == {"theme": "rill-light"}
