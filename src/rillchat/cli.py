@@ -12,7 +12,7 @@ from typing import TextIO
 from urllib.parse import urlparse
 
 from rillchat import __version__
-from rillchat import config_cli, exit_codes, history_cli
+from rillchat import config_cli, exit_codes, history_cli, models_cli
 from rillchat.cli_errors import UsageError
 from rillchat.chat.conversation import Message
 from rillchat.openrouter.request import REASONING_EFFORTS
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help="do not save this exchange in the history")
     history_cli.add_parser(commands)
     config_cli.add_parser(commands)
+    models_cli.add_parser(commands)
     return parser
 
 
@@ -93,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
             return history_cli.run_history(args, sys.stdin, sys.stdout, sys.stderr)
         if args.command == "config":
             return config_cli.run_config(args, sys.stdout, sys.stderr)
+        if args.command == "models":
+            return models_cli.run_models(args, sys.stdout, sys.stderr)
         return run_ask(args, sys.stdin, sys.stdout, sys.stderr)
     except UsageError as exc:
         print(f"rill: {exc}", file=sys.stderr)

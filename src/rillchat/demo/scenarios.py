@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rillchat.demo import texts
-from rillchat.demo.catalogue import SCENARIO_MODELS, catalogue, prices
+from rillchat.demo.catalogue import SCENARIO_MODELS, known_ids, prices
 from rillchat.demo.wire import (
     ChunkMaker,
     Comment,
@@ -145,7 +145,7 @@ def bad_request(message: str) -> HttpError:
 def is_known_model(model: str) -> bool:
     if model in SCENARIO_MODELS or _GENERATE.fullmatch(model) or model.startswith("demo/replay/"):
         return True
-    return any(entry["id"] == model for entry in catalogue())
+    return model in known_ids()
 
 
 _GENERATE = re.compile(r"demo/generate/(\d+)(?:/(\d+(?:\.\d+)?))?")

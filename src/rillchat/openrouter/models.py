@@ -1,0 +1,41 @@
+"""Fetching the model catalogue through the SDK, with the cached copy as the fallback."""
+
+from __future__ import annotations
+
+import time
+
+import openai
+
+from rillchat.catalogue import ModelInfo, parse_models, read_cache, write_cache
+from rillchat.openrouter.client import make_client
+from rillchat.openrouter.failures import failure_from_exception
+from rillchat.settings import Settings
+
+
+class CatalogueUnavailable(Exception):
+    """No catalogue could be fetched and none is cached; the message says why."""
+
+
+async def get_catalogue(settings: Settings, *, refresh: bool = False
+                        ) -> tuple[list[ModelInfo], str | None]:
+    """The models, and a note for the user when an old copy had to do. Uses the cache while
+    it is fresh (24 h) unless `refresh`."""
+    cached = read_cache(settings.base_url)
+    if cached is not None and cached.fresh() and not refresh:
+        return cached.models, None
+    client = make_client(settings)
+    try:
+        page = await client.models.list()
+        entries = [model.to_dict() for model in page.data]
+    except (openai.APIError, ValueError) as exc:
+        failure = failure_from_exception(exc, base_url=settings.base_url)
+        reason = f"{failure.title}: {failure.message.rstrip('.')}"
+        if cached is None:
+            raise CatalogueUnavailable(f"Could not fetch the model list ({reason}).") from exc
+        hours = (time.time() - cached.fetched) / 3600
+        return cached.models, (f"Could not refresh the model list ({reason}); showing the one "
+                               f"fetched {hours:.0f} h ago.")
+    finally:
+        await client.close()
+    write_cache(settings.base_url, entries)
+    return parse_models(entries), None
