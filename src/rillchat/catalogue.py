@@ -149,5 +149,5 @@ def format_context(tokens: int | None) -> str:
     if tokens is None:
         return "?"
     if tokens >= 1_000_000:
-        return f"{tokens / 1_000_000:g}M"
+        return f"{tokens / 1_000_000:.1f}".rstrip("0").rstrip(".") + "M"
     return f"{round(tokens / 1000):g}K"

@@ -193,6 +193,7 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
         settings = Settings(api_key=DEMO_API_KEY, base_url=server.url, model=DEMO_MODEL,
                             read_timeout=5.0, generate_titles=configured.generate_titles,
                             theme=configured.theme,
+                            favourite_models=configured.favourite_models,
                             config_problems=configured.config_problems)
         yield settings.with_overrides(**overrides)
 

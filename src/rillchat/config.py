@@ -37,6 +37,7 @@ class Config:
     reasoning_display: str = "folded"
     theme: str | None = None
     generate_titles: bool = False
+    favourite_models: tuple[str, ...] = ()
     presets: tuple[Preset, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)
     """Textual keymap: binding id to keys, e.g. {"rill.history": "f3,ctrl+y"}."""
@@ -85,6 +86,7 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
         reasoning_display=reader.choice("reasoning_display", REASONING_DISPLAYS) or "folded",
         theme=reader.text("theme"),
         generate_titles=reader.flag("generate_titles"),
+        favourite_models=reader.texts("favourite_models"),
         presets=reader.presets(),
         keys=reader.keys(),
     )
@@ -162,6 +164,16 @@ class _Reader:
     def text(self, key: str) -> str | None:
         value = self._get(key, str)
         return value.strip() or None if value is not None else None
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        values = self._get(key, list)
+        if values is None:
+            return ()
+        if not all(isinstance(value, str) for value in values):
+            self._problems.append(f"{self._path}: {key} should be a list of text in quotes; "
+                                  "ignored.")
+            return ()
+        return tuple(values)
 
     def flag(self, key: str) -> bool:
         return bool(self._get(key, bool))

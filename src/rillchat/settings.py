@@ -30,6 +30,7 @@ class Settings:
     Off by default: a title from the first prompt costs nothing."""
     theme: str | None = None
     """The theme to start with; None: Textual's default."""
+    favourite_models: tuple[str, ...] = ()
     config_problems: tuple[str, ...] = ()
     """What was wrong in config.toml, for the user to see; the defaults were used instead."""
 
@@ -49,5 +50,6 @@ def settings_from_environment() -> Settings:
         model=config.model or DEFAULT_MODEL,
         generate_titles=config.generate_titles,
         theme=config.theme,
+        favourite_models=config.favourite_models,
         config_problems=tuple(problems),
     )

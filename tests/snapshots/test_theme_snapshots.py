@@ -52,3 +52,22 @@ def test_the_theme_picker(snap_compare, snapshot_server, tmp_path, monkeypatch):
 
     app = reopened_app(snapshot_server, tmp_path, "rill-dark")
     assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
+@pytest.mark.parametrize("query", ["", "claude"])
+def test_the_model_picker(snap_compare, snapshot_server, tmp_path, monkeypatch, query, size):
+    from rillchat.ui.screens.model_picker import ModelPicker
+
+    monkeypatch.setenv("RILL_DATA_DIR", str(tmp_path))  # no cached catalogue from elsewhere
+
+    async def run_before(pilot) -> None:
+        await pilot.press("f4")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ModelPicker)
+                    and pilot.app.screen.models)
+        if query:
+            await pilot.press(*query)
+        await settle(pilot)
+
+    app = make_app(snapshot_server)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

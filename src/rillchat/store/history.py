@@ -264,6 +264,13 @@ class History:
         return [SearchHit(row["conversation_id"], row["message_id"], row["kind"], row["snippet"],
                           row["title"], row["role"]) for row in rows]
 
+    def recent_models(self, limit: int = 5) -> list[str]:
+        """The models of the most recently updated conversations, newest first, once each."""
+        rows = self.connection.execute(
+            "SELECT model FROM conversations GROUP BY model ORDER BY max(updated) DESC LIMIT ?",
+            (limit,)).fetchall()
+        return [row["model"] for row in rows]
+
     def count(self) -> int:
         return self.connection.execute("SELECT count(*) FROM conversations").fetchone()[0]
 

@@ -216,6 +216,8 @@ class RillApp(App[None]):
                                 "After the first reply, a small paid request for a title; off "
                                 "by default (titles then come from the first prompt)",
                                 screen.toggle_generated_titles)
+            yield SystemCommand("Model", "Choose this conversation's model, with prices and "
+                                "abilities (F4)", screen.action_pick_model)
             yield SystemCommand("History", "Browse, search, open, rename, export or delete "
                                 "saved conversations (F3)", screen.action_history)
             yield SystemCommand("Help", "Every key Rill answers to (F1)", screen.action_help)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from rillchat.ui.code_blocks import CodeBlock, code_blocks
 from rillchat.ui.messages import ReplyChunk, ReplyStopped
 from rillchat.ui.screens.help import HelpScreen
 from rillchat.ui.screens.history import HistoryScreen, Opened
+from rillchat.ui.screens.model_picker import ModelPicker
 from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.conversation_view import ConversationView
 from rillchat.ui.widgets.error_banner import ErrorBanner
@@ -98,6 +100,7 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+o", "toggle_reasoning", "Reasoning"),
         Binding("f2", "edit_last_prompt", "Edit"),
         Binding("f3,ctrl+h", "history", "History"),
+        Binding("f4", "pick_model", "Model"),
         Binding("f1", "help", "Help", show=False),  # the prompt says "F1 help"
         Binding("alt+left", "switch_branch(-1)", "Branch before", show=False),
         Binding("alt+right", "switch_branch(1)", "Branch after", show=False),
@@ -148,7 +151,7 @@ class ChatScreen(Screen[None]):
         yield Static("", id="editing", markup=False)
         yield PromptInput(placeholder="Message (Enter sends, Ctrl+J new line, F1 help)",
                           cursor_blink=self.rill.cursor_blink, id="prompt")
-        yield Footer()
+        yield Footer(compact=True)  # seven keys must fit in 80 columns
 
     async def on_mount(self) -> None:
         self.watch(self.conversation_view, "following", self._show_jump_bar)
@@ -775,6 +778,28 @@ class ChatScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
+
+    # The model ---------------------------------------------------------------------------
+
+    def action_pick_model(self) -> None:
+        recorder = self.rill.recorder
+        try:
+            recent = recorder.history.recent_models() if recorder is not None else []
+        except sqlite3.Error:
+            recent = []
+        picker = ModelPicker(self.conversation.model,
+                             favourites=list(self.rill.settings.favourite_models),
+                             recent=recent)
+        self.app.push_screen(picker, self._model_chosen)
+
+    def _model_chosen(self, model: str | None) -> None:
+        if model is None or model == self.conversation.model:
+            return
+        self.conversation.model = model
+        self.query_one("#top-bar", Static).update(self._top_bar_text())
+        if self.conversation.messages and self.rill.recorder is not None:
+            self.rill.recorder.save_conversation(self.conversation)
+        self.notify(f"This conversation now uses {model}.", timeout=3, markup=False)
 
     # History -----------------------------------------------------------------------------
 

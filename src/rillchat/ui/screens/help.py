@@ -45,6 +45,7 @@ HELP_TEXT = """\
 | Page Up / Page Down | scroll the conversation |
 | Ctrl+End | back to the latest output, following it again |
 | Ctrl+N | new conversation |
+| F4 | choose the model: type to search; Ctrl+T marks a favourite, Ctrl+R refreshes the list |
 | F3 (or Ctrl+H where the terminal tells it from Backspace) | history: browse, search, open, rename, export, delete |
 | Ctrl+P | command palette: copy the last reply or a code block, and more |
 | F1 | this help |

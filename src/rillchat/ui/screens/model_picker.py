@@ -1,0 +1,198 @@
+"""Choosing a model: fuzzy search over the catalogue, prices and abilities in columns, the
+user's favourite and recent models first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from rillchat.catalogue import ModelInfo, format_context, format_price
+from rillchat.terminal_text import one_line
+
+ID_WIDTH = 38
+BEST_SHOWN = 60
+"""Matches listed while typing: drawing all 300 rows on every key is what made typing lag;
+nobody reads past the best few dozen before typing another letter."""
+SHORT_BADGES = {"reasoning": "think", "tools": "tools", "json": "json", "images": "image"}
+
+
+def model_line(model: ModelInfo, title: Content, *, favourite: bool, recent: bool) -> Content:
+    """One row: a mark, the id (with the matched letters lit), context, prices, badges."""
+    mark = "★ " if favourite else "↺ " if recent else "  "
+    padding = " " * max(1, ID_WIDTH - len(title.plain))
+    figures = (f"{format_context(model.context_length):>6} "
+               f"{format_price(model.prompt_price):>8} {format_price(model.completion_price):>8}")
+    return Content.assemble(mark, title, padding, (figures, "dim"),
+                            "  ", (" ".join(SHORT_BADGES[badge] for badge in model.badges),
+                                   "italic"))
+
+
+class ModelPicker(ModalScreen[str | None]):
+    """The chosen model id, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    ModelPicker { align: center top; }
+    ModelPicker > Vertical {
+        width: 100; max-width: 100%; height: 90%; margin-top: 1;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ModelPicker #columns { color: $text-muted; padding: 0 1; }
+    ModelPicker OptionList { height: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    ModelPicker #status { color: $text-muted; height: auto; }
+    ModelPicker #status.-warning { color: $text-warning; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+t", "favourite", "Favourite"),
+        Binding("ctrl+r", "refresh", "Refresh list"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("pagedown", "move(10)", show=False),
+        Binding("pageup", "move(-10)", show=False),
+    ]
+
+    def __init__(self, current: str, *, favourites: list[str], recent: list[str]) -> None:
+        super().__init__()
+        self.current = current
+        self.favourites = list(favourites)
+        self.recent = [model for model in recent if model not in favourites]
+        self.models: list[ModelInfo] = []
+        self.shown: list[ModelInfo] = []
+        self._note: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            search = Input(placeholder="Type part of a model's id or name", id="filter")
+            search.cursor_blink = getattr(self.app, "cursor_blink", True)
+            yield search
+            yield Static(Content(f"  {'model':<{ID_WIDTH + 1}}{'context':>6} {'in $/M':>8} "
+                                 f"{'out $/M':>8}  can do"), id="columns")
+            yield OptionList(id="models")
+            yield Static("Loading the model list…", id="status", markup=False)
+            yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter").focus()
+        self._load(refresh=False)
+
+    @work(exclusive=True, group="catalogue")
+    async def _load(self, *, refresh: bool) -> None:
+        from rillchat.openrouter.models import CatalogueUnavailable, get_catalogue
+
+        status = self.query_one("#status", Static)
+        try:
+            self.models, note = await get_catalogue(self.app.settings, refresh=refresh)
+        except CatalogueUnavailable as exc:
+            status.update(f"{exc} You can still type a model id and press Enter.")
+            status.add_class("-warning")
+            return
+        self._note = note
+        status.set_class(bool(note), "-warning")
+        self.show_matches(self.query_one("#filter", Input).value)
+
+    def _show_count(self, text: str, matches: int) -> None:
+        if self._note:
+            return  # the catalogue is an old copy: that matters more
+        count = (f"{len(self.models)} models" if not text else
+                 f"{matches} match{'es' if matches != 1 else ''}"
+                 + (f", the best {BEST_SHOWN} shown" if matches > BEST_SHOWN else ""))
+        self.query_one("#status", Static).update(
+            f"{count} · ★ favourite (Ctrl+T) · ↺ used recently · Enter chooses")
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.show_matches(event.value)
+
+    def show_matches(self, text: str) -> None:
+        """Fill the list with the models matching `text`, best first (favourites and recent
+        ones first when nothing is typed)."""
+        text = text.strip()
+        matcher = Matcher(text) if text else None
+        if matcher is None:
+            ranked = sorted(self.models, key=self._resting_order)
+        else:
+            scored = [(matcher.match(f"{model.id} {model.name}"), model)
+                      for model in self.models]
+            ranked = [model for score, model in sorted(
+                scored, key=lambda pair: (-pair[0] - self._bonus(pair[1]))) if score > 0]
+        self._show_count(text, len(ranked))
+        ranked = ranked if matcher is None else ranked[:BEST_SHOWN]
+        self.shown = ranked
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([
+            Option(model_line(model, matcher.highlight(model.id) if matcher
+                              else Content(model.id),
+                              favourite=model.id in self.favourites,
+                              recent=model.id in self.recent), id=model.id)
+            for model in ranked])
+        if ranked:
+            ids = [model.id for model in ranked]
+            options.highlighted = ids.index(self.current) if (
+                matcher is None and self.current in ids) else 0
+
+    def _resting_order(self, model: ModelInfo) -> tuple[int, int]:
+        if model.id in self.favourites:
+            return (0, self.favourites.index(model.id))
+        if model.id in self.recent:
+            return (1, self.recent.index(model.id))
+        return (2, 0)
+
+    def _bonus(self, model: ModelInfo) -> float:
+        return 0.5 if model.id in self.favourites else 0.25 if model.id in self.recent else 0
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if self.shown:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(len(self.shown) - 1, current + step))
+
+    def _highlighted(self) -> ModelInfo | None:
+        index = self.query_one(OptionList).highlighted
+        return self.shown[index] if index is not None and index < len(self.shown) else None
+
+    @on(Input.Submitted)
+    @on(OptionList.OptionSelected)
+    def _choose(self) -> None:
+        model = self._highlighted()
+        if model is not None:
+            self.dismiss(model.id)
+            return
+        typed = one_line(self.query_one("#filter", Input).value)
+        if "/" in typed and " " not in typed:  # not in the catalogue: OpenRouter adds daily
+            self.dismiss(typed)
+        elif typed:
+            self.notify("No model matches. To use one not in the list, type its full id "
+                        "(like provider/model).", severity="warning", timeout=5)
+
+    def action_favourite(self) -> None:
+        model = self._highlighted()
+        if model is None:
+            return
+        if model.id in self.favourites:
+            self.favourites.remove(model.id)
+        else:
+            self.favourites.append(model.id)
+        self.app.settings = replace(self.app.settings, favourite_models=tuple(self.favourites))
+        self.app.save_setting("favourite_models", self.favourites)
+        index = self.query_one(OptionList).highlighted
+        self.show_matches(self.query_one("#filter", Input).value)
+        if index is not None and self.shown:
+            self.query_one(OptionList).highlighted = min(index, len(self.shown) - 1)
+
+    def action_refresh(self) -> None:
+        status = self.query_one("#status", Static)
+        status.update("Fetching the model list…")
+        self._load(refresh=True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
