@@ -194,6 +194,7 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
                             read_timeout=5.0, generate_titles=configured.generate_titles,
                             theme=configured.theme,
                             favourite_models=configured.favourite_models,
+                            keys=configured.keys,
                             config_problems=configured.config_problems)
         yield settings.with_overrides(**overrides)
 

@@ -31,6 +31,8 @@ class Settings:
     theme: str | None = None
     """The theme to start with; None: Textual's default."""
     favourite_models: tuple[str, ...] = ()
+    keys: tuple[tuple[str, str], ...] = ()
+    """(binding id, keys) pairs from config.toml's [keys]."""
     config_problems: tuple[str, ...] = ()
     """What was wrong in config.toml, for the user to see; the defaults were used instead."""
 
@@ -51,5 +53,6 @@ def settings_from_environment() -> Settings:
         generate_titles=config.generate_titles,
         theme=config.theme,
         favourite_models=config.favourite_models,
+        keys=tuple(config.keys.items()),
         config_problems=tuple(problems),
     )

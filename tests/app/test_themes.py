@@ -62,3 +62,20 @@ async def test_the_picker_previews_each_theme_and_escape_puts_the_old_one_back(
         await until(pilot, lambda: not isinstance(app.screen, ThemePicker))
         assert app.theme == "rill-light"
         assert tomllib.loads((tmp_path / "config.toml").read_text()) == {"theme": "rill-light"}
+
+
+async def test_keys_from_config_remap_bindings_and_unknown_ids_are_named(app_server, tmp_path):
+    from dataclasses import replace
+
+    from rillchat.ui.screens.history import HistoryScreen
+
+    app = make_app(app_server, history_path=tmp_path / "history.sqlite3")
+    app.settings = replace(app.settings, keys=(("rill.history", "f9"), ("rill.nope", "f8")))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert any("'rill.nope' is not a binding" in n.message for n in app._notifications)
+        await pilot.press("f3")  # no longer the history key
+        await pilot.pause()
+        assert not isinstance(app.screen, HistoryScreen)
+        await pilot.press("f9")  # (F6 and F7 select in the prompt)
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))

@@ -69,6 +69,7 @@ class RillApp(App[None]):
     def on_mount(self) -> None:
         self._start_loading_stream_layer()
         self._load_themes()
+        self._apply_keymap()
         self._open_history()
         self.push_screen(ChatScreen(self._reopened))
 
@@ -89,6 +90,20 @@ class RillApp(App[None]):
                             f"{', '.join(sorted(self.available_themes))}.")
         for problem in problems:
             self.notify(problem, title="Themes", severity="warning", timeout=10, markup=False)
+
+    def _apply_keymap(self) -> None:
+        """config.toml's [keys]: binding ids to keys. An id Rill does not have is named."""
+        known = {binding.id for binding in ChatScreen.BINDINGS if binding.id}
+        keymap = {binding_id: keys for binding_id, keys in self.settings.keys
+                  if binding_id in known}
+        unknown = [binding_id for binding_id, _ in self.settings.keys if binding_id not in known]
+        if unknown:
+            self.notify(f"config.toml [keys]: {', '.join(map(repr, unknown))} "
+                        f"{'is not a binding' if len(unknown) == 1 else 'are not bindings'}; "
+                        f"the ids are {', '.join(sorted(known))}.", title="Keys",
+                        severity="warning", timeout=10, markup=False)
+        if keymap:
+            self.set_keymap(keymap)
 
     def action_change_theme(self) -> None:
         """The palette's Theme command: Rill's picker, which shows each theme as you move."""

@@ -93,20 +93,22 @@ class ChatScreen(Screen[None]):
     .-found { background: $accent 12%; }
     """
 
-    BINDINGS = [
-        Binding("escape", "stop", "Stop"),
-        Binding("ctrl+r", "retry", "Retry"),
-        Binding("ctrl+n", "new_chat", "New"),
-        Binding("ctrl+o", "toggle_reasoning", "Reasoning"),
-        Binding("f2", "edit_last_prompt", "Edit"),
-        Binding("f3,ctrl+h", "history", "History"),
-        Binding("f4", "pick_model", "Model"),
-        Binding("f1", "help", "Help", show=False),  # the prompt says "F1 help"
-        Binding("alt+left", "switch_branch(-1)", "Branch before", show=False),
-        Binding("alt+right", "switch_branch(1)", "Branch after", show=False),
+    BINDINGS = [  # ids: what `[keys]` in config.toml re-maps
+        Binding("escape", "stop", "Stop", id="rill.stop"),
+        Binding("ctrl+r", "retry", "Retry", id="rill.retry"),
+        Binding("ctrl+n", "new_chat", "New", id="rill.new-chat"),
+        Binding("ctrl+o", "toggle_reasoning", "Reasoning", id="rill.reasoning"),
+        Binding("f2", "edit_last_prompt", "Edit", id="rill.edit-prompt"),
+        Binding("f3,ctrl+h", "history", "History", id="rill.history"),
+        Binding("f4", "pick_model", "Model", id="rill.model"),
+        Binding("f1", "help", "Help", show=False, id="rill.help"),  # the prompt says "F1 help"
+        Binding("alt+left", "switch_branch(-1)", "Branch before", show=False,
+                id="rill.branch-before"),
+        Binding("alt+right", "switch_branch(1)", "Branch after", show=False,
+                id="rill.branch-after"),
         Binding("pageup", "page_up", "Scroll up", show=False, priority=True),
         Binding("pagedown", "page_down", "Scroll down", show=False, priority=True),
-        Binding("ctrl+end", "jump_to_latest", "Latest", show=False),
+        Binding("ctrl+end", "jump_to_latest", "Latest", show=False, id="rill.latest"),
     ]
 
     def __init__(self, conversation: Conversation | None = None, *,
