@@ -79,3 +79,16 @@ async def test_without_a_catalogue_the_picker_says_so(tmp_path, monkeypatch):
         await pilot.press("f4")
         await until(pilot, lambda: isinstance(pilot.app.screen, ModelPicker) and "Could not "
                     "fetch" in str(pilot.app.screen.query_one("#status").render()))
+
+
+async def test_the_top_bar_shows_what_this_chat_and_this_session_cost(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(140, 30)) as pilot:
+        bar = lambda: str(chat(pilot).query_one("#top-bar").render())  # noqa: E731
+        assert "this chat" not in bar()
+        await send(pilot, "hello")
+        first = chat(pilot).conversation.messages[-1].usage.cost
+        assert f"${first:.6f} this chat, ${first:.6f} this session" in bar()
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: not chat(pilot).conversation.messages)
+        assert f"$0 this chat, ${first:.6f} this session" in bar()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rillchat.chat.conversation import Message
+from rillchat.chat.conversation import Conversation, Message
 
 
 def format_cost(cost: float) -> str:
@@ -67,3 +67,10 @@ def timing_pieces(message: Message) -> list[str]:
     if speed is not None:
         pieces.append(f"{speed:,.0f} tok/s")
     return pieces
+
+
+def conversation_cost(conversation: Conversation) -> float:
+    """What every reply of the conversation cost, on every branch: each was paid for."""
+    return sum(message.usage.cost for message in
+               (*conversation.messages, *conversation.other_branches)
+               if message.usage is not None and message.usage.cost)

@@ -65,6 +65,8 @@ class RillApp(App[None]):
         self._reopen = reopen
         """A saved conversation to open: an id (or its start), or LATEST."""
         self._reopened: Conversation | None = None
+        self.session_cost = 0.0
+        """USD spent on replies since Rill started (from each reply's usage)."""
 
     def on_mount(self) -> None:
         self._start_loading_stream_layer()

@@ -19,7 +19,7 @@ from textual.widgets import Button, Footer, Static
 from rillchat.chat.assembler import ReplyAssembler
 from rillchat.chat.conversation import Conversation, Message, MessageStatus, title_from_prompt
 from rillchat.chat.replay import events_from_message
-from rillchat.chat.summary import format_cost
+from rillchat.chat.summary import conversation_cost, format_cost
 from rillchat.chat.titles import clean_title, title_request
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
 from rillchat.openrouter.request import ChatRequest
@@ -347,6 +347,10 @@ class ChatScreen(Screen[None]):
 
     def _top_bar_text(self) -> Content:
         pieces = ["Rill", one_line(self.conversation.model)]
+        spent = conversation_cost(self.conversation)
+        if spent or self.rill.session_cost:  # before the URL, which is cut first when narrow
+            pieces.append(f"{format_cost(spent)} this chat, "
+                          f"{format_cost(self.rill.session_cost)} this session")
         if self.rill.demo:
             pieces.append("DEMO: built-in local server, no key needed")
         elif not self.rill.settings.api_key:
@@ -354,6 +358,9 @@ class ChatScreen(Screen[None]):
         else:
             pieces.append(one_line(self.rill.settings.base_url))
         return Content("  ·  ".join(pieces))
+
+    def _show_spend(self) -> None:
+        self.query_one("#top-bar", Static).update(self._top_bar_text())
 
     async def _show_welcome(self) -> None:
         if self.rill.history_problem:
@@ -529,6 +536,9 @@ class ChatScreen(Screen[None]):
         if self._streaming is reply:
             self._streaming = None
         await reply.view.end(reply.message)
+        if reply.message.usage is not None and reply.message.usage.cost:
+            self.rill.session_cost += reply.message.usage.cost
+        self._show_spend()
         if self.rill.settings.generate_titles and self._first_complete_reply(reply.message):
             self._name_conversation(automatic=True)
 
@@ -577,6 +587,9 @@ class ChatScreen(Screen[None]):
         except Exception as exc:  # a bug in Rill: say so, the conversation is unharmed
             failure = StreamFailed(FailureKind.PROTOCOL, f"Rill hit an unexpected "
                                    f"{type(exc).__name__}: {one_line(str(exc))}", "")
+        if cost:
+            self.rill.session_cost += cost  # paid, even if the answer is not usable
+            self._show_spend()
         title = clean_title("".join(pieces))
         if failure is not None or not title:
             reason = (f"{failure.title}: {failure.message}" if failure is not None
@@ -769,6 +782,7 @@ class ChatScreen(Screen[None]):
         await self.conversation_view.remove_children()
         self.conversation_view.start_over()
         await self._show_welcome()
+        self._show_spend()
         self.prompt.focus()
         self.notify("New conversation.", timeout=2)
 
@@ -798,7 +812,7 @@ class ChatScreen(Screen[None]):
         if model is None or model == self.conversation.model:
             return
         self.conversation.model = model
-        self.query_one("#top-bar", Static).update(self._top_bar_text())
+        self._show_spend()
         if self.conversation.messages and self.rill.recorder is not None:
             self.rill.recorder.save_conversation(self.conversation)
         self.notify(f"This conversation now uses {model}.", timeout=3, markup=False)
