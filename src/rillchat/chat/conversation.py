@@ -251,12 +251,6 @@ class Conversation:
 
     # Branches ------------------------------------------------------------------------------
 
-    def parent_of(self, message: Message) -> str | None:
-        for index, candidate in enumerate(self.messages):
-            if candidate is message:
-                return self.messages[index - 1].id if index else None
-        return message.parent_id
-
     def alternatives(self, index: int) -> list[Message]:
         """The message at `index` of the shown branch and its siblings (the other answers to
         the same parent), oldest first."""

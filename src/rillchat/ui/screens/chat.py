@@ -234,7 +234,6 @@ class ChatScreen(Screen[None]):
             return None
         if not any(message is found for message in self.conversation.messages):
             self.conversation.switch_to(found)
-            self._shown_from = len(self.conversation.messages)
             if self.rill.recorder is not None:
                 self.rill.recorder.save_conversation(self.conversation)
         return found
