@@ -8,6 +8,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TextIO
 from urllib.parse import urlparse
 
@@ -19,6 +20,7 @@ from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.settings import (
     API_KEY_ENV,
     DEMO_API_KEY,
+    DEFAULT_MODEL,
     DEMO_MODEL,
     Settings,
     settings_from_environment,
@@ -138,7 +140,7 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
         request = conversation.build_request(
             temperature=args.temperature,
             max_tokens=args.max_tokens,
-            reasoning_effort=args.reasoning_effort,
+            reasoning_effort=args.reasoning_effort or settings.reasoning_effort,
         )
         output = AskOutput(show_reasoning=args.show_reasoning, show_usage=args.usage)
 
@@ -190,12 +192,14 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
 
     with DemoServer(transient_failures=transient_failures) as server:
         # A local server that goes quiet for 5 s has stalled; no need to wait a minute.
-        settings = Settings(api_key=DEMO_API_KEY, base_url=server.url, model=DEMO_MODEL,
-                            read_timeout=5.0, generate_titles=configured.generate_titles,
-                            theme=configured.theme,
-                            favourite_models=configured.favourite_models,
-                            keys=configured.keys,
-                            config_problems=configured.config_problems)
+        from rillchat.demo.catalogue import known_ids
+
+        # A default model the demo also serves is kept, so a choice made in the demo's
+        # settings holds on its next run; any other (a real one) would not answer here.
+        model = configured.model if (configured.model != DEFAULT_MODEL
+                                     and configured.model in known_ids()) else DEMO_MODEL
+        settings = replace(configured, api_key=DEMO_API_KEY, base_url=server.url, model=model,
+                           read_timeout=5.0)
         yield settings.with_overrides(**overrides)
 
 

@@ -27,6 +27,13 @@ class Preset:
     model: str | None = None
     reasoning_effort: str | None = None
 
+    def to_dict(self) -> dict[str, str]:
+        """As a [[presets]] table: the keys that are set, in the order people read them."""
+        return {key: value for key, value in (
+            ("name", self.name), ("model", self.model),
+            ("reasoning_effort", self.reasoning_effort), ("prompt", self.prompt))
+            if value is not None}
+
 
 @dataclass(frozen=True, slots=True)
 class Config:
@@ -117,7 +124,7 @@ def save_config(changes: dict[str, Any], path: Path | None = None) -> Path:
         if secret:
             os.fchmod(descriptor, 0o600)
         with os.fdopen(descriptor, "wb") as file:
-            tomli_w.dump(document, file)
+            tomli_w.dump(document, file, multiline_strings=True)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -15,14 +15,14 @@ from rillchat.settings import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAU
 
 TEMPLATE = """\
 # Rill's settings. Every key is optional; a missing key takes the default shown.
-# Rill writes to this file only when you change something in the app, and keeps
-# whatever else is here.
+# Rill writes to this file only when you change something in the app (F8 in the chat
+# opens the settings), and keeps whatever else is here.
 
 # model = "{model}"
 # base_url = "{base_url}"       # any OpenAI-compatible endpoint
 # api_key = "sk-or-v1-..."      # {api_key_env} wins when it is set; the file is then 0600
 # reasoning_effort = "medium"   # none, minimal, low, medium, high, xhigh
-# reasoning_display = "folded"  # folded, open or hidden once the answer starts
+# reasoning_display = "folded"  # folded once it answers; open; hidden (folded throughout)
 # theme = "textual-dark"
 # generate_titles = false       # name new conversations with their model (a paid call)
 

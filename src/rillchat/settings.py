@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rillchat.config import Preset
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 DEFAULT_MODEL = "openai/gpt-4o-mini"
@@ -28,6 +32,12 @@ class Settings:
     generate_titles: bool = False
     """Name each new conversation with its model after the first reply (a small paid call).
     Off by default: a title from the first prompt costs nothing."""
+    reasoning_effort: str | None = None
+    """The effort new conversations ask of reasoning models; None: the model's default."""
+    reasoning_display: str = "folded"
+    """How reasoning shows: open while thinking then folded, always open, or folded even
+    while it thinks."""
+    presets: tuple[Preset, ...] = ()
     theme: str | None = None
     """The theme to start with; None: Textual's default."""
     favourite_models: tuple[str, ...] = ()
@@ -51,6 +61,9 @@ def settings_from_environment() -> Settings:
         base_url=os.environ.get(BASE_URL_ENV) or config.base_url or DEFAULT_BASE_URL,
         model=config.model or DEFAULT_MODEL,
         generate_titles=config.generate_titles,
+        reasoning_effort=config.reasoning_effort,
+        reasoning_display=config.reasoning_display,
+        presets=config.presets,
         theme=config.theme,
         favourite_models=config.favourite_models,
         keys=tuple(config.keys.items()),

@@ -79,3 +79,31 @@ async def test_keys_from_config_remap_bindings_and_unknown_ids_are_named(app_ser
         assert not isinstance(app.screen, HistoryScreen)
         await pilot.press("f9")  # (F6 and F7 select in the prompt)
         await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+
+
+async def test_keys_the_prompt_box_would_swallow_are_named(app_server):
+    from dataclasses import replace
+
+    app = make_app(app_server)
+    app.settings = replace(app.settings, keys=(("rill.history", "f6"), ("rill.model", "f4,f7")))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        [warning] = [n.message for n in app._notifications if "prompt box" in n.message]
+        assert "f6 for rill.history is what the prompt box uses to select line" in warning
+        assert "f7 for rill.model" in warning and "select all" in warning
+
+
+async def test_the_palette_offers_effort_presets_and_settings(app_server):
+    from dataclasses import replace
+
+    from rillchat.config import Preset
+    from tests.app.helpers import chat
+
+    app = make_app(app_server)
+    app.settings = replace(app.settings, presets=(Preset("Terse", "Be terse."),))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: "demo/auto" in app.catalogue)
+        titles = [command.title for command in app.get_system_commands(chat(pilot))]
+        assert {"Reply options", "Reasoning effort: high", "Reasoning effort: model default (now)",
+                "Preset: Terse", "System prompt: none", "Temperature", "Max tokens",
+                "Settings", "Model"} <= set(titles)

@@ -62,6 +62,7 @@ def test_the_model_picker(snap_compare, snapshot_server, tmp_path, monkeypatch, 
     monkeypatch.setenv("RILL_DATA_DIR", str(tmp_path))  # no cached catalogue from elsewhere
 
     async def run_before(pilot) -> None:
+        await until(pilot, lambda: pilot.app.catalogue)  # fetched at start: no cache here
         await pilot.press("f4")
         await until(pilot, lambda: isinstance(pilot.app.screen, ModelPicker)
                     and pilot.app.screen.models)

@@ -18,7 +18,9 @@ from rillchat.chat.conversation import (
     ToolCallPart,
     ToolResultPart,
 )
+from rillchat.chat.options import ReplyOptions
 from rillchat.openrouter.events import FailureKind, StreamFailed, Usage
+from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.store.db import open_database
 from rillchat.store.export import NotAConversation, from_json, to_json, to_markdown
 from rillchat.store.history import History
@@ -60,6 +62,11 @@ message = st.builds(
     duration=st.none() | number)
 
 
+options = st.builds(ReplyOptions, st.none() | st.sampled_from(REASONING_EFFORTS),
+                    st.none() | st.floats(0, 2), st.none() | st.integers(1, 10**6),
+                    st.none() | text.filter(bool))
+
+
 @st.composite
 def conversation(draw):
     """A conversation whose shown branch has up to 5 messages, with up to 4 more messages on
@@ -72,7 +79,7 @@ def conversation(draw):
         other.parent_id = draw(st.sampled_from(parents))
     return Conversation(draw(text.filter(bool)), shown, system_prompt=draw(maybe_text),
                         title=draw(maybe_text), id=draw(st.uuids().map(lambda u: u.hex)),
-                        created=draw(number), other_branches=others)
+                        created=draw(number), other_branches=others, options=draw(options))
 
 
 def _identity(messages):
@@ -82,7 +89,8 @@ def _identity(messages):
 def same(a: Conversation, b: Conversation) -> bool:
     by_id = lambda messages: sorted(messages, key=lambda m: m.id)  # noqa: E731
     return (a.messages == b.messages and a.id == b.id and a.created == b.created
-            and (a.model, a.title, a.system_prompt) == (b.model, b.title, b.system_prompt)
+            and (a.model, a.title, a.system_prompt, a.options)
+            == (b.model, b.title, b.system_prompt, b.options)
             and [(m.id, m.created) for m in a.messages] == [(m.id, m.created) for m in b.messages]
             and by_id(a.other_branches) == by_id(b.other_branches)
             and _identity(a.other_branches) == _identity(b.other_branches))

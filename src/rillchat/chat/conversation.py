@@ -11,6 +11,7 @@ from enum import StrEnum
 from collections.abc import Iterable
 from typing import Any
 
+from rillchat.chat.options import ReplyOptions
 from rillchat.openrouter.events import READABLE_DETAIL_FIELDS, StreamFailed, Usage
 from rillchat.openrouter.request import ChatRequest
 from rillchat.terminal_text import one_line
@@ -248,6 +249,7 @@ class Conversation:
     other_branches: list[Message] = field(default_factory=list)
     """Messages off the shown branch: earlier continuations kept when a reply was retried or
     a prompt edited, each knowing its parent."""
+    options: ReplyOptions = field(default_factory=ReplyOptions)
 
     # Branches ------------------------------------------------------------------------------
 
@@ -304,6 +306,9 @@ class Conversation:
                 messages.append(api_message)
         return messages
 
-    def build_request(self, **options: Any) -> ChatRequest:
-        """The request for the next reply; `options` are ChatRequest fields (temperature, ...)."""
-        return ChatRequest(model=self.model, messages=self.request_messages(), **options)
+    def build_request(self, *, reasoning: bool = True, **overrides: Any) -> ChatRequest:
+        """The request for the next reply, with this conversation's options (the effort only
+        when the model reasons); `overrides` are ChatRequest fields that win over them."""
+        fields = self.options.request_fields(reasoning=reasoning)
+        fields.update({name: value for name, value in overrides.items() if value is not None})
+        return ChatRequest(model=self.model, messages=self.request_messages(), **fields)

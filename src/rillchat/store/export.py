@@ -16,6 +16,7 @@ from rillchat.chat.conversation import (
     ToolCallPart,
     ToolResultPart,
 )
+from rillchat.chat.options import ReplyOptions
 from rillchat.chat.summary import timing_pieces, usage_pieces, who_answered
 from rillchat.openrouter.events import Usage
 from rillchat.store.codec import decode_part, encode_part
@@ -42,6 +43,7 @@ def _conversation_dict(conversation: Conversation) -> dict[str, Any]:
     return {
         "id": conversation.id, "title": conversation.title, "model": conversation.model,
         "system_prompt": conversation.system_prompt, "created": conversation.created,
+        "options": conversation.options.to_dict(),
         "messages": [_message_dict(message) for message in conversation.messages],
         "branches": [{**_message_dict(message), "parent_id": message.parent_id}
                      for message in conversation.other_branches],
@@ -88,7 +90,8 @@ def from_json(text: str) -> Conversation:
 def _conversation(data: dict[str, Any]) -> Conversation:
     conversation = Conversation(model=_text(data, "model"), system_prompt=data.get("system_prompt"),
                                 title=data.get("title"), id=_text(data, "id"),
-                                created=float(data["created"]))
+                                created=float(data["created"]),
+                                options=ReplyOptions.from_dict(data.get("options")))
     for number, message in enumerate(data["messages"], start=1):
         try:
             conversation.messages.append(_message(message))
@@ -139,8 +142,10 @@ def to_markdown(conversation: Conversation) -> str:
     """Readable Markdown: reasoning folded in <details>, tool calls as code, errors quoted.
     Control characters are stripped, so the file is safe to print to a terminal."""
     created = dt.datetime.fromtimestamp(conversation.created).strftime("%Y-%m-%d %H:%M")
-    lines = [f"# {one_line(conversation.title or 'Conversation')}", "",
-             f"*{one_line(conversation.model)} · {created}*", ""]
+    chosen = [f"{name.replace('_', ' ')} {value}"
+              for name, value in conversation.options.to_dict().items() if name != "preset"]
+    heading = " · ".join([one_line(conversation.model), created, *chosen])
+    lines = [f"# {one_line(conversation.title or 'Conversation')}", "", f"*{heading}*", ""]
     if conversation.system_prompt:
         lines += ["**System prompt:**", "", _quote(conversation.system_prompt), ""]
     for message in conversation.messages:

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from rillchat.chat.conversation import Conversation, Message, MessageStatus
+from rillchat.chat.options import ReplyOptions
 from rillchat.terminal_text import one_line
 from rillchat.store.codec import decode_part, dumps, encode_part, usage_columns, usage_from_row
 
@@ -86,18 +87,18 @@ class History:
 
     # Writing -----------------------------------------------------------------------------
 
-    def save_conversation(self, conversation: Conversation, *, settings: dict | None = None) -> None:
-        """Create or update the conversation row (not its messages): its title, model, and
-        the branch shown."""
+    def save_conversation(self, conversation: Conversation) -> None:
+        """Create or update the conversation row (not its messages): its title, model,
+        options, and the branch shown."""
         with self._transaction() as db:
-            self._upsert_conversation(db, conversation, settings)
+            self._upsert_conversation(db, conversation)
 
     def save_message(self, conversation: Conversation, message: Message) -> None:
         """Write one message whole (its row and all its parts), and the conversation and the
         earlier messages when they are not saved yet. Cheap enough to call every half second
         while a reply streams."""
         with self._transaction() as db:
-            self._upsert_conversation(db, conversation, None)
+            self._upsert_conversation(db, conversation)
             position = _position_of(conversation, message)
             if position and not db.execute("SELECT 1 FROM messages WHERE id = ?",
                                             (conversation.messages[position - 1].id,)).fetchone():
@@ -105,18 +106,17 @@ class History:
                     self._write_message(db, conversation, earlier)
             self._write_message(db, conversation, message)
 
-    def save_all(self, conversation: Conversation, *, settings: dict | None = None) -> None:
+    def save_all(self, conversation: Conversation) -> None:
         """Write the conversation whole, with every branch."""
         with self._transaction() as db:
-            self._upsert_conversation(db, conversation, settings)
+            self._upsert_conversation(db, conversation)
             for message in conversation.messages:
                 self._write_message(db, conversation, message)
             positions = {message.id: index for index, message in enumerate(conversation.messages)}
             for message in _parents_first(conversation.other_branches, positions):
                 self._write_message(db, conversation, message, positions)
 
-    def _upsert_conversation(self, db: sqlite3.Connection, conversation: Conversation,
-                             settings: dict | None) -> None:
+    def _upsert_conversation(self, db: sqlite3.Connection, conversation: Conversation) -> None:
         now = self._clock()
         leaf = conversation.messages[-1].id if conversation.messages else None
         db.execute(
@@ -125,10 +125,9 @@ class History:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
             "title = excluded.title, model = excluded.model, "
             "system_prompt = excluded.system_prompt, updated = excluded.updated, "
-            "leaf_id = excluded.leaf_id"
-            + (", settings = excluded.settings" if settings is not None else ""),
+            "leaf_id = excluded.leaf_id, settings = excluded.settings",
             (conversation.id, conversation.title, conversation.model, conversation.system_prompt,
-             dumps(settings or {}), conversation.created, now, leaf))
+             dumps(conversation.options.to_dict()), conversation.created, now, leaf))
 
     def _write_message(self, db: sqlite3.Connection, conversation: Conversation,
                        message: Message, depths: dict[str, int] | None = None) -> None:
@@ -184,7 +183,8 @@ class History:
         if row is None:
             return None
         conversation = Conversation(model=row["model"], system_prompt=row["system_prompt"],
-                                    title=row["title"], id=row["id"], created=row["created"])
+                                    title=row["title"], id=row["id"], created=row["created"],
+                                    options=ReplyOptions.from_dict(_json_or_none(row["settings"])))
         messages = db.execute("SELECT * FROM messages WHERE conversation_id = ? "
                               "ORDER BY position, created", (conversation_id,)).fetchall()
         parts: dict[str, list] = {}
@@ -276,6 +276,13 @@ class History:
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _json_or_none(text: str | None) -> object:
+    try:
+        return json.loads(text or "null")
+    except ValueError:
+        return None
 
 
 def fts_query(text: str) -> str | None:

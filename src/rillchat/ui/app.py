@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import sqlite3
 import time
+from dataclasses import replace
 from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from rillchat.chat.conversation import Conversation
 from rillchat.openrouter.events import StreamEvent
-from rillchat.openrouter.request import ChatRequest
-from rillchat.settings import Settings
+from rillchat.openrouter.request import REASONING_EFFORTS, ChatRequest
+from rillchat.settings import DEFAULT_BASE_URL, Settings
 from rillchat.terminal_text import one_line
 from rillchat.store.db import NotADatabase, StoreError, open_database
 from rillchat.store.history import History
@@ -24,6 +28,7 @@ from rillchat.ui.screens.chat import ChatScreen
 from rillchat.ui.screens.history import Opened
 
 if TYPE_CHECKING:
+    from rillchat.catalogue import ModelInfo
     from rillchat.openrouter.client import OpenRouterClient
 
 
@@ -35,6 +40,33 @@ def _load_stream_layer() -> tuple[Any, Any]:
     return make_client, stream_reply
 
 
+def _freeze_startup_objects() -> None:
+    """Move what start-up built (modules, widgets, styles: they live as long as the app) out
+    of the collector's reach. Full collections then walk far fewer objects: they were the
+    100-200 ms stalls in the model picker's keystroke figures."""
+    gc.collect()
+    gc.freeze()
+
+
+def prompt_keys_taken(keymap: dict[str, str]) -> list[str]:
+    """Keys re-mapped onto ones the prompt box (a TextArea, focused nearly always) answers to
+    first, like F6 and F7 (select line, select all), so the action would never run while
+    typing."""
+    from textual.widgets import TextArea
+
+    prompt_keys = {key.strip(): binding.action.replace("_", " ")
+                   for binding in TextArea.BINDINGS if isinstance(binding, Binding)
+                   for key in binding.key.split(",")}
+    taken = []
+    for binding_id, keys in keymap.items():
+        for key in (key.strip() for key in keys.split(",")):
+            if key in prompt_keys:
+                taken.append(f"{key} for {binding_id} is what the prompt box uses to "
+                             f"{prompt_keys[key]}, so it would not reach {binding_id}")
+    return taken
+
+
+CONNECTION_KEYS = ("api_key", "base_url")
 LATEST = "latest"
 """`reopen` value for the most recently updated conversation (`rill --continue`)."""
 
@@ -67,13 +99,17 @@ class RillApp(App[None]):
         self._reopened: Conversation | None = None
         self.session_cost = 0.0
         """USD spent on replies since Rill started (from each reply's usage)."""
+        self.catalogue: dict[str, ModelInfo] = {}
+        """The models known from the last catalogue read (the cached copy at start)."""
 
     def on_mount(self) -> None:
         self._start_loading_stream_layer()
+        self._read_cached_catalogue()
         self._load_themes()
         self._apply_keymap()
         self._open_history()
         self.push_screen(ChatScreen(self._reopened))
+        self.call_after_refresh(_freeze_startup_objects)
 
     def _load_themes(self) -> None:
         """Rill's themes and the user's own (config folder's themes/); a broken file is named
@@ -104,8 +140,68 @@ class RillApp(App[None]):
                         f"{'is not a binding' if len(unknown) == 1 else 'are not bindings'}; "
                         f"the ids are {', '.join(sorted(known))}.", title="Keys",
                         severity="warning", timeout=10, markup=False)
+        taken = prompt_keys_taken(keymap)
+        if taken:
+            self.notify(f"config.toml [keys]: {'; '.join(taken)}. Choose other keys for them.",
+                        title="Keys", severity="warning", timeout=10, markup=False)
         if keymap:
             self.set_keymap(keymap)
+
+    def _read_cached_catalogue(self) -> None:
+        """What each model can do, without waiting on the network: the demo's own list, or
+        the cached one (fetched again in the background once it is a day old)."""
+        from rillchat.catalogue import parse_models, read_cache
+
+        if self.demo:
+            from rillchat.demo.catalogue import catalogue
+
+            self.remember_catalogue(parse_models(catalogue()))
+            return
+        cached = read_cache(self.settings.base_url)
+        if cached is not None:
+            self.remember_catalogue(cached.models)
+        if (cached is None or not cached.fresh()) and self.settings.api_key:
+            self._refresh_catalogue()
+
+    @work(group="catalogue", exclusive=True, exit_on_error=False)
+    async def _refresh_catalogue(self) -> None:
+        from rillchat.openrouter.models import CatalogueUnavailable, get_catalogue
+
+        try:
+            models, _ = await get_catalogue(self.settings)
+        except CatalogueUnavailable:
+            return  # the picker says why when it is opened; the chat works without it
+        self.remember_catalogue(models)
+        if isinstance(self.screen, ChatScreen):
+            self.screen.settings_changed()
+
+    def remember_catalogue(self, models: list[ModelInfo]) -> None:
+        self.catalogue = {model.id: model for model in models}
+
+    def model_reasons(self, model: str) -> bool | None:
+        """Whether the model can reason, from the catalogue; None when it is not in it."""
+        info = self.catalogue.get(model)
+        return None if info is None else info.reasoning
+
+    def change_setting(self, key: str, value: object) -> bool:
+        """Apply a change from the settings screen now and keep it in config.toml (`value`
+        None removes the key). The connection is rebuilt when the key or URL changed; in the
+        demo those two are only saved, since the demo keeps its local server. Returns whether
+        it was saved."""
+        if not (self.demo and key in CONNECTION_KEYS):
+            default = DEFAULT_BASE_URL if key == "base_url" else None
+            self.settings = replace(self.settings, **{key: default if value is None else value})
+            if key in CONNECTION_KEYS:
+                self._drop_client()
+        if key == "presets":
+            value = [preset.to_dict() for preset in value]  # type: ignore[attr-defined]
+        return self.save_setting(key, value)
+
+    def _drop_client(self) -> None:
+        """The next request builds a client with the new key or URL."""
+        client, self._client = self._client, None
+        if client is not None:
+            self.run_worker(client.close(), exit_on_error=False)
 
     def action_change_theme(self) -> None:
         """The palette's Theme command: Rill's picker, which shows each theme as you move."""
@@ -235,6 +331,30 @@ class RillApp(App[None]):
                                 screen.toggle_generated_titles)
             yield SystemCommand("Model", "Choose this conversation's model, with prices and "
                                 "abilities (F4)", screen.action_pick_model)
+            yield SystemCommand("Reply options", "System prompt or preset, reasoning effort, "
+                                "temperature and max tokens of this conversation (F5)",
+                                screen.action_reply_options)
+            model = screen.conversation.model
+            if self.model_reasons(model) is not False:
+                current = screen.conversation.options.reasoning_effort
+                for effort in (None, *REASONING_EFFORTS):
+                    mark = " (now)" if effort == current else ""
+                    yield SystemCommand(f"Reasoning effort: {effort or 'model default'}{mark}",
+                                        f"How hard {model} thinks before this conversation's "
+                                        "next replies", lambda effort=effort:
+                                        screen.set_reasoning_effort(effort))
+            for preset in self.settings.presets:
+                yield SystemCommand(f"Preset: {one_line(preset.name)}",
+                                    one_line(preset.prompt)[:80], lambda preset=preset:
+                                    screen.use_preset(preset))
+            yield SystemCommand("System prompt: none", "Send no system prompt from the next "
+                                "reply on", lambda: screen.use_preset(None))
+            yield SystemCommand("Temperature", "How varied the next replies are (0 to 2)",
+                                lambda: screen.action_reply_options("temperature"))
+            yield SystemCommand("Max tokens", "Cap the length of the next replies",
+                                lambda: screen.action_reply_options("max-tokens"))
+            yield SystemCommand("Settings", "Default model, key, endpoint, effort, reasoning "
+                                "display, theme, presets, credit (F8)", screen.action_settings)
             yield SystemCommand("History", "Browse, search, open, rename, export or delete "
                                 "saved conversations (F3)", screen.action_history)
             yield SystemCommand("Help", "Every key Rill answers to (F1)", screen.action_help)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -18,6 +18,7 @@ from textual.widgets import Button, Footer, Static
 
 from rillchat.chat.assembler import ReplyAssembler
 from rillchat.chat.conversation import Conversation, Message, MessageStatus, title_from_prompt
+from rillchat.chat.options import ReplyOptions
 from rillchat.chat.replay import events_from_message
 from rillchat.chat.summary import conversation_cost, format_cost
 from rillchat.chat.titles import clean_title, title_request
@@ -29,7 +30,9 @@ from rillchat.ui.messages import ReplyChunk, ReplyStopped
 from rillchat.ui.screens.help import HelpScreen
 from rillchat.ui.screens.history import HistoryScreen, Opened
 from rillchat.ui.screens.model_picker import ModelPicker
+from rillchat.ui.screens.reply_options import OptionsChosen, ReplyOptionsDialog
 from rillchat.ui.widgets.branch_bar import BranchBar
+from rillchat.ui.widgets.controls_bar import ControlsBar, controls_text
 from rillchat.ui.widgets.conversation_view import ConversationView
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.messages_view import AssistantMessage, ToolResult, UserMessage
@@ -44,6 +47,7 @@ from rillchat.ui.widgets.notices import (
 from rillchat.ui.widgets.prompt_input import PromptInput
 
 if TYPE_CHECKING:
+    from rillchat.config import Preset
     from rillchat.ui.app import RillApp
 
 
@@ -97,10 +101,12 @@ class ChatScreen(Screen[None]):
         Binding("escape", "stop", "Stop", id="rill.stop"),
         Binding("ctrl+r", "retry", "Retry", id="rill.retry"),
         Binding("ctrl+n", "new_chat", "New", id="rill.new-chat"),
-        Binding("ctrl+o", "toggle_reasoning", "Reasoning", id="rill.reasoning"),
+        Binding("ctrl+o", "toggle_reasoning", "Reasoning", show=False, id="rill.reasoning"),
         Binding("f2", "edit_last_prompt", "Edit", id="rill.edit-prompt"),
         Binding("f3,ctrl+h", "history", "History", id="rill.history"),
         Binding("f4", "pick_model", "Model", id="rill.model"),
+        Binding("f5", "reply_options", "Options", show=False, id="rill.options"),  # in its bar
+        Binding("f8", "settings", "Settings", id="rill.settings"),
         Binding("f1", "help", "Help", show=False, id="rill.help"),  # the prompt says "F1 help"
         Binding("alt+left", "switch_branch(-1)", "Branch before", show=False,
                 id="rill.branch-before"),
@@ -117,7 +123,9 @@ class ChatScreen(Screen[None]):
         super().__init__()
         self._carried = (draft, sent_prompts or [])
         """The prompt's text and recall list, carried over from the chat this one replaced."""
-        self.conversation = conversation or Conversation(model=self.rill.settings.model)
+        settings = self.rill.settings
+        self.conversation = conversation or Conversation(
+            model=settings.model, options=ReplyOptions(reasoning_effort=settings.reasoning_effort))
         """A new conversation, or a saved one reopened to read and continue."""
         self._found = found
         """(message id, where the words were) of a search hit to open the conversation at."""
@@ -151,9 +159,10 @@ class ChatScreen(Screen[None]):
         yield Static("↓ More below: click here or press Ctrl+End to jump to the latest",
                      id="jump-latest", markup=False)
         yield Static("", id="editing", markup=False)
+        yield ControlsBar(self._controls_text(), id="controls")
         yield PromptInput(placeholder="Message (Enter sends, Ctrl+J new line, F1 help)",
                           cursor_blink=self.rill.cursor_blink, id="prompt")
-        yield Footer(compact=True)  # seven keys must fit in 80 columns
+        yield Footer(compact=True)  # the keys shown must fit in 80 columns
 
     async def on_mount(self) -> None:
         self.watch(self.conversation_view, "following", self._show_jump_bar)
@@ -317,7 +326,8 @@ class ChatScreen(Screen[None]):
             return UserMessage(message.text, message.id, branched=branched)
         if message.role == "tool":
             return ToolResult(message)
-        reply = AssistantMessage(self.rill.clock, message.id, live=False)
+        reply = AssistantMessage(self.rill.clock, message.id, live=False,
+                                 reasoning_display=self.rill.settings.reasoning_display)
         self._saved_views[message.id] = reply
         return reply
 
@@ -419,7 +429,7 @@ class ChatScreen(Screen[None]):
         if bar is not None:
             await self.conversation_view.mount(bar)
         await self.conversation_view.mount(UserMessage(text, prompt.id, branched=bar is not None))
-        await self._start_reply(self.conversation.build_request())
+        await self._start_reply(self._next_request())
 
     async def _set_aside_from(self, message: Message) -> None:
         """Take `message` and what follows it off the screen and keep them as a branch."""
@@ -456,7 +466,8 @@ class ChatScreen(Screen[None]):
         reply_id = next(self._reply_ids)
         assembler = ReplyAssembler(model=request.model, clock=self.rill.clock)
         reply = Reply(reply_id, request, assembler,
-                      AssistantMessage(self.rill.clock, assembler.message.id))
+                      AssistantMessage(self.rill.clock, assembler.message.id,
+                                       reasoning_display=self.rill.settings.reasoning_display))
         self.conversation.messages.append(reply.message)
         self._record(reply.message, now=True)
         self.replies.append(reply)
@@ -656,7 +667,7 @@ class ChatScreen(Screen[None]):
         live = self.replies and self.replies[-1].message is message
         request = self.replies[-1].request if live else None
         await self._set_aside_from(message)
-        await self._start_reply(request or self.conversation.build_request())
+        await self._start_reply(request or self._next_request())
 
     # Branches ----------------------------------------------------------------------------
 
@@ -777,7 +788,9 @@ class ChatScreen(Screen[None]):
         self._shown_from = 0
         self._drawn_until = None
         self._found = None
-        self.conversation = Conversation(model=self.conversation.model)
+        old = self.conversation  # a new chat goes on as the last one was set up
+        self.conversation = Conversation(model=old.model, system_prompt=old.system_prompt,
+                                         options=old.options)
         await self.conversation_view.remove_children()
         self.conversation_view.start_over()
         await self._show_welcome()
@@ -812,9 +825,102 @@ class ChatScreen(Screen[None]):
             return
         self.conversation.model = model
         self._show_spend()
+        self._show_controls()
         if self.conversation.messages and self.rill.recorder is not None:
             self.rill.recorder.save_conversation(self.conversation)
         self.notify(f"This conversation now uses {model}.", timeout=3, markup=False)
+
+    # Reply options -----------------------------------------------------------------------
+
+    def _next_request(self) -> ChatRequest:
+        return self.conversation.build_request(
+            reasoning=self.rill.model_reasons(self.conversation.model) is not False)
+
+    def _controls_text(self) -> Content:
+        return controls_text(self.conversation, key="F5",
+                             reasoning=self.rill.model_reasons(self.conversation.model))
+
+    def _show_controls(self) -> None:
+        self.query_one("#controls", ControlsBar).update(self._controls_text())
+
+    @on(ControlsBar.Clicked)
+    def _controls_clicked(self, event: ControlsBar.Clicked) -> None:
+        event.stop()
+        self.action_reply_options()
+
+    def action_reply_options(self, focus: str | None = None) -> None:
+        conversation = self.conversation
+        self.app.push_screen(ReplyOptionsDialog(
+            conversation.model, conversation.system_prompt, conversation.options,
+            presets=self.rill.settings.presets,
+            reasons=self.rill.model_reasons(conversation.model), focus=focus),
+            self._options_chosen)
+
+    def _options_chosen(self, chosen: OptionsChosen | None) -> None:
+        if chosen is None:
+            return
+        conversation = self.conversation
+        if (chosen.model, chosen.system_prompt, chosen.options) == (
+                conversation.model, conversation.system_prompt, conversation.options):
+            return
+        model_changed = chosen.model != conversation.model
+        conversation.model = chosen.model
+        conversation.system_prompt = chosen.system_prompt
+        conversation.options = chosen.options
+        self._options_changed("The next reply uses these options"
+                              + (f" and {chosen.model}" if model_changed else "") + ".")
+
+    def set_reasoning_effort(self, effort: str | None) -> None:
+        """From the palette: the effort of this conversation's next replies."""
+        self.conversation.options = replace(self.conversation.options, reasoning_effort=effort)
+        self._options_changed(f"Reasoning effort: {effort or 'the model default'}.")
+
+    def use_preset(self, preset: Preset | None) -> None:
+        """From the palette: a preset's system prompt (and its model and effort), or none."""
+        conversation = self.conversation
+        if preset is None:
+            conversation.system_prompt = None
+            conversation.options = replace(conversation.options, preset=None)
+            self._options_changed("No system prompt.")
+            return
+        conversation.system_prompt = preset.prompt
+        conversation.options = replace(
+            conversation.options, preset=preset.name,
+            reasoning_effort=preset.reasoning_effort or conversation.options.reasoning_effort)
+        if preset.model:
+            conversation.model = preset.model
+        self._options_changed(f"Preset {preset.name}"
+                              + (f", with {preset.model}" if preset.model else "") + ".")
+
+    def _options_changed(self, notice: str) -> None:
+        self._show_controls()
+        self._show_spend()
+        if self.conversation.messages and self.rill.recorder is not None:
+            self.rill.recorder.save_conversation(self.conversation)
+        self.notify(notice, timeout=3, markup=False)
+
+    # Settings ----------------------------------------------------------------------------
+
+    def action_settings(self) -> None:
+        from rillchat.ui.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
+
+    def settings_changed(self, key: str | None = None) -> None:
+        """Something the screen shows changed: a setting (`key`), or the catalogue (None).
+        A new default model or effort also applies to a conversation not started yet."""
+        settings = self.rill.settings
+        empty = not self.conversation.messages and not self.conversation.other_branches
+        if key == "model" and empty:
+            self.conversation.model = settings.model
+        elif key == "reasoning_effort" and empty:
+            self.conversation.options = replace(self.conversation.options,
+                                                reasoning_effort=settings.reasoning_effort)
+        elif key == "reasoning_display":
+            for view in self.conversation_view.query(AssistantMessage):
+                view.show_reasoning_as(settings.reasoning_display)
+        self._show_controls()
+        self._show_spend()
 
     # History -----------------------------------------------------------------------------
 

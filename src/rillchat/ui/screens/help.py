@@ -46,10 +46,17 @@ HELP_TEXT = """\
 | Ctrl+End | back to the latest output, following it again |
 | Ctrl+N | new conversation |
 | F4 | choose the model: type to search; Ctrl+T marks a favourite, Ctrl+R refreshes the list |
+| F5, or a click on the bar above the prompt | reply options: system prompt or preset, reasoning effort, temperature, max tokens |
+| F8 | settings: default model, key, endpoint, effort, reasoning display, theme, presets, credit |
 | F3 (or Ctrl+H where the terminal tells it from Backspace) | history: browse, search, open, rename, export, delete |
 | Ctrl+P | command palette: copy the last reply or a code block, and more |
 | F1 | this help |
 | Ctrl+Q | quit |
+
+Keys can be re-mapped in config.toml's `[keys]` table (`rill config edit`), by binding id:
+`rill.stop`, `rill.retry`, `rill.new-chat`, `rill.reasoning`, `rill.edit-prompt`,
+`rill.history`, `rill.model`, `rill.options`, `rill.settings`, `rill.help`,
+`rill.branch-before`, `rill.branch-after`, `rill.latest`.
 
 Copies go to the clipboard through the terminal (OSC 52); some terminals and tmux need
 that turned on (`set -g set-clipboard on` in tmux).

@@ -96,6 +96,7 @@ class ModelPicker(ModalScreen[str | None]):
             status.add_class("-warning")
             return
         self._note = note
+        self.app.remember_catalogue(self.models)
         status.set_class(bool(note), "-warning")
         self.show_matches(self.query_one("#filter", Input).value)
 

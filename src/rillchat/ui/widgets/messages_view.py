@@ -126,9 +126,13 @@ class AssistantMessage(Vertical):
     AssistantMessage { height: auto; padding: 0 1; margin: 0 0 1 0; }
     """
 
-    def __init__(self, clock: Callable[[], float], message_id: str, *, live: bool = True) -> None:
+    def __init__(self, clock: Callable[[], float], message_id: str, *, live: bool = True,
+                 reasoning_display: str = "folded") -> None:
         super().__init__(classes="-turn -streaming")
         self.message_id = message_id
+        self.reasoning_display = reasoning_display
+        """folded: open while it thinks, folded once the answer starts; open: never folded;
+        hidden: folded even while it thinks (the title still counts tokens and time)."""
         self._clock = clock
         self._live = live
         """False for a saved reply drawn again: no status line, no timings it never kept."""
@@ -213,7 +217,8 @@ class AssistantMessage(Vertical):
                               fragments: int) -> None:
         panel = self._trailing(ReasoningPanel)
         if panel is None or not panel.thinking:
-            panel = ReasoningPanel(self._clock, timed=self._live)
+            panel = ReasoningPanel(self._clock, timed=self._live,
+                                   collapsed=self.reasoning_display == "hidden")
             await self._add(panel)
         if not self._live and text:
             # A saved reply comes back as one fragment: estimate from the length instead
@@ -229,8 +234,9 @@ class AssistantMessage(Vertical):
             await status.remove()
         for body in self.bodies:
             await body.finish()
+        answered = bool(message.text or message.tool_calls)
         for panel in self.reasoning_panels:
-            await panel.end(fold=bool(message.text or message.tool_calls))
+            await panel.end(fold=answered and self.reasoning_display != "open")
         for tool_panel in self._tool_panels.values():
             tool_panel.complete()
         failure = message.error
@@ -249,7 +255,7 @@ class AssistantMessage(Vertical):
     async def _fold_reasoning(self) -> None:
         for panel in self.reasoning_panels:
             if panel.thinking:
-                await panel.end(fold=True)
+                await panel.end(fold=self.reasoning_display != "open")
 
     def _trailing(self, widget_type: type) -> object | None:
         """The last content widget, when it is of this type (a run of it can grow)."""
@@ -257,6 +263,12 @@ class AssistantMessage(Vertical):
         if content and type(content[-1]) is widget_type:
             return content[-1]
         return None
+
+    def show_reasoning_as(self, display: str) -> None:
+        """The user changed how reasoning shows: finished panels follow at once."""
+        self.reasoning_display = display
+        for panel in self.reasoning_panels:
+            panel.collapsed = display == "hidden" or (display == "folded" and not panel.thinking)
 
     def toggle_reasoning(self) -> bool:
         """Fold or unfold every reasoning panel; False when there is none."""

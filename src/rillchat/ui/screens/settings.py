@@ -1,0 +1,348 @@
+"""Settings: every config.toml choice, applied the moment it changes and saved at once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+
+from rillchat.config import REASONING_DISPLAYS, Preset, load_config
+from rillchat.settings import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_MODEL
+from rillchat.terminal_text import one_line
+from rillchat.ui.screens.preset_dialog import PresetDialog
+from rillchat.ui.screens.reply_options import MODEL_DEFAULT, effort_choices
+
+if TYPE_CHECKING:
+    from rillchat.ui.app import RillApp
+
+DISPLAY_CHOICES = {
+    "folded": "open while it thinks, folded once it answers",
+    "open": "always open",
+    "hidden": "folded, even while it thinks",
+}
+assert tuple(DISPLAY_CHOICES) == REASONING_DISPLAYS
+
+
+def base_url_problem(url: str) -> str | None:
+    parsed = urlparse(url)
+    if parsed.scheme in ("http", "https") and parsed.netloc:
+        return None
+    return (f"Not saved: a base URL looks like https://host/path, such as {DEFAULT_BASE_URL} "
+            f"(got {url!r}).")
+
+
+class SettingsScreen(Screen[None]):
+    DEFAULT_CSS = """
+    SettingsScreen { layout: vertical; }
+    SettingsScreen #settings-title { height: 1; padding: 0 2; background: $panel;
+                                     color: $text-muted; }
+    SettingsScreen VerticalScroll { padding: 0 2; height: 1fr; }
+    SettingsScreen .section { text-style: bold; color: $text-accent; margin: 1 0 0 0; }
+    SettingsScreen .row { height: auto; margin: 1 0 0 0; }
+    SettingsScreen .row > .name { width: 24; }
+    SettingsScreen .row > Input, SettingsScreen .row > Select { width: 1fr; }
+    SettingsScreen .row > Button { margin: 0 0 0 1; }
+    SettingsScreen .hint { color: $text-muted; padding: 0 0 0 24; height: auto; }
+    SettingsScreen .preset-row { height: 1; margin: 1 0 0 0; }
+    SettingsScreen .preset-row > Static { width: 1fr; text-wrap: nowrap;
+                                          text-overflow: ellipsis; }
+    SettingsScreen .preset-row > Button { margin: 0 0 0 1; }
+    SettingsScreen #new-preset { margin: 1 0 1 0; }
+    SettingsScreen #settings-status { height: auto; padding: 0 2; color: $text-muted; }
+    SettingsScreen #settings-status.-warning { color: $text-warning; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("f4", "choose_model", "Choose model"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._file, _ = load_config()
+        """What config.toml says (the key and URL shown are the file's, not the environment's)."""
+
+    @property
+    def rill(self) -> RillApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        settings = self.rill.settings
+        blink = self.rill.cursor_blink
+        yield Static("Settings · changes apply at once and are saved in config.toml · "
+                     "Escape closes", id="settings-title", markup=False)
+        with VerticalScroll():
+            yield Label("Connection", classes="section")
+            key_env = bool(os.environ.get(API_KEY_ENV))
+            yield self._row("API key", self._input(
+                self._file.api_key or "", "api-key", blink, password=True, disabled=key_env,
+                placeholder="sk-or-… (kept in config.toml, readable only by you)"))
+            if key_env:
+                yield self._hint(f"Set by {API_KEY_ENV}, which wins over the file.")
+            url_env = bool(os.environ.get(BASE_URL_ENV))
+            yield self._row("Base URL", self._input(
+                self._file.base_url or "", "base-url", blink, disabled=url_env,
+                placeholder=f"{DEFAULT_BASE_URL} (any OpenAI-compatible endpoint)"))
+            if url_env:
+                yield self._hint(f"Set by {BASE_URL_ENV}, which wins over the file.")
+            if self.rill.demo:
+                yield self._hint("The demo keeps its local server: a key or URL set here is "
+                                 "saved for runs without --demo.")
+            with Horizontal(classes="row"):
+                yield Label("Credit", classes="name")
+                yield Static("…", id="credit", markup=False)
+            yield Label("Replies", classes="section")
+            with Horizontal(classes="row"):
+                yield Label("Default model", classes="name")
+                yield self._input(settings.model, "model", blink, placeholder=DEFAULT_MODEL)
+                yield Button("Choose… (F4)", id="choose-model", compact=True)
+            yield self._hint("New conversations start with it; F4 in the chat changes the "
+                             "current one.")
+            yield self._row("Reasoning effort", Select(
+                effort_choices(), value=settings.reasoning_effort or MODEL_DEFAULT,
+                allow_blank=False, id="effort", compact=True))
+            yield self._hint("For new conversations with reasoning models; F5 in the chat "
+                             "changes the current one.")
+            yield self._row("Reasoning shows", Select(
+                [(text, name) for name, text in DISPLAY_CHOICES.items()],
+                value=settings.reasoning_display, allow_blank=False, id="display",
+                compact=True))
+            with Horizontal(classes="row"):
+                yield Label("Titles", classes="name")
+                yield Checkbox("Name new conversations with their model (a small paid "
+                               "request each)", settings.generate_titles, id="titles",
+                               compact=True)
+            yield Label("Look", classes="section")
+            yield self._row("Theme", Select(
+                [(name, name) for name in sorted(self.app.available_themes)],
+                value=self.app.theme, allow_blank=False, id="theme", compact=True))
+            yield Label("System-prompt presets", classes="section")
+            yield Static("", id="presets-empty", classes="hint", markup=False)
+            yield Button("New preset", id="new-preset", compact=True)
+        yield Static("", id="settings-status", markup=False)
+        yield Footer(compact=True)
+
+    @staticmethod
+    def _row(name: str, widget: Input | Select) -> Horizontal:
+        return Horizontal(Label(name, classes="name"), widget, classes="row")
+
+    @staticmethod
+    def _hint(text: str) -> Static:
+        return Static(text, classes="hint", markup=False)
+
+    @staticmethod
+    def _input(value: str, id: str, blink: bool, *, placeholder: str = "",
+               password: bool = False, disabled: bool = False) -> Input:
+        field = Input(value, placeholder=placeholder, id=id, password=password,
+                      disabled=disabled, compact=True)
+        field.cursor_blink = blink
+        return field
+
+    async def on_mount(self) -> None:
+        await self._show_presets()
+        self.query_one("#model").focus()
+        self._check_credit()
+
+    # Credit --------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="credit", exit_on_error=False)
+    async def _check_credit(self) -> None:
+        credit = self.query_one("#credit", Static)
+        if not self.rill.settings.api_key:
+            credit.update("No API key yet: set one above to see its credit.")
+            return
+        credit.update("Asking OpenRouter (GET /key)…")
+        from rillchat.openrouter.key import CreditUnavailable, key_credit
+
+        try:
+            found = await key_credit(self.rill.settings)
+        except CreditUnavailable as exc:
+            credit.update(f"Unknown: {one_line(str(exc))}")
+            return
+        credit.update(found.describe())
+
+    # Text fields: applied when Enter is pressed or the field is left -------------------------
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self._commit(event.input)
+
+    @on(Input.Blurred)
+    def _left(self, event: Input.Blurred) -> None:
+        self._commit(event.input)
+
+    def _commit(self, field: Input) -> bool:
+        """Apply what the field holds when it changed; False (and the reason shown) when it
+        cannot be used."""
+        value = field.value.strip()
+        if field.id == "api-key" and value != (self._file.api_key or ""):
+            if any(character.isspace() for character in value):
+                self._status("Not saved: an API key has no spaces (OpenRouter's look like "
+                             "sk-or-v1-…); paste it again.", warning=True)
+                return False
+            self._file = replace(self._file, api_key=value or None)
+            self._change("api_key", value or None,
+                         "API key " + ("saved (the file is readable only by you)" if value
+                                       else "removed"))
+            self._check_credit()
+        elif field.id == "base-url" and value != (self._file.base_url or ""):
+            problem = base_url_problem(value) if value else None
+            if problem:
+                self._status(problem, warning=True)
+                return False
+            self._file = replace(self._file, base_url=value or None)
+            self._change("base_url", value or None, f"Base URL {value or 'back to the default'}")
+            self._check_credit()
+        elif field.id == "model":
+            model = one_line(value)
+            if not model or model == self.rill.settings.model:
+                return True
+            if " " in model:
+                self._status(f"Not saved: a model id has no spaces, like {DEFAULT_MODEL} (got "
+                             f"{model!r}).", warning=True)
+                return False
+            note = ("" if not self.rill.catalogue or model in self.rill.catalogue else
+                    " (not in the model list; OpenRouter adds models daily, so it is kept)")
+            self._change("model", model, f"Default model {model}{note}")
+        return True
+
+    def action_close(self) -> None:
+        """Escape: what the focused field holds is applied first; a value that cannot be used
+        keeps the screen open, its reason shown."""
+        focused = self.focused
+        if isinstance(focused, Input) and not self._commit(focused):
+            return
+        self.dismiss()
+
+    # Choices: applied as soon as they are made -----------------------------------------------
+
+    @on(Select.Changed)
+    def _chosen(self, event: Select.Changed) -> None:
+        value = event.value
+        settings = self.rill.settings
+        if event.select.id == "effort":
+            effort = None if value == MODEL_DEFAULT else str(value)
+            if effort != settings.reasoning_effort:
+                self._change("reasoning_effort", effort,
+                             f"Reasoning effort {effort or 'the model default'}")
+        elif event.select.id == "display" and value != settings.reasoning_display:
+            self._change("reasoning_display", str(value), f"Reasoning shows {DISPLAY_CHOICES[str(value)]}")
+        elif event.select.id == "theme" and value != self.app.theme:
+            self.app.theme = str(value)
+            self._change("theme", str(value), f"Theme {value}")
+
+    @on(Checkbox.Changed, "#titles")
+    def _titles_changed(self, event: Checkbox.Changed) -> None:
+        if event.value != self.rill.settings.generate_titles:
+            self._change("generate_titles", event.value,
+                         "New conversations are named by their model" if event.value else
+                         "New conversations are named after their first prompt")
+
+    def action_choose_model(self) -> None:
+        from rillchat.ui.screens.model_picker import ModelPicker
+
+        def chosen(model: str | None) -> None:
+            if model is not None:
+                field = self.query_one("#model", Input)
+                field.value = model
+                self._commit(field)
+
+        recorder = self.rill.recorder
+        recent = recorder.history.recent_models() if recorder is not None else []
+        self.app.push_screen(ModelPicker(self.rill.settings.model,
+                                         favourites=list(self.rill.settings.favourite_models),
+                                         recent=recent), chosen)
+
+    @on(Button.Pressed, "#choose-model")
+    def _choose_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_choose_model()
+
+    # Presets -------------------------------------------------------------------------------
+
+    async def _show_presets(self) -> None:
+        scroll = self.query_one(VerticalScroll)
+        await scroll.query(".preset-row").remove()
+        presets = self.rill.settings.presets
+        self.query_one("#presets-empty", Static).update(
+            "" if presets else "None yet. A preset is a system prompt to pick by name (F5 or "
+            "the palette in the chat), with the model and effort it suits.")
+        self.query_one("#presets-empty").display = not presets
+        rows = [Horizontal(
+            Static(f"{one_line(preset.name)}: {one_line(preset.prompt)}", markup=False),
+            Button("Edit", id=f"edit-preset-{number}", compact=True),
+            Button("Delete", id=f"delete-preset-{number}", compact=True),
+            classes="preset-row") for number, preset in enumerate(presets)]
+        if rows:
+            await scroll.mount_all(rows, before="#new-preset")
+
+    @on(Button.Pressed, "#new-preset")
+    def _new_preset(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._edit_preset(None)
+
+    @on(Button.Pressed, ".preset-row Button")
+    def _preset_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        action, _, number = (event.button.id or "").rpartition("-")
+        preset = self.rill.settings.presets[int(number)]
+        if action == "edit-preset":
+            self._edit_preset(preset)
+        else:
+            self._delete_preset(preset)
+
+    def _edit_preset(self, preset: Preset | None) -> None:
+        others = [other.name for other in self.rill.settings.presets if other is not preset]
+
+        async def edited(new: Preset | None) -> None:
+            if new is None:
+                return
+            presets = list(self.rill.settings.presets)
+            if preset is None:
+                presets.append(new)
+            else:
+                presets[presets.index(preset)] = new
+            self._change("presets", tuple(presets), f"Preset {new.name} saved")
+            await self._show_presets()
+
+        self.app.push_screen(PresetDialog(preset, taken=others), edited)
+
+    def _delete_preset(self, preset: Preset) -> None:
+        from rillchat.ui.screens.dialogs import ConfirmDialog
+
+        async def confirmed(yes: bool | None) -> None:
+            if yes:
+                presets = tuple(other for other in self.rill.settings.presets
+                                if other is not preset)
+                self._change("presets", presets, f"Preset {preset.name} deleted")
+                await self._show_presets()
+
+        self.app.push_screen(ConfirmDialog(
+            f"Delete the preset {one_line(preset.name)}?",
+            "Conversations that used it keep their system prompt.", confirm="Delete"),
+            confirmed)
+
+    # Applying ------------------------------------------------------------------------------
+
+    def _change(self, key: str, value: object, done: str) -> None:
+        saved = self.rill.change_setting(key, value)
+        from rillchat.ui.screens.chat import ChatScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, ChatScreen):
+                screen.settings_changed(key)
+        self._status(f"{done}." + (" Saved in config.toml." if saved else " For this session "
+                                   "only: config.toml could not be written."),
+                     warning=not saved)
+
+    def _status(self, text: str, *, warning: bool = False) -> None:
+        status = self.query_one("#settings-status", Static)
+        status.update(text)
+        status.set_class(warning, "-warning")

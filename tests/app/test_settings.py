@@ -1,0 +1,197 @@
+"""The settings screen and the reply options: each change applies at once, is saved in
+config.toml, and reaches the next request."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+
+import pytest
+from textual.widgets import Checkbox, Input, Select, TextArea
+
+from rillchat.config import Preset
+from rillchat.ui.screens.preset_dialog import PresetDialog
+from rillchat.ui.screens.reply_options import ReplyOptionsDialog
+from rillchat.ui.screens.settings import SettingsScreen
+from tests.app.helpers import chat, make_app, send, until
+
+
+@pytest.fixture
+def config_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("RILL_CONFIG_DIR", str(tmp_path))
+    monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
+    monkeypatch.delenv("OPENROUTER_BASE_URL", raising=False)
+    return tmp_path
+
+
+def saved(config_dir) -> dict:
+    return tomllib.loads((config_dir / "config.toml").read_text())
+
+
+def controls(pilot) -> str:
+    return str(chat(pilot).query_one("#controls").render())
+
+
+async def open_settings(pilot) -> SettingsScreen:
+    await pilot.press("f8")
+    await until(pilot, lambda: isinstance(pilot.app.screen, SettingsScreen))
+    return pilot.app.screen
+
+
+async def type_into(pilot, field: Input, text: str) -> None:
+    field.focus()
+    field.value = text
+    await pilot.press("enter")
+
+
+async def test_each_setting_applies_at_once_and_is_saved(app_server, config_dir):
+    app = make_app(app_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_settings(pilot)
+        await until(pilot, lambda: "left of its $10.00 limit" in str(
+            screen.query_one("#credit").render()))
+        await type_into(pilot, screen.query_one("#model", Input), "demo/reasoning")
+        screen.query_one("#effort", Select).value = "high"
+        screen.query_one("#display", Select).value = "open"
+        screen.query_one("#theme", Select).value = "rill-light"
+        screen.query_one("#titles", Checkbox).value = True
+        await pilot.pause()
+        assert app.theme == "rill-light"
+        assert (app.settings.model, app.settings.reasoning_effort, app.settings.reasoning_display,
+                app.settings.generate_titles) == ("demo/reasoning", "high", "open", True)
+        assert saved(config_dir) == {"model": "demo/reasoning", "reasoning_effort": "high",
+                                     "reasoning_display": "open", "theme": "rill-light",
+                                     "generate_titles": True}
+        await pilot.press("escape")
+        await until(pilot, lambda: pilot.app.screen is chat(pilot))
+        # The chat had not started: it takes the new defaults.
+        assert chat(pilot).conversation.model == "demo/reasoning"
+        assert "effort: high" in controls(pilot)
+        await send(pilot, "reasoning")
+        asked = app_server.requests[0]  # the next one names the conversation (titles are on)
+        assert (asked["model"], asked["reasoning"]) == ("demo/reasoning", {"effort": "high"})
+        reply = chat(pilot).replies[-1].view
+        assert reply.reasoning_panels and not reply.reasoning_panels[0].collapsed  # "open"
+
+
+async def test_a_bad_base_url_is_refused_with_the_reason_and_nothing_is_saved(app_server,
+                                                                              config_dir):
+    app = make_app(app_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_settings(pilot)
+        await type_into(pilot, screen.query_one("#base-url", Input), "openrouter.ai")
+        assert "a base URL looks like https://host/path" in str(
+            screen.query_one("#settings-status").render())
+        assert not (config_dir / "config.toml").exists()
+        assert app.settings.base_url == app_server.url
+
+
+async def test_an_api_key_is_saved_readable_only_by_the_user(app_server, config_dir):
+    app = make_app(app_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_settings(pilot)
+        await type_into(pilot, screen.query_one("#api-key", Input), "Terse answer please")
+        assert "an API key has no spaces" in str(screen.query_one("#settings-status").render())
+        assert not (config_dir / "config.toml").exists()
+        await pilot.press("escape")  # not closed: the field still holds what cannot be used
+        assert pilot.app.screen is screen
+        await type_into(pilot, screen.query_one("#api-key", Input), "sk-or-v1-typed-in-settings")
+        assert app.settings.api_key == "sk-or-v1-typed-in-settings"
+        assert saved(config_dir)["api_key"] == "sk-or-v1-typed-in-settings"
+        mode = stat.S_IMODE(os.stat(config_dir / "config.toml").st_mode)
+        assert mode == 0o600
+        assert "sk-or-v1-typed" not in str(screen.query_one("#settings-status").render())
+
+
+async def test_the_environment_key_wins_and_its_field_says_so(app_server, config_dir,
+                                                              monkeypatch):
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-v1-from-the-environment")
+    app = make_app(app_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_settings(pilot)
+        assert screen.query_one("#api-key", Input).disabled
+        hints = " ".join(str(hint.render()) for hint in screen.query(".hint"))
+        assert "Set by OPENROUTER_API_KEY, which wins over the file." in hints
+
+
+async def test_a_preset_written_in_settings_is_saved_and_sent(app_server, config_dir):
+    app = make_app(app_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_settings(pilot)
+        await pilot.click("#new-preset")
+        await until(pilot, lambda: isinstance(pilot.app.screen, PresetDialog))
+        dialog = pilot.app.screen
+        dialog.query_one("#prompt", TextArea).load_text("Answer like a careful reviewer.")
+        dialog.query_one("#effort", Select).value = "low"
+        await pilot.press("ctrl+s")
+        assert "Give the preset a name" in str(dialog.query_one(".dialog-problem").render())
+        dialog.query_one("#name", Input).value = "Reviewer"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: pilot.app.screen is screen)
+        assert app.settings.presets == (Preset("Reviewer", "Answer like a careful reviewer.",
+                                               None, "low"),)
+        assert saved(config_dir)["presets"] == [{"name": "Reviewer", "reasoning_effort": "low",
+                                                 "prompt": "Answer like a careful reviewer."}]
+        assert screen.query(".preset-row")
+        await pilot.press("escape")
+        chat(pilot).use_preset(app.settings.presets[0])
+        assert "system: Reviewer" in controls(pilot) and "effort: low" in controls(pilot)
+        await send(pilot, "hello")
+        request = app_server.requests[-1]
+        assert request["messages"][0] == {"role": "system",
+                                          "content": "Answer like a careful reviewer."}
+        assert request["reasoning"] == {"effort": "low"}
+
+
+async def test_reply_options_refuse_bad_numbers_and_reach_the_request(app_server, config_dir):
+    app = make_app(app_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReplyOptionsDialog))
+        dialog = pilot.app.screen
+        dialog.query_one("#temperature", Input).value = "hot"
+        await pilot.press("ctrl+s")
+        assert "Temperature is a number from 0 to 2" in str(
+            dialog.query_one(".dialog-problem").render())
+        dialog.query_one("#temperature", Input).value = "0.4"
+        dialog.query_one("#max-tokens", Input).value = "1,500"
+        dialog.query_one("#system-text", TextArea).load_text("Be brief.")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: pilot.app.screen is chat(pilot))
+        assert "system: own prompt" in controls(pilot)
+        assert "temperature: 0.4" in controls(pilot) and "max tokens: 1,500" in controls(pilot)
+        await send(pilot, "hello")
+        request = app_server.requests[-1]
+        assert (request["temperature"], request["max_tokens"]) == (0.4, 1500)
+        assert request["messages"][0] == {"role": "system", "content": "Be brief."}
+        # Kept with the conversation: the history has them.
+        conversation = app.recorder.history.load(chat(pilot).conversation.id)
+        assert conversation.options.temperature == 0.4 and conversation.system_prompt
+
+
+async def test_effort_is_not_offered_or_sent_for_a_model_that_does_not_reason(app_server,
+                                                                               config_dir):
+    plain = "meta-llama/llama-3.2-11b-vision-instruct"  # no "reasoning" parameter
+    app = make_app(app_server, model=plain)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: plain in app.catalogue and "n/a" in controls(pilot))
+        assert not app.catalogue[plain].reasoning
+        chat(pilot).set_reasoning_effort("high")
+        assert "effort: n/a (no reasoning)" in controls(pilot)
+        await send(pilot, "hello")
+        assert "reasoning" not in app_server.requests[-1]
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReplyOptionsDialog))
+        assert pilot.app.screen.query_one("#effort", Select).disabled
+
+
+async def test_hidden_reasoning_stays_folded_while_it_thinks(app_server, config_dir):
+    from dataclasses import replace
+
+    app = make_app(app_server)
+    app.settings = replace(app.settings, reasoning_display="hidden")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send(pilot, "reasoning")
+        panel = chat(pilot).replies[-1].view.reasoning_panels[0]
+        assert panel.collapsed and "Reasoning" in str(panel.title)
