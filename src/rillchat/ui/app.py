@@ -147,24 +147,23 @@ class RillApp(App[None]):
         if keymap:
             self.set_keymap(keymap)
 
-    def _read_cached_catalogue(self) -> None:
-        """What each model can do, without waiting on the network: the demo's own list, or
-        the cached one (fetched again in the background once it is a day old)."""
+    @work(group="catalogue", exit_on_error=False)
+    async def _read_cached_catalogue(self) -> None:
+        """What each model can do, off the UI thread and without waiting on the network: the
+        demo's own list, or the cached one, fetched again once it is a day old."""
         from rillchat.catalogue import parse_models, read_cache
 
         if self.demo:
             from rillchat.demo.catalogue import catalogue
 
-            self.remember_catalogue(parse_models(catalogue()))
+            self.remember_catalogue(await asyncio.to_thread(lambda: parse_models(catalogue())))
             return
-        cached = read_cache(self.settings.base_url)
+        cached = await asyncio.to_thread(read_cache, self.settings.base_url)
         if cached is not None:
             self.remember_catalogue(cached.models)
-        if (cached is None or not cached.fresh()) and self.settings.api_key:
-            self._refresh_catalogue()
-
-    @work(group="catalogue", exclusive=True, exit_on_error=False)
-    async def _refresh_catalogue(self) -> None:
+        if (cached is not None and cached.fresh()) or not self.settings.api_key:
+            return
+        await self._start_loading_stream_layer()  # the SDK, imported off the UI thread
         from rillchat.openrouter.models import CatalogueUnavailable, get_catalogue
 
         try:
@@ -172,11 +171,11 @@ class RillApp(App[None]):
         except CatalogueUnavailable:
             return  # the picker says why when it is opened; the chat works without it
         self.remember_catalogue(models)
-        if isinstance(self.screen, ChatScreen):
-            self.screen.settings_changed()
 
     def remember_catalogue(self, models: list[ModelInfo]) -> None:
         self.catalogue = {model.id: model for model in models}
+        if isinstance(self.screen, ChatScreen):
+            self.screen.settings_changed()  # the controls bar knows which models reason
 
     def model_reasons(self, model: str) -> bool | None:
         """Whether the model can reason, from the catalogue; None when it is not in it."""
