@@ -10,7 +10,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TextIO
-from urllib.parse import urlparse
 
 from rillchat import __version__
 from rillchat import config_cli, exit_codes, history_cli, models_cli
@@ -23,6 +22,7 @@ from rillchat.settings import (
     DEFAULT_MODEL,
     DEMO_MODEL,
     Settings,
+    looks_like_base_url,
     settings_from_environment,
 )
 
@@ -204,8 +204,7 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
 
 
 def check_base_url(url: str) -> None:
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+    if not looks_like_base_url(url):
         raise UsageError(f"the base URL must look like https://host/path, got {url!r} "
                          "(check --base-url or OPENROUTER_BASE_URL)")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 if TYPE_CHECKING:
     from rillchat.config import Preset
@@ -49,6 +50,12 @@ class Settings:
     def with_overrides(self, **changes: object) -> Settings:
         kept = {name: value for name, value in changes.items() if value is not None}
         return replace(self, **kept)
+
+
+def looks_like_base_url(url: str) -> bool:
+    """http(s)://host/path: what the CLI and the settings screen accept as a base URL."""
+    parsed = urlparse(url)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
 
 
 def settings_from_environment() -> Settings:

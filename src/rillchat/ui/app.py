@@ -6,8 +6,8 @@ import asyncio
 import gc
 import sqlite3
 import time
-from dataclasses import replace
 from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 

@@ -12,12 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from rillchat.chat.options import (
-    ReplyOptions,
-    format_temperature,
-    parse_max_tokens,
-    parse_temperature,
-)
+from rillchat.chat.options import ReplyOptions, parse_max_tokens, parse_temperature
 from rillchat.config import Preset
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.terminal_text import one_line
@@ -98,8 +93,9 @@ class ReplyOptionsDialog(ModalScreen[OptionsChosen | None]):
             with Horizontal(id="numbers"):
                 with Vertical():
                     yield Label("Temperature (0 to 2)", classes="field-label")
-                    yield self._input(format_temperature(self._options.temperature), "temperature",
-                                      "the model's default", blink)
+                    temperature = self._options.temperature
+                    yield self._input("" if temperature is None else f"{temperature:g}",
+                                      "temperature", "the model's default", blink)
                 with Vertical():
                     yield Label("Max tokens per reply", classes="field-label")
                     cap = self._options.max_tokens
@@ -111,8 +107,7 @@ class ReplyOptionsDialog(ModalScreen[OptionsChosen | None]):
 
     @staticmethod
     def _input(value: str, id: str, placeholder: str, blink: bool) -> Input:
-        field = Input("" if value == "default" else value, placeholder=placeholder, id=id,
-                      compact=True)
+        field = Input(value, placeholder=placeholder, id=id, compact=True)
         field.cursor_blink = blink
         return field
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,7 +14,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from rillchat.config import REASONING_DISPLAYS, Preset, load_config
-from rillchat.settings import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_MODEL
+from rillchat.settings import (
+    API_KEY_ENV,
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    DEFAULT_MODEL,
+    looks_like_base_url,
+)
 from rillchat.terminal_text import one_line
 from rillchat.ui.screens.preset_dialog import PresetDialog
 from rillchat.ui.screens.reply_options import MODEL_DEFAULT, effort_choices
@@ -32,8 +37,7 @@ assert tuple(DISPLAY_CHOICES) == REASONING_DISPLAYS
 
 
 def base_url_problem(url: str) -> str | None:
-    parsed = urlparse(url)
-    if parsed.scheme in ("http", "https") and parsed.netloc:
+    if looks_like_base_url(url):
         return None
     return (f"Not saved: a base URL looks like https://host/path, such as {DEFAULT_BASE_URL} "
             f"(got {url!r}).")
