@@ -92,3 +92,41 @@ async def test_the_top_bar_shows_what_this_chat_and_this_session_cost(app_server
         await pilot.press("ctrl+n")
         await until(pilot, lambda: not chat(pilot).conversation.messages)
         assert f"$0 this chat, ${first:.6f} this session" in bar()
+
+
+def test_a_model_id_with_markup_in_it_stays_literal():
+    from textual.style import Style
+
+    from rillchat.catalogue import ModelInfo
+    from rillchat.ui.widgets.model_row import ModelRow
+
+    model = ModelInfo("evil/[bold]model[/bold]", "Evil", "", 8000, 1.0, 2.0,
+                      False, False, False, False)
+    row = ModelRow(model, mark="  ", matched=[0, 1, 2, 3])
+    assert str(row).startswith("  evil/[bold]model[/bold] ")
+    [strip] = row.render_strips(30, None, Style(), None)
+    assert strip.text == "  evil/[bold]model[/bold]    …"
+    assert [segment.text for segment in strip if segment.style and segment.style.reverse] == [
+        "evil"]
+
+
+async def test_an_old_list_is_used_and_said_to_be_old_when_fetching_fails(tmp_path,
+                                                                          monkeypatch):
+    from dataclasses import replace
+
+    from rillchat.catalogue import write_cache
+    from rillchat.demo.catalogue import catalogue
+
+    monkeypatch.setenv("RILL_DATA_DIR", str(tmp_path))
+    unreachable = "http://127.0.0.1:9/api/v1"
+    write_cache(unreachable, catalogue())
+    app = make_app(None)
+    app.settings = replace(app.settings, base_url=unreachable)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f4")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ModelPicker)
+                    and pilot.app.screen.models)
+        await pilot.press("ctrl+r")  # fetch again, from a server that is not there
+        status = pilot.app.screen.query_one("#status")
+        await until(pilot, lambda: "Could not refresh the model list" in str(status.render()))
+        assert status.display and len(pilot.app.screen.models) >= 300

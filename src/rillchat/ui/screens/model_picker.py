@@ -11,29 +11,29 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.reactive import reactive
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from rillchat.catalogue import ModelInfo, format_context, format_price
+from rillchat.catalogue import ModelInfo
 from rillchat.terminal_text import one_line
+from rillchat.ui.widgets.model_row import ID_WIDTH, ModelRow
 
-ID_WIDTH = 38
 BEST_SHOWN = 60
-"""Matches listed while typing: drawing all 300 rows on every key is what made typing lag;
-nobody reads past the best few dozen before typing another letter."""
-SHORT_BADGES = {"reasoning": "think", "tools": "tools", "json": "json", "images": "image"}
+"""Matches listed while typing: nobody reads past the best few dozen before typing another
+letter, and each row listed is drawn."""
 
 
-def model_line(model: ModelInfo, title: Content, *, favourite: bool, recent: bool) -> Content:
-    """One row: a mark, the id (with the matched letters lit), context, prices, badges."""
-    mark = "★ " if favourite else "↺ " if recent else "  "
-    padding = " " * max(1, ID_WIDTH - len(title.plain))
-    figures = (f"{format_context(model.context_length):>6} "
-               f"{format_price(model.prompt_price):>8} {format_price(model.completion_price):>8}")
-    return Content.assemble(mark, title, padding, (figures, "dim"),
-                            "  ", (" ".join(SHORT_BADGES[badge] for badge in model.badges),
-                                   "italic"))
+class MatchCount(Widget):
+    """How many models match. Redrawn on every key, so it is one fixed line whose change
+    needs no new layout (a Static's update always asks for one)."""
+
+    text: reactive[str] = reactive("", layout=False)
+
+    def render(self) -> Content:
+        return Content(self.text)
 
 
 class ModelPicker(ModalScreen[str | None]):
@@ -48,6 +48,10 @@ class ModelPicker(ModalScreen[str | None]):
     ModelPicker #columns { color: $text-muted; padding: 0 1; }
     ModelPicker OptionList { height: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     ModelPicker #status { color: $text-muted; height: auto; }
+    ModelPicker #count { color: $text-muted; height: 1; }
+    /* Always there: a scrollbar coming and going as matches change would lay the screen out
+       again on every key. */
+    ModelPicker OptionList { overflow-y: scroll; }
     ModelPicker #status.-warning { color: $text-warning; }
     """
     BINDINGS = [
@@ -66,6 +70,8 @@ class ModelPicker(ModalScreen[str | None]):
         self.favourites = list(favourites)
         self.recent = [model for model in recent if model not in favourites]
         self.models: list[ModelInfo] = []
+        self._narrowed: tuple[str, list[ModelInfo]] = ("", [])
+        """The last query typed and every model matching it."""
         self.shown: list[ModelInfo] = []
         self._note: str | None = None
 
@@ -78,6 +84,7 @@ class ModelPicker(ModalScreen[str | None]):
                                  f"{'out $/M':>8}  can do"), id="columns")
             yield OptionList(id="models")
             yield Static("Loading the model list…", id="status", markup=False)
+            yield MatchCount(id="count")
             yield Footer()
 
     def on_mount(self) -> None:
@@ -91,23 +98,24 @@ class ModelPicker(ModalScreen[str | None]):
         status = self.query_one("#status", Static)
         try:
             self.models, note = await get_catalogue(self.app.settings, refresh=refresh)
+            self._narrowed = ("", [])
         except CatalogueUnavailable as exc:
             status.update(f"{exc} You can still type a model id and press Enter.")
             status.add_class("-warning")
             return
         self._note = note
         self.app.remember_catalogue(self.models)
+        status.update(note or "")
         status.set_class(bool(note), "-warning")
+        status.display = bool(note)
         self.show_matches(self.query_one("#filter", Input).value)
 
     def _show_count(self, text: str, matches: int) -> None:
-        if self._note:
-            return  # the catalogue is an old copy: that matters more
         count = (f"{len(self.models)} models" if not text else
                  f"{matches} match{'es' if matches != 1 else ''}"
                  + (f", the best {BEST_SHOWN} shown" if matches > BEST_SHOWN else ""))
-        self.query_one("#status", Static).update(
-            f"{count} · ★ favourite (Ctrl+T) · ↺ used recently · Enter chooses")
+        self.query_one(MatchCount).text = (f"{count} · ★ favourite (Ctrl+T) · ↺ used recently"
+                                           " · Enter chooses")
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -121,25 +129,30 @@ class ModelPicker(ModalScreen[str | None]):
         if matcher is None:
             ranked = sorted(self.models, key=self._resting_order)
         else:
-            scored = [(matcher.match(f"{model.id} {model.name}"), model)
-                      for model in self.models]
+            last, hits = self._narrowed
+            # Letters typed onto the last query can only drop models (the match is a
+            # subsequence one), so only the last query's hits need matching again.
+            pool = hits if last and text.startswith(last) else self.models
+            scored = [(matcher.match(f"{model.id} {model.name}"), model) for model in pool]
             ranked = [model for score, model in sorted(
                 scored, key=lambda pair: (-pair[0] - self._bonus(pair[1]))) if score > 0]
+            self._narrowed = (text, ranked)
         self._show_count(text, len(ranked))
         ranked = ranked if matcher is None else ranked[:BEST_SHOWN]
         self.shown = ranked
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([
-            Option(model_line(model, matcher.highlight(model.id) if matcher
-                              else Content(model.id),
-                              favourite=model.id in self.favourites,
-                              recent=model.id in self.recent), id=model.id)
+            Option(ModelRow(model, mark=self._mark(model), matched=matcher.fuzzy_search.match(
+                       text, model.id)[1] if matcher else ()), id=model.id)
             for model in ranked])
         if ranked:
             ids = [model.id for model in ranked]
             options.highlighted = ids.index(self.current) if (
                 matcher is None and self.current in ids) else 0
+
+    def _mark(self, model: ModelInfo) -> str:
+        return "★ " if model.id in self.favourites else "↺ " if model.id in self.recent else "  "
 
     def _resting_order(self, model: ModelInfo) -> tuple[int, int]:
         if model.id in self.favourites:
@@ -193,6 +206,7 @@ class ModelPicker(ModalScreen[str | None]):
     def action_refresh(self) -> None:
         status = self.query_one("#status", Static)
         status.update("Fetching the model list…")
+        status.display = True
         self._load(refresh=True)
 
     def action_cancel(self) -> None:
