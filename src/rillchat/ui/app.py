@@ -40,11 +40,11 @@ def _load_stream_layer() -> tuple[Any, Any]:
     return make_client, stream_reply
 
 
-def _freeze_startup_objects() -> None:
-    """Move what start-up built (modules, widgets, styles: they live as long as the app) out
-    of the collector's reach. Full collections then walk far fewer objects: they were the
-    100-200 ms stalls in the model picker's keystroke figures."""
-    gc.collect()
+def _freeze_startup_objects(*_: object) -> None:
+    """Move what start-up built (modules, widgets, styles; the SDK once it is imported: they
+    live as long as the app) out of the collector's reach. Full collections then walk far
+    fewer objects: unfrozen, each took about 100 ms, the stalls in the model picker's
+    keystroke figures. Called after the first frame and again after the SDK's import."""
     gc.freeze()
 
 
@@ -103,7 +103,7 @@ class RillApp(App[None]):
         """The models known from the last catalogue read (the cached copy at start)."""
 
     def on_mount(self) -> None:
-        self._start_loading_stream_layer()
+        self._start_loading_stream_layer().add_done_callback(_freeze_startup_objects)
         self._read_cached_catalogue()
         self._load_themes()
         self._apply_keymap()
