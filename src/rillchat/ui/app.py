@@ -40,14 +40,6 @@ def _load_stream_layer() -> tuple[Any, Any]:
     return make_client, stream_reply
 
 
-def _freeze_startup_objects(*_: object) -> None:
-    """Move what start-up built (modules, widgets, styles; the SDK once it is imported: they
-    live as long as the app) out of the collector's reach. Full collections then walk far
-    fewer objects: unfrozen, each took about 100 ms, the stalls in the model picker's
-    keystroke figures. Called after the first frame and again after the SDK's import."""
-    gc.freeze()
-
-
 def prompt_keys_taken(keymap: dict[str, str]) -> list[str]:
     """Keys re-mapped onto ones the prompt box (a TextArea, focused nearly always) answers to
     first, like F6 and F7 (select line, select all), so the action would never run while
@@ -103,13 +95,22 @@ class RillApp(App[None]):
         """The models known from the last catalogue read (the cached copy at start)."""
 
     def on_mount(self) -> None:
-        self._start_loading_stream_layer().add_done_callback(_freeze_startup_objects)
+        self._start_loading_stream_layer().add_done_callback(self._freeze_long_lived_objects)
         self._read_cached_catalogue()
         self._load_themes()
         self._apply_keymap()
         self._open_history()
         self.push_screen(ChatScreen(self._reopened))
-        self.call_after_refresh(_freeze_startup_objects)
+        self.call_after_refresh(self._freeze_long_lived_objects)
+
+    def _freeze_long_lived_objects(self, *_: object) -> None:
+        """Move what start-up built (modules, widgets, styles; the SDK once it is imported:
+        they live as long as the app) out of the collector's reach. Full collections then
+        walk far fewer objects: unfrozen, each took about 100 ms, the stalls in the model
+        picker's keystroke figures. Done after the first frame and again after the SDK's
+        import; undone when the app ends."""
+        if self._running and not self._exit:
+            gc.freeze()
 
     def _load_themes(self) -> None:
         """Rill's themes and the user's own (config folder's themes/); a broken file is named
@@ -290,6 +291,7 @@ class RillApp(App[None]):
             yield event
 
     async def on_unmount(self) -> None:
+        gc.unfreeze()  # what was frozen can go with the app (tests run many apps in a process)
         if self._client is not None:
             await self._client.close()
         if self.recorder is not None:
