@@ -10,6 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rillchat.chat.tools.configs import (
+    BUILTIN_TOOLS,
+    DEFAULT_MAX_OUTPUT,
+    DEFAULT_MAX_ROUNDS,
+    DEFAULT_TIMEOUT,
+    TOOL_NAME,
+    CommandToolConfig,
+    McpServerConfig,
+)
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.paths import config_dir
 
@@ -36,6 +45,30 @@ class Preset:
 
 
 @dataclass(frozen=True, slots=True)
+class SchemaPreset:
+    """A JSON Schema to pick by name for a structured answer: inline, or in a file read when
+    it is picked (so the file can change)."""
+
+    name: str
+    schema: dict[str, Any] | None = None
+    file: str | None = None
+
+    def load(self) -> Any:
+        """The checked `Schema`; raises SchemaInvalid naming what is wrong."""
+        from rillchat.chat.json_schema import SchemaInvalid, check_schema
+        from rillchat.chat.structured import Schema, load_schema_file
+
+        if self.file is not None:
+            return Schema(self.name, load_schema_file(Path(self.file)).schema)
+        try:
+            check_schema(self.schema)
+        except SchemaInvalid as exc:
+            raise SchemaInvalid(f"the schema {self.name!r} is not valid JSON Schema: "
+                                f"{exc}") from None
+        return Schema(self.name, self.schema or {})
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     model: str | None = None
     base_url: str | None = None
@@ -48,6 +81,12 @@ class Config:
     presets: tuple[Preset, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)
     """Textual keymap: binding id to keys, e.g. {"rill.history": "f3,ctrl+y"}."""
+    builtin_tools: tuple[str, ...] = ()
+    allowed_folders: tuple[str, ...] = ()
+    max_tool_rounds: int = DEFAULT_MAX_ROUNDS
+    command_tools: tuple[CommandToolConfig, ...] = ()
+    mcp_servers: tuple[McpServerConfig, ...] = ()
+    schemas: tuple[SchemaPreset, ...] = ()
 
 
 class ConfigError(Exception):
@@ -96,6 +135,12 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
         favourite_models=reader.texts("favourite_models"),
         presets=reader.presets(),
         keys=reader.keys(),
+        builtin_tools=reader.builtin_tools(),
+        allowed_folders=reader.texts("allowed_folders"),
+        max_tool_rounds=reader.positive_int("max_tool_rounds") or DEFAULT_MAX_ROUNDS,
+        command_tools=reader.command_tools(),
+        mcp_servers=reader.mcp_servers(),
+        schemas=reader.schemas(),
     )
     if config.api_key and path.stat().st_mode & 0o077:
         problems.append(f"{path} holds an API key and other users can read it: run "
@@ -139,7 +184,8 @@ def masked(key: str) -> str:
     return f"{key[:6]}…{key[-4:]}"
 
 
-_TYPE_NAMES = {str: "text in quotes", bool: "true or false", dict: "a table", list: "a list"}
+_TYPE_NAMES = {str: "text in quotes", bool: "true or false", dict: "a table", list: "a list",
+               int: "a whole number", float: "a number"}
 
 
 def _kind(value: object) -> str:
@@ -233,3 +279,116 @@ class _Reader:
                 self._problems.append(f"{self._path}: [keys] {binding_id} should be keys in "
                                       f'quotes, like "ctrl+y" or "f3,ctrl+y"; ignored.')
         return keys
+
+    def positive_int(self, key: str) -> int | None:
+        value = self._get(key, int)
+        if value is not None and value < 1:
+            self._problems.append(f"{self._path}: {key} should be 1 or more; using the default.")
+            return None
+        return value
+
+    def builtin_tools(self) -> tuple[str, ...]:
+        names = self.texts("builtin_tools")
+        unknown = [name for name in names if name not in BUILTIN_TOOLS]
+        if unknown:
+            self._problems.append(f"{self._path}: builtin_tools: {', '.join(map(repr, unknown))} "
+                                  f"unknown; the built-in tools are {', '.join(BUILTIN_TOOLS)}.")
+        return tuple(name for name in names if name in BUILTIN_TOOLS)
+
+    def _tables(self, key: str) -> list[tuple[str, dict[str, Any]]]:
+        """The [[key]] tables, each with the words that say where it is."""
+        entries = self._document.get(key)
+        if entries is None:
+            return []
+        if not isinstance(entries, list):
+            self._problems.append(f"{self._path}: {key} should be a list of [[{key}]] tables; "
+                                  "ignored.")
+            return []
+        tables = []
+        for number, entry in enumerate(entries, start=1):
+            where = f"[[{key}]] number {number}: "
+            if isinstance(entry, dict):
+                tables.append((where, entry))
+            else:
+                self._problems.append(f"{self._path}: {where}should be a table; ignored.")
+        return tables
+
+    def _number(self, key: str, table: dict[str, Any], where: str, default: float) -> float:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            self._problems.append(f"{self._path}: {where}{key} should be a positive number; "
+                                  f"using {default:g}.")
+            return default
+        return value
+
+    def command_tools(self) -> tuple[CommandToolConfig, ...]:
+        tools = []
+        for where, entry in self._tables("tools"):
+            name = self._get("name", str, entry, where)
+            command = entry.get("command")
+            if not name or not TOOL_NAME.fullmatch(name):
+                self._problems.append(f"{self._path}: {where}needs a name of letters, digits, "
+                                      "_ or - (at most 64); ignored.")
+                continue
+            if (not isinstance(command, list) or not command
+                    or not all(isinstance(word, str) and word for word in command)):
+                self._problems.append(
+                    f"{self._path}: {where}{name}: command should be a list of words, like "
+                    '["python3", "tool.py"] (it runs without a shell); ignored.')
+                continue
+            parameters = entry.get("parameters", {"type": "object", "properties": {}})
+            if not isinstance(parameters, dict):
+                self._problems.append(f"{self._path}: {where}{name}: parameters should be a "
+                                      "JSON Schema table; ignored.")
+                continue
+            tools.append(CommandToolConfig(
+                name=name,
+                description=self._get("description", str, entry, where) or f"Runs {command[0]}.",
+                command=tuple(command), parameters=parameters,
+                timeout=self._number("timeout", entry, where, DEFAULT_TIMEOUT),
+                max_output=int(self._number("max_output", entry, where, DEFAULT_MAX_OUTPUT))))
+        return tuple(tools)
+
+    def mcp_servers(self) -> tuple[McpServerConfig, ...]:
+        servers = []
+        for where, entry in self._tables("mcp_servers"):
+            name = self._get("name", str, entry, where)
+            command = self._get("command", str, entry, where)
+            if not name or not command:
+                self._problems.append(f"{self._path}: {where}needs a name and a command; "
+                                      "ignored.")
+                continue
+            args = entry.get("args", [])
+            env = entry.get("env", {})
+            if not isinstance(args, list) or not all(isinstance(arg, str) for arg in args):
+                self._problems.append(f"{self._path}: {where}{name}: args should be a list of "
+                                      "text; ignored.")
+                continue
+            if not isinstance(env, dict) or not all(isinstance(value, str)
+                                                    for value in env.values()):
+                self._problems.append(f"{self._path}: {where}{name}: env should be a table of "
+                                      "text values; ignored.")
+                continue
+            servers.append(McpServerConfig(name, command, tuple(args), dict(env)))
+        return tuple(servers)
+
+    def schemas(self) -> tuple[SchemaPreset, ...]:
+        schemas = []
+        for where, entry in self._tables("schemas"):
+            name = self._get("name", str, entry, where)
+            schema = entry.get("schema")
+            file = entry.get("file")
+            if not name or (schema is None) == (file is None):
+                self._problems.append(f"{self._path}: {where}needs a name and either schema "
+                                      "(a table) or file (a path); ignored.")
+                continue
+            if schema is not None and not isinstance(schema, dict):
+                self._problems.append(f"{self._path}: {where}{name}: schema should be a table; "
+                                      "ignored.")
+                continue
+            if file is not None and not isinstance(file, str):
+                self._problems.append(f"{self._path}: {where}{name}: file should be a path in "
+                                      "quotes; ignored.")
+                continue
+            schemas.append(SchemaPreset(name, schema, file))
+        return tuple(schemas)

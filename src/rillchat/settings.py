@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 if TYPE_CHECKING:
-    from rillchat.config import Preset
+    from rillchat.chat.tools.configs import CommandToolConfig, McpServerConfig
+    from rillchat.config import Preset, SchemaPreset
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 DEFAULT_MODEL = "openai/gpt-4o-mini"
@@ -44,6 +45,15 @@ class Settings:
     favourite_models: tuple[str, ...] = ()
     keys: tuple[tuple[str, str], ...] = ()
     """(binding id, keys) pairs from config.toml's [keys]."""
+    builtin_tools: tuple[str, ...] = ()
+    """Built-in tools turned on (datetime, calculator, files); all are off by default."""
+    allowed_folders: tuple[str, ...] = ()
+    """The only folders the file tools may read."""
+    max_tool_rounds: int = 8
+    """Rounds of tool calls one prompt may take before Rill stops and says so."""
+    command_tools: tuple[CommandToolConfig, ...] = ()
+    mcp_servers: tuple[McpServerConfig, ...] = ()
+    schemas: tuple[SchemaPreset, ...] = ()
     config_problems: tuple[str, ...] = ()
     """What was wrong in config.toml, for the user to see; the defaults were used instead."""
 
@@ -74,5 +84,11 @@ def settings_from_environment() -> Settings:
         theme=config.theme,
         favourite_models=config.favourite_models,
         keys=tuple(config.keys.items()),
+        builtin_tools=config.builtin_tools,
+        allowed_folders=config.allowed_folders,
+        max_tool_rounds=config.max_tool_rounds,
+        command_tools=config.command_tools,
+        mcp_servers=config.mcp_servers,
+        schemas=config.schemas,
         config_problems=tuple(problems),
     )

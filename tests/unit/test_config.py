@@ -107,3 +107,88 @@ def test_a_broken_file_is_never_overwritten(tmp_path):
 def test_masked_keys_show_only_their_ends():
     assert masked("sk-or-v1-0123456789abcdef") == "sk-or-…cdef"
     assert "short" not in masked("short")
+
+
+def test_tools_mcp_servers_and_schemas_are_read(tmp_path):
+    from rillchat.chat.tools.configs import CommandToolConfig, McpServerConfig
+    from rillchat.config import SchemaPreset
+
+    path = write(tmp_path, '''
+builtin_tools = ["calculator", "files"]
+allowed_folders = ["~/notes"]
+max_tool_rounds = 3
+
+[[tools]]
+name = "git_log"
+description = "Recent commits"
+command = ["git", "log", "--oneline", "-n", "20"]
+timeout = 5
+parameters = { type = "object", properties = {} }
+
+[[mcp_servers]]
+name = "notes"
+command = "python3"
+args = ["notes_server.py"]
+env = { NOTES = "/tmp/notes" }
+
+[[schemas]]
+name = "books"
+schema = { type = "object", properties = { title = { type = "string" } } }
+
+[[schemas]]
+name = "from file"
+file = "~/schemas/recipe.json"
+''')
+    config, problems = load_config(path)
+    assert problems == []
+    assert config.builtin_tools == ("calculator", "files")
+    assert config.allowed_folders == ("~/notes",)
+    assert config.max_tool_rounds == 3
+    assert config.command_tools == (CommandToolConfig(
+        "git_log", "Recent commits", ("git", "log", "--oneline", "-n", "20"),
+        {"type": "object", "properties": {}}, timeout=5),)
+    assert config.mcp_servers == (McpServerConfig("notes", "python3", ("notes_server.py",),
+                                                  {"NOTES": "/tmp/notes"}),)
+    assert config.schemas == (
+        SchemaPreset("books", {"type": "object", "properties": {"title": {"type": "string"}}}),
+        SchemaPreset("from file", file="~/schemas/recipe.json"))
+
+
+def test_bad_tool_entries_are_named_and_left_out(tmp_path):
+    path = write(tmp_path, '''
+builtin_tools = ["calculator", "shell"]
+max_tool_rounds = 0
+
+[[tools]]
+name = "bad name!"
+command = ["x"]
+
+[[tools]]
+name = "shelly"
+command = "rm -rf /"
+
+[[tools]]
+name = "slow"
+command = ["sleep", "9"]
+timeout = -1
+
+[[mcp_servers]]
+name = "nameless"
+
+[[schemas]]
+name = "both"
+schema = {}
+file = "x.json"
+''')
+    config, problems = load_config(path)
+    assert config.builtin_tools == ("calculator",)
+    assert config.max_tool_rounds == 8
+    assert [tool.name for tool in config.command_tools] == ["slow"]
+    assert config.command_tools[0].timeout == 30
+    assert config.mcp_servers == () and config.schemas == ()
+    text = "\n".join(problems)
+    for expected in ("'shell' unknown", "max_tool_rounds should be 1 or more",
+                     "needs a name of letters", "command should be a list of words",
+                     "timeout should be a positive number", "needs a name and a command",
+                     "either schema (a table) or file"):
+        assert expected in text, expected

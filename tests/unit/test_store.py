@@ -7,7 +7,13 @@ import sqlite3
 import pytest
 
 from rillchat.chat.assembler import ReplyAssembler
-from rillchat.chat.conversation import Conversation, Message, MessageStatus
+from rillchat.chat.conversation import (
+    Conversation,
+    Decision,
+    Message,
+    MessageStatus,
+    StructuredPart,
+)
 from rillchat.openrouter.events import (
     FailureKind,
     Finished,
@@ -48,12 +54,21 @@ def full_conversation() -> Conversation:
     ]:
         assembler.apply(event)
     conversation.messages.append(assembler.message)
-    conversation.messages.append(Message.tool_result("toolu_1", '{"temp": 21}'))
+    conversation.messages.append(Message.tool_result(
+        "toolu_1", '{"temp": 21}', name="get_weather", decision=Decision.ALLOWED_IN_CHAT,
+        duration=0.25))
+    conversation.allowed_tools = {"get_weather"}
     failed = ReplyAssembler(model="anthropic/claude-sonnet-4.5")
     failed.apply(TextDelta("It is 21 degrees and"))
     failed.apply(StreamFailed(FailureKind.PROVIDER, "Upstream went away.", "Retry.", code=502,
                               provider="Anthropic", metadata={"raw": "x"}))
     conversation.messages.append(failed.message)
+    conversation.messages.append(Message.user("List two books as JSON"))
+    structured = ReplyAssembler(model="anthropic/claude-sonnet-4.5")
+    structured.message.parts.append(StructuredPart("books", {"type": "object"}, ["$: oops"]))
+    structured.apply(TextDelta('{"books": []}'))
+    structured.apply(Finished("stop"))
+    conversation.messages.append(structured.message)
     return conversation
 
 
@@ -88,6 +103,11 @@ def test_every_part_and_figure_comes_back(history):
     assert loaded.messages[3].status is MessageStatus.FAILED
     assert loaded.messages[3].error.code == 502
     assert loaded.request_messages() == conversation.request_messages()
+    assert loaded.messages[2].tool_result_part.decision is Decision.ALLOWED_IN_CHAT
+    assert loaded.messages[2].tool_result_part.duration == 0.25
+    assert loaded.allowed_tools == {"get_weather"}
+    assert loaded.messages[5].structured == StructuredPart("books", {"type": "object"},
+                                                           ["$: oops"])
 
 
 def test_a_streaming_reply_saved_again_replaces_its_parts(history):
@@ -114,7 +134,7 @@ def test_recent_lists_newest_first_with_counts_and_cost(history):
     history.save_all(newer)
     summaries = history.recent()
     assert [s.id for s in summaries] == [newer.id, older.id]
-    assert summaries[1].message_count == 4 and summaries[1].cost == pytest.approx(0.00042)
+    assert summaries[1].message_count == 6 and summaries[1].cost == pytest.approx(0.00042)
     assert history.latest_id() == newer.id
 
 

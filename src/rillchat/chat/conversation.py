@@ -140,11 +140,42 @@ class ToolCallPart:
             return None
 
 
+class Decision(StrEnum):
+    """Who let a tool call run, or why it did not."""
+
+    ALLOWED_ONCE = "allowed once"
+    ALLOWED_IN_CHAT = "allowed in this conversation"
+    """Allowed for every call of this tool in the conversation (this call, or an earlier one)."""
+    ALLOWED_BY_FLAG = "allowed by --yes"
+    DENIED = "denied"
+    STOPPED = "stopped"
+    """The user stopped it while it waited or ran."""
+    INVALID = "invalid"
+    """Never asked: the tool is unknown or its arguments do not fit."""
+    NOT_RUN = "not run"
+    """The round limit was reached before it could run."""
+
+
 @dataclass(slots=True)
 class ToolResultPart:
     tool_call_id: str
     content: str
     is_error: bool = False
+    name: str | None = None
+    """The tool that answered, as the model called it."""
+    decision: Decision | None = None
+    duration: float | None = None
+    """Seconds the tool ran; None when it never ran."""
+
+
+@dataclass(slots=True)
+class StructuredPart:
+    """The JSON Schema a reply was asked to follow, and how its answer measured up."""
+
+    name: str
+    schema: dict[str, Any]
+    problems: list[str] | None = None
+    """None until the answer is checked; empty when it fits the schema."""
 
 
 @dataclass(slots=True)
@@ -154,7 +185,7 @@ class ErrorPart:
     failure: StreamFailed
 
 
-Part = TextPart | ReasoningPart | ToolCallPart | ToolResultPart | ErrorPart
+Part = TextPart | ReasoningPart | ToolCallPart | ToolResultPart | ErrorPart | StructuredPart
 
 
 def new_id() -> str:
@@ -189,8 +220,11 @@ class Message:
         return cls(role="user", parts=[TextPart(text)])
 
     @classmethod
-    def tool_result(cls, tool_call_id: str, content: str, *, is_error: bool = False) -> Message:
-        return cls(role="tool", parts=[ToolResultPart(tool_call_id, content, is_error)])
+    def tool_result(cls, tool_call_id: str, content: str, *, is_error: bool = False,
+                    name: str | None = None, decision: Decision | None = None,
+                    duration: float | None = None) -> Message:
+        return cls(role="tool", parts=[ToolResultPart(tool_call_id, content, is_error, name,
+                                                      decision, duration)])
 
     @property
     def text(self) -> str:
@@ -208,6 +242,14 @@ class Message:
     @property
     def tool_calls(self) -> list[ToolCallPart]:
         return [part for part in self.parts if isinstance(part, ToolCallPart)]
+
+    @property
+    def tool_result_part(self) -> ToolResultPart | None:
+        return next((part for part in self.parts if isinstance(part, ToolResultPart)), None)
+
+    @property
+    def structured(self) -> StructuredPart | None:
+        return next((part for part in self.parts if isinstance(part, StructuredPart)), None)
 
     @property
     def error(self) -> StreamFailed | None:
@@ -250,6 +292,22 @@ class Conversation:
     """Messages off the shown branch: earlier continuations kept when a reply was retried or
     a prompt edited, each knowing its parent."""
     options: ReplyOptions = field(default_factory=ReplyOptions)
+    allowed_tools: set[str] = field(default_factory=set)
+    """Tools the user allowed for every call in this conversation."""
+
+    def settings_dict(self) -> dict[str, Any]:
+        """What is kept in the conversation's settings: its reply options and its tool
+        approvals."""
+        settings = self.options.to_dict()
+        if self.allowed_tools:
+            settings["allowed_tools"] = sorted(self.allowed_tools)
+        return settings
+
+    def apply_settings(self, data: object) -> None:
+        self.options = ReplyOptions.from_dict(data)
+        allowed = data.get("allowed_tools") if isinstance(data, dict) else None
+        self.allowed_tools = ({name for name in allowed if isinstance(name, str)}
+                              if isinstance(allowed, list) else set())
 
     # Branches ------------------------------------------------------------------------------
 

@@ -7,9 +7,11 @@ from dataclasses import asdict
 from typing import Any
 
 from rillchat.chat.conversation import (
+    Decision,
     ErrorPart,
     Part,
     ReasoningPart,
+    StructuredPart,
     TextPart,
     ToolCallPart,
     ToolResultPart,
@@ -27,8 +29,12 @@ def encode_part(part: Part) -> tuple[str, str, dict[str, Any]]:
         return "tool_call", "", {"index": part.index, "id": part.id, "name": part.name,
                                  "arguments": part.arguments}
     if isinstance(part, ToolResultPart):
-        return "tool_result", part.content, {"tool_call_id": part.tool_call_id,
-                                             "is_error": part.is_error}
+        return "tool_result", part.content, {
+            "tool_call_id": part.tool_call_id, "is_error": part.is_error, "name": part.name,
+            "decision": part.decision and part.decision.value, "duration": part.duration}
+    if isinstance(part, StructuredPart):
+        return "structured", "", {"name": part.name, "schema": part.schema,
+                                  "problems": part.problems}
     if isinstance(part, ErrorPart):
         failure = asdict(part.failure)
         failure["kind"] = part.failure.kind.value
@@ -45,12 +51,22 @@ def decode_part(kind: str, text: str, data: dict[str, Any]) -> Part:
         return ToolCallPart(index=data["index"], id=data.get("id"), name=data.get("name"),
                             arguments=data.get("arguments") or "")
     if kind == "tool_result":
-        return ToolResultPart(data["tool_call_id"], text, bool(data.get("is_error")))
+        decision = data.get("decision")
+        return ToolResultPart(data["tool_call_id"], text, bool(data.get("is_error")),
+                              data.get("name"),
+                              Decision(decision) if decision in DECISIONS else None,
+                              data.get("duration"))
+    if kind == "structured":
+        return StructuredPart(data.get("name") or "answer", data.get("schema") or {},
+                              data.get("problems"))
     if kind == "error":
         fields = dict(data)
         fields["kind"] = FailureKind(fields["kind"])
         return ErrorPart(StreamFailed(**fields))
     raise ValueError(f"unknown part kind {kind!r}")
+
+
+DECISIONS = {decision.value for decision in Decision}
 
 
 def dumps(data: dict[str, Any]) -> str:

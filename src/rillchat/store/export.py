@@ -12,11 +12,11 @@ from rillchat.chat.conversation import (
     Message,
     MessageStatus,
     ReasoningPart,
+    StructuredPart,
     TextPart,
     ToolCallPart,
     ToolResultPart,
 )
-from rillchat.chat.options import ReplyOptions
 from rillchat.chat.summary import timing_pieces, usage_pieces, who_answered
 from rillchat.openrouter.events import Usage
 from rillchat.store.codec import decode_part, encode_part
@@ -43,7 +43,7 @@ def _conversation_dict(conversation: Conversation) -> dict[str, Any]:
     return {
         "id": conversation.id, "title": conversation.title, "model": conversation.model,
         "system_prompt": conversation.system_prompt, "created": conversation.created,
-        "options": conversation.options.to_dict(),
+        "options": conversation.settings_dict(),
         "messages": [_message_dict(message) for message in conversation.messages],
         "branches": [{**_message_dict(message), "parent_id": message.parent_id}
                      for message in conversation.other_branches],
@@ -90,8 +90,8 @@ def from_json(text: str) -> Conversation:
 def _conversation(data: dict[str, Any]) -> Conversation:
     conversation = Conversation(model=_text(data, "model"), system_prompt=data.get("system_prompt"),
                                 title=data.get("title"), id=_text(data, "id"),
-                                created=float(data["created"]),
-                                options=ReplyOptions.from_dict(data.get("options")))
+                                created=float(data["created"]))
+    conversation.apply_settings(data.get("options"))
     for number, message in enumerate(data["messages"], start=1):
         try:
             conversation.messages.append(_message(message))
@@ -163,13 +163,19 @@ def _message_markdown(message: Message) -> list[str]:
     if message.role == "tool":
         result = next(part for part in message.parts if isinstance(part, ToolResultPart))
         label = "Tool error" if result.is_error else "Tool result"
-        return [f"**{label}** (`{one_line(result.tool_call_id)}`)", "",
+        about = [f"`{one_line(result.name)}`" if result.name else "",
+                 f"(`{one_line(result.tool_call_id)}`)",
+                 result.decision.value if result.decision else "",
+                 f"ran {result.duration:.1f} s" if result.duration is not None else ""]
+        return [f"**{label}** " + " · ".join(piece for piece in about if piece), "",
                 *_fence(result.content, "json"), ""]
     lines = [f"## {one_line(who_answered(message))}", ""]
     for part in message.parts:
         if isinstance(part, ReasoningPart):
             body = strip_control(part.text).strip("\n") or "*(encrypted)*"
             lines += ["<details><summary>Reasoning</summary>", "", body, "", "</details>", ""]
+        elif isinstance(part, TextPart) and message.structured is not None:
+            lines += [*_fence(part.text.strip("\n"), "json"), ""]
         elif isinstance(part, TextPart):
             lines += [strip_control(part.text).strip("\n"), ""]
         elif isinstance(part, ToolCallPart):
@@ -180,6 +186,12 @@ def _message_markdown(message: Message) -> list[str]:
                 pass
             lines += [f"**Tool call** `{one_line(part.name or '?')}`", "",
                       *_fence(arguments, "json"), ""]
+        elif isinstance(part, StructuredPart):
+            verdict = ("" if part.problems is None else " It fits the schema." if not
+                       part.problems else " It does not fit the schema: "
+                       + "; ".join(one_line(problem) for problem in part.problems) + ".")
+            lines += [f"*Asked to answer as JSON following the schema "
+                      f"`{one_line(part.name)}`.{verdict}*", ""]
         elif isinstance(part, ErrorPart):
             failure = part.failure
             lines += [_quote(f"**{failure.title}:** {failure.message}\n{failure.hint}"), ""]

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from rillchat.chat.conversation import Conversation, Message, MessageStatus
-from rillchat.chat.options import ReplyOptions
 from rillchat.terminal_text import one_line
 from rillchat.store.codec import decode_part, dumps, encode_part, usage_columns, usage_from_row
 
@@ -127,7 +126,7 @@ class History:
             "system_prompt = excluded.system_prompt, updated = excluded.updated, "
             "leaf_id = excluded.leaf_id, settings = excluded.settings",
             (conversation.id, conversation.title, conversation.model, conversation.system_prompt,
-             dumps(conversation.options.to_dict()), conversation.created, now, leaf))
+             dumps(conversation.settings_dict()), conversation.created, now, leaf))
 
     def _write_message(self, db: sqlite3.Connection, conversation: Conversation,
                        message: Message, depths: dict[str, int] | None = None) -> None:
@@ -183,8 +182,8 @@ class History:
         if row is None:
             return None
         conversation = Conversation(model=row["model"], system_prompt=row["system_prompt"],
-                                    title=row["title"], id=row["id"], created=row["created"],
-                                    options=ReplyOptions.from_dict(_json_or_none(row["settings"])))
+                                    title=row["title"], id=row["id"], created=row["created"])
+        conversation.apply_settings(_json_or_none(row["settings"]))
         messages = db.execute("SELECT * FROM messages WHERE conversation_id = ? "
                               "ORDER BY position, created", (conversation_id,)).fetchall()
         parts: dict[str, list] = {}

@@ -1,0 +1,227 @@
+"""The tools themselves: the calculator never evaluates code, file tools stay inside the
+allowed folders, command tools never get a shell and are killed at their time limit."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import textwrap
+import time
+
+import pytest
+
+from rillchat.chat.conversation import ToolCallPart
+from rillchat.chat.tools.base import ToolError
+from rillchat.chat.tools.builtin import (
+    MAX_FILE_BYTES,
+    AllowedFolders,
+    CalculatorTool,
+    DateTimeTool,
+    ListFolderTool,
+    ReadFileTool,
+    builtin_tools,
+)
+from rillchat.chat.tools.calculator import calculate
+from rillchat.chat.tools.command import CommandTool
+from rillchat.chat.tools.configs import CommandToolConfig
+from rillchat.chat.tools.toolbox import Toolbox
+
+
+@pytest.mark.parametrize(("expression", "value"), [
+    ("17 * 23", 391), ("(1 + 2) ** 3 / 9", 3.0), ("sqrt(16) + abs(-2)", 6.0),
+    ("10 // 3 + 10 % 3", 4), ("-pi + pi", 0.0), ("max(2, 7, 3)", 7), ("2 ** 100", 2 ** 100),
+])
+def test_calculator_does_arithmetic(expression, value):
+    assert calculate(expression) == value
+
+
+@pytest.mark.parametrize(("expression", "reason"), [
+    ("__import__('os').system('true')", "not allowed"),
+    ("open('/etc/passwd')", "not allowed"),
+    ("(1).__class__", "not allowed"),
+    ("x + 1", "not allowed"),
+    ("'a' * 3", "not allowed"),
+    ("1 / 0", "Division by zero"),
+    ("9 ** 9 ** 9", "too large"),
+    ("factorial(100000)", "limited"),
+    ("1 +", "Not an arithmetic expression"),
+    ("1" * 600, "longer than"),
+])
+def test_calculator_refuses_what_is_not_arithmetic(expression, reason):
+    with pytest.raises(ToolError, match=reason):
+        calculate(expression)
+
+
+async def test_builtin_tools_are_chosen_by_name(tmp_path):
+    assert builtin_tools([], []) == []
+    names = [tool.spec.name for tool in builtin_tools(["datetime", "calculator", "files"],
+                                                      [str(tmp_path)])]
+    assert names == ["current_datetime", "calculator", "read_file", "list_folder"]
+    outcome = await CalculatorTool().run({"expression": "2 * 21"})
+    assert outcome.content == "42"
+    shown = (await DateTimeTool().run({"timezone": "Europe/Paris"})).content
+    assert "ISO 8601" in shown
+    with pytest.raises(ToolError, match="Unknown time zone"):
+        await DateTimeTool().run({"timezone": "Mars/Olympus"})
+
+
+@pytest.fixture
+def folders(tmp_path):
+    allowed = tmp_path / "notes"
+    (allowed / "deep").mkdir(parents=True)
+    (allowed / "todo.txt").write_text("buy milk\n")
+    (allowed / "deep" / "plan.md").write_text("# Plan\n")
+    (tmp_path / "secret.txt").write_text("the secret")
+    (allowed / "link").symlink_to(tmp_path / "secret.txt")
+    return AllowedFolders([allowed])
+
+
+async def test_files_are_read_only_under_allowed_folders(folders, tmp_path):
+    read = ReadFileTool(folders)
+    assert (await read.run({"path": "todo.txt"})).content == "buy milk\n"
+    assert (await read.run({"path": str(tmp_path / "notes/deep/plan.md")})).content == "# Plan\n"
+    for outside in ("../secret.txt", str(tmp_path / "secret.txt"), "link", "deep/../../secret.txt",
+                    "/etc/passwd"):
+        with pytest.raises(ToolError, match="outside the allowed folders"):
+            await read.run({"path": outside})
+    with pytest.raises(ToolError, match="no file"):
+        await read.run({"path": "missing.txt"})
+    with pytest.raises(ToolError, match="is a folder"):
+        await read.run({"path": "deep"})
+    with pytest.raises(ToolError, match="No folders are allowed"):
+        await ReadFileTool(AllowedFolders([])).run({"path": "todo.txt"})
+
+
+async def test_file_reads_are_capped_and_binary_is_refused(folders):
+    big = folders.folders[0] / "big.txt"
+    big.write_text("x" * (MAX_FILE_BYTES + 10))
+    shown = (await ReadFileTool(folders).run({"path": "big.txt"})).content
+    assert shown.startswith("x" * 100) and f"offset {MAX_FILE_BYTES}" in shown
+    assert len(shown) < MAX_FILE_BYTES + 200
+    (folders.folders[0] / "blob.bin").write_bytes(b"\x00\x01\x02" * 10)
+    with pytest.raises(ToolError, match="binary"):
+        await ReadFileTool(folders).run({"path": "blob.bin"})
+
+
+async def test_folders_are_listed(folders):
+    listing = (await ListFolderTool(folders).run({})).content
+    assert "deep/" in listing and "todo.txt  9 bytes" in listing and "link  (link)" in listing
+    with pytest.raises(ToolError, match="outside"):
+        await ListFolderTool(folders).run({"path": ".."})
+
+
+def command_tool(script: str, **options) -> CommandTool:
+    return CommandTool(CommandToolConfig(
+        name="script", description="test", command=(sys.executable, "-c", textwrap.dedent(script)),
+        parameters={"type": "object"}, **options))
+
+
+async def test_command_tool_gets_its_arguments_as_json_on_stdin_and_no_shell():
+    tool = command_tool("""
+        import json, sys
+        arguments = json.load(sys.stdin)
+        print(arguments["text"].upper())
+    """)
+    outcome = await tool.run({"text": "$(rm -rf ~); `echo hi` | cat"})
+    assert outcome.content == "$(RM -RF ~); `ECHO HI` | CAT\n" and not outcome.is_error
+
+
+async def test_command_tool_failure_reports_status_and_stderr():
+    outcome = await command_tool("import sys; print('half'); sys.exit('it broke')").run({})
+    assert outcome.is_error
+    assert "exit status 1" in outcome.content and "it broke" in outcome.content
+
+
+async def test_command_that_cannot_start_is_a_tool_error():
+    tool = CommandTool(CommandToolConfig("x", "x", ("/no/such/program",), {"type": "object"}))
+    with pytest.raises(ToolError, match="could not start"):
+        await tool.run({})
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def test_command_tool_is_killed_with_its_children_at_its_timeout(tmp_path):
+    pid_file = tmp_path / "child.pid"
+    tool = command_tool(f"""
+        import subprocess, sys, time
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        open({str(pid_file)!r}, "w").write(str(child.pid))
+        time.sleep(60)
+    """, timeout=1.0)
+    started = time.monotonic()
+    with pytest.raises(ToolError, match="longer than 1 s"):
+        await tool.run({})
+    assert time.monotonic() - started < 5
+    child = int(pid_file.read_text())
+    for _ in range(50):
+        if not alive(child):
+            break
+        await asyncio.sleep(0.05)
+    assert not alive(child), "the command's child outlived the timeout"
+
+
+async def test_cancelling_a_command_tool_kills_it(tmp_path):
+    pid_file = tmp_path / "pid"
+    tool = command_tool(f"""
+        import os, time
+        open({str(pid_file)!r}, "w").write(str(os.getpid()))
+        time.sleep(60)
+    """)
+    task = asyncio.create_task(tool.run({}))
+    while not pid_file.exists() or not pid_file.read_text():
+        await asyncio.sleep(0.02)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    pid = int(pid_file.read_text())
+    for _ in range(50):
+        if not alive(pid):
+            break
+        await asyncio.sleep(0.05)
+    assert not alive(pid)
+
+
+async def test_a_flood_of_output_is_capped_without_blocking():
+    tool = command_tool("""
+        import sys
+        for _ in range(2000):
+            sys.stdout.write("y" * 10000)
+    """, max_output=1000)
+    started = time.monotonic()
+    outcome = await tool.run({})
+    assert time.monotonic() - started < 10
+    assert outcome.content.startswith("y" * 1000)
+    assert "output cut at 1,000 bytes of 20,000,000" in outcome.content
+
+
+def call(name: str, arguments: str, index: int = 0) -> ToolCallPart:
+    return ToolCallPart(index=index, id=f"call_{index}", name=name, arguments=arguments)
+
+
+async def test_toolbox_checks_calls_before_anyone_is_asked():
+    toolbox = Toolbox([CalculatorTool()])
+    assert toolbox.api_tools()[0]["function"]["name"] == "calculator"
+    assert toolbox.check(call("calculator", '{"expression": "1+1"}')).problem is None
+    assert "no tool called 'rm'" in toolbox.check(call("rm", "{}")).problem
+    assert "not valid JSON" in toolbox.check(call("calculator", '{"expression": ')).problem
+    problem = toolbox.check(call("calculator", '{"expr": 3}')).problem
+    assert "do not fit the tool's schema" in problem and "'expression' is a required" in problem
+    checked = toolbox.check(call("calculator", '{"expression": "1/0"}'))
+    result = await toolbox.run(checked)
+    assert result.outcome.is_error and result.outcome.content == "Division by zero."
+
+
+def test_a_tool_name_taken_twice_is_left_out_and_named():
+    toolbox = Toolbox([CalculatorTool(), command_tool("print(1)")])
+    clash = CommandTool(CommandToolConfig("calculator", "mine", ("true",), {"type": "object"}))
+    toolbox.add(clash)
+    assert list(toolbox.tools) == ["calculator", "script"]
+    assert "taken by the built-in tool" in toolbox.problems[0]
