@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TextIO
 
 from rillchat import exit_codes
 from rillchat.chat.assembler import ReplyAssembler
-from rillchat.chat.conversation import Message
+from rillchat.chat.conversation import (
+    Conversation,
+    Decision,
+    Message,
+    MessageStatus,
+    StructuredPart,
+)
+from rillchat.chat.structured import Schema, check_answer
+from rillchat.chat.tool_loop import (
+    DECISION_RESULTS,
+    not_run_result,
+    unanswered_calls,
+    wants_tools,
+)
+from rillchat.chat.tools.session import ToolSession
+from rillchat.chat.tools.toolbox import CheckedCall
 from rillchat.chat.summary import format_cost, who_answered
 from rillchat.openrouter.client import make_client
 from rillchat.openrouter.events import (
@@ -97,20 +113,66 @@ class _Printer:
             self.out_at_line_start = True
 
 
-async def ask(settings: Settings, request: ChatRequest, output: AskOutput,
+@dataclass(frozen=True, slots=True)
+class AskTools:
+    """The tool loop of `rill ask --tools`."""
+
+    session: ToolSession
+    allow_all: bool = False
+    """--yes: every call runs without asking."""
+    max_rounds: int = 8
+    approve: Callable[[str], Awaitable[str]] | None = None
+    """Asks the user a question on the terminal and returns the answer; None when there is
+    no terminal to ask on."""
+
+
+async def ask(settings: Settings, conversation: Conversation,
+              request_for: Callable[[], ChatRequest], output: AskOutput,
               out: TextIO = sys.stdout, err: TextIO = sys.stderr, *,
-              on_reply: Callable[[Message, bool], None] | None = None) -> int:
-    """Stream one reply; returns the exit code. Cancellation (Ctrl+C) propagates after the
-    printed part of the answer has been closed with a newline. `on_reply(message, ended)` sees
-    the reply as it grows and once more when it has ended (to save it)."""
+              save: Callable[[Message, bool], None] | None = None,
+              tools: AskTools | None = None, schema: Schema | None = None) -> int:
+    """Stream the reply to the conversation's last prompt, running the tool loop when there
+    are tools; returns the exit code. `save(message, ended)` sees each new message as it
+    grows and once more when it has ended. Cancellation (Ctrl+C) propagates after the
+    printed part of the answer has been closed with a newline."""
     printer = _Printer(out, err, settings.api_key)
-    assembler = ReplyAssembler(model=request.model)
     client = make_client(settings)
+    try:
+        rounds = 0
+        while True:
+            message = await _one_reply(client, settings, request_for(), printer, output,
+                                       conversation, save, schema)
+            if tools is None or not wants_tools(message):
+                break
+            if rounds >= tools.max_rounds:
+                printer.note(f"rill: the model asked for more tools after {tools.max_rounds} "
+                             "rounds; stopped here (max_tool_rounds in config.toml).")
+                _answer_unanswered(conversation, message, save, Decision.NOT_RUN,
+                                   not_run_result(tools.max_rounds))
+                break
+            rounds += 1
+            printer.end_answer()
+            await _run_tools(message, tools, printer, conversation, save)
+    finally:
+        printer.end_answer()
+        await client.close()
+    return _verdict(conversation.messages[-1] if conversation.messages else None, printer,
+                    output, schema)
+
+
+async def _one_reply(client, settings: Settings, request: ChatRequest, printer: _Printer,
+                     output: AskOutput, conversation: Conversation,
+                     save: Callable[[Message, bool], None] | None,
+                     schema: Schema | None) -> Message:
+    assembler = ReplyAssembler(model=request.model)
+    if schema is not None:
+        assembler.message.parts.append(StructuredPart(schema.name, schema.schema))
+    conversation.messages.append(assembler.message)
     try:
         async for event in stream_reply(client, request, retries=settings.retries):
             assembler.apply(event)
-            if on_reply is not None:
-                on_reply(assembler.message, False)
+            if save is not None:
+                save(assembler.message, False)
             kind = type(event)
             if kind is TextDelta:
                 printer.answer(event.text)
@@ -122,21 +184,118 @@ async def ask(settings: Settings, request: ChatRequest, output: AskOutput,
                              f"{event.delay:g} s (attempt {event.attempt} of {settings.retries})")
     finally:
         assembler.stop()
-        if on_reply is not None:
-            on_reply(assembler.message, True)
-        printer.end_answer()
-        await client.close()
-    message = assembler.message
+        message = assembler.message
+        structured = message.structured
+        if structured is not None and message.status is MessageStatus.COMPLETE:
+            structured.problems = check_answer(structured.schema, message.text)
+        if save is not None:
+            save(message, True)
+    return message
+
+
+async def _run_tools(message: Message, tools: AskTools, printer: _Printer,
+                     conversation: Conversation,
+                     save: Callable[[Message, bool], None] | None) -> None:
+    """Decide on each call (in order, on the terminal), then run the allowed ones together."""
+    toolbox = tools.session.toolbox
+    decided: list[tuple[CheckedCall, Decision]] = []
     for call in message.tool_calls:
-        printer.note(f"tool call: {describe_tool_call(call.name, call.arguments)}")
+        checked = toolbox.check(call)
+        printer.note(f"rill: tool call: {describe_tool_call(call.name, call.arguments)}")
+        if checked.problem is not None:
+            decision = Decision.INVALID
+        elif tools.allow_all:
+            decision = Decision.ALLOWED_BY_FLAG
+        elif checked.name in conversation.allowed_tools:
+            decision = Decision.ALLOWED_IN_CHAT
+        else:
+            decision = await _ask_approval(checked, tools, printer)
+            if decision is Decision.ALLOWED_IN_CHAT:
+                conversation.allowed_tools.add(checked.name)
+        decided.append((checked, decision))
+
+    async def settle(checked: CheckedCall, decision: Decision) -> Message:
+        name = checked.call.name
+        if decision is Decision.INVALID:
+            printer.note(f"rill: {one_line(name or '?')} not run: {checked.problem}")
+            return Message.tool_result(checked.call.call_id, checked.problem or "", is_error=True,
+                                       name=name, decision=decision)
+        if decision is Decision.DENIED:
+            printer.note(f"rill: {one_line(name or '?')} denied; the model is told.")
+            return Message.tool_result(checked.call.call_id, DECISION_RESULTS[decision],
+                                       is_error=True, name=name, decision=decision)
+        result = await toolbox.run(checked)
+        outcome = result.outcome
+        first = one_line(outcome.content)[:160]
+        printer.note(f"rill: {one_line(name or '?')} {'failed' if outcome.is_error else '->'} "
+                     f"{first} ({result.duration:.1f} s)")
+        return Message.tool_result(checked.call.call_id, outcome.content,
+                                   is_error=outcome.is_error, name=name, decision=decision,
+                                   duration=result.duration)
+
+    tasks = [asyncio.ensure_future(settle(checked, decision)) for checked, decision in decided]
+    try:
+        results = await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        _answer_unanswered(conversation, message, save, Decision.STOPPED,
+                           DECISION_RESULTS[Decision.STOPPED])
+        raise
+    for result in results:
+        conversation.messages.append(result)
+        if save is not None:
+            save(result, True)
+
+
+def _answer_unanswered(conversation: Conversation, message: Message,
+                       save: Callable[[Message, bool], None] | None, decision: Decision,
+                       content: str) -> None:
+    """Give every call still without a result one, so the history stays one the API takes."""
+    names = {call.call_id: call.name for call in message.tool_calls}
+    for call_id in unanswered_calls(conversation):
+        result = Message.tool_result(call_id, content, is_error=True, name=names.get(call_id),
+                                     decision=decision)
+        conversation.messages.append(result)
+        if save is not None:
+            save(result, True)
+
+
+async def _ask_approval(checked: CheckedCall, tools: AskTools, printer: _Printer) -> Decision:
+    if tools.approve is None:
+        printer.note("rill: no terminal to ask for approval on, so the call is denied; "
+                     "--yes allows every call.")
+        return Decision.DENIED
+    question = (f"Allow {one_line(checked.name)} ({checked.tool.spec.source if checked.tool else ''})? "
+                "[y] once, [a] always in this conversation, [N] deny: ")
+    answer = (await tools.approve(question)).strip().lower()
+    if answer in ("y", "yes"):
+        return Decision.ALLOWED_ONCE
+    if answer in ("a", "always"):
+        return Decision.ALLOWED_IN_CHAT
+    return Decision.DENIED
+
+
+def _verdict(message: Message | None, printer: _Printer, output: AskOutput,
+             schema: Schema | None) -> int:
+    if message is None:
+        return exit_codes.BUG
     if output.show_usage and message.usage is not None:
         printer.note(describe_usage(message))
     failure = message.error
     if failure is not None:
         printer.note(f"rill: {describe_failure(failure).rstrip('.')}. {failure.hint}")
         return exit_code_for(failure)
+    if message.role == "assistant":
+        for call in message.tool_calls:
+            printer.note(f"tool call: {describe_tool_call(call.name, call.arguments)}")
     if message.finish_reason == "length":
         printer.note("rill: the answer was cut off at the max tokens limit.")
+    structured = message.structured
+    if schema is not None and structured is not None and structured.problems:
+        printer.note(f"rill: the answer does not fit the schema {schema.name!r}: "
+                     + "; ".join(structured.problems))
+        return exit_codes.INVALID_ANSWER
     return exit_codes.OK
 
 

@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Stream one answer to stdout. Reasoning, tool calls, usage and errors go to "
                     "stderr, so the answer can be piped. Exit codes: 0 done, 2 usage or bad "
                     "request, 3 key or credits, 4 rate limited, 5 provider or network, "
-                    "130 interrupted.",
+                    "6 the answer does not fit --schema, 130 interrupted.",
     )
     ask_parser.add_argument("prompt", nargs="*", metavar="PROMPT",
                             help="the prompt; '-' (or no prompt with piped input) reads stdin")
@@ -80,6 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
                             help="continue the most recent saved conversation")
     ask_parser.add_argument("--no-save", action="store_true",
                             help="do not save this exchange in the history")
+    ask_parser.add_argument("--tools", action="store_true",
+                            help="offer the tools from config.toml (built-in ones turned on, "
+                                 "[[tools]] commands, [[mcp_servers]]) and run the tool loop; "
+                                 "each call asks for approval on the terminal")
+    ask_parser.add_argument("--yes", action="store_true",
+                            help="with --tools: run EVERY tool call the model makes without "
+                                 "asking. Only use it with tools you trust with any arguments")
+    ask_parser.add_argument("--schema", metavar="FILE",
+                            help="ask for JSON following this JSON Schema file; the raw JSON "
+                                 "streams to stdout and the exit code is 6 if it does not fit")
     history_cli.add_parser(commands)
     config_cli.add_parser(commands)
     models_cli.add_parser(commands)
@@ -121,6 +131,9 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
     from rillchat.ask import AskOutput, ask  # the SDK takes most of a second to import
     from rillchat.ask_history import AskHistory
 
+    if args.yes and not args.tools:
+        raise UsageError("--yes only means something with --tools")
+    schema = _load_schema(args.schema) if args.schema else None
     prompt = read_prompt(args.prompt, stdin)
     with demo_or_real_settings(demo=args.demo, model=args.model, base_url=args.base_url,
                                retries=args.retries, timeout=args.timeout) as settings:
@@ -137,23 +150,80 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
         prompt_message = Message.user(prompt)
         conversation.messages.append(prompt_message)
         saving.save(conversation, prompt_message, now=True)
-        request = conversation.build_request(
-            temperature=args.temperature,
-            max_tokens=args.max_tokens,
-            reasoning_effort=args.reasoning_effort or settings.reasoning_effort,
-        )
         output = AskOutput(show_reasoning=args.show_reasoning, show_usage=args.usage)
 
-        def on_reply(message: Message, ended: bool) -> None:
-            if not conversation.messages or conversation.messages[-1] is not message:
-                conversation.messages.append(message)
+        def save(message: Message, ended: bool) -> None:
             saving.save(conversation, message, now=ended)
 
+        async def run() -> int:
+            tools = await _open_ask_tools(args, settings, stderr) if args.tools else None
+
+            def request_for():
+                return conversation.build_request(
+                    temperature=args.temperature, max_tokens=args.max_tokens,
+                    reasoning_effort=args.reasoning_effort or settings.reasoning_effort,
+                    tools=tools.session.toolbox.api_tools() if tools else None,
+                    response_format=schema.response_format() if schema else None)
+
+            try:
+                return await ask(settings, conversation, request_for, output, stdout, stderr,
+                                 save=save, tools=tools, schema=schema)
+            finally:
+                if tools is not None:
+                    await tools.session.close()
+
         try:
-            return asyncio.run(ask(settings, request, output, stdout, stderr,
-                                   on_reply=on_reply))
+            return asyncio.run(run())
         finally:
             saving.close()
+
+
+def _load_schema(path: str):
+    from pathlib import Path
+
+    from rillchat.chat.json_schema import SchemaInvalid
+    from rillchat.chat.structured import load_schema_file
+
+    try:
+        return load_schema_file(Path(path))
+    except SchemaInvalid as exc:
+        raise UsageError(f"--schema {exc}") from None
+
+
+async def _open_ask_tools(args: argparse.Namespace, settings: Settings, stderr: TextIO):
+    from rillchat.ask import AskTools
+    from rillchat.chat.tools.session import ToolSession
+
+    session = await ToolSession.open(settings)
+    for server in session.failed_servers:
+        print(f"rill: the MCP server {server.config.name!r} did not start: {server.failure}",
+              file=stderr)
+    for problem in session.toolbox.problems:
+        print(f"rill: {problem}", file=stderr)
+    if not session.toolbox:
+        print("rill: --tools, but no tool is set up: turn on built-in ones (builtin_tools), "
+              "or add [[tools]] or [[mcp_servers]] in config.toml (rill config edit).",
+              file=stderr)
+    return AskTools(session, allow_all=args.yes, max_rounds=settings.max_tool_rounds,
+                    approve=None if args.yes else _terminal_question())
+
+
+def _terminal_question():
+    """Asks on the controlling terminal (stdin may be the prompt), or None without one."""
+    try:
+        terminal = open("/dev/tty", "r+", encoding="utf-8")
+    except OSError:
+        return None
+
+    def ask_now(question: str) -> str:
+        terminal.write(question)
+        terminal.flush()
+        return terminal.readline()
+
+    async def approve(question: str) -> str:
+        return await asyncio.to_thread(ask_now, question)
+
+    return approve
 
 
 
@@ -198,8 +268,16 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
         # settings holds on its next run; any other (a real one) would not answer here.
         model = configured.model if (configured.model != DEFAULT_MODEL
                                      and configured.model in known_ids()) else DEMO_MODEL
-        settings = replace(configured, api_key=DEMO_API_KEY, base_url=server.url, model=model,
-                           read_timeout=5.0)
+        from rillchat.demo.tool_scenarios import DEMO_BUILTIN_TOOLS, DEMO_SCHEMA, DEMO_TOOLS
+        from rillchat.config import SchemaPreset
+
+        # The demo shows tools and structured answers at once: its own command tools and
+        # book schema join the user's, and two harmless built-in tools are on.
+        settings = replace(
+            configured, api_key=DEMO_API_KEY, base_url=server.url, model=model, read_timeout=5.0,
+            builtin_tools=tuple(dict.fromkeys((*configured.builtin_tools, *DEMO_BUILTIN_TOOLS))),
+            command_tools=(*configured.command_tools, *DEMO_TOOLS),
+            schemas=(*configured.schemas, SchemaPreset(*DEMO_SCHEMA)))
         yield settings.with_overrides(**overrides)
 
 

@@ -9,4 +9,6 @@ AUTH = 3
 RATE_LIMIT = 4
 UNAVAILABLE = 5
 """The provider, the network or the server failed; the same command may work later."""
+INVALID_ANSWER = 6
+"""The answer does not fit the JSON Schema it was asked to follow (rill ask --schema)."""
 INTERRUPTED = 130

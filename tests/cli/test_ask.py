@@ -15,13 +15,15 @@ from tests.conftest import TEST_API_KEY
 
 
 def run_rill(*args: str, server=None, stdin: str | None = None, env_extra: dict | None = None,
-             timeout: float = 60) -> subprocess.CompletedProcess:
+             timeout: float = 60, new_session: bool = False) -> subprocess.CompletedProcess:
+    """`new_session`: without a controlling terminal, as under a scheduler."""
     env = {k: v for k, v in os.environ.items() if k not in ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL")}
     if server is not None:
         env.update(OPENROUTER_API_KEY=TEST_API_KEY, OPENROUTER_BASE_URL=server.url)
     env.update(env_extra or {})
     return subprocess.run([sys.executable, "-m", "rillchat", *args], input=stdin,
-                          capture_output=True, text=True, env=env, timeout=timeout)
+                          capture_output=True, text=True, env=env, timeout=timeout,
+                          start_new_session=new_session)
 
 
 def error_lines(result: subprocess.CompletedProcess) -> list[str]:
@@ -138,11 +140,11 @@ def test_reasoning_and_usage_go_to_stderr(demo_server):
     assert "demo/reasoning via Rill Demo" in usage
 
 
-def test_tool_calls_are_listed_on_stderr(demo_server):
+def test_without_tools_flag_no_tools_are_offered(demo_server):
     result = run_rill("ask", "-m", "demo/tools", "weather?", server=demo_server)
     assert result.returncode == 0
-    assert result.stdout == ""
-    assert result.stderr == 'tool call: get_weather({"city": "Paris"})\n'
+    assert "offered none" in result.stdout and result.stderr == ""
+    assert "tools" not in demo_server.requests[-1]
 
 
 def test_version_and_help():

@@ -55,26 +55,50 @@ async def test_reasoning_then_answer(client):
     assert message.parts[0].__class__.__name__ == "ReasoningPart"
 
 
-async def test_tool_call_then_answer_once_the_result_comes_back(client, demo_server):
+async def test_a_two_round_tool_loop_with_two_parallel_calls_first(client, demo_server):
     tools = [{"type": "function", "function": {
-        "name": "lookup_city", "description": "Find a city.",
-        "parameters": {"type": "object", "properties": {"name": {"type": "string"},
-                                                        "limit": {"type": "integer"}}}}}]
-    conversation = Conversation(model="demo/tools", messages=[Message.user("weather?")])
+        "name": name, "description": name, "parameters": {"type": "object"}}}
+        for name in ("current_datetime", "calculator")]
+    conversation = Conversation(model="demo/auto", messages=[Message.user("try the tools")])
     turn1 = assemble(await collect(client, conversation.build_request(tools=tools)))
 
     assert turn1.finish_reason == "tool_calls"
-    [call] = turn1.tool_calls
-    assert call.name == "lookup_city"
-    assert call.parsed_arguments() == {"name": "Paris", "limit": 42}
+    assert [(call.index, call.name) for call in turn1.tool_calls] == [
+        (0, "current_datetime"), (1, "calculator")]
+    assert turn1.tool_calls[1].parsed_arguments() == {"expression": "17 * 23"}
+    conversation.messages += [turn1, Message.tool_result(turn1.tool_calls[0].call_id, "Monday"),
+                              Message.tool_result(turn1.tool_calls[1].call_id, "391")]
 
-    conversation.messages += [turn1, Message.tool_result(call.call_id, '{"found": true}')]
     turn2 = assemble(await collect(client, conversation.build_request(tools=tools)))
+    [call] = turn2.tool_calls
+    assert call.name == "calculator" and call.call_id != turn1.tool_calls[1].call_id
+    conversation.messages += [turn2, Message.tool_result(call.call_id, "1047")]
 
-    assert '{"found": true}' in turn2.text
+    turn3 = assemble(await collect(client, conversation.build_request(tools=tools)))
+    assert turn3.tool_calls == [] and turn3.finish_reason == "stop"
+    assert "`current_datetime`: Monday" in turn3.text and "`calculator`: 1047" in turn3.text
     sent = demo_server.requests[-1]["messages"]
-    assert sent[1]["tool_calls"][0]["id"] == call.call_id
-    assert sent[2] == {"role": "tool", "tool_call_id": call.call_id, "content": '{"found": true}'}
+    assert sent[1]["tool_calls"][1]["id"] == turn1.tool_calls[1].call_id
+    assert sent[3] == {"role": "tool", "tool_call_id": turn1.tool_calls[1].call_id,
+                       "content": "391"}
+
+
+async def test_tool_scenarios_without_tools_say_how_to_turn_them_on(client):
+    message = assemble(await collect(client, ask_request("demo/auto", "use a tool")))
+    assert "offered none" in message.text and "F8" in message.text
+
+
+@pytest.mark.parametrize(("prompt", "name", "arguments"), [
+    ("a failing tool", "calculator", '{"expression": "1 / 0"}'),
+    ("bad arguments please", "calculator", '{"expression": 17 * 23'),
+    ("a slow tool", "slow_lookup", '{"query": "the first tool ever called"}'),
+])
+async def test_tool_failure_scenarios_make_the_call_that_fails(client, prompt, name, arguments):
+    tools = [{"type": "function", "function": {"name": name, "parameters": {"type": "object"}}}
+             for name in ("calculator", "slow_lookup")]
+    message = assemble(await collect(client, ask_request("demo/auto", prompt, tools=tools)))
+    [call] = message.tool_calls
+    assert (call.name, call.arguments) == (name, arguments)
 
 
 async def test_json_answer_follows_the_requested_schema(client):
@@ -92,7 +116,7 @@ async def test_json_answer_follows_the_requested_schema(client):
 
 async def test_json_answer_without_schema_is_valid_json(client):
     message = assemble(await collect(client, ask_request("demo/json")))
-    assert len(json.loads(message.text)["books"]) == 3
+    assert len(json.loads(message.text)["books"]) == 6
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,13 @@ from typing import Any
 
 from rillchat.demo import texts
 from rillchat.demo.catalogue import SCENARIO_MODELS, known_ids, prices
+from rillchat.demo.tool_scenarios import (
+    NO_TOOLS,
+    calls_for,
+    closing_words,
+    offered_names,
+    plan_tool_round,
+)
 from rillchat.demo.wire import (
     ChunkMaker,
     Comment,
@@ -83,6 +90,10 @@ class Turn:
     prompt_tokens: int
     tools: list[dict[str, Any]]
     response_format: dict[str, Any] | None
+    tool_rounds: int = 0
+    """Replies that called tools since the prompt."""
+    tool_results: tuple[tuple[str, str], ...] = ()
+    """(tool name, result) of every tool result since the prompt."""
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> Turn:
@@ -90,6 +101,10 @@ class Turn:
         last = messages[-1]
         user_texts = [_content_text(m.get("content")) for m in messages if m.get("role") == "user"]
         all_text = " ".join(_content_text(m.get("content")) for m in messages)
+        since_prompt = messages[_last_user_index(messages) + 1:]
+        names = {call.get("id"): (call.get("function") or {}).get("name", "?")
+                 for m in since_prompt if m.get("role") == "assistant"
+                 for call in m.get("tool_calls") or [] if isinstance(call, dict)}
         return cls(
             model=body["model"],
             prompt=user_texts[-1] if user_texts else "",
@@ -98,7 +113,19 @@ class Turn:
             prompt_tokens=max(1, len(all_text) // 4),
             tools=list(body.get("tools") or []),
             response_format=body.get("response_format"),
+            tool_rounds=sum(1 for m in since_prompt
+                            if m.get("role") == "assistant" and m.get("tool_calls")),
+            tool_results=tuple((str(names.get(m.get("tool_call_id"), "?")),
+                                _content_text(m.get("content")))
+                               for m in since_prompt if m.get("role") == "tool"),
         )
+
+
+def _last_user_index(messages: list[dict[str, Any]]) -> int:
+    for index in range(len(messages) - 1, -1, -1):
+        if messages[index].get("role") == "user":
+            return index
+    return -1
 
 
 def _content_text(content: object) -> str:
@@ -163,7 +190,10 @@ _PROMPT_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bstall"), "stall"),
     (re.compile(r"not.?json|bad line|garbage"), "not-json"),
     (re.compile(r"\bhtml\b|proxy"), "html"),
-    (re.compile(r"\bjson\b|structured"), "json"),
+    (re.compile(r"\bjson\b|structured|\bbooks?\b"), "json"),
+    (re.compile(r"tools? fail|fail\w* tool|broken tool"), "tool-fail"),
+    (re.compile(r"bad arg"), "tool-bad-arguments"),
+    (re.compile(r"slow tool|time.?out|\bhang"), "tool-timeout"),
     (re.compile(r"\btools?\b|weather"), "tools"),
     (re.compile(r"reason|think"), "reasoning"),
     (re.compile(r"\blong\b|essay"), "long"),
@@ -175,13 +205,14 @@ _PROMPT_RULES: list[tuple[re.Pattern[str], str]] = [
 def scenario_for(turn: Turn) -> str:
     if turn.model.startswith("demo/") and turn.model != "demo/auto":
         return turn.model.removeprefix("demo/")
-    if turn.last_role == "tool":
-        return "tools"
     lowered = turn.prompt.lower()
     for pattern, name in _PROMPT_RULES:
         if pattern.search(lowered):
-            return name
-    return "markdown"
+            return name if turn.last_role != "tool" or name in TOOL_SCENARIOS else "tools"
+    return "tools" if turn.last_role == "tool" else "markdown"
+
+
+TOOL_SCENARIOS = frozenset({"tools", "tool-fail", "tool-bad-arguments", "tool-timeout"})
 
 
 FAILURE_SCENARIOS = frozenset({
@@ -291,62 +322,52 @@ def _reasoning(turn: Turn, pacing: Pacing) -> Plan:
                        reasoning_tokens=reasoning_tokens)
 
 
-def _tools(turn: Turn, pacing: Pacing) -> Plan:
-    if turn.last_role == "tool":
-        answer = f"The tool answered:\n\n```json\n{turn.last_content}\n```\n\nThat is all I needed."
-        return _text_reply(turn, pacing, answer)
-    name, arguments = _tool_to_call(turn.tools)
+def _tool_loop(turn: Turn, pacing: Pacing) -> Plan:
+    """One round of a tool loop: calls while the scenario has more, then the answer."""
+    scenario = scenario_for(turn)
+    offered = offered_names(turn.tools)
+    if not offered:
+        return _text_reply(turn, pacing, NO_TOOLS)
+    calls = calls_for(scenario, turn.tool_rounds, offered, lambda name: _sample_arguments(
+        turn.tools, name))
+    if calls is None:
+        return _text_reply(turn, pacing, closing_words(scenario, list(turn.tool_results),
+                                                       offered))
     maker = ChunkMaker(turn.model)
-    call_id = f"call_demo_{maker.generation_id[-12:]}"
-    encoded = json.dumps(arguments)
-    fragments = [encoded[i:i + 6] for i in range(0, len(encoded), 6)]
 
-    def steps() -> Iterator[Step]:
-        yield from pacing.waiting()
-        first = {"index": 0, "id": call_id, "type": "function",
-                 "function": {"name": name, "arguments": ""}}
-        yield Data(maker.chunk({"content": None, "tool_calls": [first]}))
-        yield Data(maker.chunk({"content": None,
-                                "tool_calls": [{"index": 0, "function": {"arguments": ""}}]}))
-        for fragment in fragments:
-            yield Data(maker.chunk({"content": None, "tool_calls": [
-                {"index": 0, "function": {"arguments": fragment}}]}))
-            yield from pacing.between_tokens()
-        yield from _finish_steps(maker, turn, "tool_calls", len(fragments) + 2)
+    def finish(maker: ChunkMaker, reason: str, tokens: int) -> Iterator[Step]:
+        return _finish_steps(maker, turn, reason, tokens)
 
-    return StreamPlan(steps(), maker.generation_id)
+    return plan_tool_round(maker, calls, pacing, finish)
 
 
-def _tool_to_call(tools: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
-    """Call the first tool the request offers, with sample arguments from its schema."""
+def _sample_arguments(tools: list[dict[str, Any]], name: str) -> Any:
     for tool in tools:
         function = tool.get("function") if isinstance(tool, dict) else None
-        if isinstance(function, dict) and function.get("name"):
-            schema = function.get("parameters") or {"type": "object", "properties": {}}
-            return function["name"], sample_from_schema(schema)
-    return "get_weather", {"city": "Paris"}
+        if isinstance(function, dict) and function.get("name") == name:
+            return sample_from_schema(function.get("parameters") or {"type": "object"})
+    return {}
 
 
 def _json(turn: Turn, pacing: Pacing) -> Plan:
+    """JSON following the requested schema (the demo's book list when the schema asks for
+    books, or when there is none), slowly enough to watch the structure grow."""
     schema = None
     if turn.response_format and turn.response_format.get("type") == "json_schema":
         schema = (turn.response_format.get("json_schema") or {}).get("schema")
-    value = sample_from_schema(schema) if schema else {
-        "books": [
-            {"title": "The Left Hand of Darkness", "author": "Ursula K. Le Guin", "year": 1969},
-            {"title": "Solaris", "author": "Stanisław Lem", "year": 1961},
-            {"title": "Kindred", "author": "Octavia E. Butler", "year": 1979},
-        ]
-    }
+    wants_books = not schema or "books" in (schema.get("properties") or {})
+    value = {"books": [dict(book) for book in texts.BOOKS]} if wants_books else (
+        sample_from_schema(schema))
     encoded = json.dumps(value, indent=2, ensure_ascii=False)
     maker = ChunkMaker(turn.model)
     fragments = [encoded[i:i + 8] for i in range(0, len(encoded), 8)]
+    slow = replace(pacing, token_delay=pacing.token_delay * 4)
 
     def steps() -> Iterator[Step]:
         yield from pacing.waiting()
         for fragment in fragments:
             yield Data(maker.text(fragment))
-            yield from pacing.between_tokens()
+            yield from slow.between_tokens()
         yield from _finish_steps(maker, turn, "stop", len(fragments))
 
     return StreamPlan(steps(), maker.generation_id)
@@ -443,7 +464,10 @@ _SCENARIOS: dict[str, Callable[[Turn, Pacing], Plan]] = {
     "long": _long,
     "untrusted": _untrusted,
     "reasoning": _reasoning,
-    "tools": _tools,
+    "tools": _tool_loop,
+    "tool-fail": _tool_loop,
+    "tool-bad-arguments": _tool_loop,
+    "tool-timeout": _tool_loop,
     "json": _json,
     "error-401": _http_error(401, "User not found."),
     "error-402": _http_error(

@@ -108,3 +108,13 @@ def fold(events):
 LOREM_LIST = """- the first item explains the setting
 - the second item adds a detail
 - the third item draws a conclusion"""
+
+BOOKS = [
+    {"title": "The Left Hand of Darkness", "author": "Ursula K. Le Guin", "year": 1969},
+    {"title": "Solaris", "author": "Stanisław Lem", "year": 1961},
+    {"title": "Kindred", "author": "Octavia E. Butler", "year": 1979},
+    {"title": "The Dispossessed", "author": "Ursula K. Le Guin", "year": 1974},
+    {"title": "Roadside Picnic", "author": "Arkady and Boris Strugatsky", "year": 1972},
+    {"title": "Never Let Me Go", "author": "Kazuo Ishiguro", "year": 2005},
+]
+"""The demo's structured answer, one item at a time."""
