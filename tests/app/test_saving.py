@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rillchat.chat.conversation import MessageStatus
+from rillchat.chat.conversation import Decision, MessageStatus
 from rillchat.store.db import open_database
 from rillchat.store.history import History
 from rillchat.ui.widgets.notices import Notice
@@ -15,19 +15,28 @@ def saved(path) -> History:
 
 async def test_every_turn_is_saved_whole(app_server, tmp_path):
     path = tmp_path / "history.sqlite3"
-    app = make_app(app_server, history_path=path)
+    app = make_app(app_server, history_path=path, builtin_tools=("calculator",))
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "reasoning")
-        await send(pilot, "tool")
+        await send(pilot, "a failing tool")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "allow-once")
+        await pilot.press("y")
+        screen = chat(pilot)
+        await until(pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended)
         await send(pilot, "mid-stream error")
-        conversation = chat(pilot).conversation
+        conversation = screen.conversation
         stored = saved(path).load(conversation.id)
         assert stored == conversation
         assert stored.title == "reasoning"
-        assert [m.status for m in stored.messages[1::2]] == [
-            MessageStatus.COMPLETE, MessageStatus.COMPLETE, MessageStatus.FAILED]
+        assert [m.role for m in stored.messages] == [
+            "user", "assistant", "user", "assistant", "tool", "assistant", "user", "assistant"]
+        assert [m.status for m in stored.messages if m.role == "assistant"] == [
+            MessageStatus.COMPLETE, MessageStatus.COMPLETE, MessageStatus.COMPLETE,
+            MessageStatus.FAILED]
         assert stored.messages[1].reasoning and stored.messages[3].tool_calls
-        assert saved(path).search("Paris")[0].kind == "tool_call"
+        assert stored.messages[4].tool_result_part.decision is Decision.ALLOWED_ONCE
+        assert saved(path).search("expression")[0].kind == "tool_call"
+        assert "tool_result" in {hit.kind for hit in saved(path).search("Division")}
 
 
 async def test_a_retried_reply_is_shown_and_the_failed_one_kept_as_a_branch(app_server, tmp_path):
@@ -95,8 +104,10 @@ async def test_a_saved_conversation_reopens_whole_and_can_be_continued(app_serve
         assert panel.collapsed and panel.title == "Reasoning · 40 tokens"
         assert "zanzibarian" in panel.body.text and panel.encrypted_blocks == 1
         tool = screen.query_one(ToolCallPanel)
-        assert tool.has_class("-complete") and tool.tool_name == "get_weather"
-        assert "21" in str(screen.query_one(ToolResult).render())
+        assert tool.has_class("-done") and tool.tool_name == "get_weather"
+        assert "allowed in this conversation" in str(tool.query_one(".tool-status").render())
+        assert "21" in str(tool.query_one(".tool-result").render())
+        assert not screen.query(ToolResult)
         banner = screen.query_one(ErrorBanner)
         assert not banner.has_class("-stale"), "the last reply failed: it can be retried"
         footers = [str(f.render()) for f in screen.query(ReplyFooter)]

@@ -119,6 +119,8 @@ async def test_a_preset_written_in_settings_is_saved_and_sent(app_server, config
     app = make_app(app_server)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_settings(pilot)
+        screen.query_one("#new-preset").scroll_visible(animate=False)
+        await pilot.pause()
         await pilot.click("#new-preset")
         await until(pilot, lambda: isinstance(pilot.app.screen, PresetDialog))
         dialog = pilot.app.screen
@@ -195,3 +197,57 @@ async def test_hidden_reasoning_stays_folded_while_it_thinks(app_server, config_
         await send(pilot, "reasoning")
         panel = chat(pilot).replies[-1].view.reasoning_panels[0]
         assert panel.collapsed and "Reasoning" in str(panel.title)
+
+
+async def test_tools_are_turned_on_in_settings_and_offered_at_once(app_server, config_dir,
+                                                                   tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    app = make_app(app_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert "tools" not in controls(pilot)
+        screen = await open_settings(pilot)
+        screen.query_one("#tool-calculator", Checkbox).value = True
+        screen.query_one("#tool-files", Checkbox).value = True
+        await pilot.pause()
+        assert app.settings.builtin_tools == ("calculator", "files")
+        assert "no folder is allowed yet" in str(screen.query_one("#settings-status").render())
+        folders = screen.query_one("#folders", Input)
+        await type_into(pilot, folders, f"{notes}{os.pathsep}{tmp_path / 'nowhere'}")
+        assert "is not a folder here" in str(screen.query_one("#settings-status").render())
+        assert app.settings.allowed_folders == ()
+        await type_into(pilot, folders, str(notes))
+        await type_into(pilot, screen.query_one("#max-rounds", Input), "0")
+        assert "from 1 to 100" in str(screen.query_one("#settings-status").render())
+        await type_into(pilot, screen.query_one("#max-rounds", Input), "3")
+        assert saved(config_dir) == {"builtin_tools": ["calculator", "files"],
+                                     "allowed_folders": [str(notes)], "max_tool_rounds": 3}
+        assert "Command tools ([[tools]]): none" in str(
+            screen.query_one("#configured-tools").render())
+        await pilot.press("escape")
+        assert "tools: 3" in controls(pilot)  # calculator, read_file, list_folder
+        await send(pilot, "hello")
+        offered = {tool["function"]["name"] for tool in app_server.requests[-1]["tools"]}
+        assert offered == {"calculator", "read_file", "list_folder"}
+        assert str(notes) in next(tool["function"]["description"] for tool in
+                                  app_server.requests[-1]["tools"]
+                                  if tool["function"]["name"] == "read_file")
+
+
+async def test_the_palette_turns_a_tool_on_and_picks_a_schema(app_server, config_dir):
+    from rillchat.config import SchemaPreset
+
+    app = make_app(app_server, schemas=(SchemaPreset("broken", {"type": 7}),))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = chat(pilot)
+        titles = [command.title for command in app.get_system_commands(screen)]
+        assert "Tool: calculator (off, turn on)" in titles
+        assert "Answer as JSON: broken" in titles
+        app.toggle_builtin_tool("calculator")
+        assert app.settings.builtin_tools == ("calculator",)
+        assert saved(config_dir) == {"builtin_tools": ["calculator"]}
+        screen.choose_schema_preset(app.settings.schemas[0])
+        await pilot.pause()
+        assert screen.next_schema is None
+        assert any("'broken' is not valid JSON Schema" in str(n.message)
+                   for n in app._notifications)

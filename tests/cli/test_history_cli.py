@@ -30,7 +30,7 @@ def test_list_shows_short_ids_and_json_lists_everything(data):
     listed = rill(folder, "list")
     assert listed.returncode == 0
     assert listed.stdout.startswith(conversation.id[:8])
-    assert "6 msgs" in listed.stdout and "$0.000420" in listed.stdout
+    assert "4 msgs" in listed.stdout and "$0.000420" in listed.stdout
     assert listed.stdout.rstrip().endswith("Weather in Paris")
     (line,) = rill(folder, "list", "--json").stdout.splitlines()
     assert json.loads(line)["id"] == conversation.id

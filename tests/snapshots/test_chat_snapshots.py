@@ -65,7 +65,6 @@ CASES = {
     "tool_call_streaming": dict(model="demo/replay/tool-call-streaming", run_before=steps(
         "weather?", streaming=ToolCallPanel,
         condition=lambda screen: screen.query_one(ToolCallPanel).arguments.endswith('"cel'))),
-    "tool_call_complete": dict(run_before=steps("tool")),
     "tool_call_invalid_json": dict(model="demo/replay/tool-call-invalid-json",
                                    run_before=steps("weather?")),
     "untrusted_reply": dict(run_before=steps("untrusted")),

@@ -92,3 +92,25 @@ def test_partial_json_ignores_brackets_inside_strings():
     assert partial.value() == ["a ] \" [", 12]
     partial.feed(",")
     assert partial.last_value_complete
+
+
+def test_the_outline_shows_array_items_only_once_they_are_complete():
+    from rillchat.ui.widgets.structured_view import outline
+
+    text = json.dumps({"books": [{"title": "Solaris", "year": 1961},
+                                 {"title": "Kindred", "year": 1979}]}, indent=2)
+
+    def shown(upto: int) -> list[str]:
+        partial = PartialJson()
+        partial.feed(text[:upto])
+        return [line.plain for line in outline(partial.value(), partial.open_depth,
+                                               partial.last_value_complete)]
+
+    during_second = shown(text.index("Kindred") + 3)
+    assert during_second == ["books: (1 item so far)", "  1. title: Solaris",
+                             "     year: 1961", "  2. …"]
+    after_second = shown(text.rindex("}", 0, len(text) - 1) + 1)
+    assert after_second[-2:] == ["  2. title: Kindred", "     year: 1979"]
+    assert shown(len(text))[0] == "books: (2 items)"
+    growing = shown(text.index("Solaris") + 3)
+    assert growing[-1] == "  1. …"

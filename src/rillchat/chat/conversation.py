@@ -355,13 +355,27 @@ class Conversation:
                      if message.id == message_id), None)
 
     def request_messages(self) -> list[dict[str, Any]]:
+        """The shown branch as the API takes it. A tool call with no result (its reply was
+        stopped, or it was never run) is left out: the API refuses a call left unanswered."""
         messages: list[dict[str, Any]] = []
         if self.system_prompt:
             messages.append({"role": "system", "content": self.system_prompt})
+        answered = {part.tool_call_id for message in self.messages
+                    if (part := message.tool_result_part) is not None}
         for message in self.messages:
             api_message = message.to_api()
-            if api_message is not None:
-                messages.append(api_message)
+            if api_message is None:
+                continue
+            calls = api_message.get("tool_calls")
+            if calls:
+                kept = [call for call in calls if call["id"] in answered]
+                if kept:
+                    api_message["tool_calls"] = kept
+                else:
+                    del api_message["tool_calls"]
+                    if not api_message["content"]:
+                        continue
+            messages.append(api_message)
         return messages
 
     def build_request(self, *, reasoning: bool = True, **overrides: Any) -> ChatRequest:

@@ -13,8 +13,9 @@ DECISION_RESULTS: dict[Decision, str] = {
 
 
 def not_run_result(max_rounds: int) -> str:
-    return (f"Not run: Rill allows {max_rounds} rounds of tool calls for one prompt, and they "
-            "were used up. Answer with what you have.")
+    rounds = f"{max_rounds} round{'s' if max_rounds != 1 else ''}"
+    return (f"Not run: Rill allows {rounds} of tool calls for one prompt, and they were used "
+            "up. Answer with what you have.")
 
 
 def wants_tools(message: Message) -> bool:

@@ -11,8 +11,9 @@ HTTP, so everything you see here is exactly what a real model would produce on s
 Type one of these to see how Rill handles it:
 
 - `reasoning`: the model thinks out loud before it answers
-- `tool`: the model asks for a tool call
-- `json`: a structured JSON answer
+- `tools`: two rounds of tool calls, two of them side by side (`a failing tool`,
+  `bad arguments` and `a slow tool` show what happens when a call goes wrong)
+- `json` or `books`: a structured JSON answer
 - `long`: a long answer, streamed fast
 - `error 401`, `error 402`, `error 429`, `error 500`, `error 503`: failures before the first token
 - `mid-stream error`, `choice error`, `drop`, `stall`, `not json`, `html`: failures after it
@@ -36,7 +37,8 @@ Set `OPENROUTER_API_KEY` and drop `--demo` to talk to real models.
 HELP = """\
 The demo server picks what to do from your prompt:
 
-- `reasoning` or `think`, `tool` or `weather`, `json`, `long`
+- `reasoning` or `think`, `tools`, `a failing tool`, `bad arguments`, `a slow tool`,
+  `json` or `books`, `long`
 - `error 401`, `error 402`, `error 429`, `error 500`, `error 503`
 - `mid-stream error`, `choice error`, `drop`, `stall`, `not json`, `html`
 

@@ -93,6 +93,11 @@ class RillApp(App[None]):
         """USD spent on replies since Rill started (from each reply's usage)."""
         self.catalogue: dict[str, ModelInfo] = {}
         """The models known from the last catalogue read (the cached copy at start)."""
+        from rillchat.chat.tools.session import ToolSession
+
+        self.tools = ToolSession.local(settings)
+        """The tools offered to models: built-in ones turned on, command tools, and the
+        tools of MCP servers once they have started."""
 
     def on_mount(self) -> None:
         self._start_loading_stream_layer().add_done_callback(self._freeze_long_lived_objects)
@@ -102,6 +107,25 @@ class RillApp(App[None]):
         self._open_history()
         self.push_screen(ChatScreen(self._reopened))
         self.call_after_refresh(self._freeze_long_lived_objects)
+        if self.settings.mcp_servers:
+            self.call_after_refresh(self._start_mcp_servers)
+
+    @work(group="mcp", exit_on_error=False)
+    async def _start_mcp_servers(self) -> None:
+        """Start the MCP servers of config.toml; their tools join the others as they come.
+        The SDK is imported off the UI thread (it takes most of a second)."""
+        import importlib
+
+        await asyncio.to_thread(importlib.import_module, "mcp.client.stdio")
+        await self.tools.start_servers(self.settings)
+        failed = [(server.config.name, server.failure or "")
+                  for server in self.tools.failed_servers]
+        if isinstance(self.screen, ChatScreen):
+            if failed:
+                self.screen.tool_servers_failed(failed)
+            self.screen.settings_changed()
+        for problem in self.tools.toolbox.problems:
+            self.notify(problem, title="Tools", severity="warning", timeout=10, markup=False)
 
     def _freeze_long_lived_objects(self, *_: object) -> None:
         """Move what start-up built (modules, widgets, styles; the SDK once it is imported:
@@ -180,8 +204,13 @@ class RillApp(App[None]):
 
     def model_reasons(self, model: str) -> bool | None:
         """Whether the model can reason, from the catalogue; None when it is not in it."""
+        return self.model_can(model, "reasoning")
+
+    def model_can(self, model: str, ability: str) -> bool | None:
+        """Whether the catalogue says the model has an ability (reasoning, tools,
+        structured); None when the model is not in it."""
         info = self.catalogue.get(model)
-        return None if info is None else info.reasoning
+        return None if info is None else bool(getattr(info, ability))
 
     def change_setting(self, key: str, value: object) -> bool:
         """Apply a change from the settings screen now and keep it in config.toml (`value`
@@ -195,7 +224,26 @@ class RillApp(App[None]):
                 self._drop_client()
         if key == "presets":
             value = [preset.to_dict() for preset in value]  # type: ignore[attr-defined]
+        if key in ("builtin_tools", "allowed_folders"):
+            self.tools.rebuild_local(self.settings)
+            value = list(value)  # type: ignore[call-overload]
         return self.save_setting(key, value)
+
+    def toggle_builtin_tool(self, name: str) -> None:
+        """From the palette: turn one built-in tool on or off, and keep it in config.toml."""
+        from rillchat.chat.tools.configs import BUILTIN_TOOLS
+
+        enabled = list(self.settings.builtin_tools)
+        on = name not in enabled
+        enabled = [*enabled, name] if on else [other for other in enabled if other != name]
+        kept = self.change_setting("builtin_tools", tuple(enabled))
+        words = f"{BUILTIN_TOOLS[name].capitalize()}: {'on' if on else 'off'}."
+        if on and name == "files" and not self.settings.allowed_folders:
+            words += " No folder is allowed yet: add one in the settings (F8)."
+        self.notify(words + (" Saved in config.toml." if kept else ""), timeout=4,
+                    markup=False)
+        if isinstance(self.screen, ChatScreen):
+            self.screen.settings_changed()
 
     def _drop_client(self) -> None:
         """The next request builds a client with the new key or URL."""
@@ -292,6 +340,11 @@ class RillApp(App[None]):
 
     async def on_unmount(self) -> None:
         gc.unfreeze()  # what was frozen can go with the app (tests run many apps in a process)
+        if self.tools.servers:
+            try:
+                await asyncio.wait_for(self.tools.close(), 10)
+            except TimeoutError:
+                pass
         if self._client is not None:
             await self._client.close()
         if self.recorder is not None:
@@ -354,6 +407,23 @@ class RillApp(App[None]):
                                 lambda: screen.action_reply_options("temperature"))
             yield SystemCommand("Max tokens", "Cap the length of the next replies",
                                 lambda: screen.action_reply_options("max-tokens"))
+            from rillchat.chat.tools.configs import BUILTIN_TOOLS
+
+            for name, words in BUILTIN_TOOLS.items():
+                on = name in self.settings.builtin_tools
+                yield SystemCommand(f"Tool: {name} ({'on, turn off' if on else 'off, turn on'})",
+                                    f"The built-in tool for {words}",
+                                    lambda name=name: self.toggle_builtin_tool(name))
+            for schema in self.settings.schemas:
+                yield SystemCommand(f"Answer as JSON: {one_line(schema.name)}",
+                                    "The next answer follows this JSON Schema and grows as a "
+                                    "structure on screen", lambda schema=schema:
+                                    screen.choose_schema_preset(schema))
+            yield SystemCommand("Answer as JSON from a schema file…", "Pick a JSON Schema file "
+                                "for the next answer", screen.action_schema_file)
+            if screen.next_schema is not None:
+                yield SystemCommand("Answer as text", "Drop the JSON Schema chosen for the "
+                                    "next answer", lambda: screen.choose_schema(None))
             yield SystemCommand("Settings", "Default model, key, endpoint, effort, reasoning "
                                 "display, theme, presets, credit (F8)", screen.action_settings)
             yield SystemCommand("History", "Browse, search, open, rename, export or delete "

@@ -17,9 +17,18 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Static
 
 from rillchat.chat.assembler import ReplyAssembler
-from rillchat.chat.conversation import Conversation, Message, MessageStatus, title_from_prompt
+from rillchat.chat.conversation import (
+    Conversation,
+    Decision,
+    Message,
+    MessageStatus,
+    StructuredPart,
+    title_from_prompt,
+)
 from rillchat.chat.options import ReplyOptions
 from rillchat.chat.replay import events_from_message
+from rillchat.chat.structured import Schema, check_answer
+from rillchat.chat.tool_loop import not_run_result, rounds_since_prompt
 from rillchat.chat.summary import conversation_cost, format_cost
 from rillchat.chat.titles import clean_title, title_request
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
@@ -31,6 +40,7 @@ from rillchat.ui.screens.help import HelpScreen
 from rillchat.ui.screens.history import HistoryScreen, Opened
 from rillchat.ui.screens.model_picker import ModelPicker
 from rillchat.ui.screens.reply_options import OptionsChosen, ReplyOptionsDialog
+from rillchat.ui.screens.tool_round import RoundContext, ToolRound
 from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.controls_bar import ControlsBar, controls_text
 from rillchat.ui.widgets.conversation_view import ConversationView
@@ -45,9 +55,10 @@ from rillchat.ui.widgets.notices import (
     literal,
 )
 from rillchat.ui.widgets.prompt_input import PromptInput
+from rillchat.ui.widgets.tool_call import ToolCallPanel
 
 if TYPE_CHECKING:
-    from rillchat.config import Preset
+    from rillchat.config import Preset, SchemaPreset
     from rillchat.ui.app import RillApp
 
 
@@ -67,6 +78,8 @@ class Reply:
     assembler: ReplyAssembler
     view: AssistantMessage
     ended: bool = False
+    schema: Schema | None = None
+    """The JSON Schema the answer was asked to follow, if any."""
     inbox: list[StreamEvent] = field(default_factory=list)
     """Events the worker received that the screen has not shown yet."""
     signalled: bool = False
@@ -146,6 +159,17 @@ class ChatScreen(Screen[None]):
         first later message not drawn yet (they come a page at a time). None: all are."""
         self._reply_ids = itertools.count(1)
         self._streaming: Reply | None = None
+        self._tool_round: ToolRound | None = None
+        """The tool calls of the last reply, while they wait for the user or run."""
+        self._next_schema: Schema | None = None
+        """The JSON Schema the next message's answer should follow (once)."""
+        self._told_no_tools: set[str] = set()
+        """Models already said not to take tools, so it is said once each."""
+
+    @property
+    def busy(self) -> bool:
+        """A reply streams, or its tool calls wait or run."""
+        return self._streaming is not None or self._tool_round is not None
 
     @property
     def rill(self) -> RillApp:
@@ -264,7 +288,8 @@ class ChatScreen(Screen[None]):
         for widget in self._turn_widgets():
             if widget.message_id == message_id and not isinstance(widget, BranchBar):
                 return widget
-        return None
+        message = self.conversation.message_by_id(message_id)
+        return self._panel_of(message) if message is not None else None
 
     def _turn_widgets(self) -> list[Widget]:
         """Every widget that shows a message (or its branch switch), in order."""
@@ -302,8 +327,11 @@ class ChatScreen(Screen[None]):
         """Draw saved messages `start` to `end` of the shown branch, each with its switch
         when it has other branches."""
         view = self.conversation_view
+        messages = self.conversation.messages
         for index in range(start, end):
-            message = self.conversation.messages[index]
+            message = messages[index]
+            if message.role == "tool" and self._panel_of(message) is not None:
+                continue  # its result shows in the panel of the call it answers
             bar = self._branch_bar(index)
             if bar is not None:
                 await view.mount(bar, before=before)
@@ -312,6 +340,28 @@ class ChatScreen(Screen[None]):
             if isinstance(widget, AssistantMessage):
                 await widget.show_all(events_from_message(message))
                 await widget.end(message)
+                self._settle_saved_panels(widget, messages[index + 1:])
+
+    def _settle_saved_panels(self, view: AssistantMessage, following: list[Message]) -> None:
+        """Show each saved call's result (from the tool messages after its reply) in its panel."""
+        for later in following:
+            part = later.tool_result_part
+            if part is None:
+                break
+            panel = view.tool_panel(part.tool_call_id)
+            if panel is not None:
+                panel.settle(part, later.id)
+
+    def _panel_of(self, message: Message) -> ToolCallPanel | None:
+        """The panel showing this tool message's result, when it is on screen."""
+        part = message.tool_result_part
+        if part is None:
+            return None
+        for panel in self.conversation_view.query(ToolCallPanel):
+            if panel.result_message_id == message.id or (
+                    panel.result_message_id is None and panel.call_id == part.tool_call_id):
+                return panel
+        return None
 
     def _branch_bar(self, index: int) -> BranchBar | None:
         alternatives = self.conversation.alternatives(index)
@@ -326,8 +376,10 @@ class ChatScreen(Screen[None]):
             return UserMessage(message.text, message.id, branched=branched)
         if message.role == "tool":
             return ToolResult(message)
+        structured = message.structured
         reply = AssistantMessage(self.rill.clock, message.id, live=False,
-                                 reasoning_display=self.rill.settings.reasoning_display)
+                                 reasoning_display=self.rill.settings.reasoning_display,
+                                 schema_name=structured.name if structured else None)
         self._saved_views[message.id] = reply
         return reply
 
@@ -411,6 +463,12 @@ class ChatScreen(Screen[None]):
             self.notify("A reply is still streaming: press Escape to stop it, or wait. Your "
                         "message is still in the prompt.", severity="warning", markup=False)
             return
+        if self._tool_round is not None:
+            self.notify("Tool calls are waiting for you or running: decide on each (y, a or n "
+                        "in its panel), or press Escape to stop them. Your message is still "
+                        "in the prompt.", severity="warning", markup=False)
+            self._tool_round.focus_next_waiting()
+            return
         text = event.text
         self.prompt.remember(text)
         self.prompt.clear()
@@ -429,7 +487,11 @@ class ChatScreen(Screen[None]):
         if bar is not None:
             await self.conversation_view.mount(bar)
         await self.conversation_view.mount(UserMessage(text, prompt.id, branched=bar is not None))
-        await self._start_reply(self._next_request())
+        schema, self._next_schema = self._next_schema, None
+        request = self._next_request(schema)
+        if schema is not None:
+            self._show_controls()
+        await self._start_reply(request, schema=schema)
 
     async def _set_aside_from(self, message: Message) -> None:
         """Take `message` and what follows it off the screen and keep them as a branch."""
@@ -460,14 +522,18 @@ class ChatScreen(Screen[None]):
         self._saved_views = {message_id: view for message_id, view in self._saved_views.items()
                              if message_id in shown}
 
-    async def _start_reply(self, request: ChatRequest) -> None:
+    async def _start_reply(self, request: ChatRequest, *, schema: Schema | None = None) -> None:
         for banner in self.conversation_view.query(ErrorBanner):
             banner.make_stale()
         reply_id = next(self._reply_ids)
         assembler = ReplyAssembler(model=request.model, clock=self.rill.clock)
+        if schema is not None:
+            assembler.message.parts.append(StructuredPart(schema.name, schema.schema))
         reply = Reply(reply_id, request, assembler,
                       AssistantMessage(self.rill.clock, assembler.message.id,
-                                       reasoning_display=self.rill.settings.reasoning_display))
+                                       reasoning_display=self.rill.settings.reasoning_display,
+                                       schema_name=schema.name if schema else None),
+                      schema=schema)
         self.conversation.messages.append(reply.message)
         self._record(reply.message, now=True)
         self.replies.append(reply)
@@ -542,10 +608,16 @@ class ChatScreen(Screen[None]):
         if reply.message.status is MessageStatus.STREAMING:
             reply.assembler.stop()
         reply.ended = True
-        self._record(reply.message, now=True)
+        message = reply.message
+        structured = message.structured
+        if structured is not None and message.status is MessageStatus.COMPLETE:
+            structured.problems = check_answer(structured.schema, message.text)
+        self._record(message, now=True)
         if self._streaming is reply:
             self._streaming = None
-        await reply.view.end(reply.message)
+        await reply.view.end(message)
+        if message.tool_calls:
+            await self._after_tool_calls(reply)
         if reply.message.usage is not None and reply.message.usage.cost:
             self.rill.session_cost += reply.message.usage.cost
         self._show_spend()
@@ -556,6 +628,127 @@ class ChatScreen(Screen[None]):
         replies = [shown for shown in self.conversation.messages if shown.role == "assistant"]
         return (message.status is MessageStatus.COMPLETE and len(replies) == 1
                 and replies[0] is message and not self.conversation.other_branches)
+
+    # The tool loop --------------------------------------------------------------------------
+
+    async def _after_tool_calls(self, reply: Reply) -> None:
+        """The reply asked for tools: run the loop's next round, or say why not."""
+        message = reply.message
+        if message.status is not MessageStatus.COMPLETE:
+            for panel in reply.view.tool_panels:
+                panel.not_offered("Not run: the reply did not finish.")
+            return
+        if not reply.request.tools:
+            for panel in reply.view.tool_panels:
+                panel.not_offered("Not run: no tools were offered with this request.")
+            return
+        context = RoundContext(reply.request, reply.schema)
+        limit = self.rill.settings.max_tool_rounds
+        if rounds_since_prompt(self.conversation) > limit:
+            await self._stop_at_round_limit(reply, limit)
+            return
+        self._tool_round = ToolRound(
+            self, self.conversation, message, reply.view, self.rill.tools.toolbox, context,
+            clock=self.rill.clock, on_done=self._tool_round_done, on_allowed=self._tool_allowed)
+        self._tool_round.start()
+
+    async def _stop_at_round_limit(self, reply: Reply, limit: int) -> None:
+        for call in reply.message.tool_calls:
+            result = Message.tool_result(call.call_id, not_run_result(limit), is_error=True,
+                                         name=call.name, decision=Decision.NOT_RUN)
+            self.conversation.messages.append(result)
+            self._record(result, now=True)
+            panel = reply.view.tool_panel(call.call_id)
+            if panel is not None and result.tool_result_part is not None:
+                panel.settle(result.tool_result_part, result.id)
+        await self.conversation_view.mount(Notice(
+            f"**Stopped after {limit} round{'s' if limit != 1 else ''} of tool calls** for "
+            "one prompt "
+            "(`max_tool_rounds` in config.toml). The model's last calls were not run, and it "
+            "was told so. Press Ctrl+R to let it go on, or send a message.",
+            classes="-warning -round-limit"))
+        self.conversation_view.jump_to_latest()
+
+    def _tool_allowed(self, name: str) -> None:
+        if self.rill.recorder is not None:
+            self.rill.recorder.save_conversation(self.conversation)
+        self.notify(f"{name} may run without asking for the rest of this conversation.",
+                    timeout=3, markup=False)
+
+    @on(ToolCallPanel.Decided)
+    def _tool_decided(self, event: ToolCallPanel.Decided) -> None:
+        event.stop()
+        if self._tool_round is not None:
+            self._tool_round.decide(event.panel, event.decision)
+
+    def _tool_round_done(self, round: ToolRound) -> None:
+        """Every call has its result: keep them, and ask the model again unless stopped."""
+        if self._tool_round is round:
+            self._tool_round = None
+        conversation = round.conversation
+        for result in round.ordered_results():
+            conversation.messages.append(result)
+            if conversation is self.conversation:
+                self._record(result, now=True)
+            elif self.rill.recorder is not None:
+                self.rill.recorder.save(conversation, result)
+        if conversation is not self.conversation:
+            return
+        if not self.prompt.has_focus:
+            self.prompt.focus()
+        if round.stopped:
+            self.notify("Tool calls stopped; the model was not asked again. Ctrl+R lets it go "
+                        "on with what it has.", timeout=5)
+            return
+        request = replace(round.context.request,
+                          messages=self.conversation.request_messages())
+        self.call_later(self._start_reply, request, schema=round.context.schema)
+
+    def tool_servers_failed(self, failures: list[tuple[str, str]]) -> None:
+        """MCP servers that would not start: a banner each, with what they said."""
+        for name, reason in failures:
+            self.call_later(self.conversation_view.mount, Notice(
+                f"**The MCP server “{literal(name)}” did not start:** {literal(reason)}. Its "
+                "tools are not offered; the other tools work. Check `[[mcp_servers]]` in "
+                "config.toml (rill config edit).", classes="-warning -mcp-failed"))
+
+    @property
+    def next_schema(self) -> Schema | None:
+        return self._next_schema
+
+    def choose_schema_preset(self, preset: SchemaPreset) -> None:
+        from rillchat.chat.json_schema import SchemaInvalid
+
+        try:
+            schema = preset.load()
+        except SchemaInvalid as exc:
+            self.notify(f"Not used: {exc}. Fix it in config.toml (rill config edit).",
+                        title="Schema", severity="error", timeout=10, markup=False)
+            return
+        self.choose_schema(schema)
+
+    def action_schema_file(self) -> None:
+        from rillchat.ui.screens.dialogs import SchemaFileDialog
+
+        self.app.push_screen(SchemaFileDialog(), self.choose_schema_if_any)
+
+    def choose_schema_if_any(self, schema: object | None) -> None:
+        if isinstance(schema, Schema):
+            self.choose_schema(schema)
+
+    def choose_schema(self, schema: Schema | None) -> None:
+        """The next message's answer follows this JSON Schema (None: plain text)."""
+        self._next_schema = schema
+        self._show_controls()
+        if schema is None:
+            self.notify("The next answer is plain text.", timeout=3)
+            return
+        if self.rill.model_can(self.conversation.model, "structured") is False:
+            self.notify(f"{self.conversation.model} does not list structured outputs; the "
+                        "schema is sent anyway, and the provider may refuse it.",
+                        severity="warning", timeout=6, markup=False)
+        self.notify(f"The next answer follows the JSON Schema “{schema.name}”.", timeout=3,
+                    markup=False)
 
     # Titles ------------------------------------------------------------------------------
 
@@ -628,11 +821,14 @@ class ChatScreen(Screen[None]):
     # Actions -----------------------------------------------------------------------------
 
     def action_stop(self) -> None:
-        if self._streaming is None:
-            if self._cancel_editing():
-                self.notify("Edit cancelled.", timeout=2)
+        if self._streaming is not None:
+            self.workers.cancel_group(self, "reply")
             return
-        self.workers.cancel_group(self, "reply")
+        if self._tool_round is not None:
+            self._tool_round.stop()
+            return
+        if self._cancel_editing():
+            self.notify("Edit cancelled.", timeout=2)
 
     async def action_retry(self) -> None:
         await self._retry_last()
@@ -655,19 +851,41 @@ class ChatScreen(Screen[None]):
         return self._saved_views.get(messages[-1].id)
 
     async def _retry_last(self) -> None:
-        if self._streaming is not None:
-            self.notify("A reply is streaming: press Escape to stop it first.", severity="warning")
+        if self.busy:
+            self.notify("A reply or its tool calls are still going: press Escape to stop "
+                        "them first.", severity="warning")
+            return
+        if self._tool_round is not None:
+            self.notify("Tool calls are waiting or running: decide on them, or press Escape "
+                        "to stop them first.", severity="warning")
             return
         await self._draw_latest()
+        messages = self.conversation.messages
+        if messages and messages[-1].role == "tool":
+            # The tools were stopped or ran out of rounds: go on from their results.
+            schema = self._schema_of_last_reply()
+            self.notify("Going on: the model gets the tool results so far.", timeout=3)
+            await self._start_reply(self._next_request(schema), schema=schema)
+            return
         view = self._last_reply_view()
         if view is None:
             self.notify("There is no reply to retry yet.", severity="warning")
             return
-        message = self.conversation.messages[-1]
+        message = messages[-1]
         live = self.replies and self.replies[-1].message is message
         request = self.replies[-1].request if live else None
+        schema = self._schema_of_last_reply()
         await self._set_aside_from(message)
-        await self._start_reply(request or self._next_request())
+        await self._start_reply(request or self._next_request(schema), schema=schema)
+
+    def _schema_of_last_reply(self) -> Schema | None:
+        for message in reversed(self.conversation.messages):
+            if message.role == "user":
+                return None
+            structured = message.structured
+            if structured is not None:
+                return Schema(structured.name, structured.schema)
+        return None
 
     # Branches ----------------------------------------------------------------------------
 
@@ -686,8 +904,9 @@ class ChatScreen(Screen[None]):
                     "it) or retry a reply (Ctrl+R) to make one.", timeout=4)
 
     async def _switch_branch(self, message_id: str, step: int) -> None:
-        if self._streaming is not None:
-            self.notify("A reply is streaming: press Escape to stop it first.", severity="warning")
+        if self.busy:
+            self.notify("A reply or its tool calls are still going: press Escape to stop "
+                        "them first.", severity="warning")
             return
         messages = self.conversation.messages
         index = next((i for i, message in enumerate(messages) if message.id == message_id), None)
@@ -736,8 +955,9 @@ class ChatScreen(Screen[None]):
 
     def start_editing(self, message: Message) -> None:
         """Put an earlier prompt in the prompt box; sending it starts a new branch there."""
-        if self._streaming is not None:
-            self.notify("A reply is streaming: press Escape to stop it first.", severity="warning")
+        if self.busy:
+            self.notify("A reply or its tool calls are still going: press Escape to stop "
+                        "them first.", severity="warning")
             return
         if self._editing is None:
             self._draft = self.prompt.text
@@ -777,6 +997,8 @@ class ChatScreen(Screen[None]):
             widget.remove_class("-editing")
 
     async def action_new_chat(self) -> None:
+        if self._tool_round is not None:  # the old conversation keeps the calls, stopped
+            self._tool_round.stop()
         self.workers.cancel_group(self, "reply")
         if self._streaming is not None:  # the old conversation keeps it, marked stopped
             self._streaming.assembler.stop()
@@ -791,6 +1013,7 @@ class ChatScreen(Screen[None]):
         old = self.conversation  # a new chat goes on as the last one was set up
         self.conversation = Conversation(model=old.model, system_prompt=old.system_prompt,
                                          options=old.options)
+        self._next_schema = None
         await self.conversation_view.remove_children()
         self.conversation_view.start_over()
         await self._show_welcome()
@@ -832,13 +1055,36 @@ class ChatScreen(Screen[None]):
 
     # Reply options -----------------------------------------------------------------------
 
-    def _next_request(self) -> ChatRequest:
+    def _next_request(self, schema: Schema | None = None) -> ChatRequest:
+        model = self.conversation.model
         return self.conversation.build_request(
-            reasoning=self.rill.model_reasons(self.conversation.model) is not False)
+            reasoning=self.rill.model_reasons(model) is not False,
+            tools=self._tools_for(model),
+            response_format=schema.response_format() if schema is not None else None)
+
+    def _tools_for(self, model: str) -> list[dict] | None:
+        """The tools to offer: all that are on, unless the catalogue says the model takes
+        none (then the user is told, once per model)."""
+        toolbox = self.rill.tools.toolbox
+        if not toolbox:
+            return None
+        if self.rill.model_can(model, "tools") is False:
+            if model not in self._told_no_tools:
+                self._told_no_tools.add(model)
+                self.notify(f"{model} does not take tools, so none were offered. Pick a model "
+                            "with the tools badge (F4) to use them.", severity="warning",
+                            timeout=6, markup=False)
+            return None
+        return toolbox.api_tools()
 
     def _controls_text(self) -> Content:
+        model = self.conversation.model
+        tools = len(self.rill.tools.toolbox.tools)
         return controls_text(self.conversation, key="F5",
-                             reasoning=self.rill.model_reasons(self.conversation.model))
+                             reasoning=self.rill.model_reasons(model),
+                             tools=tools if self.rill.model_can(model, "tools") is not False
+                             else None if tools else 0,
+                             schema=self._next_schema.name if self._next_schema else None)
 
     def _show_controls(self) -> None:
         self.query_one("#controls", ControlsBar).update(self._controls_text())
@@ -937,8 +1183,8 @@ class ChatScreen(Screen[None]):
             return
         if opened.conversation_id == self.conversation.id and opened.message_id is None:
             return
-        if self._streaming is not None:
-            self.notify("A reply is streaming here: press Escape to stop it, or wait, then "
+        if self.busy:
+            self.notify("A reply or its tool calls are still going here: press Escape to stop it, or wait, then "
                         "open the other conversation.", severity="warning")
             return
         self._cancel_editing()
@@ -954,8 +1200,8 @@ class ChatScreen(Screen[None]):
         (a new chat starts) unless a reply is streaming into it."""
         if conversation_id != self.conversation.id:
             return True
-        if self._streaming is not None:
-            self.notify("A reply is streaming into that conversation: stop it (Escape in the "
+        if self.busy:
+            self.notify("A reply or its tool calls are still going in that conversation: stop it (Escape in the "
                         "chat) before deleting it.", severity="warning")
             return False
         self.call_later(self.action_new_chat)

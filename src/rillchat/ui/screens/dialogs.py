@@ -164,3 +164,44 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class SchemaFileDialog(ModalScreen["object | None"]):
+    """A JSON Schema file for the next answer: returns the checked `Schema`, or None when
+    cancelled. A file that is not a JSON Schema is refused here, with the reason, before any
+    request is made."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="SchemaFileDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Answer as JSON following a schema file", classes="dialog-title")
+            yield _input("", placeholder="~/schemas/recipe.json", id="schema-path",
+                         blink=getattr(self.app, "cursor_blink", True))
+            yield Static("", classes="dialog-problem", markup=False)
+            with Horizontal():
+                yield Button("Cancel", id="cancel")
+                yield Button("Use it", id="use", variant="primary")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#use")
+    def _use(self) -> None:
+        from rillchat.chat.json_schema import SchemaInvalid
+        from rillchat.chat.structured import load_schema_file
+
+        given = self.query_one("#schema-path", Input).value.strip()
+        problem = self.query_one(".dialog-problem", Static)
+        if not given:
+            problem.update("Type the path of a JSON Schema file, or press Escape.")
+            return
+        try:
+            schema = load_schema_file(Path(given))
+        except SchemaInvalid as exc:
+            problem.update(f"Not used: {exc}")
+            return
+        self.dismiss(schema)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

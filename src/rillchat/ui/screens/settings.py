@@ -28,6 +28,12 @@ from rillchat.ui.screens.reply_options import MODEL_DEFAULT, effort_choices
 if TYPE_CHECKING:
     from rillchat.ui.app import RillApp
 
+TOOL_CHOICES = {
+    "datetime": "Date and time",
+    "calculator": "Calculator (arithmetic, never code)",
+    "files": "Read files and list folders, only under the allowed folders",
+}
+
 DISPLAY_CHOICES = {
     "folded": "open while it thinks, folded once it answers",
     "open": "always open",
@@ -55,6 +61,8 @@ class SettingsScreen(Screen[None]):
     SettingsScreen .row > Input, SettingsScreen .row > Select { width: 1fr; }
     SettingsScreen .row > Button { margin: 0 0 0 1; }
     SettingsScreen .hint { color: $text-muted; padding: 0 0 0 24; height: auto; }
+    SettingsScreen .hint.-wide { padding: 0; }
+    SettingsScreen #configured-tools { margin: 1 0 0 0; }
     SettingsScreen .preset-row { height: 1; margin: 1 0 0 0; }
     SettingsScreen .preset-row > Static { width: 1fr; text-wrap: nowrap;
                                           text-overflow: ellipsis; }
@@ -123,6 +131,23 @@ class SettingsScreen(Screen[None]):
                 yield Checkbox("Name new conversations with their model (a small paid "
                                "request each)", settings.generate_titles, id="titles",
                                compact=True)
+            yield Label("Tools", classes="section")
+            yield self._hint_wide("The model may call tools that are on. Each call waits for "
+                                  "your Allow in its panel, unless you allowed that tool for "
+                                  "the conversation.")
+            for name, words in TOOL_CHOICES.items():
+                with Horizontal(classes="row"):
+                    yield Label("" if name != "datetime" else "Built-in tools", classes="name")
+                    yield Checkbox(words, name in settings.builtin_tools, id=f"tool-{name}",
+                                   compact=True)
+            yield self._row("Allowed folders", self._input(
+                os.pathsep.join(settings.allowed_folders), "folders", blink,
+                placeholder=f"~/notes{os.pathsep}~/projects (the only places files are read)"))
+            yield self._row("Max tool rounds", self._input(
+                str(settings.max_tool_rounds), "max-rounds", blink, placeholder="8"))
+            yield self._hint("Rounds of calls one prompt may take before Rill stops and says so.")
+            yield Static(self._configured_tools(), id="configured-tools", classes="hint",
+                         markup=False)
             yield Label("Look", classes="section")
             yield self._row("Theme", Select(
                 [(name, name) for name in sorted(self.app.available_themes)],
@@ -140,6 +165,35 @@ class SettingsScreen(Screen[None]):
     @staticmethod
     def _hint(text: str) -> Static:
         return Static(text, classes="hint", markup=False)
+
+    @staticmethod
+    def _hint_wide(text: str) -> Static:
+        return Static(text, classes="hint -wide", markup=False)
+
+    def _configured_tools(self) -> str:
+        """What config.toml adds that is edited in the file: command tools, MCP servers,
+        schemas."""
+        settings = self.rill.settings
+        session = self.rill.tools
+        lines = []
+        commands = ", ".join(tool.name for tool in settings.command_tools)
+        lines.append(f"Command tools ([[tools]]): {commands or 'none'}")
+        servers = []
+        for config in settings.mcp_servers:
+            server = next((running for running in session.servers
+                           if running.config is config), None)
+            if server is None:
+                state = "starting…"
+            elif server.failure is not None:
+                state = "did not start"
+            else:
+                state = f"{len(server.tools)} tools"
+            servers.append(f"{config.name} ({state})")
+        lines.append(f"MCP servers ([[mcp_servers]]): {', '.join(servers) or 'none'}")
+        schemas = ", ".join(schema.name for schema in settings.schemas)
+        lines.append(f"JSON schemas ([[schemas]]): {schemas or 'none'}")
+        lines.append("These are edited in config.toml (rill config edit).")
+        return "\n".join(lines)
 
     @staticmethod
     def _input(value: str, id: str, blink: bool, *, placeholder: str = "",
@@ -215,6 +269,31 @@ class SettingsScreen(Screen[None]):
             note = ("" if not self.rill.catalogue or model in self.rill.catalogue else
                     " (not in the model list; OpenRouter adds models daily, so it is kept)")
             self._change("model", model, f"Default model {model}{note}")
+        elif field.id == "folders":
+            folders = tuple(dict.fromkeys(
+                one_line(folder) for folder in value.split(os.pathsep) if folder.strip()))
+            if folders == self.rill.settings.allowed_folders:
+                return True
+            missing = [folder for folder in folders
+                       if not os.path.isdir(os.path.expanduser(folder))]
+            if missing:
+                self._status(f"Not saved: {', '.join(map(repr, missing))} "
+                             f"{'is not a folder' if len(missing) == 1 else 'are not folders'} "
+                             f"here. Separate folders with {os.pathsep!r}.", warning=True)
+                return False
+            self._change("allowed_folders", folders,
+                         f"Allowed folders: {', '.join(folders) or 'none'}")
+        elif field.id == "max-rounds":
+            try:
+                rounds = int(value)
+            except ValueError:
+                rounds = 0
+            if rounds < 1 or rounds > 100:
+                self._status(f"Not saved: max tool rounds is a whole number from 1 to 100 (got "
+                             f"{value!r}).", warning=True)
+                return False
+            if rounds != self.rill.settings.max_tool_rounds:
+                self._change("max_tool_rounds", rounds, f"Max tool rounds {rounds}")
         return True
 
     def action_close(self) -> None:
@@ -241,6 +320,21 @@ class SettingsScreen(Screen[None]):
         elif event.select.id == "theme" and value != self.app.theme:
             self.app.theme = str(value)
             self._change("theme", str(value), f"Theme {value}")
+
+    @on(Checkbox.Changed, ".row Checkbox")
+    def _tool_switched(self, event: Checkbox.Changed) -> None:
+        name = (event.checkbox.id or "").removeprefix("tool-")
+        if name not in TOOL_CHOICES:
+            return
+        enabled = self.rill.settings.builtin_tools
+        if event.value == (name in enabled):
+            return
+        enabled = (*enabled, name) if event.value else tuple(
+            other for other in enabled if other != name)
+        note = ("; no folder is allowed yet: add one below" if event.value and name == "files"
+                and not self.rill.settings.allowed_folders else "")
+        self._change("builtin_tools", enabled,
+                     f"{TOOL_CHOICES[name]}: {'on' if event.value else 'off'}{note}")
 
     @on(Checkbox.Changed, "#titles")
     def _titles_changed(self, event: Checkbox.Changed) -> None:

@@ -10,7 +10,10 @@ from rillchat.chat.conversation import Conversation
 from rillchat.terminal_text import one_line
 
 
-def controls_text(conversation: Conversation, *, reasoning: bool | None, key: str) -> Content:
+def controls_text(conversation: Conversation, *, reasoning: bool | None, key: str,
+                  tools: int | None = 0, schema: str | None = None) -> Content:
+    """`tools`: how many are offered (None: some are on but the model takes none);
+    `schema`: the JSON Schema the next answer follows."""
     options = conversation.options
     if options.preset and conversation.system_prompt:
         system = f"system: {one_line(options.preset)[:24]}"
@@ -19,6 +22,12 @@ def controls_text(conversation: Conversation, *, reasoning: bool | None, key: st
     else:
         system = "system: none"
     pieces = [system, *options.summary(reasoning=reasoning)]
+    if tools is None:
+        pieces.append("tools: n/a")
+    elif tools:
+        pieces.append(f"tools: {tools}")
+    if schema:
+        pieces.append(f"next answer: JSON {one_line(schema)[:20]}")
     return Content.assemble("  ·  ".join(pieces), (f"   {key} change", "dim"))
 
 

@@ -27,6 +27,7 @@ from rillchat.terminal_text import one_line, strip_control
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.reasoning import ReasoningPanel
 from rillchat.ui.widgets.reply_body import ReplyBody
+from rillchat.ui.widgets.structured_view import StructuredView
 from rillchat.ui.widgets.tool_call import ToolCallPanel
 from rillchat.ui.widgets.stream_status import StreamStatus
 
@@ -127,9 +128,11 @@ class AssistantMessage(Vertical):
     """
 
     def __init__(self, clock: Callable[[], float], message_id: str, *, live: bool = True,
-                 reasoning_display: str = "folded") -> None:
+                 reasoning_display: str = "folded", schema_name: str | None = None) -> None:
         super().__init__(classes="-turn -streaming")
         self.message_id = message_id
+        self.schema_name = schema_name
+        """The JSON Schema the answer follows: its text shows as a structured view."""
         self.reasoning_display = reasoning_display
         """folded: open while it thinks, folded once the answer starts; open: never folded;
         hidden: folded even while it thinks (the title still counts tokens and time)."""
@@ -150,6 +153,18 @@ class AssistantMessage(Vertical):
     @property
     def bodies(self) -> list[ReplyBody]:
         return list(self.query_children(ReplyBody))
+
+    @property
+    def tool_panels(self) -> list[ToolCallPanel]:
+        return list(self._tool_panels.values())
+
+    def tool_panel(self, call_id: str) -> ToolCallPanel | None:
+        return next((panel for panel in self._tool_panels.values()
+                     if (panel.call_id or f"call_{panel.index}") == call_id), None)
+
+    @property
+    def structured_view(self) -> StructuredView | None:
+        return next(iter(self.query_children(StructuredView)), None)
 
     async def show_all(self, events: list[StreamEvent]) -> None:
         """Show a batch of events; a run of text or reasoning fragments is shown as one."""
@@ -188,10 +203,16 @@ class AssistantMessage(Vertical):
         kind = type(event)
         if kind is TextDelta:
             await self._fold_reasoning()
-            body = self._trailing(ReplyBody)
-            if body is None:
-                body = ReplyBody()
-                await self._add(body)
+            if self.schema_name is not None:
+                body = self.structured_view
+                if body is None:
+                    body = StructuredView(self.schema_name)
+                    await self._add(body)
+            else:
+                body = self._trailing(ReplyBody)
+                if body is None:
+                    body = ReplyBody()
+                    await self._add(body)
             await body.add_fragment(event.text)
         elif kind is ReasoningDelta:
             await self._show_reasoning(event.text, event.details, fragments=1 if event.text else 0)
@@ -199,7 +220,7 @@ class AssistantMessage(Vertical):
             await self._fold_reasoning()
             panel = self._tool_panels.get(event.index)
             if panel is None:
-                panel = self._tool_panels[event.index] = ToolCallPanel(event.index)
+                panel = self._tool_panels[event.index] = ToolCallPanel(event.index, self._clock)
                 await self._add(panel)
             panel.add(event.name, event.id, event.arguments)
         elif kind is KeepAlive:
@@ -234,6 +255,11 @@ class AssistantMessage(Vertical):
             await status.remove()
         for body in self.bodies:
             await body.finish()
+        structured_view = self.structured_view
+        if structured_view is not None:
+            await structured_view.finish()
+            structured = message.structured
+            structured_view.show_verdict(structured.problems if structured else None)
         answered = bool(message.text or message.tool_calls)
         for panel in self.reasoning_panels:
             await panel.end(fold=answered and self.reasoning_display != "open")

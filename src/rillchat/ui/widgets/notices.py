@@ -14,8 +14,11 @@ DEMO_WELCOME = """\
 **Demo mode.** Rill is talking to its built-in local server over real HTTP; no key needed.
 Type one of these and press **Enter**:
 
-- `hello`: Markdown · `reasoning`: thinking in its own panel · `tool`: a tool call
-- `long`: a long, fast answer (**Escape** stops it) · `untrusted`: hostile text, shown inert
+- `hello`: Markdown · `reasoning`: thinking in its own panel · `long`: a long, fast answer
+- `tools`: two rounds of tool calls, each waiting for your **y**es (**a**lways, **n**o)
+- `a failing tool`, `bad arguments`, `a slow tool` (**Escape** stops it, or its time limit)
+- `list some books` after **Ctrl+P** → *Answer as JSON: books*: an answer that grows item by item
+- `untrusted`: hostile text, shown inert
 - Failing before the first token: `error 401`, `402`, `429`, `500`, `503`
 - Failing after it: `mid-stream error`, `choice error`, `drop`, `stall`, `not json`, `html`
 
