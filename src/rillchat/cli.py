@@ -211,14 +211,14 @@ async def _open_ask_tools(args: argparse.Namespace, settings: Settings, stderr: 
 def _terminal_question():
     """Asks on the controlling terminal (stdin may be the prompt), or None without one."""
     try:
-        terminal = open("/dev/tty", "r+", encoding="utf-8")
+        terminal = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
     except OSError:
         return None
+    answers = os.fdopen(terminal, "rb", buffering=0, closefd=False)
 
     def ask_now(question: str) -> str:
-        terminal.write(question)
-        terminal.flush()
-        return terminal.readline()
+        os.write(terminal, question.encode())
+        return answers.readline().decode(errors="replace")
 
     async def approve(question: str) -> str:
         return await asyncio.to_thread(ask_now, question)

@@ -4,7 +4,6 @@ user, runs once allowed, and its result goes back to the model, round after roun
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 
@@ -16,6 +15,7 @@ from rillchat.ui.widgets.structured_view import StructuredView
 from rillchat.ui.widgets.tool_call import ToolCallPanel
 from tests.app.helpers import chat, make_app, reply_done, send, until
 from tests.cli.test_ask_tools import MCP_FIXTURES
+from tests.unit.test_tools import alive
 
 CALCULATOR = dict(builtin_tools=("datetime", "calculator"))
 
@@ -67,14 +67,20 @@ async def test_two_rounds_each_call_asked_then_run_and_sent_back(app_server):
         assert screen.prompt.has_focus
 
 
+async def answer_one_call(pilot, prompt: str, key: str) -> None:
+    """Send `prompt`, answer its one call with `key`, and wait for the model's next reply."""
+    await send(pilot, prompt)
+    await until(pilot, lambda: waiting(pilot))
+    await pilot.press(key)
+    screen = chat(pilot)
+    await until(pilot, lambda: len(screen.replies) == 2 and screen.replies[-1].ended)
+
+
 async def test_a_denied_call_goes_back_to_the_model_as_an_error(app_server):
     app = make_app(app_server, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
-        await send(pilot, "a failing tool")
-        await until(pilot, lambda: waiting(pilot))
-        await pilot.press("n")
+        await answer_one_call(pilot, "a failing tool", "n")
         screen = chat(pilot)
-        await until(pilot, lambda: len(screen.replies) == 2 and screen.replies[-1].ended)
         [panel] = panels(pilot)
         assert panel.has_class("-denied")
         assert decisions(screen) == [("calculator", Decision.DENIED, True)]
@@ -85,11 +91,8 @@ async def test_a_denied_call_goes_back_to_the_model_as_an_error(app_server):
 async def test_a_failing_tool_and_arguments_that_do_not_parse_fail_in_their_panels(app_server):
     app = make_app(app_server, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
-        await send(pilot, "a failing tool")
-        await until(pilot, lambda: waiting(pilot))
-        await pilot.press("y")
+        await answer_one_call(pilot, "a failing tool", "y")
         screen = chat(pilot)
-        await until(pilot, lambda: len(screen.replies) == 2 and screen.replies[-1].ended)
         [panel] = panels(pilot)
         assert panel.has_class("-failed")
         assert "Division by zero." in str(panel.query_one(".tool-result").render())
@@ -100,14 +103,6 @@ async def test_a_failing_tool_and_arguments_that_do_not_parse_fail_in_their_pane
         assert bad.has_class("-failed") and "not valid JSON" in str(
             bad.query_one(".tool-result").render())
         assert decisions(screen)[-1] == ("calculator", Decision.INVALID, True)
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 async def test_escape_stops_a_running_command_tool_and_kills_it(app_server, tmp_path):
@@ -144,11 +139,7 @@ async def test_a_command_tool_is_killed_at_its_time_limit(app_server):
                              {"type": "object"}, timeout=0.5)
     app = make_app(app_server, command_tools=(slow,))
     async with app.run_test(size=(100, 40)) as pilot:
-        await send(pilot, "a slow tool")
-        await until(pilot, lambda: waiting(pilot))
-        await pilot.press("y")
-        screen = chat(pilot)
-        await until(pilot, lambda: len(screen.replies) == 2 and screen.replies[-1].ended)
+        await answer_one_call(pilot, "a slow tool", "y")
         [panel] = panels(pilot)
         assert panel.has_class("-failed")
         assert "took longer than 0.5 s" in str(panel.query_one(".tool-result").render())

@@ -161,3 +161,41 @@ def test_schema_answers_stream_raw_json_and_fail_when_they_do_not_fit(demo_serve
 def test_yes_without_tools_is_a_usage_error():
     result = run_rill("ask", "--yes", "--demo", "hi")
     assert result.returncode == 2 and "--yes only means something with --tools" in result.stderr
+
+
+def test_calls_of_one_reply_run_side_by_side(demo_server, tmp_path):
+    """Each of the two tools waits for the other to have started: they only both finish if
+    they run at the same time."""
+    def waiter(mine: str, other: str) -> str:
+        return json.dumps([sys.executable, "-c", (
+            "import pathlib, sys, time; folder = pathlib.Path(sys.argv[1]); "
+            f"(folder / {mine!r}).touch(); deadline = time.time() + 10\n"
+            f"while not (folder / {other!r}).exists() and time.time() < deadline: "
+            "time.sleep(0.02)\n"
+            f"print('met' if (folder / {other!r}).exists() else 'alone')"), str(tmp_path)])
+
+    env = config_folder(tmp_path, f'''
+[[tools]]
+name = "first"
+command = {waiter("first", "second")}
+
+[[tools]]
+name = "second"
+command = {waiter("second", "first")}
+''')
+    result = run_rill("ask", "--tools", "--yes", "-m", "demo/auto", "try the tools",
+                      server=demo_server, env_extra=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    contents = [r["content"].strip() for r in saved_tool_results(env)]
+    assert contents[:2] == ["met", "met"]
+
+
+def test_an_unknown_tool_is_not_run_and_the_model_is_told(demo_server, tmp_path):
+    env = config_folder(tmp_path, 'builtin_tools = ["datetime"]\n')
+    result = run_rill("ask", "--tools", "--yes", "-m", "demo/auto", "a failing tool",
+                      server=demo_server, env_extra=env)
+    assert result.returncode == 0, result.stderr
+    assert ("rill: get_weather not run: There is no tool called 'get_weather'. The tools are: "
+            "current_datetime.") in result.stderr
+    [told] = saved_tool_results(env)
+    assert told["decision"] == "invalid" and told["is_error"]

@@ -54,3 +54,22 @@ def test_saved_options_that_do_not_fit_are_dropped_not_fatal():
     assert ReplyOptions.from_dict(None) == ReplyOptions()
     kept = ReplyOptions("low", 1.0, 10, "Terse")
     assert ReplyOptions.from_dict(kept.to_dict()) == kept
+
+
+def test_reasoning_details_go_back_with_the_message_that_carries_the_calls():
+    from rillchat.chat.assembler import ReplyAssembler
+    from rillchat.chat.conversation import Conversation, Message
+    from rillchat.openrouter.events import Finished, ReasoningDelta, ToolCallDelta
+
+    detail = {"type": "reasoning.encrypted", "data": "gAAA", "index": 0}
+    assembler = ReplyAssembler()
+    for event in (ReasoningDelta("", (detail,)), ToolCallDelta(0, "call_1", "calculator", "{}"),
+                  ToolCallDelta(1, "call_2", "calculator", "{}"), Finished("tool_calls")):
+        assembler.apply(event)
+    conversation = Conversation(model="m", messages=[Message.user("hi"), assembler.message])
+    # Only answered calls are sent: the API refuses a call without a result.
+    conversation.messages.append(Message.tool_result("call_1", "2"))
+    sent = conversation.request_messages()
+    assert sent[1]["reasoning_details"] == [detail]
+    assert [call["id"] for call in sent[1]["tool_calls"]] == ["call_1"]
+    assert sent[2] == {"role": "tool", "tool_call_id": "call_1", "content": "2"}

@@ -114,6 +114,8 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return f"it could not start ({exc.strerror or exc})"
     text = one_line(str(exc))
+    if text == "Connection closed":  # what the SDK says when the server exits early
+        return "it exited before it answered"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

@@ -125,7 +125,6 @@ class ToolRound:
         message = Message.tool_result(call_id, content, is_error=is_error,
                                       name=self.calls[call_id].call.name, decision=decision,
                                       duration=duration)
-        message.parent_id = self.reply.id
         self.results[call_id] = message
         panel = self._panel(call_id)
         if panel is not None:
