@@ -267,3 +267,20 @@ async def test_a_schema_file_that_is_not_json_schema_is_refused_in_its_dialog(ap
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is screen)
         assert screen.next_schema.name == "book"
+
+
+async def test_escape_while_calls_wait_stops_them_all_and_nothing_runs(app_server):
+    app = make_app(app_server, **CALCULATOR)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, "try the tools")
+        await until(pilot, lambda: len(waiting(pilot)) == 2)
+        await pilot.press("escape")
+        screen = chat(pilot)
+        await until(pilot, lambda: not screen.busy)
+        assert [panel.state for panel in panels(pilot)] == ["stopped", "stopped"]
+        assert decisions(screen) == [("current_datetime", Decision.STOPPED, True),
+                                     ("calculator", Decision.STOPPED, True)]
+        assert len(app_server.requests) == 1
+        await send(pilot, "hello")  # the next request carries the stopped results
+        assert [m["role"] for m in app_server.requests[-1]["messages"]] == [
+            "user", "assistant", "tool", "tool", "user"]

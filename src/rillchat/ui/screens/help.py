@@ -30,6 +30,18 @@ HELP_TEXT = """\
 | Enter or click on a reasoning title | fold or unfold that reasoning |
 | Tab / Shift+Tab | move between the prompt, panels and buttons |
 
+## Tools and JSON answers
+
+| Key | Does |
+| --- | --- |
+| y, in a tool call waiting for you | allow this call once |
+| a | allow this tool for the rest of the conversation |
+| n | deny the call; the model is told and goes on |
+| Escape | stop the tool calls waiting or running (a command's whole process group) |
+| Ctrl+R, after stopping | let the model go on with the results so far |
+| Ctrl+P, "Tool: …" | turn a built-in tool on or off (F8 sets the folders files may be read from) |
+| Ctrl+P, "Answer as JSON: …" | the next answer follows a JSON Schema and grows as an outline |
+
 ## Branches
 
 | Key | Does |
