@@ -4,6 +4,7 @@ appears once it is complete, then the check against the schema; raw JSON on dema
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from textual import on
@@ -11,12 +12,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.highlight import highlight
+from textual.timer import Timer
 from textual.widgets import Button, Static
 
 from rillchat.chat.structured import PartialJson
 from rillchat.terminal_text import StreamStripper, one_line, strip_control
 
 _INDENT = "  "
+SMALL_ANSWER = 4000
+"""Characters of JSON below which the outline is redrawn for every batch of fragments."""
+REDRAW_EVERY = 0.1
+"""Seconds between redraws of a larger answer: each redraw lays out the whole outline, so a
+60 KB answer drawn on every batch would spend most of the stream redrawing."""
 _SHORT_LIST = 60
 """A list of plain values shorter than this many characters stays on one line."""
 
@@ -46,6 +53,8 @@ class StructuredView(Vertical):
         self._verdict = Static("", classes="structured-verdict", markup=False)
         self.raw = False
         """Showing the JSON as text rather than the outline."""
+        self._shown_at = 0.0
+        self._redraw: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield self._body
@@ -65,9 +74,14 @@ class StructuredView(Vertical):
 
     async def add_fragment(self, fragment: str) -> None:
         cleaned = self._stripper.feed(fragment)
-        if cleaned:
-            self._json.feed(cleaned)
+        if not cleaned:
+            return
+        self._json.feed(cleaned)
+        waited = time.monotonic() - self._shown_at
+        if len(self._json.text) < SMALL_ANSWER or waited >= REDRAW_EVERY:
             self._show()
+        elif self._redraw is None:
+            self._redraw = self.set_timer(REDRAW_EVERY - waited, self._show)
 
     async def finish(self) -> None:
         rest = self._stripper.flush()
@@ -102,6 +116,10 @@ class StructuredView(Vertical):
         self.notify(f"Copied the JSON answer ({len(self.text):,} characters).", timeout=3)
 
     def _show(self) -> None:
+        if self._redraw is not None:
+            self._redraw.stop()
+            self._redraw = None
+        self._shown_at = time.monotonic()
         if self.raw:
             self._body.update(highlight(strip_control(self._pretty_text()), language="json"))
             return
