@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets._markdown import MarkdownBlock
+from rillchat.ui.widgets.frozen_segment import FrozenSegment
 
 from rillchat.demo import DemoServer
 from rillchat.settings import Settings
@@ -72,5 +72,8 @@ async def reply_done(pilot: Pilot, *, timeout: float = 10.0) -> None:
 
 
 def shown_text(widget) -> str:
-    """The text the Markdown blocks under `widget` display (as they render it, not the source)."""
-    return "\n".join(block._content.plain for block in widget.query(MarkdownBlock))
+    """The text the Markdown blocks under `widget` display (as they render it, not the
+    source), finished segments drawn as lines included."""
+    return "\n".join(block.plain_text if isinstance(block, FrozenSegment)
+                     else block._content.plain
+                     for block in widget.query("MarkdownBlock, FrozenSegment"))

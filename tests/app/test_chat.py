@@ -14,6 +14,7 @@ from rillchat.ui.widgets.notices import Notice
 from rillchat.ui.widgets.reasoning import ReasoningPanel
 from rillchat.ui.widgets.stream_status import StreamStatus
 from rillchat.ui.widgets.tool_call import ToolCallPanel
+from rillchat.ui.widgets.frozen_segment import FrozenSegment
 from tests.app.helpers import chat, make_app, reply_done, send, shown_text, type_prompt, until
 
 
@@ -445,7 +446,34 @@ async def test_a_long_reply_is_shown_in_segments_that_add_up_to_it(app_server):
         await send(pilot, "go")
         reply = chat(pilot).replies[-1]
         body = reply.view.bodies[0]
-        segments = list(body.query_children("Markdown"))
+        await until(pilot, lambda: len(body.query_children("Markdown")) == 1)
+        segments = list(body.children)
         assert len(segments) > 3
+        # Finished segments are drawn once and kept as lines; the last one stays Markdown.
+        assert all(isinstance(segment, FrozenSegment) for segment in segments[:-1])
         assert body.text == reply.message.text
         assert "".join(segment.source for segment in segments) == reply.message.text
+        first = segments[0]
+        assert first.plain_text.lstrip().startswith("Section 1")
+        await pilot.resize_terminal(80, 30)  # another width: drawn again, then kept again
+        await until(pilot, lambda: all(isinstance(segment, FrozenSegment) and
+                                       segment.size.width == 74 for segment in body.children[:-1]))
+        assert "".join(segment.source for segment in body.children) == reply.message.text
+
+
+async def test_finished_segments_follow_a_theme_change_and_can_be_selected(app_server):
+    from textual.geometry import Offset
+    from textual.selection import Selection
+
+    app = make_app(app_server, model="demo/generate/3000")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "go")
+        body = chat(pilot).replies[-1].view.bodies[0]
+        await until(pilot, lambda: len(body.query_children(FrozenSegment)) > 2)
+        app.theme = "textual-light"
+        await until(pilot, lambda: body.query_children(FrozenSegment) and all(
+            not segment.is_stale("textual-light")
+            for segment in body.query_children(FrozenSegment)))
+        first = body.query_children(FrozenSegment).first()
+        text, _ = first.get_selection(Selection(Offset(0, 2), Offset(9, 2)))
+        assert text == "Section 1"

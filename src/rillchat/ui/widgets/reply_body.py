@@ -6,6 +6,7 @@ this widget's place without touching them.
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Markdown
@@ -14,9 +15,7 @@ from textual.widgets._markdown import MarkdownStream
 from rillchat.chat.conversation import GrowingText
 from rillchat.terminal_text import StreamStripper
 from rillchat.ui.markdown_segments import SegmentSplitter
-
-SAFE_LINK_SCHEMES = ("http://", "https://")
-
+from rillchat.ui.widgets.frozen_segment import FrozenSegment, capture, open_safe_link
 
 SEGMENT_CHARS = 1200
 """A long reply is shown as several Markdown widgets of about this many characters each."""
@@ -43,6 +42,8 @@ class ReplyBody(Widget):
         self._stream: MarkdownStream | None = None
         self._stripper = StreamStripper()
         self._splitter = SegmentSplitter(SEGMENT_CHARS)
+        self._segment_source: list[str] = []
+        """The Markdown of the segment being written."""
 
     def compose(self) -> ComposeResult:
         yield self._segment
@@ -63,14 +64,55 @@ class ReplyBody(Widget):
             if number:
                 await self._next_segment()
             if piece:
+                self._segment_source.append(piece)
                 if self._stream is None:
                     self._stream = Markdown.get_stream(self._segment)
                 await self._stream.write(piece)
 
     async def _next_segment(self) -> None:
         await self._stop_stream()
+        finished, source = self._segment, "".join(self._segment_source)
+        self._segment_source = []
         self._segment = Markdown(open_links=False, classes="-continued")
         await self.mount(self._segment)
+        self.call_after_refresh(self._freeze, finished, source)
+
+    async def _freeze(self, segment: Markdown, source: str) -> None:
+        """Swap a finished segment's Markdown widgets for one widget holding its lines."""
+        if segment.parent is not self:
+            return
+        strips = capture(segment)
+        if strips is None:  # not laid out yet
+            self.call_after_refresh(self._freeze, segment, source)
+            return
+        frozen = FrozenSegment(source, strips, segment.size.width, self.app.theme,
+                               classes=" ".join(segment.classes))
+        await self.mount(frozen, before=segment)
+        await segment.remove()
+
+    @on(FrozenSegment.Stale)
+    async def _thaw(self, event: FrozenSegment.Stale) -> None:
+        """A frozen segment no longer fits: draw its source again, then freeze that."""
+        event.stop()
+        await self._redraw(event.segment)
+
+    async def _redraw(self, frozen: FrozenSegment) -> None:
+        if frozen.parent is not self:
+            return
+        segment = Markdown(frozen.source, open_links=False, classes=" ".join(frozen.classes))
+        await self.mount(segment, before=frozen)
+        await frozen.remove()
+        self.call_after_refresh(self._freeze, segment, frozen.source)
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: object) -> None:
+        self.call_later(self._redraw_all)
+
+    async def _redraw_all(self) -> None:
+        for frozen in list(self.query_children(FrozenSegment)):
+            await self._redraw(frozen)
 
     async def _stop_stream(self) -> None:
         if self._stream is not None:
@@ -83,11 +125,5 @@ class ReplyBody(Widget):
         await self._stop_stream()
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
-        """Links in model output are only followed when they are web links."""
         event.stop()
-        href = event.href
-        if href.lower().startswith(SAFE_LINK_SCHEMES):
-            self.app.open_url(href)
-        else:
-            self.notify(f"Rill only opens http and https links; not opening {href[:80]!r}.",
-                        severity="warning", markup=False)
+        open_safe_link(self, event.href)
