@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import os
 import sys
@@ -14,7 +13,6 @@ from typing import TextIO
 from rillchat import __version__
 from rillchat import config_cli, exit_codes, history_cli, models_cli
 from rillchat.cli_errors import UsageError
-from rillchat.chat.conversation import Message
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.settings import (
     API_KEY_ENV,
@@ -128,8 +126,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    import asyncio
+
     from rillchat.ask import AskOutput, ask  # the SDK takes most of a second to import
     from rillchat.ask_history import AskHistory
+    from rillchat.chat.conversation import Message
 
     if args.yes and not args.tools:
         raise UsageError("--yes only means something with --tools")
@@ -221,6 +222,8 @@ def _terminal_question():
         return answers.readline().decode(errors="replace")
 
     async def approve(question: str) -> str:
+        import asyncio
+
         return await asyncio.to_thread(ask_now, question)
 
     return approve

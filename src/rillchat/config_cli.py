@@ -32,6 +32,27 @@ TEMPLATE = """\
 # model = "openai/gpt-4o-mini"   # optional
 # reasoning_effort = "low"       # optional
 
+# builtin_tools = ["datetime", "calculator", "files"]   # each is off until listed
+# allowed_folders = ["~/notes"]  # the only folders the files tool may read
+# max_tool_rounds = 8            # rounds of tool calls one prompt may take
+
+# [[tools]]                      # a command tool: no shell, arguments as JSON on stdin
+# name = "git_log"
+# description = "The last commits of the current repository"
+# command = ["git", "log", "--oneline", "-n", "20"]
+# timeout = 10                   # seconds (default 30); then it is killed
+# parameters = {{ type = "object", properties = {{}} }}
+
+# [[mcp_servers]]                # an MCP server over stdio
+# name = "notes"
+# command = "uvx"
+# args = ["my-notes-mcp-server"]
+# env = {{ NOTES_DIR = "/home/me/notes" }}
+
+# [[schemas]]                    # JSON Schemas for structured answers (palette: Answer as JSON)
+# name = "recipe"
+# file = "~/schemas/recipe.json" # or: schema = {{ type = "object", ... }}
+
 # [keys]                         # re-map keys: binding id = "key,other key"
 # "rill.history" = "f3,ctrl+y"
 """

@@ -9,13 +9,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from rillchat import exit_codes
-from rillchat.chat.summary import format_cost
 from rillchat.terminal_text import one_line
 
 if TYPE_CHECKING:
     from rillchat.store.history import History
 
 SHORT_ID = 8
+
+
+def format_cost_lazily(cost: float) -> str:
+    from rillchat.chat.summary import format_cost  # kept out of `rill --version`'s imports
+
+    return format_cost(cost)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -71,7 +76,7 @@ def _list(history: History, args, stdin, stdout, stderr) -> int:
             continue
         when = dt.datetime.fromtimestamp(summary.updated).strftime("%Y-%m-%d %H:%M")
         print(f"{summary.id[:SHORT_ID]}  {when}  {summary.message_count:>4} msgs  "
-              f"{format_cost(summary.cost):>9}  {one_line(summary.model)[:28]:<28}  "
+              f"{format_cost_lazily(summary.cost):>9}  {one_line(summary.model)[:28]:<28}  "
               f"{one_line(summary.title or '(untitled)')}", file=stdout)
     if not summaries and not args.json:
         print("No saved conversations yet.", file=stderr)

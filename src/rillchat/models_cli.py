@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import json
 from typing import TextIO
@@ -34,6 +33,8 @@ def run_models(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if not settings.api_key:  # the catalogue is public; the SDK still wants a key
             settings = dataclasses.replace(settings, api_key="no-key-needed-for-models")
         try:
+            import asyncio
+
             models, note = asyncio.run(get_catalogue(settings, refresh=args.refresh))
         except CatalogueUnavailable as exc:
             print(f"rill: {exc}", file=stderr)

@@ -25,9 +25,9 @@ from rillchat.store.db import NotADatabase, StoreError, open_database
 from rillchat.store.history import History
 from rillchat.store.recorder import Recorder
 from rillchat.ui.screens.chat import ChatScreen
-from rillchat.ui.screens.history import Opened
 
 if TYPE_CHECKING:
+    from rillchat.ui.screens.history import Opened
     from rillchat.catalogue import ModelInfo
     from rillchat.openrouter.client import OpenRouterClient
 

@@ -34,13 +34,7 @@ from rillchat.chat.titles import clean_title, title_request
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
 from rillchat.openrouter.request import ChatRequest
 from rillchat.terminal_text import one_line
-from rillchat.ui.code_blocks import CodeBlock, code_blocks
 from rillchat.ui.messages import ReplyChunk, ReplyStopped
-from rillchat.ui.screens.help import HelpScreen
-from rillchat.ui.screens.history import HistoryScreen, Opened
-from rillchat.ui.screens.model_picker import ModelPicker
-from rillchat.ui.screens.reply_options import OptionsChosen, ReplyOptionsDialog
-from rillchat.ui.screens.tool_round import RoundContext, ToolRound
 from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.controls_bar import ControlsBar, controls_text
 from rillchat.ui.widgets.conversation_view import ConversationView
@@ -57,8 +51,12 @@ from rillchat.ui.widgets.notices import (
 from rillchat.ui.widgets.prompt_input import PromptInput
 from rillchat.ui.widgets.tool_call import ToolCallPanel
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the screens and dialogs are imported when first opened: start-up is faster
     from rillchat.config import Preset, SchemaPreset
+    from rillchat.ui.code_blocks import CodeBlock
+    from rillchat.ui.screens.history import Opened
+    from rillchat.ui.screens.reply_options import OptionsChosen
+    from rillchat.ui.screens.tool_round import ToolRound
     from rillchat.ui.app import RillApp
 
 
@@ -642,6 +640,8 @@ class ChatScreen(Screen[None]):
             for panel in reply.view.tool_panels:
                 panel.not_offered("Not run: no tools were offered with this request.")
             return
+        from rillchat.ui.screens.tool_round import RoundContext, ToolRound
+
         context = RoundContext(reply.request, reply.schema)
         limit = self.rill.settings.max_tool_rounds
         if rounds_since_prompt(self.conversation) > limit:
@@ -1028,6 +1028,8 @@ class ChatScreen(Screen[None]):
         self.notify("No reasoning to fold yet.", severity="information", timeout=2)
 
     def action_help(self) -> None:
+        from rillchat.ui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen())
 
     # The model ---------------------------------------------------------------------------
@@ -1038,6 +1040,8 @@ class ChatScreen(Screen[None]):
             recent = recorder.history.recent_models() if recorder is not None else []
         except sqlite3.Error:
             recent = []
+        from rillchat.ui.screens.model_picker import ModelPicker
+
         picker = ModelPicker(self.conversation.model,
                              favourites=list(self.rill.settings.favourite_models),
                              recent=recent)
@@ -1096,6 +1100,8 @@ class ChatScreen(Screen[None]):
 
     def action_reply_options(self, focus: str | None = None) -> None:
         conversation = self.conversation
+        from rillchat.ui.screens.reply_options import ReplyOptionsDialog
+
         self.app.push_screen(ReplyOptionsDialog(
             conversation.model, conversation.system_prompt, conversation.options,
             presets=self.rill.settings.presets,
@@ -1176,6 +1182,8 @@ class ChatScreen(Screen[None]):
             self.notify(f"History is off: {self.rill.history_problem}", severity="warning",
                         markup=False)
             return
+        from rillchat.ui.screens.history import HistoryScreen
+
         self.app.push_screen(HistoryScreen(recorder.history, self), self._open_from_history)
 
     def _open_from_history(self, opened: Opened | None) -> None:
@@ -1234,6 +1242,8 @@ class ChatScreen(Screen[None]):
 
     def last_code_blocks(self) -> list[CodeBlock]:
         text = self.last_reply_text()
+        from rillchat.ui.code_blocks import code_blocks
+
         return code_blocks(text) if text else []
 
     def copy_last_reply(self) -> None:

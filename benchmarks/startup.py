@@ -1,0 +1,137 @@
+"""How fast Rill starts, and how fast a burst reply reaches a real terminal.
+
+    python benchmarks/startup.py [--runs 10]
+
+Prints, each with its target (issue 7):
+- `rill --version`: median wall time of a fresh process (target under 150 ms);
+- `rill --demo` to its first painted screen, in tmux at 120x40: from starting the process to
+  the first capture of the pane that shows the chat (target under 500 ms);
+- the last line of a 4,000-token burst reply visible in tmux at 120x40, from pressing Enter
+  (target under 1.5 s).
+The tmux figures poll the pane every 5 ms, so they read up to 5 ms late. Each run uses its own
+empty config and data folders. Rill's modules are byte-compiled first, as `pip install` does:
+an editable install under PYTHONDONTWRITEBYTECODE=1 would otherwise compile them on every
+start (about 150 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RILL = str(Path(sys.executable).with_name("rill"))
+VERSION_TARGET = 0.150
+FIRST_PAINT_TARGET = 0.500
+LAST_LINE_TARGET = 1.5
+
+
+def version_time() -> float:
+    started = time.perf_counter()
+    subprocess.run([RILL, "--version"], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def pane(session: str) -> str:
+    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
+                          text=True).stdout
+
+
+def wait_for(session: str, seen, timeout: float = 30.0) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if seen(pane(session)):
+            return time.perf_counter()
+        time.sleep(0.005)
+    raise TimeoutError(f"tmux pane never showed what was waited for:\n{pane(session)}")
+
+
+def start_demo(session: str, folder: Path, model: str | None = None) -> float:
+    """Starts `rill --demo` in tmux; returns when the process was started."""
+    env = f"RILL_CONFIG_DIR={folder / 'config'} RILL_DATA_DIR={folder / 'data'}"
+    command = f"{env} {RILL} --demo" + (f" -m {model}" if model else "")
+    started = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                    command], check=True)
+    return started
+
+
+def first_paint_time(folder: Path) -> float:
+    session = "rill-startup"
+    started = start_demo(session, folder)
+    try:
+        painted = wait_for(session, lambda text: "Demo mode" in text and "F1 help" in text)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    return painted - started
+
+
+def last_line_time(folder: Path) -> float:
+    """The demo server's 4,000-token reply ends with a known sentence; the view follows the
+    reply, so the sentence shows once the whole reply is drawn."""
+    from rillchat.demo.scenarios import generated_tokens
+
+    ending = "".join(generated_tokens(4000)).strip().splitlines()[-1].strip()[-40:]
+    session = "rill-burst"
+    start_demo(session, folder, model="demo/generate/4000")
+    try:
+        wait_for(session, lambda text: "Demo mode" in text and "F1 help" in text)
+        time.sleep(1.0)  # let start-up work (catalogue, SDK import) finish first
+        subprocess.run(["tmux", "send-keys", "-t", session, "go"], check=True)
+        time.sleep(0.2)
+        pressed = time.perf_counter()
+        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        shown = wait_for(session, lambda text: ending in text and "tok/s" in text)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    return shown - pressed
+
+
+def line(name: str, values: list[float], target: float) -> str:
+    median = statistics.median(values)
+    verdict = "met" if median < target else "NOT met"
+    return (f"{name:<44} median {median * 1000:7.0f} ms  (min {min(values) * 1000:.0f}, max "
+            f"{max(values) * 1000:.0f}, {len(values)} runs)  target < {target * 1000:.0f} ms: "
+            f"{verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    import compileall
+
+    import rillchat
+
+    compileall.compile_dir(Path(rillchat.__file__).parent, quiet=1)
+    version_time()  # the first run warms the file cache
+    print(line("rill --version", [version_time() for _ in range(args.runs)], VERSION_TARGET),
+          flush=True)
+    if shutil.which("tmux") is None:
+        print("tmux is not installed: the terminal figures are skipped")
+        return
+    # One idle session keeps the tmux server up between runs (it exits with its last session).
+    subprocess.run(["tmux", "new-session", "-d", "-s", "rill-keep"], check=True)
+    with tempfile.TemporaryDirectory() as folder:
+        paints = []
+        for run in range(args.runs):
+            run_folder = Path(folder) / f"paint-{run}"
+            paints.append(first_paint_time(run_folder))
+        print(line("rill --demo to its first painted screen", paints, FIRST_PAINT_TARGET),
+              flush=True)
+        bursts = [last_line_time(Path(folder) / f"burst-{run}")
+                  for run in range(max(3, args.runs // 3))]
+        print(line("4,000-token burst: last line visible", bursts, LAST_LINE_TARGET),
+              flush=True)
+    subprocess.run(["tmux", "kill-session", "-t", "rill-keep"], capture_output=True)
+
+
+if __name__ == "__main__":
+    os.environ.pop("OPENROUTER_API_KEY", None)
+    main()
