@@ -25,16 +25,15 @@ TEMPLATE = """\
 # reasoning_display = "folded"  # folded once it answers; open; hidden (folded throughout)
 # theme = "textual-dark"
 # generate_titles = false       # name new conversations with their model (a paid call)
+# builtin_tools = ["datetime", "calculator", "files"]   # each is off until listed
+# allowed_folders = ["~/notes"]  # the only folders the files tool may read
+# max_tool_rounds = 8            # rounds of tool calls one prompt may take
 
 # [[presets]]
 # name = "Terse"
 # prompt = "Answer in as few words as will do."
 # model = "openai/gpt-4o-mini"   # optional
 # reasoning_effort = "low"       # optional
-
-# builtin_tools = ["datetime", "calculator", "files"]   # each is off until listed
-# allowed_folders = ["~/notes"]  # the only folders the files tool may read
-# max_tool_rounds = 8            # rounds of tool calls one prompt may take
 
 # [[tools]]                      # a command tool: no shell, arguments as JSON on stdin
 # name = "git_log"
