@@ -28,7 +28,7 @@ from rillchat.chat.conversation import (
 from rillchat.chat.options import ReplyOptions
 from rillchat.chat.replay import events_from_message
 from rillchat.chat.structured import Schema, check_answer
-from rillchat.chat.tool_loop import not_run_result, rounds_since_prompt
+from rillchat.chat.tool_loop import not_run_result, rounds_since_prompt, wants_tools
 from rillchat.chat.summary import conversation_cost, format_cost
 from rillchat.chat.titles import clean_title, title_request
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
@@ -632,7 +632,7 @@ class ChatScreen(Screen[None]):
     async def _after_tool_calls(self, reply: Reply) -> None:
         """The reply asked for tools: run the loop's next round, or say why not."""
         message = reply.message
-        if message.status is not MessageStatus.COMPLETE:
+        if not wants_tools(message):  # the same rule as rill ask's
             for panel in reply.view.tool_panels:
                 panel.not_offered("Not run: the reply did not finish.")
             return
