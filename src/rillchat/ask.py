@@ -15,14 +15,13 @@ from rillchat.chat.conversation import (
     Conversation,
     Decision,
     Message,
-    MessageStatus,
     StructuredPart,
 )
-from rillchat.chat.structured import Schema, check_answer
+from rillchat.chat.structured import Schema
 from rillchat.chat.tool_loop import (
     DECISION_RESULTS,
     not_run_result,
-    unanswered_calls,
+    results_for_unanswered,
     wants_tools,
 )
 from rillchat.chat.tools.session import ToolSession
@@ -185,9 +184,6 @@ async def _one_reply(client, settings: Settings, request: ChatRequest, printer: 
     finally:
         assembler.stop()
         message = assembler.message
-        structured = message.structured
-        if structured is not None and message.status is MessageStatus.COMPLETE:
-            structured.problems = check_answer(structured.schema, message.text)
         if save is not None:
             save(message, True)
     return message
@@ -252,10 +248,7 @@ def _answer_unanswered(conversation: Conversation, message: Message,
                        save: Callable[[Message, bool], None] | None, decision: Decision,
                        content: str) -> None:
     """Give every call still without a result one, so the history stays one the API takes."""
-    names = {call.call_id: call.name for call in message.tool_calls}
-    for call_id in unanswered_calls(conversation):
-        result = Message.tool_result(call_id, content, is_error=True, name=names.get(call_id),
-                                     decision=decision)
+    for result in results_for_unanswered(conversation, message, decision, content):
         conversation.messages.append(result)
         if save is not None:
             save(result, True)

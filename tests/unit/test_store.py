@@ -70,9 +70,12 @@ def test_a_structured_answer_keeps_its_schema_and_verdict(history):
     conversation = Conversation(model="openai/gpt-4o-mini")
     conversation.messages.append(Message.user("List two books as JSON"))
     structured = ReplyAssembler(model="openai/gpt-4o-mini")
-    structured.message.parts.append(StructuredPart("books", {"type": "object"}, ["$: oops"]))
+    part = StructuredPart("books", {"type": "object"})
+    structured.message.parts.append(part)
     structured.apply(TextDelta('{"books": []}'))
     structured.apply(Finished("stop"))
+    assert part.problems == []  # checked when the reply completed
+    part.problems = ["$: oops"]  # a verdict of its own, to see it is the one kept
     conversation.messages.append(structured.message)
     history.save_all(conversation)
     loaded = history.load(conversation.id)

@@ -18,6 +18,7 @@ from rillchat.chat.conversation import (
     TextPart,
     ToolCallPart,
 )
+from rillchat.chat.structured import check_answer
 from rillchat.openrouter.events import (
     Finished,
     ReasoningDelta,
@@ -74,6 +75,9 @@ class ReplyAssembler:
     def _end(self, status: MessageStatus) -> None:
         self.message.status = status
         self.message.duration = self._clock() - self._started_at
+        structured = self.message.structured
+        if structured is not None and status is MessageStatus.COMPLETE:
+            structured.problems = check_answer(structured.schema, self.message.text)
 
     def _note_first_token(self) -> None:
         if self.message.time_to_first_token is None:

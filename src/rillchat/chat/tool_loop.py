@@ -35,6 +35,15 @@ def rounds_since_prompt(conversation: Conversation) -> int:
     return rounds
 
 
+def results_for_unanswered(conversation: Conversation, reply: Message, decision: Decision,
+                           content: str) -> list[Message]:
+    """An error result for each call of `reply` that has none yet, saying `content`."""
+    names = {call.call_id: call.name for call in reply.tool_calls}
+    return [Message.tool_result(call_id, content, is_error=True, name=names.get(call_id),
+                                decision=decision)
+            for call_id in unanswered_calls(conversation)]
+
+
 def unanswered_calls(conversation: Conversation) -> list[str]:
     """Ids of tool calls in the last reply with no result yet (the API refuses a history
     where a call has none)."""

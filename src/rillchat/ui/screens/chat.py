@@ -27,8 +27,13 @@ from rillchat.chat.conversation import (
 )
 from rillchat.chat.options import ReplyOptions
 from rillchat.chat.replay import events_from_message
-from rillchat.chat.structured import Schema, check_answer
-from rillchat.chat.tool_loop import not_run_result, rounds_since_prompt, wants_tools
+from rillchat.chat.structured import Schema
+from rillchat.chat.tool_loop import (
+    not_run_result,
+    results_for_unanswered,
+    rounds_since_prompt,
+    wants_tools,
+)
 from rillchat.chat.summary import conversation_cost, format_cost
 from rillchat.chat.titles import clean_title, title_request
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
@@ -607,9 +612,6 @@ class ChatScreen(Screen[None]):
             reply.assembler.stop()
         reply.ended = True
         message = reply.message
-        structured = message.structured
-        if structured is not None and message.status is MessageStatus.COMPLETE:
-            structured.problems = check_answer(structured.schema, message.text)
         self._record(message, now=True)
         if self._streaming is reply:
             self._streaming = None
@@ -653,14 +655,14 @@ class ChatScreen(Screen[None]):
         self._tool_round.start()
 
     async def _stop_at_round_limit(self, reply: Reply, limit: int) -> None:
-        for call in reply.message.tool_calls:
-            result = Message.tool_result(call.call_id, not_run_result(limit), is_error=True,
-                                         name=call.name, decision=Decision.NOT_RUN)
+        for result in results_for_unanswered(self.conversation, reply.message, Decision.NOT_RUN,
+                                             not_run_result(limit)):
             self.conversation.messages.append(result)
             self._record(result, now=True)
-            panel = reply.view.tool_panel(call.call_id)
-            if panel is not None and result.tool_result_part is not None:
-                panel.settle(result.tool_result_part, result.id)
+            part = result.tool_result_part
+            panel = reply.view.tool_panel(part.tool_call_id) if part is not None else None
+            if panel is not None and part is not None:
+                panel.settle(part, result.id)
         await self.conversation_view.mount(Notice(
             f"**Stopped after {limit} round{'s' if limit != 1 else ''} of tool calls** for "
             "one prompt "

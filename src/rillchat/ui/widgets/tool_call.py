@@ -23,11 +23,8 @@ from rillchat.terminal_text import one_line, strip_control
 RESULT_LINES = 6
 """Lines of a result shown before "Show all"."""
 
-_DECISION_WORDS = {
-    Decision.ALLOWED_ONCE: "allowed once",
-    Decision.ALLOWED_IN_CHAT: "allowed in this conversation",
-    Decision.ALLOWED_BY_FLAG: "allowed by --yes",
-}
+_ALLOWED = frozenset({Decision.ALLOWED_ONCE, Decision.ALLOWED_IN_CHAT, Decision.ALLOWED_BY_FLAG})
+"""Decisions that let a call run; their values are the words shown."""
 
 
 class ToolCallPanel(Vertical, can_focus=False):
@@ -95,6 +92,7 @@ class ToolCallPanel(Vertical, can_focus=False):
         self._result = Static("", classes="tool-result", markup=False)
         self._result_text = ""
         self._unfolded = False
+        self._decision_words = ""
         self._run_started: float | None = None
         self._ticker: Timer | None = None
 
@@ -158,7 +156,7 @@ class ToolCallPanel(Vertical, can_focus=False):
         self.query_one("#allow-once", Button).focus()
 
     def running(self, decision: Decision) -> None:
-        self._decision_words = _DECISION_WORDS.get(decision, "")
+        self._decision_words = decision.value
         self._run_started = self._now()
         self._set_state("running", self._running_words())
         self._ticker = self.set_interval(0.1, self._tick)
@@ -179,7 +177,7 @@ class ToolCallPanel(Vertical, can_focus=False):
         self.result_message_id = message_id
         decision = result.decision
         took = f" in {format_seconds(result.duration)}" if result.duration is not None else ""
-        allowed = _DECISION_WORDS.get(decision) if decision is not None else None
+        allowed = decision.value if decision in _ALLOWED else None
         after = f" · {allowed}" if allowed else ""
         if decision is Decision.DENIED:
             state, words = "denied", "Denied by you; the model was told."
