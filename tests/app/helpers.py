@@ -7,12 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from rillchat.ui.widgets.frozen_segment import FrozenSegment
 
 from rillchat.demo import DemoServer
 from rillchat.settings import Settings
 from rillchat.ui.app import RillApp
 from rillchat.ui.screens.chat import ChatScreen
+from rillchat.ui.widgets.reply_body import ReplyBody
 from tests.conftest import TEST_API_KEY
 
 
@@ -72,8 +72,5 @@ async def reply_done(pilot: Pilot, *, timeout: float = 10.0) -> None:
 
 
 def shown_text(widget) -> str:
-    """The text the Markdown blocks under `widget` display (as they render it, not the
-    source), finished segments drawn as lines included."""
-    return "\n".join(block.plain_text if isinstance(block, FrozenSegment)
-                     else block._content.plain
-                     for block in widget.query("MarkdownBlock, FrozenSegment"))
+    """The text the reply bodies under `widget` display (as drawn, not the source)."""
+    return "\n".join(body.plain_text for body in widget.query(ReplyBody))

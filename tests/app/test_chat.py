@@ -14,7 +14,7 @@ from rillchat.ui.widgets.notices import Notice
 from rillchat.ui.widgets.reasoning import ReasoningPanel
 from rillchat.ui.widgets.stream_status import StreamStatus
 from rillchat.ui.widgets.tool_call import ToolCallPanel
-from rillchat.ui.widgets.frozen_segment import FrozenSegment
+from rillchat.ui.widgets.reply_body import ReplyBody
 from tests.app.helpers import chat, make_app, reply_done, send, shown_text, type_prompt, until
 
 
@@ -297,9 +297,11 @@ async def test_untrusted_reply_renders_inert(app_server):
         assert "[passwords](file:///etc/passwd)" in shown
         assert "\x1b" not in shown and "\x07" not in shown and "[2J" not in shown
         assert "sequence: after" in shown and "write: after" in shown
-        for block in view.query("MarkdownBlock"):
-            for span in block._content.spans:
-                assert "file:" not in str(span.style) and "click" not in str(span.style)
+        for body in view.bodies:
+            for y in range(body.line_count):
+                for segment in body.render_line(y):
+                    meta = str(segment.style.meta) if segment.style else ""
+                    assert "file:" not in meta and "quit" not in meta
         assert app.clipboard == ""
         assert app.is_running
 
@@ -440,40 +442,40 @@ async def test_the_status_line_says_how_long_a_stream_has_been_silent(app_server
         assert not screen.query(StreamStatus), "the status line goes when the reply ends"
 
 
-async def test_a_long_reply_is_shown_in_segments_that_add_up_to_it(app_server):
+async def test_a_long_reply_drawn_as_it_streams_matches_one_drawn_at_once(app_server):
     app = make_app(app_server, model="demo/generate/3000")
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "go")
         reply = chat(pilot).replies[-1]
+        await reply_done(pilot)
         body = reply.view.bodies[0]
-        await until(pilot, lambda: len(body.query_children("Markdown")) == 1)
-        segments = list(body.children)
-        assert len(segments) > 3
-        # Finished segments are drawn once and kept as lines; the last one stays Markdown.
-        assert all(isinstance(segment, FrozenSegment) for segment in segments[:-1])
         assert body.text == reply.message.text
-        assert "".join(segment.source for segment in segments) == reply.message.text
-        first = segments[0]
-        assert first.plain_text.lstrip().startswith("Section 1")
-        await pilot.resize_terminal(80, 30)  # another width: drawn again, then kept again
-        await until(pilot, lambda: all(isinstance(segment, FrozenSegment) and
-                                       segment.size.width == 74 for segment in body.children[:-1]))
-        assert "".join(segment.source for segment in body.children) == reply.message.text
+        streamed = [body.render_line(y) for y in range(body.line_count)]
+        assert streamed[2].text.startswith("Section 1")
+        again = ReplyBody()
+        await reply.view.mount(again)
+        await again.add_fragment(reply.message.text)
+        await pilot.pause()
+        assert again.line_count == len(streamed) > 300
+        assert [again.render_line(y) for y in range(again.line_count)] == streamed
+        await pilot.resize_terminal(80, 30)  # another width: drawn again from the source
+        await until(pilot, lambda: body.render_line(0).cell_length == 74)
+        assert body.line_count > len(streamed)
+        assert body.plain_text.split() == again.plain_text.split()
 
 
-async def test_finished_segments_follow_a_theme_change_and_can_be_selected(app_server):
+async def test_a_reply_follows_a_theme_change_and_can_be_selected(app_server):
     from textual.geometry import Offset
     from textual.selection import Selection
 
     app = make_app(app_server, model="demo/generate/3000")
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "go")
+        await reply_done(pilot)
         body = chat(pilot).replies[-1].view.bodies[0]
-        await until(pilot, lambda: len(body.query_children(FrozenSegment)) > 2)
+        heading = body.render_line(2)
         app.theme = "textual-light"
-        await until(pilot, lambda: body.query_children(FrozenSegment) and all(
-            not segment.is_stale("textual-light")
-            for segment in body.query_children(FrozenSegment)))
-        first = body.query_children(FrozenSegment).first()
-        text, _ = first.get_selection(Selection(Offset(0, 2), Offset(9, 2)))
+        await until(pilot, lambda: body.render_line(2) != heading)
+        assert body.render_line(2).text == heading.text
+        text, _ = body.get_selection(Selection(Offset(0, 2), Offset(9, 2)))
         assert text == "Section 1"

@@ -66,8 +66,8 @@ if TYPE_CHECKING:  # the screens and dialogs are imported when first opened: sta
 
 
 SAVED_MESSAGES_PER_PAGE = 20
-"""Saved messages drawn at a time when a conversation is reopened (each costs ~50 ms to draw
-with Textual's Markdown widgets; a faster renderer can raise this)."""
+"""Saved messages drawn at a time when a conversation is reopened: each is a handful of widgets
+to mount and style, so a page, not the whole conversation."""
 WORKER_SLICE = 0.004
 """Longest stretch, in seconds, the reply worker runs before letting the UI have a turn."""
 

@@ -1,129 +1,273 @@
-"""The body of a reply: Markdown that grows by fragments.
+"""The body of a reply: Markdown that grows by fragments, drawn as lines.
 
-The screen and the worker only use `add_fragment` and `finish`, so a faster renderer can take
-this widget's place without touching them.
+The screen and the worker only use `add_fragment` and `finish`. Underneath, finished top-level
+blocks are drawn once (see markdown_paint) and their lines kept; the block being written is
+drawn again as it grows. One widget holds the whole reply, so the screen's layout does not
+grow with the number of blocks.
 """
 
 from __future__ import annotations
 
-from textual import on
-from textual.app import ComposeResult
+from textual.geometry import Region, Size
+from textual.selection import Selection
+from textual.strip import Strip
+from textual.style import Style
 from textual.widget import Widget
-from textual.widgets import Markdown
-from textual.widgets._markdown import MarkdownStream
 
 from rillchat.chat.conversation import GrowingText
 from rillchat.terminal_text import StreamStripper
-from rillchat.ui.markdown_segments import SegmentSplitter
-from rillchat.ui.widgets.frozen_segment import FrozenSegment, capture, open_safe_link
+from rillchat.ui.links import open_safe_link
+from rillchat.ui.markdown_paint import MarkdownPainter, Painted, parse, stack, top_level_blocks
 
-SEGMENT_CHARS = 1200
-"""A long reply is shown as several Markdown widgets of about this many characters each."""
+_BLOCK_STYLES = ("h1", "h2", "h3", "h4", "h5", "h6", "hr", "quote", "quote-border", "bullet",
+                 "fence", "table-header", "table-lines")
 
 
 class ReplyBody(Widget):
     """Model output rendered as Markdown. The text is never parsed as Rich or Textual markup,
     and terminal control sequences are stripped before it reaches the screen."""
 
+    COMPONENT_CLASSES = {"em", "strong", "s", "code_inline",
+                         *(f"reply-body--{name}" for name in _BLOCK_STYLES)}
+
+    # The same looks as Textual's Markdown widgets.
     DEFAULT_CSS = """
-    ReplyBody { height: auto; }
-    ReplyBody > Markdown { margin: 0; padding: 0; background: transparent; }
-    /* Margins do not collapse across segments: the gap comes from the block above. (No
-       `:last-child` rules here: Textual does not always restyle a block that stops being
-       the last one while a document grows.) */
-    /* The whole margin: Textual's `margin-top` alone would zero the other sides too. */
-    ReplyBody > Markdown.-continued > MarkdownBlock:first-child { margin: 0 0 1 0; }
+    ReplyBody {
+        height: auto;
+        color: $foreground;
+        & > .reply-body--h1 {
+            color: $markdown-h1-color; background: $markdown-h1-background;
+            text-style: $markdown-h1-text-style;
+        }
+        & > .reply-body--h2 {
+            color: $markdown-h2-color; background: $markdown-h2-background;
+            text-style: $markdown-h2-text-style;
+        }
+        & > .reply-body--h3 {
+            color: $markdown-h3-color; background: $markdown-h3-background;
+            text-style: $markdown-h3-text-style;
+        }
+        & > .reply-body--h4 {
+            color: $markdown-h4-color; background: $markdown-h4-background;
+            text-style: $markdown-h4-text-style;
+        }
+        & > .reply-body--h5 {
+            color: $markdown-h5-color; background: $markdown-h5-background;
+            text-style: $markdown-h5-text-style;
+        }
+        & > .reply-body--h6 {
+            color: $markdown-h6-color; background: $markdown-h6-background;
+            text-style: $markdown-h6-text-style;
+        }
+        & > .reply-body--hr { color: $secondary; }
+        & > .reply-body--quote { background: $boost; }
+        & > .reply-body--quote-border { color: $text-primary 50%; }
+        & > .reply-body--bullet { color: $text-primary; }
+        & > .reply-body--fence { color: rgb(210,210,210); background: black 10%; }
+        & > .reply-body--table-header { color: $primary; text-style: bold; }
+        & > .reply-body--table-lines { color: $foreground 20%; }
+        &:light > .reply-body--quote-border { color: $text-secondary; }
+        &:light > .reply-body--bullet { color: $text-secondary; }
+        &:light > .reply-body--fence { background: white 30%; }
+        &:dark > .code_inline { background: $warning 10%; color: $text-warning 95%; }
+        &:light > .code_inline { background: $error 5%; color: $text-error 95%; }
+        & > .em { text-style: italic; }
+        & > .strong { text-style: bold; }
+        & > .s { text-style: strike; }
+    }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._source = GrowingText()
-        self._segment = Markdown(open_links=False)
-        self._stream: MarkdownStream | None = None
         self._stripper = StreamStripper()
-        self._splitter = SegmentSplitter(SEGMENT_CHARS)
-        self._segment_source: list[str] = []
-        """The Markdown of the segment being written."""
-
-    def compose(self) -> ComposeResult:
-        yield self._segment
+        self._painter = MarkdownPainter(self)
+        self._painted_width = 0
+        self._painted_look: tuple[object, ...] | None = None
+        self._settled: list[Strip] = []
+        """Lines of the finished blocks, without the bottom margin of the last one."""
+        self._settled_bottom: int | None = None
+        self._tail = ""
+        """The source from the first block that may still change."""
+        self._tail_painted = Painted([])
+        self._tail_gap = 0
+        self._pending = False
+        """Text has arrived since the last paint."""
+        self._plain: str | None = None
 
     @property
     def text(self) -> str:
         """Everything written so far, as sanitized Markdown source."""
         return self._source.text
 
+    @property
+    def plain_text(self) -> str:
+        """The text as drawn, line by line (what a selection copies)."""
+        if self._plain is None:
+            self._plain = "\n".join(self._line(y).text.rstrip() for y in range(self.line_count))
+        return self._plain
+
+    @property
+    def line_count(self) -> int:
+        painted = self._tail_painted
+        return len(self._settled) + self._tail_gap + len(painted.strips) + painted.bottom
+
     async def add_fragment(self, fragment: str) -> None:
-        await self._write(self._stripper.feed(fragment))
-
-    async def _write(self, fragment: str) -> None:
-        if not fragment:
-            return
-        self._source.append(fragment)
-        for number, piece in enumerate(self._splitter.feed(fragment)):
-            if number:
-                await self._next_segment()
-            if piece:
-                self._segment_source.append(piece)
-                if self._stream is None:
-                    self._stream = Markdown.get_stream(self._segment)
-                await self._stream.write(piece)
-
-    async def _next_segment(self) -> None:
-        await self._stop_stream()
-        finished, source = self._segment, "".join(self._segment_source)
-        self._segment_source = []
-        self._segment = Markdown(open_links=False, classes="-continued")
-        await self.mount(self._segment)
-        self.call_after_refresh(self._freeze, finished, source)
-
-    async def _freeze(self, segment: Markdown, source: str) -> None:
-        """Swap a finished segment's Markdown widgets for one widget holding its lines."""
-        if segment.parent is not self:
-            return
-        strips = capture(segment)
-        if strips is None:  # not laid out yet
-            self.call_after_refresh(self._freeze, segment, source)
-            return
-        frozen = FrozenSegment(source, strips, segment.size.width, self.app.theme,
-                               classes=" ".join(segment.classes))
-        await self.mount(frozen, before=segment)
-        await segment.remove()
-
-    @on(FrozenSegment.Stale)
-    async def _thaw(self, event: FrozenSegment.Stale) -> None:
-        """A frozen segment no longer fits: draw its source again, then freeze that."""
-        event.stop()
-        await self._redraw(event.segment)
-
-    async def _redraw(self, frozen: FrozenSegment) -> None:
-        if frozen.parent is not self:
-            return
-        segment = Markdown(frozen.source, open_links=False, classes=" ".join(frozen.classes))
-        await self.mount(segment, before=frozen)
-        await frozen.remove()
-        self.call_after_refresh(self._freeze, segment, frozen.source)
-
-    def on_mount(self) -> None:
-        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-
-    def _theme_changed(self, theme: object) -> None:
-        self.call_later(self._redraw_all)
-
-    async def _redraw_all(self) -> None:
-        for frozen in list(self.query_children(FrozenSegment)):
-            await self._redraw(frozen)
-
-    async def _stop_stream(self) -> None:
-        if self._stream is not None:
-            stream, self._stream = self._stream, None
-            await stream.stop()
+        self._write(self._stripper.feed(fragment))
 
     async def finish(self) -> None:
         """Render whatever is still pending; nothing more will be added."""
-        await self._write(self._stripper.flush())
-        await self._stop_stream()
+        self._write(self._stripper.flush())
 
-    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
-        event.stop()
-        open_safe_link(self, event.href)
+    def _write(self, fragment: str) -> None:
+        if not fragment:
+            return
+        self._source.append(fragment)
+        self._tail += fragment
+        self._pending = True
+        width = self.size.width
+        if not width or width != self._painted_width:
+            self.refresh(layout=True)  # painted when its width is known
+            return
+        before = self.line_count
+        first_changed = len(self._settled)
+        self._paint_new_text(width)
+        if self.line_count != before:
+            self.refresh(layout=True)
+        else:
+            self.refresh(Region(0, first_changed, width, self.line_count - first_changed))
+
+    # Painting -------------------------------------------------------------------------------
+
+    def _paint(self, width: int) -> None:
+        """Bring the lines up to date for `width`: all of them when the width or the look
+        changed, else only what new text changed."""
+        look = self._look()
+        if width != self._painted_width or look != self._painted_look:
+            self._painted_width, self._painted_look = width, look
+            self._settled, self._settled_bottom = [], None
+            self._tail = self._source.text
+            self._pending = True
+        if self._pending:
+            self._paint_new_text(width)
+
+    def _paint_new_text(self, width: int) -> None:
+        self._pending = False
+        self._plain = None
+        base = self.visual_style
+        blocks = top_level_blocks(parse(self._tail))
+        finished, last = blocks[:-1], blocks[-1:]
+        if finished and last and last[0][0].map is not None:
+            settled = [painted for block in finished
+                       if (painted := self._painter.paint_block(block, width, base)) is not None]
+            self._settle(settled, width, base)
+            start = last[0][0].map[0]
+            self._tail = _without_lines(self._tail, start)
+        tail = [painted for block in last
+                if (painted := self._painter.paint_block(block, width, base)) is not None]
+        self._tail_painted = tail[0] if tail else Painted([])
+        previous = self._settled_bottom
+        self._tail_gap = (self._tail_painted.top if previous is None
+                          else max(previous, self._tail_painted.top))
+        if not tail and previous:
+            self._tail_gap = 0
+            self._tail_painted = Painted([], 0, previous)
+
+    def _settle(self, blocks: list[Painted], width: int, base: Style) -> None:
+        if not blocks:
+            return
+        gap_above = blocks[0].top if self._settled_bottom is None \
+            else max(self._settled_bottom, blocks[0].top)
+        lines = stack([Painted(blocks[0].strips, gap_above, blocks[0].bottom), *blocks[1:]],
+                      width, base)
+        # `stack` ends with the last block's bottom margin; it is kept apart until the next
+        # block says how much of it collapses.
+        self._settled_bottom = blocks[-1].bottom
+        if self._settled_bottom:
+            del lines[-self._settled_bottom:]
+        self._settled.extend(lines)
+
+    def _look(self) -> tuple[object, ...]:
+        """What the lines' colours depend on: when it changes they are drawn again."""
+        return (self.visual_style, *(self.block_style(name) for name in _BLOCK_STYLES),
+                *(self.get_visual_style(name, partial=True)
+                  for name in ("em", "strong", "s", "code_inline")), self.link_style)
+
+    # What the painter asks of the widget ----------------------------------------------------
+
+    def block_style(self, name: str) -> Style:
+        """A component's own colours, still with their alpha: the painter lays them over the
+        background beneath, as the compositor would."""
+        styles = self.get_component_styles(f"reply-body--{name}")
+        has_rule = styles.has_rule
+        text_style = styles.text_style if has_rule("text_style") else None
+        return Style(
+            background=styles.background if has_rule("background") else None,
+            foreground=styles.color if has_rule("color") else None,
+            bold=text_style.bold if text_style else None,
+            dim=text_style.dim if text_style else None,
+            italic=text_style.italic if text_style else None,
+            underline=text_style.underline if text_style else None,
+            reverse=text_style.reverse if text_style else None,
+            strike=text_style.strike if text_style else None,
+        )
+
+    def inline_style(self, style: Style | str) -> Style:
+        return self._get_style(style)
+
+    # Lines -----------------------------------------------------------------------------------
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        self._paint(width)
+        return self.line_count
+
+    def _line(self, y: int) -> Strip:
+        settled = self._settled
+        if y < len(settled):
+            return settled[y]
+        y -= len(settled) + self._tail_gap
+        strips = self._tail_painted.strips
+        if 0 <= y < len(strips):
+            return strips[y]
+        return Strip.blank(self._painted_width, Style(background=self.visual_style.background).rich_style)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if width != self._painted_width or self._pending:
+            self._paint(width)
+        # Offsets let the screen map a mouse position to the text under it (selection).
+        strip = self._line(y).apply_offsets(0, y)
+        selection = self.text_selection
+        if selection is not None and (span := selection.get_span(y)) is not None:
+            start, end = span
+            end = strip.cell_length if end == -1 else end
+            style = self.screen.get_component_rich_style("screen--selection")
+            strip = Strip.join([strip.crop(0, start), strip.crop(start, end).apply_style(style),
+                                strip.crop(end, strip.cell_length)])
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self._painted_look is not None and self.is_mounted:
+            self.refresh(layout=True)  # `_paint` checks whether the look really changed
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        return selection.extract(self.plain_text), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
+
+    def action_link(self, href: str) -> None:
+        """A link in the reply was clicked."""
+        open_safe_link(self, href)
+
+
+def _without_lines(text: str, count: int) -> str:
+    """`text` from its line `count` on (lines as markdown-it counts them: by newline)."""
+    offset = 0
+    for _ in range(count):
+        newline = text.find("\n", offset)
+        if newline == -1:
+            return ""
+        offset = newline + 1
+    return text[offset:]
