@@ -100,7 +100,10 @@ class RillApp(App[None]):
         tools of MCP servers once they have started."""
 
     def on_mount(self) -> None:
-        self._start_loading_stream_layer().add_done_callback(self._freeze_long_lived_objects)
+        # After the first paint: importing the SDK in a thread would still hold the
+        # interpreter's lock for much of the time the first screen takes to draw.
+        self.call_after_refresh(lambda: self._start_loading_stream_layer().add_done_callback(
+            self._freeze_long_lived_objects))
         self._read_cached_catalogue()
         self._load_themes()
         self._apply_keymap()
@@ -135,6 +138,7 @@ class RillApp(App[None]):
         import; undone when the app ends."""
         if self._running and not self._exit:
             gc.freeze()
+        gc.enable()  # `rill` turns it off for start-up
 
     def _load_themes(self) -> None:
         """Rill's themes and the user's own (config folder's themes/); a broken file is named

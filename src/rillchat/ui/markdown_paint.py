@@ -20,7 +20,6 @@ from markdown_it.token import Token
 from rich.segment import Segment
 from textual._border import get_box
 from textual.content import Content, Span
-from textual.highlight import HighlightTheme, highlight
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions
@@ -34,8 +33,15 @@ CELL_PADDING = 1
 """Cells of space on each side of a table cell's text."""
 
 
+_PARSER: MarkdownIt | None = None
+
+
 def parse(markdown: str) -> list[Token]:
-    return MarkdownIt("gfm-like").parse(markdown)
+    """Markdown as Textual's Markdown widget reads it ("gfm-like": tables, strikethrough)."""
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = MarkdownIt("gfm-like")
+    return _PARSER.parse(markdown)
 
 
 def top_level_blocks(tokens: Sequence[Token]) -> list[list[Token]]:
@@ -161,6 +167,8 @@ class MarkdownPainter:
         return Painted(strips, top, 1)
 
     def fence(self, token: Token, width: int, base: Style) -> Painted:
+        from textual.highlight import HighlightTheme, highlight  # Pygments: when code shows up
+
         style = base + self.styles.block_style("fence")
         language = token.info.split()[0] if token.info.strip() else ""
         code = highlight(token.content.rstrip(), language=language or None,

@@ -6,9 +6,10 @@ import re
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Button, Markdown
+from textual.widgets import Button
 
 from rillchat.terminal_text import strip_control
+from rillchat.ui.widgets.reply_body import ReplyBody
 
 DEMO_WELCOME = """\
 **Demo mode.** Rill is talking to its built-in local server over real HTTP; no key needed.
@@ -69,8 +70,7 @@ class Notice(Vertical):
         border: round $primary 50%;
     }
     Notice.-warning { border: round $warning; }
-    Notice > Markdown { margin: 0; padding: 0 1; background: transparent; }
-    Notice MarkdownBlock:last-child { margin-bottom: 0; }
+    Notice > ReplyBody { padding: 0 1; }
     Notice > Button { margin: 1 1 0 1; }
     """
 
@@ -82,7 +82,7 @@ class Notice(Vertical):
         self._action = action
 
     def compose(self) -> ComposeResult:
-        yield Markdown(self.source)
+        yield ReplyBody(self.source, end_margin=False)
         if self._action is not None:
             button_id, label = self._action
             yield Button(label, id=button_id, variant="warning", compact=True)

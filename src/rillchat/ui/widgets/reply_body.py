@@ -77,8 +77,12 @@ class ReplyBody(Widget):
     }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, source: str = "", *, id: str | None = None, classes: str | None = None,
+                 end_margin: bool = True) -> None:
+        """`source`: Markdown to show from the start; `end_margin`: keep the blank line the
+        last block asks for below it."""
         super().__init__(id=id, classes=classes)
+        self._end_margin = end_margin
         self._source = GrowingText()
         self._stripper = StreamStripper()
         self._painter = MarkdownPainter(self)
@@ -94,6 +98,10 @@ class ReplyBody(Widget):
         self._pending = False
         """Text has arrived since the last paint."""
         self._plain: str | None = None
+        if source:
+            self._source.append(source)
+            self._tail = source
+            self._pending = True
 
     @property
     def text(self) -> str:
@@ -110,7 +118,8 @@ class ReplyBody(Widget):
     @property
     def line_count(self) -> int:
         painted = self._tail_painted
-        return len(self._settled) + self._tail_gap + len(painted.strips) + painted.bottom
+        bottom = painted.bottom if self._end_margin else 0
+        return len(self._settled) + self._tail_gap + len(painted.strips) + bottom
 
     async def add_fragment(self, fragment: str) -> None:
         self._write(self._stripper.feed(fragment))

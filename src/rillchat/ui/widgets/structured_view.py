@@ -11,7 +11,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.highlight import highlight
 from textual.timer import Timer
 from textual.widgets import Button, Static
 
@@ -121,6 +120,8 @@ class StructuredView(Vertical):
             self._redraw = None
         self._shown_at = time.monotonic()
         if self.raw:
+            from textual.highlight import highlight  # Pygments, when raw JSON is asked for
+
             self._body.update(highlight(strip_control(self._pretty_text()), language="json"))
             return
         value = self._json.value()
