@@ -197,3 +197,54 @@ async def test_an_unreadable_history_can_be_moved_aside_and_saving_resumes(app_s
         conversation = chat(pilot).conversation
     stored = saved(path).load(conversation.id)
     assert [m.text for m in stored.messages if m.role == "user"] == ["hello", "again"]
+
+
+async def test_long_messages_make_shorter_pages_and_ctrl_home_reaches_the_first(app_server,
+                                                                               tmp_path):
+    from rillchat.chat.conversation import Conversation, Message, TextPart
+    from rillchat.demo.scenarios import generated_markdown
+    from rillchat.ui.screens.chat import SAVED_MESSAGES_PER_PAGE, SAVED_PAGE_CHARACTERS
+    from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage
+
+    path = tmp_path / "history.sqlite3"
+    conversation = Conversation(model="demo/auto", title="long answers")
+    answer = generated_markdown(1000)
+    for number in range(60):
+        conversation.messages.append(Message.user(f"question {number}"))
+        conversation.messages.append(Message(role="assistant", parts=[TextPart(answer)]))
+    history = saved(path)
+    history.save_all(conversation)
+    history.connection.close()
+    app = make_app(app_server, history_path=path, reopen=conversation.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = chat(pilot)
+        view = screen.conversation_view
+        shown = lambda: screen.query(UserMessage).first().text
+        drawn = lambda: len(screen.query(UserMessage)) + len(screen.query(AssistantMessage))
+        await until(pilot, lambda: drawn() > 0)
+        # A page ends once its text is long enough: a few long answers, not 20 of them.
+        answers_drawn = len(screen.query(AssistantMessage))
+        assert 1 <= answers_drawn <= SAVED_PAGE_CHARACTERS // len(answer) + 1
+        assert drawn() < SAVED_MESSAGES_PER_PAGE
+        label = str(screen.query_one("#earlier").label)
+        assert label.startswith(f"↑ {120 - drawn()} earlier messages: show ")
+
+        await pilot.press("ctrl+home")
+        await until(pilot, lambda: shown() == "question 0")
+        assert not screen.query("#earlier") and screen.query("#later")
+        await pilot.pause()
+        assert view.scroll_y == 0 and not view.following
+
+        await pilot.press("ctrl+end")
+        await until(pilot, lambda: shown() != "question 0")
+        assert screen.query(UserMessage).last().text == "question 59"
+        assert not screen.query("#later") and screen.query("#earlier")
+        await send(pilot, "one more")  # the reply goes after the latest, in the chat
+        assert len(app_server.requests[-1]["messages"]) == 121
+        await pilot.press("ctrl+home")
+        await until(pilot, lambda: shown() == "question 0")
+        await pilot.press("ctrl+end")
+        await until(pilot, lambda: screen.query(UserMessage).last().text == "one more")
+        await pilot.press("ctrl+r")  # retry works on the reply drawn again from history
+        await reply_done(pilot)
+        assert len(app_server.requests[-1]["messages"]) == 121

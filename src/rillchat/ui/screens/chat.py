@@ -67,7 +67,10 @@ if TYPE_CHECKING:  # the screens and dialogs are imported when first opened: sta
 
 SAVED_MESSAGES_PER_PAGE = 20
 """Saved messages drawn at a time when a conversation is reopened: each is a handful of widgets
-to mount and style, so a page, not the whole conversation."""
+to mount and style, so a page, not the whole conversation..."""
+SAVED_PAGE_CHARACTERS = 12_000
+"""...and fewer when they are long: a page stops once its text is this long (about four
+screens of text; drawing it takes about 0.1 s), keeping at least one message."""
 WORKER_SLICE = 0.004
 """Longest stretch, in seconds, the reply worker runs before letting the UI have a turn."""
 
@@ -131,6 +134,7 @@ class ChatScreen(Screen[None]):
         Binding("pageup", "page_up", "Scroll up", show=False, priority=True),
         Binding("pagedown", "page_down", "Scroll down", show=False, priority=True),
         Binding("ctrl+end", "jump_to_latest", "Latest", show=False, id="rill.latest"),
+        Binding("ctrl+home", "jump_to_start", "Start", show=False, id="rill.start"),
     ]
 
     def __init__(self, conversation: Conversation | None = None, *,
@@ -215,7 +219,7 @@ class ChatScreen(Screen[None]):
             self.conversation_view.jump_to_latest()
             return
         index = next(i for i, message in enumerate(messages) if message is found)
-        self._shown_from = max(0, min(index - 1, len(messages) - SAVED_MESSAGES_PER_PAGE))
+        self._shown_from = max(0, min(index - 1, self._page_before(len(messages))))
         await self._draw_window(self._shown_from)
         await self._offer_earlier()
         self._mark_stale_banners()
@@ -225,11 +229,32 @@ class ChatScreen(Screen[None]):
         """Draw from `start` on: to the end when that is near, else a page, with a way to
         the later ones (a hit early in a long conversation must not draw all of it)."""
         total = len(self.conversation.messages)
-        end = total if total - start <= 2 * SAVED_MESSAGES_PER_PAGE else (
-            start + SAVED_MESSAGES_PER_PAGE)
+        end = self._page_after(start)
+        if total - end <= 2:  # not worth a button
+            end = total
         await self._draw_messages(start, end, before=self._later_button())
         self._drawn_until = end if end < total else None
         await self._offer_later()
+
+    def _page_before(self, end: int) -> int:
+        """Where the page of saved messages that ends before `end` starts."""
+        messages = self.conversation.messages
+        start, size = end, 0
+        while start > 0 and end - start < SAVED_MESSAGES_PER_PAGE and (
+                start == end or size < SAVED_PAGE_CHARACTERS):
+            start -= 1
+            size += len(messages[start].text)
+        return start
+
+    def _page_after(self, start: int) -> int:
+        """Where the page of saved messages that begins at `start` ends."""
+        messages = self.conversation.messages
+        end, size = start, 0
+        while end < len(messages) and end - start < SAVED_MESSAGES_PER_PAGE and (
+                end == start or size < SAVED_PAGE_CHARACTERS):
+            size += len(messages[end].text)
+            end += 1
+        return end
 
     def _later_button(self) -> Widget | None:
         return next(iter(self.conversation_view.query("#later")), None)
@@ -239,8 +264,8 @@ class ChatScreen(Screen[None]):
         await view.query("#later").remove()
         if self._drawn_until is not None:
             left = len(self.conversation.messages) - self._drawn_until
-            await view.mount(Button(f"↓ {left} later messages: show "
-                                    f"{min(left, SAVED_MESSAGES_PER_PAGE)} more (Ctrl+End: "
+            count = self._page_after(self._drawn_until) - self._drawn_until
+            await view.mount(Button(f"↓ {left} later messages: show {count} more (Ctrl+End: "
                                     "the latest)", id="later", compact=True))
 
     @on(Button.Pressed, "#later")
@@ -251,15 +276,32 @@ class ChatScreen(Screen[None]):
             self._mark_stale_banners()
 
     async def _draw_latest(self) -> None:
-        """Leave a window drawn around a hit for the latest page, where new messages go."""
+        """Leave a window drawn around a hit (or the start) for the latest page, where new
+        messages go."""
         if self._drawn_until is None:
             return
-        view = self.conversation_view
-        await view.remove_children(self._turn_widgets())
-        await view.query("#later").remove()
+        await self._clear_drawn()
         self._drawn_until = None
         self._shown_from = len(self.conversation.messages)
         await self._show_earlier()
+
+    async def _clear_drawn(self) -> None:
+        """Take every drawn message off the screen (the caller draws another window)."""
+        view = self.conversation_view
+        await view.remove_children(self._turn_widgets())
+        await view.query("#later, #earlier").remove()
+        # A reply of this session drawn again is a saved view now.
+        self.replies = [reply for reply in self.replies if reply.view.is_attached]
+
+    async def action_jump_to_start(self) -> None:
+        """The conversation's first message: a long one is drawn a page at a time, so the
+        first page is drawn in place of what is shown (Ctrl+End comes back)."""
+        if self._shown_from > 0 and not self.busy:
+            await self._clear_drawn()
+            self._shown_from = 0
+            await self._draw_window(0)
+            self._mark_stale_banners()
+        self.conversation_view.show_top()
 
     def _found_message(self) -> Message | None:
         """The search hit's message, with its branch shown if it was on another one."""
@@ -301,7 +343,7 @@ class ChatScreen(Screen[None]):
     async def _show_earlier(self) -> None:
         """Draw the page of saved messages before those already shown."""
         end = self._shown_from
-        start = max(0, end - SAVED_MESSAGES_PER_PAGE)
+        start = self._page_before(end)
         turns = self._turn_widgets()
         await self._draw_messages(start, end, before=turns[0] if turns else None)
         self._shown_from = start
@@ -314,7 +356,7 @@ class ChatScreen(Screen[None]):
         await view.query("#earlier").remove()
         start = self._shown_from
         if start:
-            label = f"↑ {start} earlier messages: show {min(start, SAVED_MESSAGES_PER_PAGE)} more"
+            label = f"↑ {start} earlier messages: show {start - self._page_before(start)} more"
             turns = self._turn_widgets()
             await view.mount(Button(label, id="earlier", compact=True),
                              before=turns[0] if turns else None)
@@ -328,7 +370,12 @@ class ChatScreen(Screen[None]):
 
     async def _draw_messages(self, start: int, end: int, *, before: Widget | None = None) -> None:
         """Draw saved messages `start` to `end` of the shown branch, each with its switch
-        when it has other branches."""
+        when it has other branches. One frame for the lot: drawn message by message, the
+        screen was laid out and painted again after each (most of the time a page took)."""
+        with self.app.batch_update():
+            await self._draw_each(start, end, before=before)
+
+    async def _draw_each(self, start: int, end: int, *, before: Widget | None) -> None:
         view = self.conversation_view
         messages = self.conversation.messages
         for index in range(start, end):

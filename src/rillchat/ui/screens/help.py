@@ -56,6 +56,7 @@ HELP_TEXT = """\
 | --- | --- |
 | Page Up / Page Down | scroll the conversation |
 | Ctrl+End | back to the latest output, following it again |
+| Ctrl+Home | the conversation's first message (a long one shows a page at a time) |
 | Ctrl+N | new conversation |
 | F4 | choose the model: type to search; Ctrl+T marks a favourite, Ctrl+R refreshes the list |
 | F5, or a click on the bar above the prompt | reply options: system prompt or preset, reasoning effort, temperature, max tokens |

@@ -46,6 +46,12 @@ class ConversationView(VerticalScroll):
             self.anchor()
         self.scroll_end(animate=False, immediate=True)
 
+    def show_top(self) -> None:
+        """The top of what is drawn, no longer following new output."""
+        self.anchor(False)
+        self.following = False
+        self.scroll_home(animate=False, immediate=True)
+
     def start_over(self) -> None:
         """A new conversation: back to the top, not anchored until something is sent."""
         self.anchor(False)
