@@ -86,6 +86,18 @@ Last paragraph.
 """
 
 
+LONG_CODE_AND_LIST = (
+    "```python\n"
+    + "".join(f"def f{number}(x):\n    return x * {number}\n" for number in range(40))
+    + '    """A docstring that runs\n' + "over many lines\n" * 10 + '    """\n'
+    + "".join(f"value_{number} = {number}\n" for number in range(60))
+    + "```\n\n"
+    + "".join(f"- item {number} with **bold** and `code`\n" for number in range(120))
+)
+"""Longer than the pieces a block being written is drawn in (64 lines of code), with a string
+that spans two of them: once the reply ends, it must look as if drawn at once."""
+
+
 class SideBySide(App[None]):
     CSS = """
     Markdown { margin: 0; padding: 0; background: transparent; }
@@ -113,8 +125,8 @@ def lines_of(widget) -> list[list[Segment]]:
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "nord"])
-@pytest.mark.parametrize("source", [EVERY_BLOCK, generated_markdown(1200)],
-                         ids=["every-block", "generated"])
+@pytest.mark.parametrize("source", [EVERY_BLOCK, generated_markdown(1200), LONG_CODE_AND_LIST],
+                         ids=["every-block", "generated", "long-code-and-list"])
 async def test_the_painter_draws_what_textuals_markdown_draws(source: str, theme: str) -> None:
     app = SideBySide(source)
     async with app.run_test(size=(90, 200)) as pilot:

@@ -11,7 +11,7 @@ again as it grows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -98,9 +98,39 @@ def stack(blocks: Iterable[Painted], width: int, base: Style, *,
     return strips
 
 
+FENCE_CHUNK_LINES = 64
+"""While a code block is still being written it is highlighted in pieces of this many lines,
+so each new line costs the same however long the block is."""
+
+
 class MarkdownPainter:
     def __init__(self, styles: StyleSource) -> None:
         self.styles = styles
+        self.exact = True
+        """False while the block being painted is still being written: its list items and
+        pieces of code already drawn are reused (a piece of code highlighted on its own may
+        colour a construct that spans pieces differently, until the exact paint)."""
+        self._reused: dict[tuple[object, ...], list[Strip]] = {}
+        self._used: dict[tuple[object, ...], list[Strip]] = {}
+
+    def forget(self) -> None:
+        """Drop what was kept for reuse (the block being written changed, or the look)."""
+        self._reused.clear()
+        self._used.clear()
+
+    def keep_only_used(self) -> None:
+        """Keep for reuse only what the last paint used (the versions of the growing item
+        or piece of code before the last one will not come back)."""
+        self._reused, self._used = self._used, {}
+
+    def _reuse(self, key: tuple[object, ...], paint: Callable[[], list[Strip]]) -> list[Strip]:
+        if self.exact:
+            return paint()
+        strips = self._reused.get(key)
+        if strips is None:
+            strips = paint()
+        self._used[key] = strips
+        return strips
 
     # Blocks ------------------------------------------------------------------------------
 
@@ -171,15 +201,27 @@ class MarkdownPainter:
 
         style = base + self.styles.block_style("fence")
         language = token.info.split()[0] if token.info.strip() else ""
-        code = highlight(token.content.rstrip(), language=language or None,
-                         theme=HighlightTheme)
         fill = Style(background=style.background).rich_style
+
+        def paint(code: str) -> list[Strip]:
+            highlighted = highlight(code, language=language or None, theme=HighlightTheme)
+            strips = []
+            for line in highlighted.split(allow_blank=True):
+                segments = [Segment("  ", fill), *line.expand_tabs(8).render_segments(style)]
+                strips.append(Strip(segments).crop_extend(0, width, fill))
+            return strips
+
+        code = token.content.rstrip()
         blank = Strip.blank(width, fill)
         strips = [blank]
-        for line in code.split(allow_blank=True):
-            line = line.expand_tabs(8)
-            segments = [Segment("  ", fill), *line.render_segments(style)]
-            strips.append(Strip(segments).crop_extend(0, width, fill))
+        lines = code.split("\n")
+        if self.exact or len(lines) <= FENCE_CHUNK_LINES:
+            strips.extend(paint(code))
+        else:
+            for start in range(0, len(lines), FENCE_CHUNK_LINES):
+                chunk = "\n".join(lines[start:start + FENCE_CHUNK_LINES])
+                strips.extend(self._reuse(("fence", chunk, language, width, style),
+                                          lambda chunk=chunk: paint(chunk)))
         strips.append(blank)
         return Painted(strips, 1, 1)
 
@@ -228,18 +270,25 @@ class MarkdownPainter:
         fill = base.rich_style
         for symbol, item in zip(symbols, items):
             bullet_width = Content(symbol).cell_length
-            inner_width = max(width - bullet_width, 1)
-            children: list[Painted] = []
-            for child in _children(item):
-                painted = self.paint_block(child, inner_width, base, top_level=False,
-                                           in_list=True, depth=depth if ordered else depth + 1)
-                if painted is not None:
-                    children.append(painted)
-            body = stack(children, inner_width, base) or [Strip.blank(inner_width, fill)]
-            marker = Strip([Segment(symbol, bullet_style.rich_style)], bullet_width)
-            blank_marker = Strip.blank(bullet_width, bullet_style.rich_style)
-            for row, line in enumerate(body):
-                strips.append(Strip.join([marker if row == 0 else blank_marker, line]))
+
+            def paint(item: Sequence[Token] = item, symbol: str = symbol,
+                      bullet_width: int = bullet_width) -> list[Strip]:
+                inner_width = max(width - bullet_width, 1)
+                children: list[Painted] = []
+                for child in _children(item):
+                    painted = self.paint_block(child, inner_width, base, top_level=False,
+                                               in_list=True,
+                                               depth=depth if ordered else depth + 1)
+                    if painted is not None:
+                        children.append(painted)
+                body = stack(children, inner_width, base) or [Strip.blank(inner_width, fill)]
+                marker = Strip([Segment(symbol, bullet_style.rich_style)], bullet_width)
+                blank_marker = Strip.blank(bullet_width, bullet_style.rich_style)
+                return [Strip.join([marker if row == 0 else blank_marker, line])
+                        for row, line in enumerate(body)]
+
+            strips.extend(self._reuse(("item", _source_of(item), symbol, width, depth, base),
+                                      paint))
         return Painted(strips, 0, 0 if in_list else 1)
 
     def table(self, tokens: Sequence[Token], width: int, base: Style) -> Painted:
@@ -375,6 +424,11 @@ class MarkdownPainter:
 
 
 _SPACES = re.compile(r"\s+")
+
+
+def _source_of(tokens: Sequence[Token]) -> tuple[tuple[str, str, str, str], ...]:
+    """What tokens say, for telling one list item from another."""
+    return tuple((token.type, token.tag, token.info, token.content) for token in tokens)
 
 
 def _closing_index(tokens: Sequence[Token], start: int) -> int:

@@ -97,6 +97,7 @@ class ReplyBody(Widget):
         self._tail_gap = 0
         self._pending = False
         """Text has arrived since the last paint."""
+        self._finished = False
         self._plain: str | None = None
         if source:
             self._source.append(source)
@@ -125,8 +126,20 @@ class ReplyBody(Widget):
         self._write(self._stripper.feed(fragment))
 
     async def finish(self) -> None:
-        """Render whatever is still pending; nothing more will be added."""
+        """Render whatever is still pending; nothing more will be added, so the last block
+        is drawn exactly (see MarkdownPainter.exact)."""
         self._write(self._stripper.flush())
+        self._finished = True
+        self._pending = True
+        width = self.size.width
+        if width and width == self._painted_width:
+            first_changed = len(self._settled)
+            before = self.line_count
+            self._paint_new_text(width)
+            if self.line_count != before:
+                self.refresh(layout=True)
+            else:
+                self.refresh(Region(0, first_changed, width, self.line_count - first_changed))
 
     def _write(self, fragment: str) -> None:
         if not fragment:
@@ -154,6 +167,7 @@ class ReplyBody(Widget):
         look = self._look()
         if width != self._painted_width or look != self._painted_look:
             self._painted_width, self._painted_look = width, look
+            self._painter.forget()
             self._settled, self._settled_bottom = [], None
             self._tail = self._source.text
             self._pending = True
@@ -166,14 +180,20 @@ class ReplyBody(Widget):
         base = self.visual_style
         blocks = top_level_blocks(parse(self._tail))
         finished, last = blocks[:-1], blocks[-1:]
+        painter = self._painter
         if finished and last and last[0][0].map is not None:
+            painter.exact = True
             settled = [painted for block in finished
-                       if (painted := self._painter.paint_block(block, width, base)) is not None]
+                       if (painted := painter.paint_block(block, width, base)) is not None]
             self._settle(settled, width, base)
             start = last[0][0].map[0]
             self._tail = _without_lines(self._tail, start)
+            painter.forget()
+        painter.exact = self._finished
         tail = [painted for block in last
-                if (painted := self._painter.paint_block(block, width, base)) is not None]
+                if (painted := painter.paint_block(block, width, base)) is not None]
+        painter.keep_only_used()
+        painter.exact = True
         self._tail_painted = tail[0] if tail else Painted([])
         previous = self._settled_bottom
         self._tail_gap = (self._tail_painted.top if previous is None
