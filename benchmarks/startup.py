@@ -5,7 +5,8 @@
 Prints, each with its target (issue 7):
 - `rill --version`: median wall time of a fresh process (target under 150 ms);
 - `rill --demo` to its first painted screen, in tmux at 120x40: from starting the process to
-  the first capture of the pane that shows the chat (target under 500 ms);
+  the first capture of the pane that shows the chat (target under 500 ms), and beside it a
+  Textual app of one widget timed the same way (what any Textual app pays);
 - the last line of a 4,000-token burst reply visible in tmux at 120x40, from pressing Enter
   (target under 1.5 s).
 The tmux figures poll the pane every 5 ms, so they read up to 5 ms late. Each run uses its own
@@ -60,6 +61,33 @@ def start_demo(session: str, folder: Path, model: str | None = None) -> float:
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
                     command], check=True)
     return started
+
+
+MINIMAL_APP = """\
+from textual.app import App
+from textual.widgets import Static
+
+
+class Minimal(App):
+    def compose(self):
+        yield Static("Demo mode - F1 help")
+
+
+Minimal().run()
+"""
+"""The floor: a Textual app of one widget, timed the same way."""
+
+
+def minimal_paint_time(script: Path) -> float:
+    session = "textual-minimal"
+    started = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                    f"{sys.executable} {script}"], check=True)
+    try:
+        painted = wait_for(session, lambda text: "Demo mode" in text and "F1 help" in text)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    return painted - started
 
 
 def first_paint_time(folder: Path) -> float:
@@ -124,6 +152,12 @@ def main() -> None:
             run_folder = Path(folder) / f"paint-{run}"
             paints.append(first_paint_time(run_folder))
         print(line("rill --demo to its first painted screen", paints, FIRST_PAINT_TARGET),
+              flush=True)
+        script = Path(folder) / "minimal.py"
+        script.write_text(MINIMAL_APP)
+        floor = [minimal_paint_time(script) for _ in range(args.runs)]
+        print(f"  for reference, a one-widget Textual app timed the same way: median "
+              f"{statistics.median(floor) * 1000:.0f} ms (min {min(floor) * 1000:.0f})",
               flush=True)
         bursts = [last_line_time(Path(folder) / f"burst-{run}")
                   for run in range(max(3, args.runs // 3))]

@@ -104,7 +104,7 @@ class RillApp(App[None]):
         # interpreter's lock for much of the time the first screen takes to draw.
         self.call_after_refresh(lambda: self._start_loading_stream_layer().add_done_callback(
             self._freeze_long_lived_objects))
-        self._read_cached_catalogue()
+        self.call_after_refresh(self._read_cached_catalogue)  # its thread would slow the frame
         self._load_themes()
         self._apply_keymap()
         self._open_history()

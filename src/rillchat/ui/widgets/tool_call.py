@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.highlight import highlight
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Static
@@ -139,6 +138,8 @@ class ToolCallPanel(Vertical, can_focus=False):
             self._set_state("streaming", self._note)
             return
         pretty = json.dumps(parsed, indent=2, ensure_ascii=False)
+        from textual.highlight import highlight  # Pygments: once a call's arguments are in
+
         self._arguments.update(highlight(strip_control(pretty), language="json"))
         self._set_state("streaming", "Requested by the model.")
 
