@@ -9,6 +9,20 @@ from rillchat.ui.widgets.notices import Notice
 from tests.app.helpers import chat, make_app, reply_done, send, until
 
 
+def saved_exchanges(path, answers: list[str]):
+    """A conversation of "question N" prompts and these answers, saved at `path`."""
+    from rillchat.chat.conversation import Conversation, Message, TextPart
+
+    conversation = Conversation(model="demo/auto", title="long")
+    for number, answer in enumerate(answers):
+        conversation.messages.append(Message.user(f"question {number}"))
+        conversation.messages.append(Message(role="assistant", parts=[TextPart(answer)]))
+    history = saved(path)
+    history.save_all(conversation)
+    history.connection.close()
+    return conversation
+
+
 def saved(path) -> History:
     return History(open_database(path))
 
@@ -152,19 +166,11 @@ async def test_continue_with_nothing_saved_opens_a_new_chat_and_says_so(app_serv
 
 async def test_a_long_conversation_opens_at_its_latest_page_and_shows_earlier_on_request(
         app_server, tmp_path):
-    from rillchat.chat.conversation import Conversation, Message, TextPart
     from rillchat.ui.screens.chat import SAVED_MESSAGES_PER_PAGE
     from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage
 
     path = tmp_path / "history.sqlite3"
-    conversation = Conversation(model="demo/auto", title="long")
-    for number in range(50):
-        conversation.messages.append(Message.user(f"question {number}"))
-        conversation.messages.append(Message(role="assistant", parts=[
-            TextPart(f"answer {number}")]))
-    history = saved(path)
-    history.save_all(conversation)
-    history.connection.close()
+    conversation = saved_exchanges(path, [f"answer {number}" for number in range(50)])
     app = make_app(app_server, history_path=path, reopen=conversation.id)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = chat(pilot)
@@ -201,20 +207,13 @@ async def test_an_unreadable_history_can_be_moved_aside_and_saving_resumes(app_s
 
 async def test_long_messages_make_shorter_pages_and_ctrl_home_reaches_the_first(app_server,
                                                                                tmp_path):
-    from rillchat.chat.conversation import Conversation, Message, TextPart
     from rillchat.demo.scenarios import generated_markdown
     from rillchat.ui.screens.chat import SAVED_MESSAGES_PER_PAGE, SAVED_PAGE_CHARACTERS
     from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage
 
     path = tmp_path / "history.sqlite3"
-    conversation = Conversation(model="demo/auto", title="long answers")
     answer = generated_markdown(1000)
-    for number in range(60):
-        conversation.messages.append(Message.user(f"question {number}"))
-        conversation.messages.append(Message(role="assistant", parts=[TextPart(answer)]))
-    history = saved(path)
-    history.save_all(conversation)
-    history.connection.close()
+    conversation = saved_exchanges(path, [answer] * 60)
     app = make_app(app_server, history_path=path, reopen=conversation.id)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = chat(pilot)

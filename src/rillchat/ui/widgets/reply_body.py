@@ -35,30 +35,11 @@ class ReplyBody(Widget):
     ReplyBody {
         height: auto;
         color: $foreground;
-        & > .reply-body--h1 {
-            color: $markdown-h1-color; background: $markdown-h1-background;
-            text-style: $markdown-h1-text-style;
-        }
-        & > .reply-body--h2 {
-            color: $markdown-h2-color; background: $markdown-h2-background;
-            text-style: $markdown-h2-text-style;
-        }
-        & > .reply-body--h3 {
-            color: $markdown-h3-color; background: $markdown-h3-background;
-            text-style: $markdown-h3-text-style;
-        }
-        & > .reply-body--h4 {
-            color: $markdown-h4-color; background: $markdown-h4-background;
-            text-style: $markdown-h4-text-style;
-        }
-        & > .reply-body--h5 {
-            color: $markdown-h5-color; background: $markdown-h5-background;
-            text-style: $markdown-h5-text-style;
-        }
-        & > .reply-body--h6 {
-            color: $markdown-h6-color; background: $markdown-h6-background;
-            text-style: $markdown-h6-text-style;
-        }
+""" + "".join(f"""
+        & > .reply-body--h{level} {{
+            color: $markdown-h{level}-color; background: $markdown-h{level}-background;
+            text-style: $markdown-h{level}-text-style;
+        }}""" for level in range(1, 7)) + """
         & > .reply-body--hr { color: $secondary; }
         & > .reply-body--quote { background: $boost; }
         & > .reply-body--quote-border { color: $text-primary 50%; }
@@ -128,28 +109,27 @@ class ReplyBody(Widget):
     async def finish(self) -> None:
         """Render whatever is still pending; nothing more will be added, so the last block
         is drawn exactly (see MarkdownPainter.exact)."""
-        self._write(self._stripper.flush())
+        fragment = self._stripper.flush()
+        if fragment:
+            self._source.append(fragment)
+            self._tail += fragment
         self._finished = True
-        self._pending = True
-        width = self.size.width
-        if width and width == self._painted_width:
-            first_changed = len(self._settled)
-            before = self.line_count
-            self._paint_new_text(width)
-            if self.line_count != before:
-                self.refresh(layout=True)
-            else:
-                self.refresh(Region(0, first_changed, width, self.line_count - first_changed))
+        self._show_new_text()
 
     def _write(self, fragment: str) -> None:
         if not fragment:
             return
         self._source.append(fragment)
         self._tail += fragment
+        self._show_new_text()
+
+    def _show_new_text(self) -> None:
+        """Draw what changed now when the width is known (else at the next layout), and
+        refresh only the lines from the block being written on."""
         self._pending = True
         width = self.size.width
         if not width or width != self._painted_width:
-            self.refresh(layout=True)  # painted when its width is known
+            self.refresh(layout=True)
             return
         before = self.line_count
         first_changed = len(self._settled)
