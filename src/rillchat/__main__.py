@@ -1,5 +1,5 @@
 import sys
 
-from rillchat.cli import main
+from rillchat.launch import main
 
 sys.exit(main())

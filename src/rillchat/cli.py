@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is not None:
+        gc.enable()  # off for start-up (see launch.py); only the chat keeps it off longer
     try:
         if args.command is None:
             return run_chat(args)
@@ -234,9 +236,7 @@ def _terminal_question():
 def run_chat(args: argparse.Namespace) -> int:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the chat needs a terminal; to pipe a question, use: rill ask -")
-    # Start-up builds a few hundred thousand objects that live as long as the app; collecting
-    # them as they appear took about a tenth of the time to the first frame. The app turns
-    # the collector back on (with those objects frozen) once that frame is drawn.
+    # The collector stays off (see launch.py) until the app's first frame is drawn.
     gc.disable()
     from rillchat.ui.app import LATEST, RillApp
 
