@@ -53,10 +53,14 @@ def wait_for(session: str, seen, timeout: float = 30.0) -> float:
     raise TimeoutError(f"tmux pane never showed what was waited for:\n{pane(session)}")
 
 
-def start_demo(session: str, folder: Path, model: str | None = None) -> float:
-    """Starts `rill --demo` in tmux; returns when the process was started."""
+def demo_command(folder: Path, model: str | None = None) -> str:
+    """`rill --demo` with its own config and data folders."""
     env = f"RILL_CONFIG_DIR={folder / 'config'} RILL_DATA_DIR={folder / 'data'}"
-    command = f"{env} {RILL} --demo" + (f" -m {model}" if model else "")
+    return f"{env} {RILL} --demo" + (f" -m {model}" if model else "")
+
+
+def start(session: str, command: str) -> float:
+    """Starts `command` in a tmux session at 120x40; returns when the process was started."""
     started = time.perf_counter()
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
                     command], check=True)
@@ -78,21 +82,10 @@ Minimal().run()
 """The floor: a Textual app of one widget, timed the same way."""
 
 
-def minimal_paint_time(script: Path) -> float:
-    session = "textual-minimal"
-    started = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-                    f"{sys.executable} {script}"], check=True)
-    try:
-        painted = wait_for(session, lambda text: "Demo mode" in text and "F1 help" in text)
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
-    return painted - started
-
-
-def first_paint_time(folder: Path) -> float:
+def first_paint_time(command: str) -> float:
+    """Seconds from starting `command` to the pane showing the chat's first screen."""
     session = "rill-startup"
-    started = start_demo(session, folder)
+    started = start(session, command)
     try:
         painted = wait_for(session, lambda text: "Demo mode" in text and "F1 help" in text)
     finally:
@@ -107,7 +100,7 @@ def last_line_time(folder: Path) -> float:
 
     ending = "".join(generated_tokens(4000)).strip().splitlines()[-1].strip()[-40:]
     session = "rill-burst"
-    start_demo(session, folder, model="demo/generate/4000")
+    start(session, demo_command(folder, model="demo/generate/4000"))
     try:
         wait_for(session, lambda text: "Demo mode" in text and "F1 help" in text)
         time.sleep(1.0)  # let start-up work (catalogue, SDK import) finish first
@@ -150,12 +143,12 @@ def main() -> None:
         paints = []
         for run in range(args.runs):
             run_folder = Path(folder) / f"paint-{run}"
-            paints.append(first_paint_time(run_folder))
+            paints.append(first_paint_time(demo_command(run_folder)))
         print(line("rill --demo to its first painted screen", paints, FIRST_PAINT_TARGET),
               flush=True)
         script = Path(folder) / "minimal.py"
         script.write_text(MINIMAL_APP)
-        floor = [minimal_paint_time(script) for _ in range(args.runs)]
+        floor = [first_paint_time(f"{sys.executable} {script}") for _ in range(args.runs)]
         print(f"  for reference, a one-widget Textual app timed the same way: median "
               f"{statistics.median(floor) * 1000:.0f} ms (min {min(floor) * 1000:.0f})",
               flush=True)
