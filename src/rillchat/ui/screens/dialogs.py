@@ -31,6 +31,13 @@ def _input(value: str, *, id: str, placeholder: str, blink: bool) -> Input:
     return field
 
 
+def _problem_and_buttons(action_id: str, label: str) -> ComposeResult:
+    """The line that says what is wrong with the answer, then Cancel and the dialog's action."""
+    yield Static("", classes="dialog-problem", markup=False)
+    yield Horizontal(Button("Cancel", id="cancel"),
+                     Button(label, id=action_id, variant="primary"))
+
+
 class RenameDialog(ModalScreen[str | None]):
     """The new title, or None when cancelled."""
 
@@ -46,10 +53,7 @@ class RenameDialog(ModalScreen[str | None]):
             yield Label("Rename the conversation", classes="dialog-title")
             yield _input(self._title, placeholder="A title", id="title",
                          blink=getattr(self.app, "cursor_blink", True))
-            yield Static("", classes="dialog-problem", markup=False)
-            with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button("Rename", id="rename", variant="primary")
+            yield from _problem_and_buttons("rename", "Rename")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#rename")
@@ -123,10 +127,7 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
             yield _input(str(self._suggested.with_suffix(".md")), id="path",
                          placeholder="File to write",
                          blink=getattr(self.app, "cursor_blink", True))
-            yield Static("", classes="dialog-problem", markup=False)
-            with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button("Export", id="export", variant="primary")
+            yield from _problem_and_buttons("export", "Export")
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()
@@ -179,10 +180,7 @@ class SchemaFileDialog(ModalScreen["object | None"]):
             yield Label("Answer as JSON following a schema file", classes="dialog-title")
             yield _input("", placeholder="~/schemas/recipe.json", id="schema-path",
                          blink=getattr(self.app, "cursor_blink", True))
-            yield Static("", classes="dialog-problem", markup=False)
-            with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button("Use it", id="use", variant="primary")
+            yield from _problem_and_buttons("use", "Use it")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#use")
