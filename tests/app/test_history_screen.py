@@ -9,7 +9,7 @@ from rillchat.store.db import open_database
 from rillchat.store.history import History
 from rillchat.ui.screens.history import PAGE, HistoryScreen
 from rillchat.ui.widgets.messages_view import AssistantMessage
-from tests.app.helpers import chat, make_app, send, until
+from tests.app.helpers import chat, make_app, send, shown_text, until
 
 
 def fill(path, count: int = 3) -> list[Conversation]:
@@ -83,6 +83,27 @@ async def test_search_finds_a_reasoning_word_and_opens_the_conversation_at_it(ap
         assert reply.has_class("-found")
         assert not reply.reasoning_panels[0].collapsed
         assert screen.prompt.text == "a draft I keep"
+
+
+async def test_conversations_opened_one_after_another_replace_each_other(app_server, tmp_path):
+    """The first chat is the app's base screen: the first conversation opened goes above it
+    (which lets go of what it drew), later ones replace that one."""
+    path = tmp_path / "history.sqlite3"
+    conversations = fill(path)
+    app = make_app(app_server, history_path=path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        first = chat(pilot)
+        for number, row in ((2, 0), (1, 1), (0, 2)):
+            await pilot.press("f3")
+            table = history_screen(pilot).query_one(DataTable)
+            table.move_cursor(row=row)
+            await pilot.press("enter")
+            await until(pilot, lambda: not isinstance(pilot.app.screen, HistoryScreen))
+            shown = chat(pilot)
+            assert shown.conversation.id == conversations[number].id
+            assert f"answer {number}" in shown_text(shown)
+            assert len(pilot.app.screen_stack) == 2 and pilot.app.screen_stack[0] is first
+        assert not first.conversation_view.children
 
 
 async def test_any_text_typed_into_search_gives_hits_or_says_no_matches(app_server, tmp_path):

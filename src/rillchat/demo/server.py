@@ -21,6 +21,7 @@ from typing import Any
 
 from rillchat.demo.catalogue import catalogue
 from rillchat.demo.completion import completion_from_steps
+from rillchat.demo.deferred import API_PREFIX, LOOPBACK
 from rillchat.demo.scenarios import RECORDINGS_DIR, Pacing, fails, plan_for, validate
 from rillchat.demo.wire import (
     Comment,
@@ -38,8 +39,6 @@ from rillchat.demo.wire import (
 
 log = logging.getLogger(__name__)
 
-API_PREFIX = "/api/v1"
-LOOPBACK = "127.0.0.1"
 _FLUSH_BYTES = 16384
 
 
@@ -53,7 +52,10 @@ class DemoServer:
 
     def __init__(self, port: int = 0, *, pacing: Pacing | None = None,
                  recordings_dir: Path = RECORDINGS_DIR, stall_limit: float = 300.0,
-                 transient_failures: bool = False) -> None:
+                 transient_failures: bool = False, listening: socket.socket | None = None
+                 ) -> None:
+        """`listening`: a socket already bound and listening on loopback, to serve instead of
+        binding `port` (see `deferred.DeferredDemoServer`)."""
         self.pacing = pacing if pacing is not None else Pacing()
         self.transient_failures = transient_failures
         """When set, a failure scenario fails once: the same request sent again (a retry)
@@ -67,7 +69,13 @@ class DemoServer:
         """Every chat request body received, newest last (tests read it)."""
         self.request_headers: list[Any] = []
         """The headers of those requests (case-insensitive mappings), in the same order."""
-        self._httpd = _QuietThreadingServer((LOOPBACK, port), _Handler)
+        if listening is None:
+            self._httpd = _QuietThreadingServer((LOOPBACK, port), _Handler)
+        else:
+            self._httpd = _QuietThreadingServer(listening.getsockname(), _Handler,
+                                                bind_and_activate=False)
+            self._httpd.socket.close()
+            self._httpd.socket = listening
         self._httpd.demo = self  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
 

@@ -99,16 +99,22 @@ class RillApp(App[None]):
         """The tools offered to models: built-in ones turned on, command tools, and the
         tools of MCP servers once they have started."""
 
+    def get_default_screen(self) -> ChatScreen:
+        """The first chat is the app's base screen, made with the app: it is laid out once
+        start-up is done and its first frame is drawn whole. (Pushed from `on_mount`, it was
+        painted while Textual's start-up batch held the display, that frame was thrown away,
+        and the screen came in pieces over the next few frames.)"""
+        self._load_themes()
+        self._apply_keymap()
+        self._open_history()
+        return ChatScreen(self._reopened)
+
     def on_mount(self) -> None:
         # After the first paint: importing the SDK in a thread would still hold the
         # interpreter's lock for much of the time the first screen takes to draw.
         self.call_after_refresh(lambda: self._start_loading_stream_layer().add_done_callback(
             self._freeze_long_lived_objects))
         self.call_after_refresh(self._read_cached_catalogue)  # its thread would slow the frame
-        self._load_themes()
-        self._apply_keymap()
-        self._open_history()
-        self.push_screen(ChatScreen(self._reopened))
         self.call_after_refresh(self._freeze_long_lived_objects)
         if self.settings.mcp_servers:
             self.call_after_refresh(self._start_mcp_servers)
@@ -310,8 +316,16 @@ class RillApp(App[None]):
             self.notify("That conversation is gone from the history.", severity="warning")
             return
         found = (opened.message_id, opened.kind or "") if opened.message_id else None
-        self.switch_screen(ChatScreen(conversation, found=found, draft=draft,
-                                      sent_prompts=sent_prompts))
+        chat = ChatScreen(conversation, found=found, draft=draft, sent_prompts=sent_prompts)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(chat)
+            return
+        # Textual cannot switch out a base screen: the first chat stays under the others,
+        # emptied, and they replace each other above it.
+        first = self.screen
+        assert isinstance(first, ChatScreen)
+        self.push_screen(chat)
+        self.call_next(first.set_aside)
 
     def save_setting(self, key: str, value: object) -> bool:
         """Keep a change the user made in config.toml. False (and a notice saying why) when

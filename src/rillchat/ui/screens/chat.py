@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from rillchat.chat.assembler import ReplyAssembler
 from rillchat.chat.conversation import (
@@ -44,6 +44,7 @@ from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.controls_bar import ControlsBar, controls_text
 from rillchat.ui.widgets.conversation_view import ConversationView
 from rillchat.ui.widgets.error_banner import ErrorBanner
+from rillchat.ui.widgets.keys_footer import KeysFooter
 from rillchat.ui.widgets.messages_view import AssistantMessage, ToolResult, UserMessage
 from rillchat.ui.widgets.notices import (
     DEMO_WELCOME,
@@ -193,7 +194,7 @@ class ChatScreen(Screen[None]):
         yield ControlsBar(self._controls_text(), id="controls")
         yield PromptInput(placeholder="Message (Enter sends, Ctrl+J new line, F1 help)",
                           cursor_blink=self.rill.cursor_blink, id="prompt")
-        yield Footer(compact=True)  # the keys shown must fit in 80 columns
+        yield KeysFooter(compact=True)  # the keys shown must fit in 80 columns
 
     async def on_mount(self) -> None:
         self.watch(self.conversation_view, "following", self._show_jump_bar)
@@ -1247,6 +1248,14 @@ class ChatScreen(Screen[None]):
         self._cancel_editing()
         self.rill.open_conversation(opened, draft=self.prompt.text,
                                     sent_prompts=self.prompt.sent_prompts)
+
+    async def set_aside(self) -> None:
+        """Another conversation now shows above this screen for good (see
+        `RillApp.open_conversation`): let go of what is drawn here. Nothing streams: a busy
+        chat does not open another."""
+        self.replies.clear()
+        self._saved_views.clear()
+        await self.conversation_view.remove_children()
 
     def history_renamed(self, conversation_id: str, title: str) -> None:
         if conversation_id == self.conversation.id:

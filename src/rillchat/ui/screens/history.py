@@ -16,13 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rillchat.chat.summary import format_cost
 from rillchat.store.history import ConversationSummary, History, SearchHit
 from rillchat.terminal_text import one_line
 from rillchat.ui.screens.dialogs import ConfirmDialog, ExportDialog, RenameDialog
+from rillchat.ui.widgets.keys_footer import KeysFooter
 
 PAGE = 200
 """Conversations read at a time; the next page is read as the cursor nears the end."""
@@ -122,7 +123,7 @@ class HistoryScreen(Screen[Opened | None]):
         yield DataTable(id="conversations", cursor_type="row", zebra_stripes=True)
         yield OptionList(id="hits")
         yield Static("", id="nothing", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

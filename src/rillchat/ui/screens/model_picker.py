@@ -14,11 +14,12 @@ from textual.fuzzy import Matcher
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rillchat.catalogue import ModelInfo
 from rillchat.terminal_text import one_line
+from rillchat.ui.widgets.keys_footer import KeysFooter
 from rillchat.ui.widgets.model_row import ID_WIDTH, ModelRow
 
 BEST_SHOWN = 60
@@ -85,7 +86,7 @@ class ModelPicker(ModalScreen[str | None]):
             yield OptionList(id="models")
             yield Static("Loading the model list…", id="status", markup=False)
             yield MatchCount(id="count")
-            yield Footer()
+            yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter").focus()

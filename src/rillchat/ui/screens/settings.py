@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from rillchat.config import REASONING_DISPLAYS, Preset, load_config
 from rillchat.settings import (
@@ -24,6 +24,7 @@ from rillchat.settings import (
 from rillchat.terminal_text import one_line
 from rillchat.ui.screens.preset_dialog import PresetDialog
 from rillchat.ui.screens.reply_options import MODEL_DEFAULT, effort_choices
+from rillchat.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from rillchat.ui.app import RillApp
@@ -156,7 +157,7 @@ class SettingsScreen(Screen[None]):
             yield Static("", id="presets-empty", classes="hint", markup=False)
             yield Button("New preset", id="new-preset", compact=True)
         yield Static("", id="settings-status", markup=False)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     @staticmethod
     def _row(name: str, widget: Input | Select) -> Horizontal:
