@@ -14,6 +14,7 @@ import pytest
 
 from rillchat.chat.conversation import Conversation, Message, MessageStatus
 from rillchat.demo import texts
+from rillchat.demo.scenarios import huge_chunk_text
 from rillchat.openrouter.events import (
     FailureKind,
     Finished,
@@ -126,6 +127,7 @@ async def test_json_answer_without_schema_is_valid_json(client):
         ("demo/error-402", FailureKind.CREDITS, 402, "requires more credits", "settings/credits"),
         ("demo/error-429", FailureKind.RATE_LIMIT, 429, "Rate limit exceeded", "Retry in 7 s"),
         ("demo/error-500", FailureKind.PROVIDER, 500, "Internal Server Error", "Retry"),
+        ("demo/error-502", FailureKind.PROVIDER, 502, "Provider returned error", "Retry"),
         ("demo/error-503", FailureKind.PROVIDER, 503, "No allowed providers", "another model"),
         ("nobody/no-such-model", FailureKind.BAD_REQUEST, 400, "not a valid model ID", "model id"),
         ("demo/html", FailureKind.PROTOCOL, None, "Corporate proxy: sign in required", "base URL"),
@@ -140,6 +142,16 @@ async def test_failures_before_the_first_token(client, model, kind, status, mess
     assert failure.status == status
     assert message_part in failure.message
     assert hint_part in failure.hint
+
+
+async def test_a_slow_trickle_and_a_huge_single_chunk_come_through_whole(client):
+    """Three characters every 50 ms, and a quarter of a megabyte in one `data:` line."""
+    trickled = assemble(await collect(client, ask_request("demo/trickle")))
+    assert trickled.text == texts.TRICKLE_ANSWER
+    assert trickled.status is MessageStatus.COMPLETE
+    huge = assemble(await collect(client, ask_request("demo/huge-chunk")))
+    assert huge.text == huge_chunk_text() and len(huge.text) == 256_000
+    assert huge.status is MessageStatus.COMPLETE
 
 
 async def test_rate_limit_carries_retry_after(client):

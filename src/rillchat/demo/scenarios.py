@@ -183,7 +183,10 @@ _PROMPT_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b402\b"), "error-402"),
     (re.compile(r"\b429\b|rate.?limit"), "error-429"),
     (re.compile(r"\b500\b"), "error-500"),
+    (re.compile(r"\b502\b|bad gateway"), "error-502"),
     (re.compile(r"\b503\b"), "error-503"),
+    (re.compile(r"trickle"), "trickle"),
+    (re.compile(r"huge chunk"), "huge-chunk"),
     (re.compile(r"mid.?stream"), "error-midstream"),
     (re.compile(r"choice.?error"), "error-choice"),
     (re.compile(r"\bdrop"), "drop"),
@@ -216,7 +219,8 @@ TOOL_SCENARIOS = frozenset({"tools", "tool-fail", "tool-bad-arguments", "tool-ti
 
 
 FAILURE_SCENARIOS = frozenset({
-    "error-401", "error-402", "error-429", "error-500", "error-503", "error-midstream",
+    "error-401", "error-402", "error-429", "error-500", "error-502", "error-503",
+    "error-midstream",
     "error-choice", "drop", "stall", "not-json", "html",
 })
 
@@ -281,6 +285,49 @@ def _finish_steps(maker: ChunkMaker, turn: Turn, reason: str, completion_tokens:
 
 def _markdown(turn: Turn, pacing: Pacing) -> Plan:
     return _text_reply(turn, pacing, texts.WELCOME)
+
+
+TRICKLE_GAP = 0.05
+"""Seconds between the pieces of the trickle scenario, whatever the pacing: well inside any
+read timeout, so the reply must come through whole, however slowly."""
+
+
+def _trickle(turn: Turn, pacing: Pacing) -> Plan:
+    """A provider that sends a few characters at a time, slowly."""
+    maker = ChunkMaker(turn.model)
+    text = texts.TRICKLE_ANSWER
+
+    def steps() -> Iterator[Step]:
+        yield from pacing.waiting()
+        for start in range(0, len(text), 3):
+            yield Data(maker.text(text[start:start + 3]))
+            yield Pause(TRICKLE_GAP)
+        yield from _finish_steps(maker, turn, "stop", len(text) // 3)
+
+    return StreamPlan(steps(), maker.generation_id)
+
+
+HUGE_CHUNK_CHARACTERS = 256_000
+
+
+def huge_chunk_text() -> str:
+    """A quarter of a megabyte of Markdown (some 64,000 tokens) that the huge-chunk scenario
+    sends in one event."""
+    line = "A line of a very large answer that arrives in a single chunk of the stream. "
+    paragraph = line * 8 + "\n\n"
+    return (paragraph * (HUGE_CHUNK_CHARACTERS // len(paragraph) + 1))[:HUGE_CHUNK_CHARACTERS]
+
+
+def _huge_chunk(turn: Turn, pacing: Pacing) -> Plan:
+    """A whole long answer in one event, on a single `data:` line."""
+    maker = ChunkMaker(turn.model)
+
+    def steps() -> Iterator[Step]:
+        yield from pacing.waiting()
+        yield Data(maker.text(huge_chunk_text()))
+        yield from _finish_steps(maker, turn, "stop", HUGE_CHUNK_CHARACTERS // 4)
+
+    return StreamPlan(steps(), maker.generation_id)
 
 
 def _untrusted(turn: Turn, pacing: Pacing) -> Plan:
@@ -483,6 +530,10 @@ _SCENARIOS: dict[str, Callable[[Turn, Pacing], Plan]] = {
         metadata={"provider_name": "Rill Demo"},
     ),
     "error-500": _http_error(500, "Internal Server Error"),
+    "error-502": _http_error(502, "Provider returned error",
+                             metadata={"provider_name": "Demo", "raw": "Bad Gateway"}),
+    "trickle": _trickle,
+    "huge-chunk": _huge_chunk,
     "error-503": _http_error(
         503,
         "No allowed providers are available for the selected model.",

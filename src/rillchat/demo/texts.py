@@ -39,8 +39,9 @@ The demo server picks what to do from your prompt:
 
 - `reasoning` or `think`, `tools`, `a failing tool`, `bad arguments`, `a slow tool`,
   `json` or `books`, `long`
-- `error 401`, `error 402`, `error 429`, `error 500`, `error 503`
+- `error 401`, `error 402`, `error 429`, `error 500`, `error 502`, `error 503`
 - `mid-stream error`, `choice error`, `drop`, `stall`, `not json`, `html`
+- `trickle` (a few characters at a time, slowly), `huge chunk` (a quarter of a megabyte in one event)
 
 Anything else gets the welcome answer. You can also pick a scenario as the model, for
 example `demo/reasoning` or `demo/error-429`.
@@ -63,6 +64,11 @@ REASONING_ANSWER = """\
 2. 17 × 20 = 340 and 17 × 3 = 51.
 3. 340 + 51 = 391.
 """
+
+TRICKLE_ANSWER = (
+    "This answer comes a few characters at a time, slowly, the way an overloaded provider "
+    "sends it. Every piece arrives, so it ends complete."
+)
 
 PARTIAL_ANSWER = (
     "Here is the beginning of an answer that will not finish, because this scenario fails "

@@ -40,6 +40,7 @@ from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, T
 from rillchat.openrouter.request import ChatRequest
 from rillchat.terminal_text import one_line
 from rillchat.ui.messages import ReplyChunk, ReplyStopped
+from rillchat.ui.textual_fixes import release_removed_widgets
 from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.controls_bar import ControlsBar, controls_text
 from rillchat.ui.widgets.conversation_view import ConversationView
@@ -293,6 +294,7 @@ class ChatScreen(Screen[None]):
         await view.query("#later, #earlier").remove()
         # A reply of this session drawn again is a saved view now.
         self.replies = [reply for reply in self.replies if reply.view.is_attached]
+        release_removed_widgets()
 
     async def action_jump_to_start(self) -> None:
         """The conversation's first message: a long one is drawn a page at a time, so the
@@ -562,10 +564,12 @@ class ChatScreen(Screen[None]):
             await self.conversation_view.query("#earlier").remove()
             self._shown_from = index
             self._offer_earlier_once_drawn = True
+            release_removed_widgets()
             return
         start = next((n for n, turn in enumerate(turns) if turn.message_id == message_id),
                      len(turns))
         await self.conversation_view.remove_children(turns[start:])
+        release_removed_widgets()
 
     def _forget_hidden_views(self) -> None:
         shown = {message.id for message in self.conversation.messages}
@@ -659,6 +663,7 @@ class ChatScreen(Screen[None]):
         if reply.message.status is MessageStatus.STREAMING:
             reply.assembler.stop()
         reply.ended = True
+        release_removed_widgets()  # what the reply replaced (a banner, a status line)
         message = reply.message
         self._record(message, now=True)
         if self._streaming is reply:
@@ -1065,6 +1070,7 @@ class ChatScreen(Screen[None]):
                                          options=old.options)
         self._next_schema = None
         await self.conversation_view.remove_children()
+        release_removed_widgets()
         self.conversation_view.start_over()
         await self._show_welcome()
         self._show_spend()
@@ -1256,6 +1262,7 @@ class ChatScreen(Screen[None]):
         self.replies.clear()
         self._saved_views.clear()
         await self.conversation_view.remove_children()
+        release_removed_widgets()
 
     def history_renamed(self, conversation_id: str, title: str) -> None:
         if conversation_id == self.conversation.id:
