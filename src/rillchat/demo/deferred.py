@@ -12,7 +12,10 @@ import select
 import socket
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rillchat.demo.server import DemoServer
 
 API_PREFIX = "/api/v1"
 LOOPBACK = "127.0.0.1"
@@ -30,7 +33,7 @@ class DeferredDemoServer:
         self._listening = socket.create_server((LOOPBACK, 0))
         self._stopping = threading.Event()
         self._lock = threading.Lock()
-        self._server: Any = None
+        self._server: DemoServer | None = None
         self._thread = threading.Thread(target=self._serve_when_wanted, daemon=True,
                                         name="rill-demo-server")
 
@@ -69,5 +72,5 @@ class DeferredDemoServer:
                 return
             from rillchat.demo.server import DemoServer
 
-            self._server = DemoServer(listening=self._listening, **self._options)
-        self._server.serve_forever()
+            server = self._server = DemoServer(listening=self._listening, **self._options)
+        server.serve_forever()
