@@ -145,7 +145,7 @@ async def test_failures_before_the_first_token(client, model, kind, status, mess
 
 
 async def test_a_slow_trickle_and_a_huge_single_chunk_come_through_whole(client):
-    """Three characters every 50 ms, and a quarter of a megabyte in one `data:` line."""
+    """A word every 50 ms, and a quarter of a megabyte in one `data:` line."""
     trickled = assemble(await collect(client, ask_request("demo/trickle")))
     assert trickled.text == texts.TRICKLE_ANSWER
     assert trickled.status is MessageStatus.COMPLETE

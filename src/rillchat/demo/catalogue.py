@@ -67,7 +67,7 @@ SCENARIO_MODELS: dict[str, str] = {
     "demo/drop": "Starts answering, then the connection drops.",
     "demo/stall": "Starts answering, then goes silent.",
     "demo/not-json": "Starts answering, then sends a data line that is not JSON.",
-    "demo/trickle": "Answers three characters at a time, slowly, and finishes.",
+    "demo/trickle": "Answers a word at a time, slowly, and finishes.",
     "demo/huge-chunk": "Sends a quarter-megabyte answer in a single event.",
     "demo/untrusted": "Answers with Rich markup and terminal escape sequences, which Rill must "
                        "show as inert text.",

@@ -220,8 +220,7 @@ TOOL_SCENARIOS = frozenset({"tools", "tool-fail", "tool-bad-arguments", "tool-ti
 
 FAILURE_SCENARIOS = frozenset({
     "error-401", "error-402", "error-429", "error-500", "error-502", "error-503",
-    "error-midstream",
-    "error-choice", "drop", "stall", "not-json", "html",
+    "error-midstream", "error-choice", "drop", "stall", "not-json", "html",
 })
 
 
@@ -293,18 +292,8 @@ read timeout, so the reply must come through whole, however slowly."""
 
 
 def _trickle(turn: Turn, pacing: Pacing) -> Plan:
-    """A provider that sends a few characters at a time, slowly."""
-    maker = ChunkMaker(turn.model)
-    text = texts.TRICKLE_ANSWER
-
-    def steps() -> Iterator[Step]:
-        yield from pacing.waiting()
-        for start in range(0, len(text), 3):
-            yield Data(maker.text(text[start:start + 3]))
-            yield Pause(TRICKLE_GAP)
-        yield from _finish_steps(maker, turn, "stop", len(text) // 3)
-
-    return StreamPlan(steps(), maker.generation_id)
+    """A provider that sends a word at a time, slowly."""
+    return _text_reply(turn, replace(pacing, token_delay=TRICKLE_GAP), texts.TRICKLE_ANSWER)
 
 
 HUGE_CHUNK_CHARACTERS = 256_000

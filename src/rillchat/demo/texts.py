@@ -41,7 +41,7 @@ The demo server picks what to do from your prompt:
   `json` or `books`, `long`
 - `error 401`, `error 402`, `error 429`, `error 500`, `error 502`, `error 503`
 - `mid-stream error`, `choice error`, `drop`, `stall`, `not json`, `html`
-- `trickle` (a few characters at a time, slowly), `huge chunk` (a quarter of a megabyte in one event)
+- `trickle` (a word at a time, slowly), `huge chunk` (a quarter of a megabyte in one event)
 
 Anything else gets the welcome answer. You can also pick a scenario as the model, for
 example `demo/reasoning` or `demo/error-429`.
@@ -66,7 +66,7 @@ REASONING_ANSWER = """\
 """
 
 TRICKLE_ANSWER = (
-    "This answer comes a few characters at a time, slowly, the way an overloaded provider "
+    "This answer comes a word at a time, slowly, the way an overloaded provider "
     "sends it. Every piece arrives, so it ends complete."
 )
 
