@@ -71,8 +71,10 @@ async def test_editing_an_earlier_prompt_starts_a_branch_and_keeps_the_old_one(a
 
         await pilot.press("f2")  # the last prompt
         assert screen.prompt.text == "thanks"
+        await pilot.pause(0.2)  # show_widget scrolls to it again after 0.1 s
         screen.conversation_view.scroll_home(animate=False)
-        await pilot.pause()
+        first = screen.query(UserMessage).first()
+        await until(pilot, lambda: first.region.y >= 0 and screen.conversation_view.scroll_y == 0)
         await pilot.click(UserMessage, offset=(2, 0))
         await type_prompt(pilot, "code")
         await pilot.press("enter")
