@@ -26,12 +26,14 @@ class AskHistory:
     def open(cls, stderr: TextIO, *, save: bool, needed: bool) -> AskHistory:
         if not save and not needed:
             return cls(None, None)
-        from rillchat.store.db import StoreError, open_database
+        from rillchat.store.db import StoreError, default_path, open_database
         from rillchat.store.history import History
         from rillchat.store.recorder import Recorder
+        from rillchat.store.writers import WriterLease, leases_folder
 
         try:
-            history = History(open_database())
+            path = default_path()
+            history = History(open_database(path), writer=WriterLease(leases_folder(path)))
         except (StoreError, sqlite3.Error, OSError) as exc:
             if needed:
                 raise UsageError(f"cannot continue: {exc}") from exc
@@ -69,4 +71,4 @@ class AskHistory:
 
     def close(self) -> None:
         if self._history is not None:
-            self._history.connection.close()
+            self._history.close()

@@ -248,6 +248,8 @@ def run_chat(args: argparse.Namespace) -> int:
         reopen = LATEST if args.chat_continue else args.chat_open
         app = RillApp(settings, demo=args.chat_demo, reopen=reopen)
         app.run()
+    if app.exit_signal is not None:
+        return 128 + app.exit_signal  # as a shell reports a process a signal ended
     return exit_codes.BUG if app.return_code else exit_codes.OK
 
 

@@ -247,3 +247,18 @@ async def test_long_messages_make_shorter_pages_and_ctrl_home_reaches_the_first(
         await pilot.press("ctrl+r")  # retry works on the reply drawn again from history
         await reply_done(pilot)
         assert len(app_server.requests[-1]["messages"]) == 121
+
+
+async def test_quitting_mid_reply_saves_what_arrived_as_interrupted(app_server, tmp_path):
+    path = tmp_path / "history.sqlite3"
+    app = make_app(app_server, model="demo/generate/100000/300", history_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "go", wait=False)
+        screen = chat(pilot)
+        await until(pilot, lambda: screen.replies and len(screen.replies[-1].message.text) > 200)
+        await pilot.press("ctrl+q")
+        shown = screen.replies[-1].message
+    stored = saved(path).load(screen.conversation.id).messages[-1]
+    assert stored.status is MessageStatus.INTERRUPTED
+    assert stored.text == shown.text and len(stored.text) > 200
+    assert not list((tmp_path / "writers").iterdir()), "the lease is given back"

@@ -30,6 +30,25 @@ SEEDS = {
            ('m3', 0, 'text', 'And a brook?', '{}'),
            ('m4', 0, 'text', 'A bit bigger', '{}');
     """,
+    2: """
+    INSERT INTO conversations (id, title, model, system_prompt, settings, created, updated,
+                               leaf_id)
+    VALUES ('c1', 'Old times', 'demo/auto', 'Be brief.', '{}', 100, 200, 'm4');
+    INSERT INTO messages (id, conversation_id, parent_id, position, role, status, model,
+                          prompt_tokens, completion_tokens, cost, created)
+    VALUES ('m1', 'c1', NULL, 0, 'user', 'complete', NULL, NULL, NULL, NULL, 101),
+           ('m2', 'c1', 'm1', 1, 'assistant', 'complete', 'demo/auto', 10, 20, 0.001, 102),
+           ('m3', 'c1', 'm2', 2, 'user', 'complete', NULL, NULL, NULL, NULL, 103),
+           ('m4', 'c1', 'm3', 3, 'assistant', 'stopped', 'demo/auto', 11, 5, 0.0004, 104),
+           ('m5', 'c1', 'm3', 3, 'assistant', 'streaming', 'demo/auto', NULL, NULL, NULL, 105);
+    INSERT INTO parts (message_id, position, kind, text, data)
+    VALUES ('m1', 0, 'text', 'What is a rill?', '{}'),
+           ('m2', 0, 'reasoning', 'A small stream, thinks the zanzibarian.', '{"details": []}'),
+           ('m2', 1, 'text', 'A small stream.', '{}'),
+           ('m3', 0, 'text', 'And a brook?', '{}'),
+           ('m4', 0, 'text', 'A bit bigger', '{}'),
+           ('m5', 0, 'text', 'Cut off', '{}');
+    """,
 }
 
 
@@ -68,9 +87,12 @@ def test_each_earlier_version_migrates_with_everything_kept(tmp_path, version):
         "What is a rill?", "A small stream.", "And a brook?", "A bit bigger"]
     assert conversation.messages[1].reasoning.startswith("A small stream")
     assert conversation.messages[3].status.value == "stopped"
-    assert conversation.other_branches == []
+    left_behind = [m.id for m in conversation.other_branches]
+    assert left_behind == ([] if version == 1 else ["m5"])
     assert [hit.message_id for hit in history.search("zanzibarian")] == ["m2"]
-    assert history.recent()[0].message_count == 4
+    assert history.recent()[0].message_count == 4 + len(left_behind)
+    # a reply an old Rill left streaming has no writer, so no running Rill owns it
+    assert history.mark_interrupted() == len(left_behind)
 
     # and the migrated database takes new writes: a branch made on it is kept
     conversation.branch_off(3)

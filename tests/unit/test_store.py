@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -27,6 +29,7 @@ from rillchat.openrouter.events import (
 from rillchat.store.db import NewerDatabase, NotADatabase, open_database, schema_version
 from rillchat.store.history import MATCH_END, MATCH_START, History, fts_query
 from rillchat.store.migrations import LATEST_VERSION
+from rillchat.store.writers import WriterLease, leases_folder
 
 
 @pytest.fixture
@@ -209,3 +212,39 @@ def test_two_rills_on_one_database_both_write(tmp_path):
     first.save_all(a)
     second.save_all(b)
     assert {s.title for s in first.recent()} == {"from the first", "second"}
+
+
+def test_a_reply_another_running_rill_is_writing_is_not_marked_interrupted(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    folder = leases_folder(path)
+    writing = History(open_database(path), writer=WriterLease(folder))
+    conversation = Conversation(model="m")
+    conversation.messages.append(Message.user("go"))
+    assembler = ReplyAssembler(model="m")
+    conversation.messages.append(assembler.message)
+    assembler.apply(TextDelta("still coming"))
+    writing.save_message(conversation, assembler.message)
+
+    starting = History(open_database(path), writer=WriterLease(folder))
+    assert starting.mark_interrupted() == 0, "its writer still holds its lease"
+    assert starting.load(conversation.id).messages[1].status is MessageStatus.STREAMING
+
+    writing.writer.release()
+    assert starting.mark_interrupted() == 1
+    assert starting.load(conversation.id).messages[1].status is MessageStatus.INTERRUPTED
+    starting.close()
+    assert list(folder.iterdir()) == []
+
+
+def test_the_lease_of_a_killed_rill_is_free_and_its_file_swept(tmp_path):
+    folder = tmp_path / "writers"
+    died = subprocess.run(
+        [sys.executable, "-c", "import os, sys; from rillchat.store.writers import WriterLease;"
+         f"print(WriterLease(__import__('pathlib').Path({str(folder)!r})).token); os._exit(9)"],
+        capture_output=True, text=True, check=False)
+    token = died.stdout.strip()
+    assert (folder / f"{token}.lock").exists(), "nothing cleaned up after it"
+    lease = WriterLease(folder)
+    assert not lease.is_running(token)
+    assert [p.stem for p in folder.iterdir()] == [lease.token]
+    assert lease.is_running(lease.token)

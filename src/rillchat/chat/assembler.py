@@ -72,6 +72,11 @@ class ReplyAssembler:
         if self.message.status is MessageStatus.STREAMING:
             self._end(MessageStatus.STOPPED)
 
+    def interrupt(self) -> None:
+        """Rill is closing (quit, SIGTERM, the terminal gone) while the reply streams."""
+        if self.message.status is MessageStatus.STREAMING:
+            self._end(MessageStatus.INTERRUPTED)
+
     def _end(self, status: MessageStatus) -> None:
         self.message.status = status
         self.message.duration = self._clock() - self._started_at

@@ -24,7 +24,8 @@ class MessageStatus(StrEnum):
     """The user stopped it; what arrived is kept."""
     FAILED = "failed"
     INTERRUPTED = "interrupted"
-    """Rill itself went away mid-stream (a crash or a kill); found so on the next start."""
+    """Rill itself went away mid-stream: quit, closed by a signal (saved then), or a crash or
+    a kill (found so by the next Rill to start)."""
 
 
 class GrowingText:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from rillchat.chat.conversation import Conversation, Message, MessageStatus
 from rillchat.terminal_text import one_line
 from rillchat.store.codec import decode_part, dumps, encode_part, usage_columns, usage_from_row
+from rillchat.store.writers import WriterLease
 
 _MESSAGE_COLUMNS = (
     "id", "conversation_id", "parent_id", "position", "role", "status", "model", "provider",
     "generation_id", "finish_reason", "prompt_tokens", "completion_tokens", "reasoning_tokens",
-    "cached_tokens", "cost", "is_byok", "time_to_first_token", "duration", "created",
+    "cached_tokens", "cost", "is_byok", "time_to_first_token", "duration", "created", "writer",
 )
 _UPSERT_MESSAGE = (
     f"INSERT INTO messages ({', '.join(_MESSAGE_COLUMNS)}) "
@@ -69,8 +70,12 @@ holds any) and the UI can turn them into highlighting."""
 
 
 class History:
-    def __init__(self, connection: sqlite3.Connection, *, clock=time.time) -> None:
+    def __init__(self, connection: sqlite3.Connection, *, clock=time.time,
+                 writer: WriterLease | None = None) -> None:
+        """`writer`: this process's lease, stamped on the replies it saves while they stream.
+        Without one, every streaming reply found counts as left behind."""
         self.connection = connection
+        self.writer = writer
         self.connection.row_factory = sqlite3.Row
         self._clock = clock
 
@@ -147,6 +152,8 @@ class History:
             **usage_columns(message.usage),
             "time_to_first_token": message.time_to_first_token, "duration": message.duration,
             "created": message.created,
+            "writer": (self.writer.token if self.writer is not None
+                       and message.status is MessageStatus.STREAMING else None),
         }
         db.execute(_UPSERT_MESSAGE, row)
         db.execute("DELETE FROM parts WHERE message_id = ?", (message.id,))
@@ -156,12 +163,24 @@ class History:
              for index, (kind, text, data) in enumerate(map(encode_part, message.parts))])
 
     def mark_interrupted(self) -> int:
-        """Replies still marked streaming belong to a Rill that went away: say so. Returns
-        how many were found."""
+        """Replies still marked streaming whose writer is no longer running belong to a Rill
+        that went away: say so. Another Rill's live reply is left alone. Returns how many
+        were marked."""
+        streaming = MessageStatus.STREAMING.value
         with self._transaction() as db:
-            cursor = db.execute("UPDATE messages SET status = ? WHERE status = ?",
-                                (MessageStatus.INTERRUPTED.value, MessageStatus.STREAMING.value))
-            return cursor.rowcount
+            writers = [row[0] for row in db.execute(
+                "SELECT DISTINCT writer FROM messages WHERE status = ?", (streaming,))]
+            gone = [writer for writer in writers
+                    if writer is None or self.writer is None or not self.writer.is_running(writer)]
+            return sum(db.execute("UPDATE messages SET status = ?, writer = NULL "
+                                  "WHERE status = ? AND writer IS ?",
+                                  (MessageStatus.INTERRUPTED.value, streaming, writer)).rowcount
+                       for writer in gone)
+
+    def close(self) -> None:
+        self.connection.close()
+        if self.writer is not None:
+            self.writer.release()
 
     def rename(self, conversation_id: str, title: str) -> None:
         with self._transaction() as db:

@@ -86,6 +86,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE conversations ADD COLUMN leaf_id TEXT;
     """,
+    # 3: which running Rill is writing a streaming reply (its lease token, see
+    # store/writers.py), so a Rill starting up only marks the replies of dead ones interrupted.
+    """
+    ALTER TABLE messages ADD COLUMN writer TEXT;
+    CREATE INDEX messages_streaming ON messages (writer) WHERE status = 'streaming';
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import signal
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -21,9 +22,10 @@ from rillchat.openrouter.events import StreamEvent
 from rillchat.openrouter.request import REASONING_EFFORTS, ChatRequest
 from rillchat.settings import DEFAULT_BASE_URL, Settings
 from rillchat.terminal_text import one_line
-from rillchat.store.db import NotADatabase, StoreError, open_database
+from rillchat.store.db import NotADatabase, StoreError, default_path, open_database
 from rillchat.store.history import History
 from rillchat.store.recorder import Recorder
+from rillchat.store.writers import WriterLease, leases_folder
 from rillchat.ui.screens.chat import ChatScreen
 
 if TYPE_CHECKING:
@@ -98,6 +100,8 @@ class RillApp(App[None]):
         self.tools = ToolSession.local(settings)
         """The tools offered to models: built-in ones turned on, command tools, and the
         tools of MCP servers once they have started."""
+        self.exit_signal: int | None = None
+        """The signal (SIGTERM, SIGHUP) that closed Rill, if one did."""
 
     def get_default_screen(self) -> ChatScreen:
         """The first chat is the app's base screen, made with the app: it is laid out once
@@ -110,6 +114,7 @@ class RillApp(App[None]):
         return ChatScreen(self._reopened)
 
     def on_mount(self) -> None:
+        self._handle_exit_signals()
         # After the first paint: importing the SDK in a thread would still hold the
         # interpreter's lock for much of the time the first screen takes to draw.
         self.call_after_refresh(lambda: self._start_loading_stream_layer().add_done_callback(
@@ -273,7 +278,8 @@ class RillApp(App[None]):
 
     def _open_history(self) -> None:
         try:
-            history = History(open_database(self._history_path))
+            path = self._history_path or default_path()
+            history = History(open_database(path), writer=WriterLease(leases_folder(path)))
             history.mark_interrupted()
         except (StoreError, sqlite3.Error, OSError) as exc:
             self.history_problem = str(exc)
@@ -356,6 +362,31 @@ class RillApp(App[None]):
         async for event in stream_reply(self._client, request, retries=self.settings.retries):
             yield event
 
+    def _handle_exit_signals(self) -> None:
+        """SIGTERM (a shutdown, `kill`) and SIGHUP (the terminal closed) save the reply that
+        is streaming and end Rill as Ctrl+Q does, the terminal put back. Python's default
+        would end the process at once, losing up to half a second of the reply."""
+        if self.is_headless or not hasattr(signal, "SIGHUP"):
+            return
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(number, self._exit_on_signal, number)
+
+    def _exit_on_signal(self, number: int) -> None:
+        self.exit_signal = number
+        self.save_before_exit()
+        self.exit()
+
+    def save_before_exit(self) -> None:
+        """Keep what reached any reply still streaming, saved as interrupted."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ChatScreen):
+                screen.save_before_exit()
+
+    async def action_quit(self) -> None:
+        self.save_before_exit()
+        self.exit()
+
     async def on_unmount(self) -> None:
         gc.unfreeze()  # what was frozen can go with the app (tests run many apps in a process)
         if self.tools.servers:
@@ -366,7 +397,7 @@ class RillApp(App[None]):
         if self._client is not None:
             await self._client.close()
         if self.recorder is not None:
-            self.recorder.history.connection.close()
+            self.recorder.history.close()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if isinstance(screen, ChatScreen):

@@ -873,6 +873,20 @@ class ChatScreen(Screen[None]):
         else:
             recorder.progress(self.conversation, message)
 
+    def save_before_exit(self) -> None:
+        """Rill is closing mid-reply: what reached the screen's inbox is kept too, and the
+        reply is saved as interrupted."""
+        reply = self._streaming
+        if reply is None or reply.ended:
+            return
+        events, reply.inbox = reply.inbox, []
+        for event in events:
+            reply.assembler.apply(event)
+        reply.assembler.interrupt()
+        reply.ended = True  # the screen is going: its widgets take no more
+        self._streaming = None
+        self._record(reply.message, now=True)
+
     # Actions -----------------------------------------------------------------------------
 
     def action_stop(self) -> None:

@@ -1,0 +1,86 @@
+"""`rill` running in a pseudo-terminal, and reading what it saved, for tests of the real
+process: start-up, signals, kills."""
+
+from __future__ import annotations
+
+import os
+import select
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+class Terminal:
+    """`rill` running in a pseudo-terminal, as a person would run it."""
+
+    def __init__(self, *args: str, env: dict[str, str]) -> None:
+        import pty
+
+        env = {**env, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
+        self.primary, secondary = pty.openpty()
+        os.set_blocking(self.primary, False)
+        self.process = subprocess.Popen([sys.executable, "-m", "rillchat", *args],
+                                        stdin=secondary, stdout=secondary, stderr=secondary,
+                                        env=env)
+        os.close(secondary)
+        self.shown = bytearray()
+
+    def read_until(self, needle: bytes, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while needle not in self.shown:
+            assert time.monotonic() < deadline, f"never saw {needle!r}"
+            self.read(0.1)
+
+    def read(self, wait: float) -> None:
+        """Take what the app wrote; an app whose terminal is not read blocks on its output."""
+        ready, _, _ = select.select([self.primary], [], [], wait)
+        if ready:
+            try:
+                self.shown.extend(os.read(self.primary, 65536))
+            except OSError:
+                pass
+
+    def wait(self, timeout: float = 10) -> int:
+        """The exit code, reading what the app writes meanwhile (its last frames, the
+        terminal put back), which it could not write to a terminal nobody reads."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None:
+            assert time.monotonic() < deadline, "rill did not exit"
+            self.read(0.05)
+        self.read(0)
+        return self.process.returncode
+
+    def type(self, text: bytes) -> None:
+        os.write(self.primary, text)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        os.close(self.primary)
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL")}
+    env.update(extra)
+    return env
+
+
+def saved_reply(database: Path) -> tuple[str, str]:
+    """The status and text of the first reply in the history, or empty strings."""
+    if not database.exists():
+        return "", ""
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        row = connection.execute(
+            "SELECT m.status, coalesce(group_concat(p.text, ''), '') FROM messages AS m "
+            "LEFT JOIN parts AS p ON p.message_id = m.id AND p.kind = 'text' "
+            "WHERE m.role = 'assistant' GROUP BY m.id").fetchone()
+    except sqlite3.OperationalError:  # the schema is being created
+        return "", ""
+    finally:
+        connection.close()
+    return (row[0], row[1]) if row else ("", "")
