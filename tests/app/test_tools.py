@@ -284,3 +284,25 @@ async def test_escape_while_calls_wait_stops_them_all_and_nothing_runs(app_serve
         await send(pilot, "hello")  # the next request carries the stopped results
         assert [m["role"] for m in app_server.requests[-1]["messages"]] == [
             "user", "assistant", "tool", "tool", "user"]
+
+
+async def test_a_command_that_floods_its_output_leaves_the_chat_responsive(app_server):
+    flood = CommandToolConfig(
+        "slow_lookup", "Writes without end",
+        (sys.executable, "-c", "import sys\nwhile True: sys.stdout.write('y' * 65536)"),
+        {"type": "object", "properties": {"query": {"type": "string"}}},
+        timeout=4, max_output=10_000)
+    app = make_app(app_server, command_tools=(flood,), clock=time.monotonic)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, "a slow tool")
+        await until(pilot, lambda: waiting(pilot))
+        await pilot.press("y")
+        [panel] = panels(pilot)
+        await until(pilot, lambda: panel.has_class("-running"))
+        screen = chat(pilot)
+        screen.prompt.focus()
+        await pilot.press(*"still here")
+        assert screen.prompt.text == "still here", "keys are handled while it floods"
+        assert panel.has_class("-running"), "the flood was still going"
+        await until(pilot, lambda: panel.has_class("-failed"), timeout=15)
+        assert "took longer than 4 s" in str(panel.query_one(".tool-result").render())

@@ -15,7 +15,7 @@ from pathlib import Path
 class Terminal:
     """`rill` running in a pseudo-terminal, as a person would run it."""
 
-    def __init__(self, *args: str, env: dict[str, str]) -> None:
+    def __init__(self, *args: str, env: dict[str, str], cwd: Path | None = None) -> None:
         import pty
 
         env = {**env, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
@@ -23,7 +23,7 @@ class Terminal:
         os.set_blocking(self.primary, False)
         self.process = subprocess.Popen([sys.executable, "-m", "rillchat", *args],
                                         stdin=secondary, stdout=secondary, stderr=secondary,
-                                        env=env)
+                                        env=env, cwd=cwd)
         os.close(secondary)
         self.shown = bytearray()
 

@@ -75,6 +75,7 @@ def folders(tmp_path):
     (allowed / "deep" / "plan.md").write_text("# Plan\n")
     (tmp_path / "secret.txt").write_text("the secret")
     (allowed / "link").symlink_to(tmp_path / "secret.txt")
+    (allowed / "loop").symlink_to(allowed / "loop")
     return AllowedFolders([allowed])
 
 
@@ -86,6 +87,8 @@ async def test_files_are_read_only_under_allowed_folders(folders, tmp_path):
                     "/etc/passwd"):
         with pytest.raises(ToolError, match="outside the allowed folders"):
             await read.run({"path": outside})
+    with pytest.raises(ToolError, match="loop of symbolic links"):
+        await read.run({"path": "loop/../link"})  # found by tests/reliability/test_tool_limits
     with pytest.raises(ToolError, match="no file"):
         await read.run({"path": "missing.txt"})
     with pytest.raises(ToolError, match="is a folder"):

@@ -77,7 +77,15 @@ class AllowedFolders:
         path = Path(given).expanduser()
         if not path.is_absolute():
             path = self.folders[0] / path
-        resolved = path.resolve()
+        try:
+            resolved = path.resolve(strict=True)
+        except (FileNotFoundError, NotADirectoryError):
+            resolved = path.resolve()  # nothing is there to read; the tool will say so
+        except (RuntimeError, OSError):
+            # A loop of links. Python's lenient resolve stops at the loop and leaves the rest
+            # unresolved, so `loop/../link` would pass the check below and open what `link`
+            # points at, wherever that is.
+            raise ToolError(f"{given!r} goes round a loop of symbolic links.") from None
         if not any(resolved == folder or resolved.is_relative_to(folder)
                    for folder in self.folders):
             raise ToolError(f"{given!r} is outside the allowed folders ({self.describe()}).")

@@ -11,9 +11,11 @@ from typing import Any
 
 from rillchat.chat.tools.base import ToolError, ToolOutcome, ToolSpec
 from rillchat.chat.tools.configs import CommandToolConfig
+from rillchat.settings import API_KEY_ENV
 
 _READ_SIZE = 65536
 _STDERR_KEPT = 2000
+_DRAIN_PAUSE = 0.005
 
 
 class CommandTool:
@@ -27,6 +29,7 @@ class CommandTool:
             process = await asyncio.create_subprocess_exec(
                 *config.command, stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                env=_environment(),
                 start_new_session=True)  # its own process group, so all of it can be stopped
         except OSError as exc:
             raise ToolError(f"The command {config.command[0]!r} could not start: "
@@ -53,6 +56,12 @@ class CommandTool:
         return ToolOutcome(text)
 
 
+def _environment() -> dict[str, str]:
+    """Rill's environment without the API key: what a tool prints goes to the model and into
+    the history, and a tool has no business spending the user's credits."""
+    return {name: value for name, value in os.environ.items() if name != API_KEY_ENV}
+
+
 async def _talk(process: asyncio.subprocess.Process, data: bytes,
                 limit: int) -> tuple[bytes, int, bytes]:
     async def feed() -> None:
@@ -71,6 +80,10 @@ async def _talk(process: asyncio.subprocess.Process, data: bytes,
             size += len(chunk)
             if len(kept) < keep:
                 kept += chunk[:keep - len(kept)]
+            else:
+                # Past the cap the rest is only counted. Reading it flat out would take a
+                # core from the chat while a command floods; the pipe makes it wait instead.
+                await asyncio.sleep(_DRAIN_PAUSE)
         return bytes(kept), size
 
     assert process.stdout is not None and process.stderr is not None
@@ -85,6 +98,12 @@ async def _kill_group(process: asyncio.subprocess.Process) -> None:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    # asyncio's wait() also waits for the pipes to close. After a flood, the output nobody
+    # reads any more fills the reader, reading pauses, and the end of the pipe is never seen:
+    # wait() would hang forever. Closing the transport lets the pipes go.
+    transport = getattr(process, "_transport", None)
+    if transport is not None:
+        transport.close()
     try:
         await asyncio.shield(process.wait())
     except asyncio.CancelledError:
