@@ -542,6 +542,10 @@ _SCENARIOS: dict[str, Callable[[Turn, Pacing], Plan]] = {
 
 STALL_MARKER = b": rill-stall"
 """A comment line in a recording where the server goes silent, leaving the stream open."""
+CUT_MARKER = b"<rill-cut>"
+"""Anywhere in a recording, even inside a line or a character: the server sends what came
+before it as one piece and waits a moment before the rest, as a slow network splits a stream."""
+CUT_PAUSE = 0.005
 
 
 def recording_names(recordings_dir: Path = RECORDINGS_DIR) -> list[str]:
@@ -562,7 +566,11 @@ def _replay(name: str, recordings_dir: Path, pacing: Pacing) -> Plan:
             if event.strip() == STALL_MARKER:
                 yield Stall()
             elif event:
-                yield RawBytes(event)
+                first, *rest = event.split(CUT_MARKER)
+                yield RawBytes(first)
+                for piece in rest:
+                    yield Pause(CUT_PAUSE)
+                    yield RawBytes(piece)
                 yield from pacing.between_tokens()
 
     return StreamPlan(steps())

@@ -17,6 +17,7 @@ from typing import Any
 
 import openai
 
+from rillchat.openrouter import loose
 from rillchat.openrouter.events import FailureKind, StreamFailed
 
 KEYS_URL = "https://openrouter.ai/settings/keys"
@@ -107,7 +108,7 @@ def failure_from_status(status: int, body: object, headers: Mapping[str, str], *
     if isinstance(body, Mapping):
         metadata = body.get("metadata") if isinstance(body.get("metadata"), Mapping) else {}
         message = _message_with_raw(str(body.get("message") or f"HTTP {status}"), metadata)
-        code = body.get("code", status)
+        code = loose.code(body.get("code", status))
     else:
         metadata = {}
         message = f"HTTP {status}: {describe_unexpected_body(str(body or ''))}"
@@ -120,7 +121,7 @@ def failure_from_status(status: int, body: object, headers: Mapping[str, str], *
         retry_after=_retry_after(headers, metadata),
         status=status,
         code=code,
-        provider=metadata.get("provider_name") or None,
+        provider=loose.optional_text(metadata.get("provider_name")) or None,
         metadata=dict(metadata),
     )
 
@@ -130,7 +131,7 @@ def failure_from_error_object(error: object, *, base_url: str = "") -> StreamFai
     if not isinstance(error, Mapping):
         error = {"message": str(error)}
     metadata = error.get("metadata") if isinstance(error.get("metadata"), Mapping) else {}
-    code = error.get("code")
+    code = loose.code(error.get("code"))
     kind = _ERROR_TYPE_KINDS.get(str(metadata.get("error_type")))
     if kind is None:
         kind = kind_for_status(code, metadata) if isinstance(code, int) else FailureKind.PROVIDER
@@ -142,7 +143,7 @@ def failure_from_error_object(error: object, *, base_url: str = "") -> StreamFai
         base_url=base_url,
         retry_after=_retry_after({}, metadata),
         code=code,
-        provider=metadata.get("provider_name") or None,
+        provider=loose.optional_text(metadata.get("provider_name")) or None,
         metadata=dict(metadata),
     )
 
@@ -175,6 +176,11 @@ def failure_from_exception(exc: BaseException, *, base_url: str = "",
         sample = exc.doc[:80]
         return make_failure(FailureKind.PROTOCOL,
                             f"The server sent a data line that is not JSON: {sample!r}",
+                            base_url=base_url)
+    if isinstance(exc, UnicodeDecodeError):
+        sample = exc.object[max(0, exc.start - 40):exc.end + 40]
+        return make_failure(FailureKind.PROTOCOL,
+                            f"The server sent bytes that are not UTF-8: {sample!r}",
                             base_url=base_url)
     return make_failure(FailureKind.PROTOCOL, f"{type(exc).__name__}: {exc}", base_url=base_url)
 
@@ -226,7 +232,7 @@ def _retry_after(headers: Mapping[str, str], metadata: Mapping[str, Any]) -> flo
         reset_ms = limit_headers.get("X-RateLimit-Reset")
         try:
             return max(0.0, int(reset_ms) / 1000 - time.time())
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
     return None
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import openai
 
+from rillchat.openrouter import loose
 from rillchat.openrouter.client import KEEPALIVE_OBJECT
 from rillchat.openrouter.events import (
     READABLE_DETAIL_FIELDS,
@@ -105,7 +106,7 @@ async def _stream_once(client: openai.AsyncOpenAI, request: ChatRequest) -> Asyn
                     yield event
                 if reader.failed:
                     return
-        except (openai.OpenAIError, json.JSONDecodeError) as exc:
+        except (openai.OpenAIError, json.JSONDecodeError, UnicodeDecodeError) as exc:
             yield failure_from_exception(exc, base_url=base_url, read_timeout=read_timeout,
                                          streaming=True)
             return
@@ -132,48 +133,48 @@ class ChunkReader:
         events: list[StreamEvent] = []
         if not self.started:
             self.started = True
-            events.append(ResponseStarted(generation_id=chunk.get("id"), model=chunk.get("model"),
-                                          provider=chunk.get("provider")))
-        for choice in chunk.get("choices") or ():
-            if choice.get("index", 0) == 0:
+            events.append(ResponseStarted(generation_id=loose.optional_text(chunk.get("id")),
+                                          model=loose.optional_text(chunk.get("model")),
+                                          provider=loose.optional_text(chunk.get("provider"))))
+        for choice in loose.items(chunk.get("choices")):
+            if isinstance(choice, dict) and loose.index(choice.get("index")) == 0:
                 self._read_choice(choice, events)
-        usage = chunk.get("usage")
+        usage = loose.mapping(chunk.get("usage"))
         if usage:
             events.append(_usage_event(usage))
         return events
 
     def _read_choice(self, choice: dict[str, Any], events: list[StreamEvent]) -> None:
-        delta = choice.get("delta")
+        delta = loose.mapping(choice.get("delta"))
         if delta:
             reasoning = _reasoning_event(delta)
             if reasoning is not None:
                 events.append(reasoning)
-            tool_calls = delta.get("tool_calls")
-            if tool_calls:
-                self._read_tool_calls(tool_calls, events)
-            content = delta.get("content")
+            self._read_tool_calls(loose.items(delta.get("tool_calls")), events)
+            content = loose.text(delta.get("content"))
             if content:
                 events.append(TextDelta(content))
         reason = choice.get("finish_reason")
-        if reason is not None:
-            if reason == "error":
-                self.failed = True
-                error = choice.get("error") or {"message": "The provider stopped with an error."}
-                events.append(failure_from_error_object(error, base_url=self.base_url))
-                return
+        if reason == "error":
+            self.failed = True
+            error = choice.get("error") or {"message": "The provider stopped with an error."}
+            events.append(failure_from_error_object(error, base_url=self.base_url))
+        elif isinstance(reason, str):
             self.finish_reason = reason
-            self.native_finish_reason = choice.get("native_finish_reason")
+            self.native_finish_reason = loose.optional_text(choice.get("native_finish_reason"))
 
-    def _read_tool_calls(self, tool_calls: list[dict[str, Any]], events: list[StreamEvent]) -> None:
-        self.saw_tool_calls = True
+    def _read_tool_calls(self, tool_calls: list[Any], events: list[StreamEvent]) -> None:
         for call in tool_calls:
-            function = call.get("function") or {}
-            name = function.get("name")
-            arguments = function.get("arguments") or ""
-            call_id = call.get("id")
+            if not isinstance(call, dict):
+                continue
+            function = loose.mapping(call.get("function"))
+            name = loose.optional_text(function.get("name"))
+            arguments = loose.text(function.get("arguments"))
+            call_id = loose.optional_text(call.get("id"))
             if call_id or name or arguments:
-                events.append(ToolCallDelta(index=call.get("index", 0), id=call_id, name=name,
-                                            arguments=arguments))
+                self.saw_tool_calls = True
+                events.append(ToolCallDelta(index=loose.index(call.get("index")), id=call_id,
+                                            name=name, arguments=arguments))
 
     def finish(self) -> StreamEvent:
         """The event that closes a stream which ended without an error."""
@@ -190,31 +191,30 @@ class ChunkReader:
 
 
 def _reasoning_event(delta: dict[str, Any]) -> ReasoningDelta | None:
-    text = delta.get("reasoning") or delta.get("reasoning_content") or ""
-    details = delta.get("reasoning_details") or ()
-    if details:
-        details = tuple(details)
-        if not text:
-            text = "".join(
-                str(detail.get(READABLE_DETAIL_FIELDS.get(detail.get("type"), ""), "") or "")
-                for detail in details
-            )
+    text = loose.text(delta.get("reasoning")) or loose.text(delta.get("reasoning_content"))
+    details = tuple(detail for detail in loose.items(delta.get("reasoning_details"))
+                    if isinstance(detail, dict))
+    if details and not text:
+        text = "".join(
+            loose.text(detail.get(READABLE_DETAIL_FIELDS.get(
+                loose.text(detail.get("type")), "")))
+            for detail in details
+        )
     if text or details:
         return ReasoningDelta(text=text, details=details)
     return None
 
 
 def _usage_event(usage: dict[str, Any]) -> Usage:
-    completion_details = usage.get("completion_tokens_details") or {}
-    prompt_details = usage.get("prompt_tokens_details") or {}
-    cost = usage.get("cost")
+    completion_details = loose.mapping(usage.get("completion_tokens_details"))
+    prompt_details = loose.mapping(usage.get("prompt_tokens_details"))
     return Usage(
-        prompt_tokens=usage.get("prompt_tokens") or 0,
-        completion_tokens=usage.get("completion_tokens") or 0,
-        reasoning_tokens=completion_details.get("reasoning_tokens") or 0,
-        cached_tokens=prompt_details.get("cached_tokens") or 0,
-        cost=float(cost) if cost is not None else None,
-        is_byok=bool(usage.get("is_byok", False)),
+        prompt_tokens=loose.count(usage.get("prompt_tokens")),
+        completion_tokens=loose.count(usage.get("completion_tokens")),
+        reasoning_tokens=loose.count(completion_details.get("reasoning_tokens")),
+        cached_tokens=loose.count(prompt_details.get("cached_tokens")),
+        cost=loose.amount(usage.get("cost")),
+        is_byok=usage.get("is_byok") is True,
     )
 
 
