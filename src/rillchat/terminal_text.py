@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import re
 
-# CSI, OSC (ended by BEL or ST), DCS/SOS/PM/APC strings, and two-byte escapes.
+# CSI, OSC (ended by BEL or ST), DCS/SOS/PM/APC strings, and two-byte escapes. A string
+# never ended (or not on its line) is not one: only its introducer goes, and the text after
+# it stays to be read. Matching to the end of the text would hide the rest of a reply.
 _ESCAPE_SEQUENCE = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[@-Z\\-_])"
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)|[PX^_][^\x1b\n]*\x1b\\|[@-Z\\-_])"
 )
-# Every C0 control but tab and newline, DEL, and the C1 controls.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Every C0 control but tab and newline, DEL, the C1 controls, and the bidirectional
+# embeddings, overrides and isolates: a terminal that honours those would show text in an
+# order other than the one it is stored and copied in (the "Trojan Source" trick).
+BIDI_CONTROLS = r"\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + "]")
 
 
 def strip_control(text: str) -> str:
-    """Remove escape sequences and control characters, keeping tabs and newlines. A sequence
-    split across two fragments loses its ESC here and shows as plain, inert text."""
+    """Remove escape sequences, control characters and bidirectional overrides, keeping tabs
+    and newlines. A sequence split across two fragments loses its ESC here and shows as
+    plain, inert text. Zero-width characters stay: they join emoji and take no cell."""
     if not _CONTROL.search(text):
         return text
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
@@ -26,7 +32,7 @@ def one_line(text: str) -> str:
 
 # The same sequences, but only when their end has arrived.
 _COMPLETE_SEQUENCE = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-OQ-WYZ\\])"
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)|[PX^_][^\x1b\n]*\x1b\\|[@-OQ-WYZ\\])"
 )
 _LONGEST_HELD = 512
 """A sequence still open after this many characters is not waiting for its end: let it go."""
@@ -46,7 +52,7 @@ class StreamStripper:
         self._held = ""
         escape = text.rfind("\x1b")
         if (escape != -1 and len(text) - escape < _LONGEST_HELD
-                and not _COMPLETE_SEQUENCE.match(text, escape)):
+                and "\n" not in text[escape:] and not _COMPLETE_SEQUENCE.match(text, escape)):
             text, self._held = text[:escape], text[escape:]
         return strip_control(text)
 

@@ -55,7 +55,7 @@ async def test_f3_lists_conversations_newest_first_with_their_figures(app_server
         screen = history_screen(pilot)
         assert titles(screen) == ["talk 2", "talk 1", "talk 0"]
         row = screen.query_one(DataTable).get_row_at(0)
-        assert row[1] == "demo/auto" and row[3] == "2"
+        assert str(row[1]) == "demo/auto" and row[3] == "2"
         assert "3 conversations" in str(screen.query_one("#history-bar").render())
         await pilot.press("escape")
         assert chat(pilot)

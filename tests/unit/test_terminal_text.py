@@ -1,4 +1,4 @@
-from rillchat.terminal_text import StreamStripper
+from rillchat.terminal_text import StreamStripper, strip_control
 
 
 def feed_all(fragments: list[str]) -> str:
@@ -18,8 +18,15 @@ def test_plain_fragments_pass_through_at_once():
     assert stripper.feed("tab\tand\nnewline") == "tab\tand\nnewline"
 
 
-def test_an_escape_that_never_ends_is_dropped_not_held_forever():
-    assert feed_all(["a\x1b]0;title never ended"]) == "a"
+def test_an_escape_that_never_ends_loses_its_introducer_and_is_not_held_forever():
+    assert feed_all(["a\x1b]0;title never ended"]) == "a0;title never ended"
     long_tail = "a\x1b]" + "x" * 600
     stripper = StreamStripper()
-    assert stripper.feed(long_tail) == "a", "too long to be waiting for its end"
+    assert stripper.feed(long_tail) == "a" + "x" * 600, "too long to be waiting for its end"
+
+
+def test_a_string_sequence_never_ended_hides_nothing_after_it():
+    assert strip_control("a\x1b]\nthe rest [b]M[/b]") == "a\nthe rest [b]M[/b]"
+    assert strip_control("a\x1b]0;title\nnext line\x07") == "a0;title\nnext line"
+    assert strip_control("a\x1bPq no end") == "aq no end"
+    assert feed_all(["a\x1b]0;ti", "tle\nmore"]) == "a0;title\nmore", "not held past a line"

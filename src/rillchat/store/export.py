@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from rillchat.chat.conversation import (
@@ -20,7 +21,7 @@ from rillchat.chat.conversation import (
 from rillchat.chat.summary import timing_pieces, usage_pieces, who_answered
 from rillchat.openrouter.events import Usage
 from rillchat.store.codec import decode_part, encode_part
-from rillchat.terminal_text import one_line, strip_control
+from rillchat.terminal_text import BIDI_CONTROLS, one_line, strip_control
 
 FORMAT = "rill.conversation"
 FORMAT_VERSION = 1
@@ -34,9 +35,15 @@ class NotAConversation(ValueError):
 
 
 def to_json(conversation: Conversation) -> str:
-    return json.dumps({"format": FORMAT, "version": FORMAT_VERSION,
+    text = json.dumps({"format": FORMAT, "version": FORMAT_VERSION,
                        "conversation": _conversation_dict(conversation)},
                       ensure_ascii=False, indent=2)
+    # JSON escapes only C0 controls. DEL, the C1 controls and bidi overrides would act on a
+    # terminal that shows the file; escaped, they are inert and read back the same.
+    return _NOT_SHOWN_RAW.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+_NOT_SHOWN_RAW = re.compile(r"[\x7f-\x9f" + BIDI_CONTROLS + "]")
 
 
 def _conversation_dict(conversation: Conversation) -> dict[str, Any]:

@@ -410,10 +410,10 @@ class RillApp(App[None]):
             yield SystemCommand("Copy last reply", "Copy the last reply's Markdown to the "
                                 "clipboard", screen.copy_last_reply)
             for number, block in enumerate(screen.last_code_blocks(), start=1):
-                yield SystemCommand(f"Copy code block {number}", block.label,
+                yield SystemCommand(f"Copy code block {number}", _literal(block.label),
                                     lambda block=block: screen.copy_code_block(block))
             for number, prompt in screen.editable_prompts():
-                yield SystemCommand(f"Edit prompt {number}: {one_line(prompt.text)[:50]}",
+                yield SystemCommand(f"Edit prompt {number}: {_literal(prompt.text, 50)}",
                                     "Send it again as a new branch; what follows is kept (F2 "
                                     "edits the last)", lambda prompt=prompt:
                                     screen.start_editing(prompt))
@@ -443,12 +443,12 @@ class RillApp(App[None]):
                 for effort in (None, *REASONING_EFFORTS):
                     mark = " (now)" if effort == current else ""
                     yield SystemCommand(f"Reasoning effort: {effort or 'model default'}{mark}",
-                                        f"How hard {model} thinks before this conversation's "
-                                        "next replies", lambda effort=effort:
+                                        f"How hard {_literal(model)} thinks before this "
+                                        "conversation's next replies", lambda effort=effort:
                                         screen.set_reasoning_effort(effort))
             for preset in self.settings.presets:
-                yield SystemCommand(f"Preset: {one_line(preset.name)}",
-                                    one_line(preset.prompt)[:80], lambda preset=preset:
+                yield SystemCommand(f"Preset: {_literal(preset.name)}",
+                                    _literal(preset.prompt, 80), lambda preset=preset:
                                     screen.use_preset(preset))
             yield SystemCommand("System prompt: none", "Send no system prompt from the next "
                                 "reply on", lambda: screen.use_preset(None))
@@ -464,7 +464,7 @@ class RillApp(App[None]):
                                     f"The built-in tool for {words}",
                                     lambda name=name: self.toggle_builtin_tool(name))
             for schema in self.settings.schemas:
-                yield SystemCommand(f"Answer as JSON: {one_line(schema.name)}",
+                yield SystemCommand(f"Answer as JSON: {_literal(schema.name)}",
                                     "The next answer follows this JSON Schema and grows as a "
                                     "structure on screen", lambda schema=schema:
                                     screen.choose_schema_preset(schema))
@@ -479,3 +479,11 @@ class RillApp(App[None]):
                                 "saved conversations (F3)", screen.action_history)
             yield SystemCommand("Help", "Every key Rill answers to (F1)", screen.action_help)
         yield from super().get_system_commands(screen)
+
+
+def _literal(text: str, limit: int | None = None) -> str:
+    """Text for the command palette, which reads titles and help as markup: a prompt, a model
+    id or a code block's first line must show as written, never act as a link or an action."""
+    # Every bracket escaped: Textual's own escape() leaves a "[/" it sees no end for, which
+    # its parser then reads as a closing tag and fails on.
+    return one_line(text)[:limit].replace("[", "\\[")

@@ -1092,8 +1092,10 @@ class ChatScreen(Screen[None]):
         self.notify("New conversation.", timeout=2)
 
     def action_toggle_reasoning(self) -> None:
-        for reply in reversed(self.replies):
-            if reply.view.toggle_reasoning():
+        # The drawn replies, saved ones too: a conversation opened from the history has
+        # reasoning panels but no live replies.
+        for view in reversed(list(self.conversation_view.query(AssistantMessage))):
+            if view.toggle_reasoning():
                 return
         self.notify("No reasoning to fold yet.", severity="information", timeout=2)
 

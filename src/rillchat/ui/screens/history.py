@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -157,8 +158,10 @@ class HistoryScreen(Screen[Opened | None]):
             table.add_row(*self._cells(summary, now), key=summary.id)
         self._show_empty_state()
 
-    def _cells(self, summary: ConversationSummary, now: float) -> tuple[str, ...]:
-        return (one_line(summary.title or "(untitled)"), one_line(summary.model),
+    def _cells(self, summary: ConversationSummary, now: float) -> tuple[Text | str, ...]:
+        # Text, not str: DataTable reads a str cell as markup, and a title is whatever the
+        # first prompt (or an imported file) said.
+        return (_plain(summary.title or "(untitled)"), _plain(summary.model),
                 when(summary.updated, now), str(summary.message_count),
                 format_cost(summary.cost) if summary.cost else "")
 
@@ -371,3 +374,7 @@ class HistoryScreen(Screen[Opened | None]):
                                                                       len(self.hits) - 1)
         self._show_count()
         self._show_empty_state()
+
+
+def _plain(text: str) -> Text:
+    return Text(one_line(text), no_wrap=True, end="")

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
+from textual.widgets.text_area import Edit, EditResult
+
+from rillchat.terminal_text import strip_control
 
 NEWLINE_KEYS = frozenset({"shift+enter", "ctrl+j", "newline", "alt+enter"})
 """Many terminals cannot send Shift+Enter, so Ctrl+J (and Alt+Enter) insert a newline too."""
@@ -37,6 +40,17 @@ class PromptInput(TextArea):
         self.sent_prompts: list[str] = []
         """Prompts sent, oldest first."""
         self._recall_index: int | None = None
+
+    # What is pasted (or loaded from a saved prompt) may hold escape sequences: the text area
+    # would write them to the terminal as they are. Line ends become newlines; the rest of
+    # the control characters go, as they would from anything else Rill shows.
+
+    def load_text(self, text: str) -> None:
+        super().load_text(_typeable(text))
+
+    def edit(self, edit: Edit) -> EditResult:
+        edit.text = _typeable(edit.text)
+        return super().edit(edit)
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
@@ -101,3 +115,7 @@ class PromptInput(TextArea):
         self._recall_index = index
         self.load_text(self.sent_prompts[index])
         self.move_cursor(self.document.end)
+
+
+def _typeable(text: str) -> str:
+    return strip_control(text.replace("\r\n", "\n").replace("\r", "\n"))
