@@ -15,10 +15,11 @@ from pathlib import Path
 class Terminal:
     """`rill` running in a pseudo-terminal, as a person would run it."""
 
-    def __init__(self, *args: str, env: dict[str, str], cwd: Path | None = None) -> None:
+    def __init__(self, *args: str, env: dict[str, str], cwd: Path | None = None,
+                 term: str = "xterm-256color", extra: dict[str, str] | None = None) -> None:
         import pty
 
-        env = {**env, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
+        env = {**env, "TERM": term, "COLUMNS": "100", "LINES": "30", **(extra or {})}
         self.primary, secondary = pty.openpty()
         os.set_blocking(self.primary, False)
         self.process = subprocess.Popen([sys.executable, "-m", "rillchat", *args],

@@ -142,3 +142,9 @@ def test_history_off_with_a_way_out(snap_compare, snapshot_server, size):
     app = make_app(snapshot_server, history_path=folder / "history.sqlite3")
     assert snap_compare(app, terminal_size=size, run_before=settle)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_reply_in_a_40_by_10_terminal(snap_compare, snapshot_server):
+    """The smallest terminal Rill promises to be usable in: the prompt and the keys stay."""
+    app = make_app(snapshot_server)
+    assert snap_compare(app, terminal_size=(40, 10), run_before=steps("hello"))

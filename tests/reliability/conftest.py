@@ -1,0 +1,1 @@
+from tests.app.conftest import app_server  # noqa: F401  (the app tests' server, shared)
