@@ -63,6 +63,19 @@ class Terminal:
         os.close(self.primary)
 
 
+def open_and_quit(env: dict[str, str], cwd: Path | None = None) -> Terminal:
+    """Start the chat and quit it with Ctrl+Q once it is up: a start is when Rill marks the
+    replies a killed Rill left streaming. Returns the terminal, closed, with what it showed."""
+    terminal = Terminal(env=env, cwd=cwd)
+    try:
+        terminal.read_until(b"Type a message")
+        terminal.type(b"\x11")
+        assert terminal.wait() == 0
+    finally:
+        terminal.close()
+    return terminal
+
+
 def environment(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
            if key not in ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL")}

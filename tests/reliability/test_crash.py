@@ -19,7 +19,7 @@ import pytest
 
 from rillchat.demo.scenarios import generated_markdown
 from rillchat.store.db import DATABASE_NAME
-from tests.cli.terminal import Terminal, environment, saved_reply
+from tests.cli.terminal import Terminal, environment, open_and_quit, saved_reply
 from tests.conftest import TEST_API_KEY
 
 KILLS = 20
@@ -99,13 +99,7 @@ def test_kill_9_at_twenty_random_moments_loses_nothing_saved(demo_server, tmp_pa
                 cut[key] = after[key]
                 cut_lengths.append(len(text))
 
-    last = Terminal(env=env)
-    try:
-        last.read_until(b"Type a message")
-        last.type(b"\x11")
-        assert last.wait() == 0
-    finally:
-        last.close()
+    open_and_quit(env)
     final = messages(database)
     assert all(final[key] == (role, "interrupted", text) for key, (role, _, text) in cut.items())
     print(f"{KILLS} kills: {len(cut_lengths)} cut replies saved, "

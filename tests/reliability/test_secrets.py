@@ -21,7 +21,7 @@ import pytest
 
 from rillchat.config import masked
 from rillchat.store.db import DATABASE_NAME
-from tests.cli.terminal import Terminal, environment, saved_reply
+from tests.cli.terminal import Terminal, environment, open_and_quit, saved_reply
 
 PRINTS_ITS_ENVIRONMENT = ("import json, os, sys; "
                           "print(json.dumps({'arguments': sys.stdin.read(), "
@@ -95,13 +95,7 @@ parameters = {{ type = "object", properties = {{ query = {{ type = "string" }} }
     finally:
         terminal.close()
     printed.append(terminal.shown.decode(errors="replace"))
-    again = Terminal(env=env, cwd=work)  # finds the cut reply
-    try:
-        again.read_until(b"Type a message")
-        again.type(b"\x11")
-        assert again.wait() == 0
-    finally:
-        again.close()
+    again = open_and_quit(env, cwd=work)  # finds the cut reply
     printed.append(again.shown.decode(errors="replace"))
 
     # Exports of both conversations, and the configuration shown.

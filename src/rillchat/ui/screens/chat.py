@@ -40,7 +40,7 @@ from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, T
 from rillchat.openrouter.request import ChatRequest
 from rillchat.terminal_text import one_line
 from rillchat.ui.messages import ReplyChunk, ReplyStopped
-from rillchat.ui.textual_fixes import release_removed_widgets
+from rillchat.ui.textual_fixes import forget_layout_arithmetic, release_removed_widgets
 from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.controls_bar import ControlsBar, controls_text
 from rillchat.ui.widgets.conversation_view import ConversationView
@@ -1085,6 +1085,7 @@ class ChatScreen(Screen[None]):
         self._next_schema = None
         await self.conversation_view.remove_children()
         release_removed_widgets()
+        forget_layout_arithmetic()
         self.conversation_view.start_over()
         await self._show_welcome()
         self._show_spend()
@@ -1279,6 +1280,7 @@ class ChatScreen(Screen[None]):
         self._saved_views.clear()
         await self.conversation_view.remove_children()
         release_removed_widgets()
+        forget_layout_arithmetic()
 
     def history_renamed(self, conversation_id: str, title: str) -> None:
         if conversation_id == self.conversation.id:
