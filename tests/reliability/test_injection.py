@@ -148,10 +148,12 @@ async def test_the_chat_shows_hostile_text_inert_everywhere(hostile_server, tmp_
             where = f"round {round_number} (seed {seed})"
             screen = chat(pilot)
             recording.write_bytes(hostile_reply(draw))
-            pasted = hostile(draw)
+            pasted = "go " + hostile(draw)
             screen.prompt.focus()
-            screen.prompt.post_message(events.Paste(pasted))
+            app.post_message(events.Paste(pasted))  # as the terminal driver does
             await until(pilot, lambda: screen.prompt.text)
+            assert screen.prompt.text == strip_control(
+                pasted.replace("\r\n", "\n").replace("\r", "\n")), where
             assert painted_problems(app) == [], f"the prompt box, {where}"
             await pilot.press("enter")
             await until(pilot, lambda: waiting(pilot))
