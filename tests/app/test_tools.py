@@ -291,7 +291,7 @@ async def test_a_command_that_floods_its_output_leaves_the_chat_responsive(app_s
         "slow_lookup", "Writes without end",
         (sys.executable, "-c", "import sys\nwhile True: sys.stdout.write('y' * 65536)"),
         {"type": "object", "properties": {"query": {"type": "string"}}},
-        timeout=4, max_output=10_000)
+        timeout=120, max_output=10_000)
     app = make_app(app_server, command_tools=(flood,), clock=time.monotonic)
     async with app.run_test(size=(100, 40)) as pilot:
         await send(pilot, "a slow tool")
@@ -304,5 +304,5 @@ async def test_a_command_that_floods_its_output_leaves_the_chat_responsive(app_s
         await pilot.press(*"still here")
         assert screen.prompt.text == "still here", "keys are handled while it floods"
         assert panel.has_class("-running"), "the flood was still going"
-        await until(pilot, lambda: panel.has_class("-failed"), timeout=15)
-        assert "took longer than 4 s" in str(panel.query_one(".tool-result").render())
+        await pilot.press("escape")  # and it can be stopped
+        await until(pilot, lambda: panel.has_class("-stopped"), timeout=15)

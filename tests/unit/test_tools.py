@@ -205,6 +205,17 @@ async def test_a_flood_of_output_is_capped_without_blocking():
     assert "output cut at 1,000 bytes of 20,000,000" in outcome.content
 
 
+async def test_a_command_flooding_without_end_is_still_stopped_at_its_timeout():
+    # asyncio's wait() waits for the pipes to close too; unread output used to hang it here.
+    tool = command_tool("""
+        import sys
+        while True:
+            sys.stdout.write("y" * 65536)
+    """, max_output=1000, timeout=1.0)
+    with pytest.raises(ToolError, match="longer than 1 s"):
+        await asyncio.wait_for(tool.run({}), 30)
+
+
 def call(name: str, arguments: str, index: int = 0) -> ToolCallPart:
     return ToolCallPart(index=index, id=f"call_{index}", name=name, arguments=arguments)
 
