@@ -83,8 +83,7 @@ parameters = {{ type = "object", properties = {{ query = {{ type = "string" }} }
         terminal.type(b"\x10")  # Ctrl+P: the command palette
         terminal.read_until(b"Search for commands")
         terminal.type(b"screenshot")
-        time.sleep(0.3)
-        terminal.read(0.2)
+        terminal.read_until(b"Save an SVG")  # the palette found it
         terminal.type(b"\r")
         deadline = time.monotonic() + 10
         while not list((home / "Downloads").glob("*.svg")):  # where Textual saves them

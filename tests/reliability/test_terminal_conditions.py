@@ -27,12 +27,13 @@ async def test_resizing_while_a_reply_streams_loses_nothing(app_server):
         for width, height in SIZES * 3:
             await pilot.resize_terminal(width, height)
             await pilot.pause(0.05)
-        await reply_done(pilot, timeout=30)
+        await reply_done(pilot, timeout=60)
         reply = screen.replies[-1]
         assert reply.message.status is MessageStatus.COMPLETE
         assert reply.message.text == generated_markdown(3000)
         await pilot.resize_terminal(40, 10)
-        await send(pilot, "again")  # still usable at 40x10
+        await send(pilot, "again", wait=False)  # still usable at 40x10
+        await reply_done(pilot, timeout=60)  # 3,000 tokens at 600 a second: some 12 s
         assert screen.replies[-1].message.status is MessageStatus.COMPLETE
         assert len(screen.replies) == 2
 
@@ -44,10 +45,10 @@ async def test_every_screen_opens_and_closes_in_a_40_by_10_terminal(app_server):
         base = pilot.app.screen
         for key in ("f1", "f3", "f4", "f5", "f8", "ctrl+p"):
             await pilot.press(key)
-            await until(pilot, lambda: pilot.app.screen is not base, timeout=5)
+            await until(pilot, lambda: pilot.app.screen is not base, timeout=15)
             await pilot.pause(0.2)
             await pilot.press("escape")
-            await until(pilot, lambda: pilot.app.screen is base, timeout=5)
+            await until(pilot, lambda: pilot.app.screen is base, timeout=15)
         await send(pilot, "markdown")
         assert chat(pilot).replies[-1].message.status is MessageStatus.COMPLETE
 
