@@ -83,18 +83,26 @@ def environment(**extra: str) -> dict[str, str]:
     return env
 
 
-def saved_reply(database: Path) -> tuple[str, str]:
-    """The status and text of the first reply in the history, or empty strings."""
+def saved_messages(database: Path) -> dict[str, tuple[str, str, str]]:
+    """Every message in the history, read as another process would: id to (role, status,
+    text). Empty while there is no database yet or its schema is being created."""
     if not database.exists():
-        return "", ""
+        return {}
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        row = connection.execute(
-            "SELECT m.status, coalesce(group_concat(p.text, ''), '') FROM messages AS m "
-            "LEFT JOIN parts AS p ON p.message_id = m.id AND p.kind = 'text' "
-            "WHERE m.role = 'assistant' GROUP BY m.id").fetchone()
-    except sqlite3.OperationalError:  # the schema is being created
-        return "", ""
+        rows = connection.execute(
+            "SELECT m.id, m.role, m.status, coalesce(group_concat(p.text, ''), '') "
+            "FROM messages AS m LEFT JOIN parts AS p ON p.message_id = m.id "
+            "AND p.kind = 'text' GROUP BY m.id").fetchall()
+    except sqlite3.OperationalError:
+        return {}
     finally:
         connection.close()
-    return (row[0], row[1]) if row else ("", "")
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def saved_reply(database: Path) -> tuple[str, str]:
+    """The status and text of the reply in a history of one exchange, or empty strings."""
+    replies = [(status, text) for role, status, text in saved_messages(database).values()
+               if role == "assistant"]
+    return replies[0] if replies else ("", "")

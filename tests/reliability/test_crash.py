@@ -19,7 +19,7 @@ import pytest
 
 from rillchat.demo.scenarios import generated_markdown
 from rillchat.store.db import DATABASE_NAME
-from tests.cli.terminal import Terminal, environment, open_and_quit, saved_reply
+from tests.cli.terminal import Terminal, environment, open_and_quit, saved_messages, saved_reply
 from tests.conftest import TEST_API_KEY
 
 KILLS = 20
@@ -29,21 +29,6 @@ MODEL = "demo/generate/100000/200"
 """A reply far longer than the wait, at 200 tokens a second."""
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals and signals")
-
-
-def messages(database: Path) -> dict[str, tuple[str, str, str]]:
-    """Every saved message: id to (role, status, text)."""
-    if not database.exists():
-        return {}
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        rows = connection.execute(
-            "SELECT m.id, m.role, m.status, coalesce(group_concat(p.text, ''), '') "
-            "FROM messages AS m LEFT JOIN parts AS p ON p.message_id = m.id "
-            "AND p.kind = 'text' GROUP BY m.id").fetchall()
-    finally:
-        connection.close()
-    return {row[0]: tuple(row[1:]) for row in rows}
 
 
 def integrity(database: Path) -> str:
@@ -72,7 +57,7 @@ def test_kill_9_at_twenty_random_moments_loses_nothing_saved(demo_server, tmp_pa
         try:
             terminal.read_until(b"Type a message")
             # Started: the reply the last kill cut is marked interrupted, nothing else moved.
-            before = messages(database)
+            before = saved_messages(database)
             assert not [m for m in before.values() if m[1] == "streaming"], where
             assert all(before[key] == (role, "interrupted", text)
                        for key, (role, _, text) in cut.items()), where
@@ -86,7 +71,7 @@ def test_kill_9_at_twenty_random_moments_loses_nothing_saved(demo_server, tmp_pa
             terminal.close()
 
         assert integrity(database) == "ok", where
-        after = messages(database)
+        after = saved_messages(database)
         assert {key: after.get(key) for key in before} == before, where
         new = [after[key] for key in after.keys() - before.keys()]
         prompts = [m for m in new if m[0] == "user"]
@@ -100,7 +85,7 @@ def test_kill_9_at_twenty_random_moments_loses_nothing_saved(demo_server, tmp_pa
                 cut_lengths.append(len(text))
 
     open_and_quit(env)
-    final = messages(database)
+    final = saved_messages(database)
     assert all(final[key] == (role, "interrupted", text) for key, (role, _, text) in cut.items())
     print(f"{KILLS} kills: {len(cut_lengths)} cut replies saved, "
           f"{sorted(cut_lengths)} characters each")

@@ -21,7 +21,7 @@ import pytest
 
 from rillchat.config import masked
 from rillchat.store.db import DATABASE_NAME
-from tests.cli.terminal import Terminal, environment, open_and_quit
+from tests.cli.terminal import Terminal, environment, open_and_quit, saved_messages
 
 PRINTS_ITS_ENVIRONMENT = ("import json, os, sys; "
                           "print(json.dumps({'arguments': sys.stdin.read(), "
@@ -31,20 +31,6 @@ PRINTS_ITS_ENVIRONMENT = ("import json, os, sys; "
 def rill(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "rillchat", *args], capture_output=True,
                           text=True, env=env, cwd=cwd, timeout=60)
-
-
-def streaming_text(database: Path) -> str:
-    """The text saved so far of the reply that is streaming (the history also holds the
-    finished exchange of `rill ask`)."""
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        row = connection.execute(
-            "SELECT coalesce(group_concat(p.text, ''), '') FROM messages AS m "
-            "JOIN parts AS p ON p.message_id = m.id AND p.kind = 'text' "
-            "WHERE m.status = 'streaming' GROUP BY m.id").fetchone()
-    finally:
-        connection.close()
-    return row[0] if row else ""
 
 
 @pytest.mark.slow
@@ -91,7 +77,8 @@ parameters = {{ type = "object", properties = {{ query = {{ type = "string" }} }
         terminal.read_until(b"Type a message")
         terminal.type(b"go\r")
         deadline = time.monotonic() + 20
-        while len(streaming_text(database)) < 200:
+        while not any(len(text) >= 200 and status == "streaming"  # rill ask's is done
+                      for _, status, text in saved_messages(database).values()):
             assert time.monotonic() < deadline, "the reply was never saved"
             terminal.read(0.1)
         terminal.type(b"\x10")  # Ctrl+P: the command palette
