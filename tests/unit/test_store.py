@@ -123,12 +123,18 @@ def test_every_part_and_figure_comes_back(history):
     assert loaded.allowed_tools == {"get_weather"}
 
 
-def test_a_streaming_reply_saved_again_replaces_its_parts(history):
+def streaming_exchange(first: str) -> tuple[Conversation, ReplyAssembler]:
+    """A prompt and a reply that has received `first` and is still streaming."""
     conversation = Conversation(model="m")
     conversation.messages.append(Message.user("go"))
     assembler = ReplyAssembler(model="m")
     conversation.messages.append(assembler.message)
-    assembler.apply(TextDelta("one "))
+    assembler.apply(TextDelta(first))
+    return conversation, assembler
+
+
+def test_a_streaming_reply_saved_again_replaces_its_parts(history):
+    conversation, assembler = streaming_exchange("one ")
     history.save_message(conversation, assembler.message)
     assembler.apply(TextDelta("two"))
     history.save_message(conversation, assembler.message)
@@ -218,11 +224,7 @@ def test_a_reply_another_running_rill_is_writing_is_not_marked_interrupted(tmp_p
     path = tmp_path / "history.sqlite3"
     folder = leases_folder(path)
     writing = History(open_database(path), writer=WriterLease(folder))
-    conversation = Conversation(model="m")
-    conversation.messages.append(Message.user("go"))
-    assembler = ReplyAssembler(model="m")
-    conversation.messages.append(assembler.message)
-    assembler.apply(TextDelta("still coming"))
+    conversation, assembler = streaming_exchange("still coming")
     writing.save_message(conversation, assembler.message)
 
     starting = History(open_database(path), writer=WriterLease(folder))

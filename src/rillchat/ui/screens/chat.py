@@ -646,12 +646,18 @@ class ChatScreen(Screen[None]):
             await self._drain(reply)
 
     async def _drain(self, reply: Reply) -> None:
+        events = self._take_inbox(reply)
+        self._record(reply.message)
+        await reply.view.show_all(events)
+
+    @staticmethod
+    def _take_inbox(reply: Reply) -> list[StreamEvent]:
+        """Fold the events the worker delivered into the reply's message; returns them."""
         events, reply.inbox = reply.inbox, []
         reply.signalled = False
         for event in events:
             reply.assembler.apply(event)
-        self._record(reply.message)
-        await reply.view.show_all(events)
+        return events
 
     @on(ReplyStopped)
     async def _on_reply_stopped(self, stopped: ReplyStopped) -> None:
@@ -879,9 +885,7 @@ class ChatScreen(Screen[None]):
         reply = self._streaming
         if reply is None or reply.ended:
             return
-        events, reply.inbox = reply.inbox, []
-        for event in events:
-            reply.assembler.apply(event)
+        self._take_inbox(reply)
         reply.assembler.interrupt()
         reply.ended = True  # the screen is going: its widgets take no more
         self._streaming = None
