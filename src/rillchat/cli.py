@@ -268,28 +268,33 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
         check_base_url(settings.base_url)
         yield settings
         return
-    from rillchat.config import SchemaPreset
     from rillchat.demo.deferred import DeferredDemoServer
-    from rillchat.demo.offer import DEMO_BUILTIN_TOOLS, DEMO_SCHEMA, DEMO_TOOLS
 
     with DeferredDemoServer(transient_failures=transient_failures) as server:
-        model = DEMO_MODEL
-        if configured.model != DEFAULT_MODEL:
-            from rillchat.demo.catalogue import known_ids
+        yield demo_settings(configured, server.url).with_overrides(**overrides)
 
-            # A model the demo also serves is kept, so a choice made in the demo's settings
-            # holds on its next run; any other (a real one) would not answer here.
-            if configured.model in known_ids():
-                model = configured.model
-        # The demo shows tools and structured answers at once: its own command tools and
-        # book schema join the user's, and two harmless built-in tools are on. A local
-        # server that goes quiet for 5 s has stalled; no need to wait a minute.
-        settings = replace(
-            configured, api_key=DEMO_API_KEY, base_url=server.url, model=model, read_timeout=5.0,
-            builtin_tools=tuple(dict.fromkeys((*configured.builtin_tools, *DEMO_BUILTIN_TOOLS))),
-            command_tools=(*configured.command_tools, *DEMO_TOOLS),
-            schemas=(*configured.schemas, SchemaPreset(*DEMO_SCHEMA)))
-        yield settings.with_overrides(**overrides)
+
+def demo_settings(configured: Settings, url: str) -> Settings:
+    """The user's settings as `rill --demo` changes them to talk to the demo server at `url`."""
+    from rillchat.config import SchemaPreset
+    from rillchat.demo.offer import DEMO_BUILTIN_TOOLS, DEMO_SCHEMA, DEMO_TOOLS
+
+    model = DEMO_MODEL
+    if configured.model != DEFAULT_MODEL:
+        from rillchat.demo.catalogue import known_ids
+
+        # A model the demo also serves is kept, so a choice made in the demo's settings
+        # holds on its next run; any other (a real one) would not answer here.
+        if configured.model in known_ids():
+            model = configured.model
+    # The demo shows tools and structured answers at once: its own command tools and
+    # book schema join the user's, and two harmless built-in tools are on. A local
+    # server that goes quiet for 5 s has stalled; no need to wait a minute.
+    return replace(
+        configured, api_key=DEMO_API_KEY, base_url=url, model=model, read_timeout=5.0,
+        builtin_tools=tuple(dict.fromkeys((*configured.builtin_tools, *DEMO_BUILTIN_TOOLS))),
+        command_tools=(*configured.command_tools, *DEMO_TOOLS),
+        schemas=(*configured.schemas, SchemaPreset(*DEMO_SCHEMA)))
 
 
 def check_base_url(url: str) -> None:

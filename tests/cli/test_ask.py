@@ -136,7 +136,7 @@ def test_reasoning_and_usage_go_to_stderr(demo_server):
     assert result.stdout == texts.REASONING_ANSWER
     reasoning, blank, usage = result.stderr.splitlines()
     assert reasoning == "".join(texts.REASONING_STEPS)
-    assert usage.startswith("tokens: 1 prompt, 95 completion (64 reasoning) · cost: $0.000381")
+    assert usage.startswith("tokens: 1 prompt, 141 completion (64 reasoning) · cost: $0.000565")
     assert "demo/reasoning via Rill Demo" in usage
 
 

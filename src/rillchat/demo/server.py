@@ -64,6 +64,9 @@ class DemoServer:
         self._failed_lock = threading.Lock()
         self.recordings_dir = recordings_dir
         self.stall_limit = stall_limit
+        self.stall_after: int | None = None
+        """When set, every stream goes silent after this many data events, as a stalled
+        provider does; scripts set it to picture a reply mid-stream, always at the same word."""
         self.stopping = threading.Event()
         self.requests: list[dict[str, Any]] = []
         """Every chat request body received, newest last (tests read it)."""
@@ -232,7 +235,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         pending: list[bytes] = []
         pending_size = 0
+        events_left = self.demo.stall_after
         for step in plan.steps:
+            if isinstance(step, Data) and events_left is not None:
+                if events_left == 0:
+                    step = Stall()
+                events_left -= 1
             if isinstance(step, (Data, Comment, Done, RawBytes)):
                 encoded = step.data if isinstance(step, RawBytes) else encode_event(step)
                 pending.append(encoded)

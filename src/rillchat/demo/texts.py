@@ -63,6 +63,16 @@ REASONING_ANSWER = """\
 1. Split 23 into 20 + 3.
 2. 17 × 20 = 340 and 17 × 3 = 51.
 3. 340 + 51 = 391.
+
+The same steps in Python:
+
+```python
+def times(a: int, b: int) -> int:
+    tens, units = divmod(b, 10)
+    return a * tens * 10 + a * units  # 17 × 20 + 17 × 3
+
+assert times(17, 23) == 17 * 23 == 391
+```
 """
 
 TRICKLE_ANSWER = (

@@ -1,0 +1,42 @@
+"""The README's configuration reference names every key config.toml can hold."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+from rillchat.config import Config
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+TABLES = {"presets": "[[presets]]", "command_tools": "[[tools]]",
+          "mcp_servers": "[[mcp_servers]]", "schemas": "[[schemas]]", "keys": "[keys]"}
+"""Config fields that are TOML tables, as the file spells them."""
+
+
+def reference_rows() -> dict[str, str]:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Configuration\n"):]
+    section = section[:section.index("\n## ", 1)]
+    rows = re.findall(r"^\| `([^`]+)` \| ([^|]+) \|", section, flags=re.MULTILINE)
+    return {key: default.strip() for key, default in rows}
+
+
+def test_every_config_key_is_in_the_reference_with_a_default():
+    rows = reference_rows()
+    keys = [TABLES.get(field.name, field.name) for field in dataclasses.fields(Config)]
+    assert sorted(rows) == sorted(keys)
+    assert all(rows.values())
+
+
+def test_the_plain_defaults_in_the_reference_are_the_real_ones():
+    rows = reference_rows()
+    defaults = Config()
+    for field in dataclasses.fields(Config):
+        value = getattr(defaults, field.name)
+        if field.name in TABLES or value is None:
+            continue
+        written = {True: "`true`", False: "`false`"}.get(value) if isinstance(value, bool) else (
+            f'`"{value}"`' if isinstance(value, str) else f"`{list(value)}`"
+            if isinstance(value, tuple) else f"`{value}`")
+        assert rows[field.name] == written, field.name
