@@ -105,7 +105,8 @@ class Studio:
         await pilot.wait_for_scheduled_animations()
         await pilot.pause()
         svg = pilot.app.export_screenshot(title="Rill")
-        missing = [words for words in PICTURES[name] if words not in svg_text(svg)]
+        shown = svg_text(svg)
+        missing = [words for words in PICTURES[name] if words not in shown]
         if missing:
             raise PictureError(f"{name}: the screen does not show {missing}")
         (self.out / f"{name}.svg").write_text(svg, encoding="utf-8")
@@ -163,8 +164,12 @@ async def until(pilot: Pilot, condition: Callable[[], object], what: str,
 
 async def until_shown(pilot: Pilot, *words: str) -> None:
     """Wait until the screen shows every one of `words` (workers fill some screens later)."""
-    await until(pilot, lambda: all(word in svg_text(pilot.app.export_screenshot())
-                                   for word in words), f"the screen to show {words}")
+
+    def shown() -> bool:
+        text = svg_text(pilot.app.export_screenshot())
+        return all(word in text for word in words)
+
+    await until(pilot, shown, f"the screen to show {words}")
 
 
 async def type_and_send(pilot: Pilot, prompt: str, *, wait: bool = True) -> None:

@@ -6,6 +6,8 @@ import dataclasses
 import re
 from pathlib import Path
 
+import tomli_w
+
 from rillchat.config import Config
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -36,7 +38,5 @@ def test_the_plain_defaults_in_the_reference_are_the_real_ones():
         value = getattr(defaults, field.name)
         if field.name in TABLES or value is None:
             continue
-        written = {True: "`true`", False: "`false`"}.get(value) if isinstance(value, bool) else (
-            f'`"{value}"`' if isinstance(value, str) else f"`{list(value)}`"
-            if isinstance(value, tuple) else f"`{value}`")
+        written = f"`{tomli_w.dumps({'key': value}).split(' = ', 1)[1].strip()}`"
         assert rows[field.name] == written, field.name
