@@ -40,9 +40,9 @@ TIMEOUT = 600.0
 
 
 def ending_of(tokens: int) -> str:
-    """The end of the reply's last line of any length (the demo repeats its paragraphs and
-    code, so these words show earlier too: the client's own sign that the reply has ended
-    must be seen with them)."""
+    """The end of the reply's last line of 15 characters or more. The demo repeats its
+    paragraphs and code, so these words show earlier too: the client's own sign that the
+    reply has ended must be seen with them."""
     lines = "".join(generated_tokens(tokens)).strip().splitlines()
     return [line.strip() for line in lines if len(line.strip()) >= 15][-1][-25:]
 
