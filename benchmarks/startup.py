@@ -19,6 +19,7 @@ start (about 150 ms).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import shutil
 import statistics
@@ -29,6 +30,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from stream_throughput import bare_sdk, start_server  # noqa: E402
 
 RILL = str(Path(sys.executable).with_name("rill"))
 VERSION_TARGET = 0.150
@@ -124,10 +127,6 @@ def last_line_time(folder: Path) -> float:
 
 def bare_sdk_reads(runs: int) -> list[float]:
     """The same 4,000-token burst read with a bare `openai` SDK loop, from its own demo server."""
-    import asyncio
-
-    from stream_throughput import bare_sdk, start_server
-
     server, url = start_server()
     try:
         asyncio.run(bare_sdk(url, "demo/generate/4000"))  # the first read warms the SDK up
