@@ -21,13 +21,14 @@ def controls_text(conversation: Conversation, *, reasoning: bool | None, key: st
         system = "system: own prompt"
     else:
         system = "system: none"
-    pieces = [system, *options.summary(reasoning=reasoning)]
+    # The schema holds for one answer only and changes it most: first, so a narrow terminal's
+    # ellipsis never hides it.
+    pieces = [f"next answer: JSON {one_line(schema)[:20]}"] if schema else []
+    pieces += [system, *options.summary(reasoning=reasoning)]
     if tools is None:
         pieces.append("tools: n/a")
     elif tools:
         pieces.append(f"tools: {tools}")
-    if schema:
-        pieces.append(f"next answer: JSON {one_line(schema)[:20]}")
     return Content.assemble("  ·  ".join(pieces), (f"   {key} change", "dim"))
 
 
