@@ -34,8 +34,9 @@ class KeysFooter(Widget, can_focus=False):
     """Looks and acts as Textual's Footer: a key's description beside it, the command palette's
     key on the right, a click presses the key, a disabled key is dim, a key's tooltip shows
     on hover. Textual's Footer is a widget per key, each styled, laid out and composed again
-    whenever the bindings change (each change of focus): a third of the chat's first frame at
-    start-up. This one is a single line redrawn when the bindings change."""
+    whenever the bindings change (each change of focus): about a third of the chat's work
+    between mounting and its first frame. This one is a single line, redrawn when the bindings
+    change."""
 
     ALLOW_SELECT = False
     COMPONENT_CLASSES = {"keys-footer--item", "keys-footer--key", "keys-footer--description",
