@@ -177,13 +177,6 @@ def save_config(changes: dict[str, Any], path: Path | None = None) -> Path:
     return path
 
 
-def masked(key: str) -> str:
-    """An API key as it may be shown: its start and last four characters."""
-    if len(key) <= 12:
-        return "…" * 3
-    return f"{key[:6]}…{key[-4:]}"
-
-
 _TYPE_NAMES = {str: "text in quotes", bool: "true or false", dict: "a table", list: "a list",
                int: "a whole number", float: "a number"}
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TextIO
 
 from rillchat import exit_codes
-from rillchat.config import ConfigError, config_path, load_config, masked, read_document
+from rillchat.config import ConfigError, config_path, load_config, read_document
+from rillchat.redaction import mask_secrets, masked
 from rillchat.settings import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_MODEL
 
 TEMPLATE = """\
@@ -92,10 +93,10 @@ def _show(path: Path, stdout: TextIO, stderr: TextIO) -> int:
         document = {}
     if "api_key" in document and isinstance(document["api_key"], str):
         document["api_key"] = masked(document["api_key"])
-    if document:
-        stdout.write(tomli_w.dumps(document))
     key_from_environment = os.environ.get(API_KEY_ENV)
     key = key_from_environment or config.api_key
+    if document:  # a key pasted into another setting is not shown either
+        stdout.write(mask_secrets(tomli_w.dumps(document), key))
     key_source = (API_KEY_ENV if key_from_environment else
                   "config.toml" if config.api_key else "not set")
     base_url_from_environment = os.environ.get(BASE_URL_ENV)

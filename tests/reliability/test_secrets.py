@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from rillchat.config import masked
+from rillchat.redaction import masked
 from rillchat.store.db import DATABASE_NAME
 from tests.cli.terminal import Terminal, environment, open_and_quit, saved_messages
 

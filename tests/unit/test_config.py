@@ -7,7 +7,8 @@ import tomllib
 
 import pytest
 
-from rillchat.config import Config, ConfigError, Preset, load_config, masked, save_config
+from rillchat.config import Config, ConfigError, Preset, load_config, save_config
+from rillchat.redaction import masked
 
 
 def write(tmp_path, text: str):
