@@ -94,9 +94,12 @@ class Turn:
     """Replies that called tools since the prompt."""
     tool_results: tuple[tuple[str, str], ...] = ()
     """(tool name, result) of every tool result since the prompt."""
+    authorization: str = ""
+    """The request's Authorization header, which the echo-key scenarios quote back as some
+    servers and proxies do."""
 
     @classmethod
-    def from_body(cls, body: dict[str, Any]) -> Turn:
+    def from_body(cls, body: dict[str, Any], authorization: str = "") -> Turn:
         messages = body["messages"]
         last = messages[-1]
         user_texts = [_content_text(m.get("content")) for m in messages if m.get("role") == "user"]
@@ -118,6 +121,7 @@ class Turn:
             tool_results=tuple((str(names.get(m.get("tool_call_id"), "?")),
                                 _content_text(m.get("content")))
                                for m in since_prompt if m.get("role") == "tool"),
+            authorization=authorization,
         )
 
 
@@ -179,6 +183,9 @@ _GENERATE = re.compile(r"demo/generate/(\d+)(?:/(\d+(?:\.\d+)?))?")
 
 _PROMPT_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^name this conversation"), "title"),  # first: the excerpt may say anything
+    (re.compile(r"echo.?key.*mid.?stream|mid.?stream.*echo.?key"), "echo-key-midstream"),
+    (re.compile(r"echo.?key.*\b502\b"), "echo-key-502"),
+    (re.compile(r"echo.?key"), "echo-key-401"),
     (re.compile(r"\b401\b"), "error-401"),
     (re.compile(r"\b402\b"), "error-402"),
     (re.compile(r"\b429\b|rate.?limit"), "error-429"),
@@ -221,6 +228,7 @@ TOOL_SCENARIOS = frozenset({"tools", "tool-fail", "tool-bad-arguments", "tool-ti
 FAILURE_SCENARIOS = frozenset({
     "error-401", "error-402", "error-429", "error-500", "error-502", "error-503",
     "error-midstream", "error-choice", "drop", "stall", "not-json", "html",
+    "echo-key-401", "echo-key-502", "echo-key-midstream",
 })
 
 
@@ -230,10 +238,10 @@ def fails(body: dict[str, Any]) -> bool:
 
 
 def plan_for(body: dict[str, Any], pacing: Pacing, recordings_dir: Path = RECORDINGS_DIR, *,
-             recovered: bool = False) -> Plan:
+             recovered: bool = False, authorization: str = "") -> Plan:
     """The reply to a validated request body. `recovered` turns a failure scenario into a
     short answer saying the retry worked."""
-    turn = Turn.from_body(body)
+    turn = Turn.from_body(body, authorization)
     name = scenario_for(turn)
     if recovered and name in FAILURE_SCENARIOS:
         return _text_reply(turn, pacing, texts.RECOVERED)
@@ -484,6 +492,32 @@ def _choice_error(maker: ChunkMaker) -> list[Step]:
     return [Data(chunk), Done()]
 
 
+def _echo_key(status: int) -> Callable[[Turn, Pacing], Plan]:
+    """A server that quotes the Authorization header back in its error, as some proxies do."""
+
+    def build(turn: Turn, pacing: Pacing) -> Plan:
+        words = "Invalid key" if status == 401 else "Upstream rejected"
+        return HttpError(status, {"code": status, "message": f"{words}: {turn.authorization}"})
+
+    return build
+
+
+def _echo_key_midstream(turn: Turn, pacing: Pacing) -> Plan:
+    """A provider that fails mid-stream quoting the credentials it was given, in the message,
+    in its raw error and in the metadata."""
+
+    def ending(maker: ChunkMaker) -> list[Step]:
+        quoted = turn.authorization
+        bare = quoted.removeprefix("Bearer ")
+        error = {"code": 502, "message": f"Upstream refused the credentials {quoted}",
+                 "metadata": {"provider_name": maker.provider,
+                              "raw": json.dumps({"error": {"message": f"denied key {bare}"}}),
+                              "headers": {"Authorization": quoted}}}
+        return [Data(maker.chunk({"content": ""}, finish_reason="error", error=error)), Done()]
+
+    return _partial_then(ending)(turn, pacing)
+
+
 def _not_json(maker: ChunkMaker) -> list[Step]:
     return [RawBytes(b'data: {"id": "' + maker.generation_id.encode() + b'", "choices": [{"delt\n\n')]
 
@@ -534,6 +568,9 @@ _SCENARIOS: dict[str, Callable[[Turn, Pacing], Plan]] = {
     "stall": _partial_then(lambda maker: [Stall()]),
     "not-json": _partial_then(_not_json),
     "html": _html,
+    "echo-key-401": _echo_key(401),
+    "echo-key-502": _echo_key(502),
+    "echo-key-midstream": _echo_key_midstream,
 }
 
 

@@ -67,6 +67,9 @@ class DemoServer:
         self.stall_after: int | None = None
         """When set, every stream goes silent after this many data events, as a stalled
         provider does; scripts set it to picture a reply mid-stream, always at the same word."""
+        self.rejected_keys: set[str] = set()
+        """Keys every endpoint refuses with a 401 that quotes the Authorization header back,
+        as a revoked key meets a proxy that echoes what it was sent."""
         self.stopping = threading.Event()
         self.requests: list[dict[str, Any]] = []
         """Every chat request body received, newest last (tests read it)."""
@@ -153,8 +156,19 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         return path.removeprefix(API_PREFIX).rstrip("/") or "/"
 
+    def _refused_key(self) -> bool:
+        """Answer a 401 quoting the header back when the key is one the demo rejects."""
+        authorization = self.headers.get("Authorization", "")
+        if authorization.removeprefix("Bearer ").strip() not in self.demo.rejected_keys:
+            return False
+        self._send_error(HttpError(401, {"code": 401,
+                                         "message": f"Key revoked: {authorization}"}))
+        return True
+
     def do_GET(self) -> None:
         route = self._route()
+        if self._refused_key():
+            return
         if route == "/models":
             self._send_json(200, {"data": catalogue()})
         elif route == "/key":
@@ -175,6 +189,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.headers.get("Authorization", "").removeprefix("Bearer ").strip():
             self._send_error(HttpError(401, {"code": 401, "message": "No auth credentials found"}))
             return
+        if self._refused_key():
+            return
         try:
             body = json.loads(body_bytes or b"null")
         except ValueError as exc:
@@ -187,7 +203,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.demo.requests.append(body)
         self.demo.request_headers.append(self.headers)
         plan = plan_for(body, self.demo.pacing, self.demo.recordings_dir,
-                        recovered=self.demo.recovers(body))
+                        recovered=self.demo.recovers(body),
+                        authorization=self.headers.get("Authorization", ""))
         try:
             if isinstance(plan, HttpError):
                 self._send_error(plan)
