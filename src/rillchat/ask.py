@@ -37,6 +37,7 @@ from rillchat.openrouter.events import (
 )
 from rillchat.openrouter.request import ChatRequest
 from rillchat.openrouter.stream import stream_reply
+from rillchat.redaction import mask_secrets
 from rillchat.settings import Settings
 from rillchat.terminal_text import one_line, strip_control
 
@@ -58,10 +59,6 @@ def exit_code_for(failure: StreamFailed) -> int:
 class AskOutput:
     show_reasoning: bool = False
     show_usage: bool = False
-
-
-_SHORTEST_MASKED_KEY = 8
-"""Masking a key of a letter or two would garble ordinary words; real keys are far longer."""
 
 
 class _Printer:
@@ -97,8 +94,7 @@ class _Printer:
 
     def note(self, line: str) -> None:
         """One line on stderr, on a line of its own, never holding the key."""
-        if self.api_key and len(self.api_key) >= _SHORTEST_MASKED_KEY:
-            line = line.replace(self.api_key, "****")
+        line = mask_secrets(line, self.api_key)
         if not self.err_at_line_start:
             self.err.write("\n")
         self.err.write(one_line(line) + "\n")

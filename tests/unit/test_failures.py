@@ -78,4 +78,4 @@ def test_error_lines_never_show_the_key_but_short_keys_do_not_garble_words():
     err = io.StringIO()
     _Printer(io.StringIO(), err, "sk-or-v1-abcdefgh").note("bad key sk-or-v1-abcdefgh\nsent")
     _Printer(io.StringIO(), err, "x").note("nonexistent host")
-    assert err.getvalue() == "bad key **** sent\nnonexistent host\n"
+    assert err.getvalue() == "bad key ……… sent\nnonexistent host\n"

@@ -14,6 +14,7 @@ from typing import Any
 from rillchat.chat.options import ReplyOptions
 from rillchat.openrouter.events import READABLE_DETAIL_FIELDS, StreamFailed, Usage
 from rillchat.openrouter.request import ChatRequest
+from rillchat.redaction import mask_secrets
 from rillchat.terminal_text import one_line
 
 
@@ -194,8 +195,9 @@ def new_id() -> str:
 
 
 def title_from_prompt(prompt: str) -> str:
-    """A conversation's title until someone names it: its first prompt, on one line."""
-    return one_line(prompt)[:80]
+    """A conversation's title until someone names it: its first prompt, on one line, any
+    key pasted into it masked (the title is listed everywhere the prompt is not)."""
+    return mask_secrets(one_line(prompt))[:80]
 
 
 @dataclass(slots=True)

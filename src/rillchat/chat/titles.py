@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rillchat.chat.conversation import Conversation
 from rillchat.openrouter.request import ChatRequest
+from rillchat.redaction import mask_secrets
 from rillchat.terminal_text import one_line
 
 TITLE_INSTRUCTION = "Name this conversation in at most six words. Answer with the title only."
@@ -26,8 +27,8 @@ def title_request(conversation: Conversation) -> ChatRequest:
 
 def clean_title(text: str) -> str:
     """The model's answer as a title: one line, without quotes, a `Title:` label or a final
-    full stop. Empty when nothing usable came back."""
-    title = one_line(text)
+    full stop, and no key quoted from the conversation. Empty when nothing usable came back."""
+    title = mask_secrets(one_line(text))
     if title.lower().startswith("title:"):
         title = title[len("title:"):].strip()
     title = title.strip("\"'“”‘’*`# ").rstrip(".")

@@ -6,9 +6,11 @@ else in Rill needs to know what a chunk looks like on the wire.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
+
+from rillchat.redaction import mask_secrets, mask_secrets_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,18 @@ class StreamFailed:
     @property
     def title(self) -> str:
         return FAILURE_TITLES[self.kind]
+
+    def without_secrets(self, api_key: str | None = None) -> StreamFailed:
+        """This failure with `api_key` (and anything shaped like a key) masked in every text
+        it holds: a server or proxy may quote the request's Authorization header back."""
+        return replace(
+            self,
+            message=mask_secrets(self.message, api_key),
+            hint=mask_secrets(self.hint, api_key),
+            provider=None if self.provider is None else mask_secrets(self.provider, api_key),
+            code=mask_secrets(self.code, api_key) if isinstance(self.code, str) else self.code,
+            metadata=mask_secrets_in(self.metadata, api_key),
+        )
 
 
 FAILURE_TITLES: dict[FailureKind, str] = {

@@ -47,7 +47,8 @@ async def key_credit(settings: Settings) -> KeyCredit:
     try:
         document = await client.get("/key", cast_to=object)
     except (openai.APIError, ValueError) as exc:
-        failure = failure_from_exception(exc, base_url=settings.base_url)
+        failure = failure_from_exception(exc, base_url=settings.base_url).without_secrets(
+            settings.api_key)
         raise CreditUnavailable(f"{failure.title}: {failure.message}") from exc
     finally:
         await client.close()

@@ -28,7 +28,8 @@ async def get_catalogue(settings: Settings, *, refresh: bool = False
         page = await client.models.list()
         entries = [model.to_dict() for model in page.data]
     except (openai.APIError, ValueError) as exc:
-        failure = failure_from_exception(exc, base_url=settings.base_url)
+        failure = failure_from_exception(exc, base_url=settings.base_url).without_secrets(
+            settings.api_key)
         reason = f"{failure.title}: {failure.message.rstrip('.')}"
         if cached is None:
             raise CatalogueUnavailable(f"Could not fetch the model list ({reason}).") from exc

@@ -56,12 +56,14 @@ async def stream_reply(
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
 ) -> AsyncIterator[StreamEvent]:
     """Stream one reply. Retries network and provider failures up to `retries` times, but only
-    while no content has arrived, announcing each retry with a `Retrying` event."""
+    while no content has arrived, announcing each retry with a `Retrying` event. No failure
+    it yields holds the client's key, whatever the server quoted back."""
     for attempt in range(retries + 1):
         content_seen = False
         async with contextlib.aclosing(_stream_once(client, request)) as events:
             async for event in events:
                 if type(event) is StreamFailed:
+                    event = event.without_secrets(client.api_key)
                     if not content_seen and attempt < retries and event.kind in AUTO_RETRY_KINDS:
                         break
                     yield event

@@ -622,7 +622,7 @@ class ChatScreen(Screen[None]):
                 kind=FailureKind.PROTOCOL,
                 message=f"Rill hit an unexpected {type(exc).__name__}: {one_line(str(exc))}",
                 hint="This is a bug in Rill; please report it. Retry may work.",
-            ))
+            ).without_secrets(self.rill.settings.api_key))
         self.post_message(ReplyStopped(reply.id))
 
     def _deliver(self, reply: Reply, event: StreamEvent) -> None:
@@ -850,7 +850,8 @@ class ChatScreen(Screen[None]):
                     cost = event.cost
         except Exception as exc:  # a bug in Rill: say so, the conversation is unharmed
             failure = StreamFailed(FailureKind.PROTOCOL, f"Rill hit an unexpected "
-                                   f"{type(exc).__name__}: {one_line(str(exc))}", "")
+                                   f"{type(exc).__name__}: {one_line(str(exc))}", ""
+                                   ).without_secrets(self.rill.settings.api_key)
         if cost:
             self.rill.session_cost += cost  # paid, even if the answer is not usable
             self._show_spend()
