@@ -250,3 +250,20 @@ def test_the_lease_of_a_killed_rill_is_free_and_its_file_swept(tmp_path):
     assert not lease.is_running(token)
     assert [p.stem for p in folder.iterdir()] == [lease.token]
     assert lease.is_running(lease.token)
+
+
+def test_nothing_shaped_like_a_key_is_saved_in_an_error_or_as_a_model(history):
+    """The stream layer masks keys before anything is saved; the store does not count on it."""
+    key = "sk-or-v1-" + "ab" * 32
+    conversation = Conversation(model=key)
+    conversation.messages.append(Message.user("hi"))
+    reply = ReplyAssembler(model=key)
+    reply.apply(StreamFailed(FailureKind.AUTH, f"Invalid key: Bearer {key}", "Check it.",
+                             status=401, metadata={"echo": {"Authorization": f"Bearer {key}"}}))
+    conversation.messages.append(reply.message)
+    history.save_all(conversation)
+
+    assert key not in "\n".join(history.connection.iterdump())
+    loaded = history.load(conversation.id)
+    assert loaded.messages[1].error.message == "Invalid key: Bearer sk-or-…abab"
+    assert loaded.model == loaded.messages[1].model == "sk-or-…abab"

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from rillchat.chat.conversation import Conversation, Message, MessageStatus
+from rillchat.chat.conversation import Conversation, Message, MessageStatus, new_id
+from rillchat.redaction import mask_secrets
 from rillchat.terminal_text import one_line
 from rillchat.store.codec import decode_part, dumps, encode_part, usage_columns, usage_from_row
 from rillchat.store.writers import WriterLease
@@ -130,7 +131,8 @@ class History:
             "title = excluded.title, model = excluded.model, "
             "system_prompt = excluded.system_prompt, updated = excluded.updated, "
             "leaf_id = excluded.leaf_id, settings = excluded.settings",
-            (conversation.id, conversation.title, conversation.model, conversation.system_prompt,
+            (conversation.id, conversation.title, mask_secrets(conversation.model),
+             conversation.system_prompt,
              dumps(conversation.settings_dict()), conversation.created, now, leaf))
 
     def _write_message(self, db: sqlite3.Connection, conversation: Conversation,
@@ -147,7 +149,9 @@ class History:
         row = {
             "id": message.id, "conversation_id": conversation.id, "parent_id": parent,
             "position": position, "role": message.role, "status": message.status.value,
-            "model": message.model, "provider": message.provider,
+            # A key pasted where a model id goes is refused before it gets this far; should
+            # one slip through, it is not kept.
+            "model": message.model and mask_secrets(message.model), "provider": message.provider,
             "generation_id": message.generation_id, "finish_reason": message.finish_reason,
             **usage_columns(message.usage),
             "time_to_first_token": message.time_to_first_token, "duration": message.duration,
