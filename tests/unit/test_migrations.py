@@ -50,6 +50,8 @@ SEEDS = {
            ('m5', 0, 'text', 'Cut off', '{}');
     """,
 }
+# Version 3 added the writer column, holding nothing new an old row lacks: its seed is 2's.
+SEEDS[3] = SEEDS[2]
 
 
 def database_at(version: int, path) -> sqlite3.Connection:
@@ -98,3 +100,43 @@ def test_each_earlier_version_migrates_with_everything_kept(tmp_path, version):
     conversation.branch_off(3)
     history.save_all(conversation)
     assert history.load("c1").messages[-1].id == "m3"
+
+
+KEY = "sk-or-v1-" + "5eed" * 16
+LEAKED = f"""
+INSERT INTO conversations (id, title, model, system_prompt, settings, created, updated)
+VALUES ('c2', 'Pasted', '{KEY}', NULL, '{{}}', 300, 400);
+INSERT INTO messages (id, conversation_id, parent_id, position, role, status, model, created)
+VALUES ('k1', 'c2', NULL, 0, 'user', 'complete', NULL, 301),
+       ('k2', 'c2', 'k1', 1, 'assistant', 'failed', '{KEY}', 302);
+INSERT INTO parts (message_id, position, kind, text, data)
+VALUES ('k1', 0, 'text', 'hello', '{{}}'),
+       ('k2', 0, 'error', 'Invalid key: Bearer {KEY}',
+        json_object('kind', 'auth', 'message', 'Invalid key: Bearer {KEY}', 'hint', 'Check it.',
+                    'status', 401, 'code', 401, 'provider', NULL, 'retry_after', NULL,
+                    'retryable', json('false'),
+                    'metadata', json_object('headers', json_object('Authorization',
+                                                                   'Bearer {KEY}'))));
+"""
+
+
+def test_keys_an_older_rill_saved_are_masked_and_leave_no_copy_in_the_files(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    old = database_at(3, path)
+    old.execute("PRAGMA journal_mode = WAL")
+    old.executescript(LEAKED)
+    old.close()
+    assert KEY.encode() in path.read_bytes()
+
+    history = History(open_database(path))
+    conversation = history.load("c2")
+    failure = conversation.messages[1].error
+    assert failure.message == "Invalid key: Bearer sk-or-…5eed"
+    assert failure.metadata == {"headers": {"Authorization": "Bearer sk-or-…5eed"}}
+    assert conversation.model == conversation.messages[1].model == "sk-or-…5eed"
+    assert history.load("c1").messages[1].text == "A small stream.", "the rest is kept"
+    assert [hit.message_id for hit in history.search("Invalid key")] == ["k2"]
+    assert history.search("5eed5eed5eed5eed") == []
+    assert KEY not in "\n".join(history.connection.iterdump())
+    assert [file.name for file in tmp_path.iterdir()
+            if KEY[-40:].encode() in file.read_bytes()] == [], "nothing left in the files"

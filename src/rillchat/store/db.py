@@ -66,23 +66,42 @@ def schema_version(connection: sqlite3.Connection) -> int:
 
 def migrate(connection: sqlite3.Connection, path: Path, *, to: int = LATEST_VERSION) -> None:
     """Apply every migration newer than the database up to `to`, each in its own
-    transaction. (`to` below the latest builds old databases for the migration tests.)"""
+    transaction. (`to` below the latest builds old databases for the migration tests.)
+    What a migration rewrites or deletes is overwritten in the file, not just unlinked, and
+    the write-ahead log is emptied afterwards: a migration that masks a key must leave no
+    copy of it behind."""
     version = schema_version(connection)
     if version > LATEST_VERSION:
         raise NewerDatabase(path, version)
-    for number in range(version + 1, to + 1):
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            if schema_version(connection) >= number:  # another Rill migrated meanwhile
-                connection.execute("ROLLBACK")
-                continue
-            for statement in _statements(MIGRATIONS[number - 1]):
-                connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {number}")
-            connection.execute("COMMIT")
-        except BaseException:
+    if version >= to:
+        return
+    secure_delete = connection.execute("PRAGMA secure_delete").fetchone()[0]
+    connection.execute("PRAGMA secure_delete = ON")
+    try:
+        for number in range(version + 1, to + 1):
+            _apply(connection, number)
+    finally:
+        connection.execute(f"PRAGMA secure_delete = {int(secure_delete)}")
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _apply(connection: sqlite3.Connection, number: int) -> None:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        if schema_version(connection) >= number:  # another Rill migrated meanwhile
             connection.execute("ROLLBACK")
-            raise
+            return
+        migration = MIGRATIONS[number - 1]
+        if callable(migration):
+            migration(connection)
+        else:
+            for statement in _statements(migration):
+                connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {number}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
 
 
 def _statements(script: str) -> list[str]:

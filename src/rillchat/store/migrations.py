@@ -1,9 +1,41 @@
 """The schema, as forward-only numbered migrations. Migration N brings `user_version` to N;
-never edit one that has shipped, add the next."""
+never edit one that has shipped, add the next. A migration is a SQL script, or a function for
+what SQL cannot say; each runs inside its own transaction."""
 
 from __future__ import annotations
 
-MIGRATIONS: list[str] = [
+import sqlite3
+from collections.abc import Callable
+
+from rillchat.redaction import mask_secrets
+
+
+def _mask_saved_keys(db: sqlite3.Connection) -> None:
+    """Mask what an older Rill saved holding an API key: error messages that quoted the
+    Authorization header back, and a key pasted where the model id goes. The full-text index
+    is rebuilt when anything changed, so no piece of a key stays in it either."""
+    changed = 0
+    for part_id, text, data in db.execute(
+            "SELECT id, text, data FROM parts WHERE kind = 'error'").fetchall():
+        masked_text, masked_data = mask_secrets(text), mask_secrets(data)
+        if (masked_text, masked_data) != (text, data):
+            db.execute("UPDATE parts SET text = ?, data = ? WHERE id = ?",
+                       (masked_text, masked_data, part_id))
+            db.execute("UPDATE search SET body = ? WHERE rowid = ?", (masked_text, part_id))
+            changed += 1
+    for table in ("conversations", "messages"):
+        for row_id, model in db.execute(
+                f"SELECT id, model FROM {table} WHERE model LIKE '%sk-%' "
+                "OR model LIKE '%bearer%'").fetchall():
+            if mask_secrets(model) != model:
+                db.execute(f"UPDATE {table} SET model = ? WHERE id = ?",
+                           (mask_secrets(model), row_id))
+                changed += 1
+    if changed:
+        db.execute("INSERT INTO search (search) VALUES ('rebuild')")
+
+
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 1: conversations, messages with their figures, ordered parts, and a full-text index.
     """
     CREATE TABLE conversations (
@@ -92,6 +124,8 @@ MIGRATIONS: list[str] = [
     ALTER TABLE messages ADD COLUMN writer TEXT;
     CREATE INDEX messages_streaming ON messages (writer) WHERE status = 'streaming';
     """,
+    # 4: no API key in what was saved before Rill masked them (see the function).
+    _mask_saved_keys,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
