@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rillchat.paths import data_dir
+from rillchat.private_files import private_file, private_folder
 from rillchat.terminal_text import one_line
 
 CACHE_NAME = "models.json"
@@ -99,8 +100,10 @@ def cache_path() -> Path:
 def read_cache(base_url: str, path: Path | None = None) -> CachedCatalogue | None:
     """The cached catalogue of this endpoint, or None (none yet, another endpoint's, or an
     unreadable file, which the next fetch replaces)."""
+    path = path or cache_path()
+    private_file(path)  # mkstemp made it 0600; one copied in or loosened is tightened
     try:
-        document = json.loads((path or cache_path()).read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8"))
         cached = CachedCatalogue(float(document["fetched"]), str(document["base_url"]),
                                  list(document["data"]))
     except (OSError, ValueError, KeyError, TypeError):
@@ -110,9 +113,9 @@ def read_cache(base_url: str, path: Path | None = None) -> CachedCatalogue | Non
 
 def write_cache(base_url: str, entries: list[Any], path: Path | None = None) -> CachedCatalogue:
     path = path or cache_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     cached = CachedCatalogue(time.time(), base_url, entries)
-    descriptor, temporary = tempfile.mkstemp(prefix=".models-", dir=path.parent)
+    descriptor, temporary = tempfile.mkstemp(prefix=".models-", dir=path.parent)  # 0600
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             json.dump({"fetched": cached.fetched, "base_url": base_url, "data": entries}, file)

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from rillchat.paths import data_dir
+from rillchat.private_files import create_private_file, private_file, private_folder
 from rillchat.store.migrations import LATEST_VERSION, MIGRATIONS
 
 DATABASE_NAME = "history.sqlite3"
@@ -38,9 +39,14 @@ def default_path() -> Path:
 
 
 def open_database(path: Path | None = None) -> sqlite3.Connection:
-    """Open (creating if needed) and migrate the history database."""
+    """Open (creating if needed) and migrate the history database. The database, its -wal and
+    -shm and their folder are made readable by their owner only."""
     path = path or default_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
+    create_private_file(path)
+    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    for companion in companions:  # left by an older Rill, or one that died
+        private_file(companion)
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                  check_same_thread=False)
     try:
@@ -49,6 +55,8 @@ def open_database(path: Path | None = None) -> sqlite3.Connection:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA synchronous = NORMAL")
         migrate(connection, path)
+        for companion in companions:  # SQLite gives new ones the database's mode; made sure
+            private_file(companion)
     except sqlite3.DatabaseError as exc:
         connection.close()
         if "not a database" in str(exc) or "malformed" in str(exc):

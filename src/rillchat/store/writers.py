@@ -11,6 +11,8 @@ import os
 import uuid
 from pathlib import Path
 
+from rillchat.private_files import private_file, private_folder
+
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
@@ -45,7 +47,7 @@ class WriterLease:
     """This process's lease, held until `release` or the process's end."""
 
     def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
         self.folder = folder
         self.token = uuid.uuid4().hex
         self._path = folder / f"{self.token}.lock"
@@ -53,7 +55,8 @@ class WriterLease:
         if not _try_lock(self._fd):  # a fresh random name: nobody else can hold it
             raise OSError(f"could not lock {self._path}")
         for other in folder.glob("*.lock"):  # the files of Rills that died are swept
-            self.is_running(other.stem)
+            if self.is_running(other.stem):
+                private_file(other)  # an older Rill's, made before they were 0600
 
     def is_running(self, token: str) -> bool:
         """Whether the Rill holding `token` is still alive. A dead one's file is removed."""
