@@ -22,6 +22,7 @@ from rillchat.settings import (
     DEMO_MODEL,
     Settings,
     looks_like_base_url,
+    model_id_problem,
     settings_from_environment,
 )
 
@@ -261,6 +262,9 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
         raise UsageError(f"--retries must be 0 or more, got {retries}")
     if timeout is not None and timeout <= 0:
         raise UsageError(f"--timeout must be a positive number of seconds, got {timeout:g}")
+    problem = model_id_problem(model) if model is not None else None
+    if problem is not None:
+        raise UsageError(f"-m/--model: {problem}")
     overrides = {"model": model, "retries": retries, "read_timeout": timeout}
     configured = settings_from_environment()
     if not demo:

@@ -21,6 +21,8 @@ from rillchat.chat.tools.configs import (
 )
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.paths import config_dir
+from rillchat.redaction import mask_secrets
+from rillchat.settings import model_id_problem
 
 CONFIG_NAME = "config.toml"
 REASONING_DISPLAYS = ("folded", "open", "hidden")
@@ -125,7 +127,7 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
     problems: list[str] = []
     reader = _Reader(path, document, problems)
     config = Config(
-        model=reader.text("model"),
+        model=reader.model(),
         base_url=reader.text("base_url"),
         api_key=reader.text("api_key"),
         reasoning_effort=reader.choice("reasoning_effort", REASONING_EFFORTS),
@@ -203,13 +205,26 @@ class _Reader:
         if type(value) is not expected:
             self._problems.append(
                 f"{self._path}: {where}{key} should be {_TYPE_NAMES[expected]}, but it is "
-                f"{_kind(value)} ({value!r}); using the default.")
+                f"{_kind(value)} ({mask_secrets(repr(value))}); using the default.")
             return None
         return value
 
     def text(self, key: str) -> str | None:
         value = self._get(key, str)
         return value.strip() or None if value is not None else None
+
+    def model(self, table: dict[str, Any] | None = None, where: str = "", *,
+              instead: str = "using the default model instead") -> str | None:
+        """A model id; one that cannot be (a key pasted in the wrong place) is a problem."""
+        value = self._get("model", str, table, where)
+        value = value.strip() if value is not None else None
+        if not value:
+            return None
+        problem = model_id_problem(value)
+        if problem is not None:
+            self._problems.append(f"{self._path}: {where}model: {problem}; {instead}.")
+            return None
+        return value
 
     def texts(self, key: str) -> tuple[str, ...]:
         values = self._get(key, list)
@@ -257,7 +272,8 @@ class _Reader:
                 self._problems.append(f"{self._path}: {where}reasoning_effort {effort!r} is "
                                       f"not one of {', '.join(REASONING_EFFORTS)}; ignored.")
                 effort = None
-            presets.append(Preset(name, prompt, self._get("model", str, entry, where), effort))
+            model = self.model(entry, where, instead="the preset is kept without a model")
+            presets.append(Preset(name, prompt, model, effort))
         return tuple(presets)
 
     def keys(self) -> dict[str, str]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+from rillchat.redaction import looks_like_api_key
+
 if TYPE_CHECKING:
     from rillchat.chat.tools.configs import CommandToolConfig, McpServerConfig
     from rillchat.config import Preset, SchemaPreset
@@ -60,6 +62,22 @@ class Settings:
     def with_overrides(self, **changes: object) -> Settings:
         kept = {name: value for name, value in changes.items() if value is not None}
         return replace(self, **kept)
+
+
+KEY_GOES_IN = f"an API key goes in the API key field of the settings (F8) or in {API_KEY_ENV}"
+
+
+def model_id_problem(model: str) -> str | None:
+    """Why `model` cannot be used as a model id, in words for the user; None when it can. A
+    key pasted where the model goes must never be sent, shown or saved as the model."""
+    if looks_like_api_key(model):
+        return (f"that looks like an API key, not a model id ({KEY_GOES_IN}); model ids look "
+                f"like {DEFAULT_MODEL}")
+    if not model.strip():
+        return f"the model id is empty; model ids look like {DEFAULT_MODEL}"
+    if any(character.isspace() for character in model):
+        return f"a model id has no spaces, like {DEFAULT_MODEL} (got {model!r})"
+    return None
 
 
 def looks_like_base_url(url: str) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rillchat.openrouter.request import REASONING_EFFORTS
+from rillchat.redaction import mask_secrets
 
 TEMPERATURE_RANGE = (0.0, 2.0)
 
@@ -83,7 +84,8 @@ def parse_temperature(text: str) -> float | None:
     if not _is_temperature(value):
         low, high = TEMPERATURE_RANGE
         raise ValueError(f"Temperature is a number from {low:g} to {high:g}, like 0.7 "
-                         f"(got {text!r}); leave it empty for the model's default.")
+                         f"(got {mask_secrets(repr(text))}); leave it empty for the model's "
+                         "default.")
     return value
 
 
@@ -93,6 +95,6 @@ def parse_max_tokens(text: str) -> int | None:
     if not cleaned:
         return None
     if not (cleaned.isascii() and cleaned.isdigit()) or int(cleaned) == 0:
-        raise ValueError(f"Max tokens is a whole number above 0, like 2000 (got {text.strip()!r}); "
-                         "leave it empty for no cap.")
+        raise ValueError(f"Max tokens is a whole number above 0, like 2000 (got "
+                         f"{mask_secrets(repr(text.strip()))}); leave it empty for no cap.")
     return int(cleaned)

@@ -38,6 +38,8 @@ from rillchat.chat.summary import conversation_cost, format_cost
 from rillchat.chat.titles import clean_title, title_request
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
 from rillchat.openrouter.request import ChatRequest
+from rillchat.redaction import mask_secrets
+from rillchat.settings import model_id_problem
 from rillchat.terminal_text import one_line
 from rillchat.ui.messages import ReplyChunk, ReplyStopped
 from rillchat.ui.textual_fixes import forget_layout_arithmetic, release_removed_widgets
@@ -460,7 +462,7 @@ class ChatScreen(Screen[None]):
         await self._show_earlier()
 
     def _top_bar_text(self) -> Content:
-        pieces = ["Rill", one_line(self.conversation.model)]
+        pieces = ["Rill", mask_secrets(one_line(self.conversation.model))]
         spent = conversation_cost(self.conversation)
         if spent or self.rill.session_cost:  # before the URL, which is cut first when narrow
             pieces.append(f"{format_cost(spent)} this chat, "
@@ -521,6 +523,9 @@ class ChatScreen(Screen[None]):
                         "in its panel), or press Escape to stop them. Your message is still "
                         "in the prompt.", severity="warning", markup=False)
             self._tool_round.focus_next_waiting()
+            return
+        if self._model_refused(self.conversation.model, "Your message is still in the prompt; "
+                               "choose a model with F4."):
             return
         text = event.text
         self.prompt.remember(text)
@@ -1125,8 +1130,16 @@ class ChatScreen(Screen[None]):
                              recent=recent)
         self.app.push_screen(picker, self._model_chosen)
 
+    def _model_refused(self, model: str, then: str = "The model was not changed.") -> bool:
+        """A model id that must not be sent or kept (a key pasted in its place): say so."""
+        problem = model_id_problem(model)
+        if problem is not None:
+            self.notify(f"Not used as the model: {problem}. {then}", title="Model",
+                        severity="error", timeout=10, markup=False)
+        return problem is not None
+
     def _model_chosen(self, model: str | None) -> None:
-        if model is None or model == self.conversation.model:
+        if model is None or model == self.conversation.model or self._model_refused(model):
             return
         self.conversation.model = model
         self._show_spend()
@@ -1193,6 +1206,8 @@ class ChatScreen(Screen[None]):
         if (chosen.model, chosen.system_prompt, chosen.options) == (
                 conversation.model, conversation.system_prompt, conversation.options):
             return
+        if self._model_refused(chosen.model, "The options were not changed."):
+            return
         model_changed = chosen.model != conversation.model
         conversation.model = chosen.model
         conversation.system_prompt = chosen.system_prompt
@@ -1208,6 +1223,9 @@ class ChatScreen(Screen[None]):
     def use_preset(self, preset: Preset | None) -> None:
         """From the palette: a preset's system prompt (and its model and effort), or none."""
         conversation = self.conversation
+        if preset is not None and preset.model and self._model_refused(
+                preset.model, "The preset was not used."):
+            return
         if preset is None:
             conversation.system_prompt = None
             conversation.options = replace(conversation.options, preset=None)

@@ -18,6 +18,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rillchat.catalogue import ModelInfo
+from rillchat.redaction import looks_like_api_key
+from rillchat.settings import model_id_problem
 from rillchat.terminal_text import one_line
 from rillchat.ui.widgets.keys_footer import KeysFooter
 from rillchat.ui.widgets.model_row import ID_WIDTH, ModelRow
@@ -183,7 +185,10 @@ class ModelPicker(ModalScreen[str | None]):
             self.dismiss(model.id)
             return
         typed = one_line(self.query_one("#filter", Input).value)
-        if "/" in typed and " " not in typed:  # not in the catalogue: OpenRouter adds daily
+        problem = model_id_problem(typed) if typed else None
+        if typed and looks_like_api_key(typed):
+            self.notify(f"Not chosen: {problem}.", severity="warning", timeout=8, markup=False)
+        elif "/" in typed and problem is None:  # not in the catalogue: OpenRouter adds daily
             self.dismiss(typed)
         elif typed:
             self.notify("No model matches. To use one not in the list, type its full id "

@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from rillchat.config import Preset
+from rillchat.redaction import looks_like_api_key
+from rillchat.settings import KEY_GOES_IN, model_id_problem
 from rillchat.terminal_text import one_line
 from rillchat.ui.screens.dialogs import DIALOG_CSS
 from rillchat.ui.screens.reply_options import MODEL_DEFAULT, effort_choices
@@ -70,14 +72,20 @@ class PresetDialog(ModalScreen[Preset | None]):
         model = one_line(self.query_one("#model", Input).value) or None
         effort = self.query_one("#effort", Select).value
         problem = self.query_one(".dialog-problem", Static)
-        if not name:
+        holding_key = [label for label, text in (("name", name), ("system prompt", prompt),
+                                                  ("model", model or "")) if
+                       looks_like_api_key(text)]
+        if holding_key:
+            problem.update(f"The {holding_key[0]} holds what looks like an API key, which a "
+                           f"preset would send and save: take it out ({KEY_GOES_IN}).")
+        elif not name:
             problem.update("Give the preset a name: it is what you pick it by.")
         elif name in self._taken:
             problem.update(f"There is already a preset called {name!r}: choose another name.")
         elif not prompt:
             problem.update("Write the system prompt: it is what the preset sends.")
-        elif model is not None and " " in model:
-            problem.update(f"A model id has no spaces, like openai/gpt-4o-mini (got {model!r}).")
+        elif model is not None and (model_problem := model_id_problem(model)):
+            problem.update(model_problem[0].upper() + model_problem[1:] + ".")
         else:
             self.dismiss(Preset(name, prompt, model,
                                 None if effort == MODEL_DEFAULT else str(effort)))

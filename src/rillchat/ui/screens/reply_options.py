@@ -15,6 +15,8 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from rillchat.chat.options import ReplyOptions, parse_max_tokens, parse_temperature
 from rillchat.config import Preset
 from rillchat.openrouter.request import REASONING_EFFORTS
+from rillchat.redaction import looks_like_api_key
+from rillchat.settings import KEY_GOES_IN
 from rillchat.terminal_text import one_line
 from rillchat.ui.screens.dialogs import DIALOG_CSS
 
@@ -171,6 +173,10 @@ class ReplyOptionsDialog(ModalScreen[OptionsChosen | None]):
             problem.update(str(exc))
             return
         text = self.query_one("#system-text", TextArea).text.strip()
+        if looks_like_api_key(text):
+            problem.update("The system prompt holds what looks like an API key, which would be "
+                           f"sent to the model and saved: take it out ({KEY_GOES_IN}).")
+            return
         source = str(self.query_one("#system-source", Select).value)
         preset = source.removeprefix("preset:") if source.startswith("preset:") and text else None
         effort = self.query_one("#effort", Select).value

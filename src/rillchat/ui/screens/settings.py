@@ -14,12 +14,14 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from rillchat.config import REASONING_DISPLAYS, Preset, load_config
+from rillchat.redaction import looks_like_api_key
 from rillchat.settings import (
     API_KEY_ENV,
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
     DEFAULT_MODEL,
     looks_like_base_url,
+    model_id_problem,
 )
 from rillchat.terminal_text import one_line
 from rillchat.ui.screens.preset_dialog import PresetDialog
@@ -41,6 +43,14 @@ DISPLAY_CHOICES = {
     "hidden": "folded, even while it thinks",
 }
 assert tuple(DISPLAY_CHOICES) == REASONING_DISPLAYS
+
+
+FIELD_NAMES = {"base-url": "the base URL", "model": "the default model",
+               "folders": "the allowed folders", "max-rounds": "the max tool rounds"}
+"""The text fields other than the API key's, as the notice about a misplaced key names them."""
+
+KEY_PLACEHOLDER = "paste your key (kept in config.toml, readable by you only)"
+"""Words, not the start of a key: a placeholder like sk-or-… reads as a key already set."""
 
 
 def base_url_problem(url: str) -> str | None:
@@ -96,7 +106,7 @@ class SettingsScreen(Screen[None]):
             key_env = bool(os.environ.get(API_KEY_ENV))
             yield self._row("API key", self._input(
                 self._file.api_key or "", "api-key", blink, password=True, disabled=key_env,
-                placeholder="sk-or-… (kept in config.toml, readable only by you)"))
+                placeholder=KEY_PLACEHOLDER))
             if key_env:
                 yield self._hint(f"Set by {API_KEY_ENV}, which wins over the file.")
             url_env = bool(os.environ.get(BASE_URL_ENV))
@@ -206,7 +216,11 @@ class SettingsScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         await self._show_presets()
-        self.query_one("#model").focus()
+        # Without a key, the key is what the user came for: a paste must land in its field,
+        # not replace the selected default model.
+        key_field = self.query_one("#api-key", Input)
+        no_key = not self.rill.settings.api_key and not key_field.disabled
+        (key_field if no_key else self.query_one("#model")).focus()
         self._check_credit()
 
     # Credit --------------------------------------------------------------------------------
@@ -241,6 +255,9 @@ class SettingsScreen(Screen[None]):
         """Apply what the field holds when it changed; False (and the reason shown) when it
         cannot be used."""
         value = field.value.strip()
+        if field.id != "api-key" and looks_like_api_key(value):
+            self._move_misplaced_key(field, value)
+            return False
         if field.id == "api-key" and value != (self._file.api_key or ""):
             if any(character.isspace() for character in value):
                 self._status("Not saved: an API key has no spaces (OpenRouter's look like "
@@ -263,9 +280,9 @@ class SettingsScreen(Screen[None]):
             model = one_line(value)
             if not model or model == self.rill.settings.model:
                 return True
-            if " " in model:
-                self._status(f"Not saved: a model id has no spaces, like {DEFAULT_MODEL} (got "
-                             f"{model!r}).", warning=True)
+            problem = model_id_problem(model)
+            if problem is not None:
+                self._status(f"Not saved: {problem}.", warning=True)
                 return False
             note = ("" if not self.rill.catalogue or model in self.rill.catalogue else
                     " (not in the model list; OpenRouter adds models daily, so it is kept)")
@@ -296,6 +313,31 @@ class SettingsScreen(Screen[None]):
             if rounds != self.rill.settings.max_tool_rounds:
                 self._change("max_tool_rounds", rounds, f"Max tool rounds {rounds}")
         return True
+
+    def _saved_value(self, field_id: str | None) -> str:
+        """What a text field other than the key's shows for the setting in effect."""
+        settings = self.rill.settings
+        return {"base-url": self._file.base_url or "", "model": settings.model,
+                "folders": os.pathsep.join(settings.allowed_folders),
+                "max-rounds": str(settings.max_tool_rounds)}.get(field_id or "", "")
+
+    def _move_misplaced_key(self, field: Input, value: str) -> None:
+        """A key pasted into another field is never saved there: the field gets its setting
+        back, and the key moves to the key's own field, so the paste is not lost; like any
+        field here, that one saves what it holds when it is left."""
+        name = FIELD_NAMES.get(field.id or "", "this setting")
+        field.value = self._saved_value(field.id)
+        key_field = self.query_one("#api-key", Input)
+        if key_field.disabled:
+            self._status(f"Not saved: that looks like an API key, not {name}. The key in use "
+                         f"comes from {API_KEY_ENV}.", warning=True)
+            return
+        key_field.value = value
+        key_field.focus()
+        self._status(f"Not saved as {name}: that looks like an API key, so it was moved to "
+                     "the API key field, where it is saved as your key once you press Enter "
+                     "or leave the field. Clear it there to keep it out of config.toml.",
+                     warning=True)
 
     def action_close(self) -> None:
         """Escape: what the focused field holds is applied first; a value that cannot be used
