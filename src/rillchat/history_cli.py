@@ -137,13 +137,24 @@ def _import(history: History, args, stdin, stdout, stderr) -> int:
     except NotAConversation as exc:
         print(f"rill: {args.file}: {exc}; nothing was imported", file=stderr)
         return exit_codes.USAGE
-    if history.load(conversation.id) is not None:
-        print(f"rill: conversation {conversation.id[:SHORT_ID]} is already in the history; "
-              f"nothing was imported (delete it first to replace it)", file=stderr)
-        return exit_codes.USAGE
-    history.save_all(conversation)
-    print(f"{conversation.id[:SHORT_ID]}  {one_line(conversation.title or '(untitled)')}",
-          file=stdout)
+    imported = history.import_conversation(conversation)
+    if imported.clashing_id is not None:
+        print(f"rill: conversation {imported.clashing_id[:SHORT_ID]} is already in the history "
+              f"and stays as it is; the file was imported as a new conversation, "
+              f"{imported.conversation_id[:SHORT_ID]}", file=stderr)
+    elif imported.renamed_messages:
+        count = imported.renamed_messages
+        print(f"rill: {count} message{'s' if count > 1 else ''} in the file had an id already "
+              f"in the history, and got {'new ones' if count > 1 else 'a new one'}; no other "
+              "conversation was changed", file=stderr)
+    if imported.dropped_grants:
+        names = ", ".join(one_line(name) for name in imported.dropped_grants)
+        print(f"rill: the file allowed {names} for the whole conversation; approvals are not "
+              "imported, so each call of "
+              f"{'them' if len(imported.dropped_grants) > 1 else 'it'} asks again",
+              file=stderr)
+    print(f"{imported.conversation_id[:SHORT_ID]}  "
+          f"{one_line(conversation.title or '(untitled)')}", file=stdout)
     return exit_codes.OK
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from rillchat.chat.conversation import Conversation, Message, TextPart
 from rillchat.store.db import DATABASE_NAME, open_database
+from rillchat.store.export import to_json
 from rillchat.store.history import History
 from tests.cli.test_ask import run_rill
 from tests.unit.test_store import full_conversation
@@ -55,10 +58,15 @@ def test_export_then_import_elsewhere_brings_back_the_same_conversation(data, tm
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     imported = rill(elsewhere, "import", str(exported))
     assert imported.returncode == 0, imported.stderr
-    restored = History(open_database(elsewhere / DATABASE_NAME)).load(conversation.id)
-    assert restored == conversation
+    history = History(open_database(elsewhere / DATABASE_NAME))
+    restored = history.load(conversation.id)
+    assert restored.allowed_tools == set(), "approvals stay behind (see below)"
+    assert restored == replace(conversation, allowed_tools=set())
     again = rill(elsewhere, "import", str(exported))
-    assert again.returncode == 2 and "already in the history" in again.stderr
+    assert again.returncode == 0, again.stderr
+    assert (f"conversation {conversation.id[:8]} is already in the history and stays as it "
+            "is; the file was imported as a new conversation") in again.stderr
+    assert history.count() == 2 and history.load(conversation.id) == restored
 
 
 def test_importing_something_else_says_what_is_wrong_and_writes_nothing(data):
@@ -128,3 +136,61 @@ def test_a_failed_answer_is_saved_with_its_error(demo_server, tmp_path):
     reply = history.load(history.latest_id()).messages[1]
     assert reply.status.value == "failed" and reply.error.code == 502
     assert reply.text.startswith("Here is the beginning")
+
+
+def test_imported_approvals_are_dropped_so_the_tools_ask_again(demo_server, tmp_path):
+    conversation = Conversation(model="demo/auto", title="Granted")
+    conversation.messages += [Message.user("hello"),
+                              Message(role="assistant", parts=[TextPart("Hi.")])]
+    conversation.allowed_tools = {"calculator", "run_anything"}
+    file = tmp_path / "granted.json"
+    file.write_text(to_json(conversation))
+    folder = tmp_path / "data"
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text('builtin_tools = ["calculator"]\n')
+
+    imported = rill(folder, "import", str(file))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stderr == ("rill: the file allowed calculator, run_anything for the whole "
+                               "conversation; approvals are not imported, so each call of "
+                               "them asks again\n")
+    assert History(open_database(folder / DATABASE_NAME)).load(
+        conversation.id).allowed_tools == set()
+    asked = run_rill("ask", "-c", "--tools", "a failing tool", server=demo_server,
+                     new_session=True, env_extra={"RILL_DATA_DIR": str(folder),
+                                                  "RILL_CONFIG_DIR": str(config)})
+    assert asked.returncode == 0, asked.stderr
+    assert "no terminal to ask for approval on, so the call is denied" in asked.stderr
+    assert "allowed in this conversation" not in asked.stderr + asked.stdout
+
+
+def test_an_edited_copy_of_an_export_never_changes_the_conversation_it_came_from(data):
+    folder, conversation = data
+    history = History(open_database(folder / DATABASE_NAME))
+    conversation = history.load(conversation.id)
+    conversation.branch_off(3)  # the failed reply becomes a branch after the tool result
+    conversation.messages.append(Message(role="assistant", parts=[TextPart("21 degrees.")]))
+    history.save_all(conversation)
+    original = history.load(conversation.id)
+    document = json.loads(to_json(original))
+    document["conversation"]["id"] = "c0ffee" * 5 + "00"  # a copy, its messages' ids kept
+    document["conversation"]["title"] = "Edited copy"
+    document["conversation"]["messages"][0]["parts"][0]["text"] = "And in Lyon?"
+    copy = folder / "copy.json"
+    copy.write_text(json.dumps(document))
+
+    imported = rill(folder, "import", str(copy))
+    assert imported.returncode == 0, imported.stderr
+    assert ("5 messages in the file had an id already in the history, and got new ones; no "
+            "other conversation was changed") in imported.stderr
+    assert history.load(conversation.id) == original
+    assert [m.id for m in history.load(conversation.id).messages] == [
+        m.id for m in original.messages]
+    edited = history.load("c0ffee" * 5 + "00")
+    assert edited.title == "Edited copy" and edited.messages[0].text == "And in Lyon?"
+    assert not {m.id for m in edited.messages + edited.other_branches} & {
+        m.id for m in original.messages + original.other_branches}
+    [branch] = edited.other_branches
+    assert branch.parent_id == edited.messages[2].id, "the branch follows its renamed parent"
+    assert branch.text == "It is 21 degrees and" and edited.messages[-1].text == "21 degrees."

@@ -64,6 +64,20 @@ class SearchHit:
         return pieces
 
 
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What adding a conversation from a file changed on the way in."""
+
+    conversation_id: str
+    """The id it was saved under."""
+    clashing_id: str | None
+    """Its id in the file, when another conversation in the history already had it."""
+    renamed_messages: int
+    """Messages given new ids because their ids in the file were taken."""
+    dropped_grants: tuple[str, ...]
+    """Tools the file allowed for the whole conversation, which were not kept."""
+
+
 MATCH_START = "\x02"
 MATCH_END = "\x03"
 """Snippet markers: control characters, so they cannot collide with stored text (which never
@@ -114,12 +128,31 @@ class History:
     def save_all(self, conversation: Conversation) -> None:
         """Write the conversation whole, with every branch."""
         with self._transaction() as db:
-            self._upsert_conversation(db, conversation)
-            for message in conversation.messages:
-                self._write_message(db, conversation, message)
-            positions = {message.id: index for index, message in enumerate(conversation.messages)}
-            for message in _parents_first(conversation.other_branches, positions):
-                self._write_message(db, conversation, message, positions)
+            self._write_whole(db, conversation)
+
+    def import_conversation(self, conversation: Conversation) -> Imported:
+        """Add a conversation read from a file as a new one, never changing another: where
+        its id or a message's is taken already (an edited copy of an export), it gets a new
+        one, and the branches that follow a renamed message follow it under its new id. Tool
+        approvals are not imported: a file must not decide what runs without asking."""
+        dropped = tuple(sorted(conversation.allowed_tools))
+        conversation.allowed_tools = set()
+        with self._transaction() as db:
+            clashing = None
+            if db.execute("SELECT 1 FROM conversations WHERE id = ?",
+                          (conversation.id,)).fetchone():
+                clashing, conversation.id = conversation.id, new_id()
+            renamed = _give_free_ids(db, conversation)
+            self._write_whole(db, conversation)
+        return Imported(conversation.id, clashing, renamed, dropped)
+
+    def _write_whole(self, db: sqlite3.Connection, conversation: Conversation) -> None:
+        self._upsert_conversation(db, conversation)
+        for message in conversation.messages:
+            self._write_message(db, conversation, message)
+        positions = {message.id: index for index, message in enumerate(conversation.messages)}
+        for message in _parents_first(conversation.other_branches, positions):
+            self._write_message(db, conversation, message, positions)
 
     def _upsert_conversation(self, db: sqlite3.Connection, conversation: Conversation) -> None:
         now = self._clock()
@@ -330,6 +363,31 @@ def _branch_to(by_id: dict[str, Message], leaf_id: str | None) -> list[Message]:
         leaf = by_id.get(leaf.parent_id) if leaf.parent_id else None
     branch.reverse()
     return branch
+
+
+def _give_free_ids(db: sqlite3.Connection, conversation: Conversation) -> int:
+    """Give a new id to each message of `conversation` whose id the history holds already,
+    or an earlier message of it has; branches point at the new ids. Returns how many."""
+    messages = [*conversation.messages, *conversation.other_branches]
+    taken = {row[0] for row in db.execute(
+        "SELECT id FROM messages WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps([message.id for message in messages]),))}
+    seen: set[str] = set()
+    moved: dict[str, str] = {}
+    """Old id to new, for the first message that had it: the one a branch follows."""
+    renamed = 0
+    for message in messages:
+        old = message.id
+        if old in taken or old in seen:
+            message.id = new_id()
+            renamed += 1
+            if old not in seen:
+                moved[old] = message.id
+        seen.update((old, message.id))
+    for message in conversation.other_branches:
+        if message.parent_id in moved:
+            message.parent_id = moved[message.parent_id]
+    return renamed
 
 
 def _parents_first(messages: list[Message], known: dict[str, int]) -> list[Message]:
