@@ -479,3 +479,14 @@ async def test_a_reply_follows_a_theme_change_and_can_be_selected(app_server):
         assert body.render_line(2).text == heading.text
         text, _ = body.get_selection(Selection(Offset(0, 2), Offset(9, 2)))
         assert text == "Section 1"
+
+
+async def test_content_sent_as_parts_shows_the_whole_answer_and_its_reasoning(edge_server):
+    app = make_app(edge_server, model="demo/replay/content-parts")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "What is 17 times 23?")
+        reply = chat(pilot).replies[-1]
+        assert reply.message.text == "391 is the answer."
+        assert "391 is the answer." in shown_text(reply.view)
+        (panel,) = reply.view.query(ReasoningPanel)
+        assert panel.body.text == "17 times 23: 340 + 51."

@@ -195,3 +195,13 @@ def test_control_sequences_never_reach_a_terminal_but_pipes_get_the_text_as_sent
     assert b"\x1b" not in shown and b"\x07" not in shown
     assert b"before" in shown and b"red after" in shown
     assert piped.stdout == "before \x1b[2J\x1b]0;pwned\x07\x1b[31mred\x1b[0m after\r\n".encode()
+
+
+def test_content_sent_as_parts_is_answered_whole(edge_server):
+    env = {"OPENROUTER_API_KEY": TEST_API_KEY, "OPENROUTER_BASE_URL": edge_server.url,
+           "RILL_DATA_DIR": os.environ["RILL_DATA_DIR"]}
+    result = run_rill("ask", "--show-reasoning", "--no-save", "-m", "demo/replay/content-parts",
+                      "What is 17 times 23?", env_extra=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "391 is the answer.\n"
+    assert result.stderr.startswith("17 times 23: 340 + 51.")

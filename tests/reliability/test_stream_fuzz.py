@@ -57,8 +57,17 @@ TOOL_CALL = st.fixed_dictionaries({}, optional={
     "function": maybe(st.fixed_dictionaries({}, optional={"name": maybe(TEXT),
                                                           "arguments": maybe(TEXT)})),
 })
+TEXT_PART = st.fixed_dictionaries({}, optional={
+    "type": maybe(st.sampled_from(["text", "output_text", "image_url", "brand-new"])),
+    "text": maybe(TEXT)})
+CONTENT_PART = TEXT_PART | st.fixed_dictionaries({}, optional={  # as Mistral sends them
+    "type": maybe(st.sampled_from(["thinking", "reasoning"])),
+    "thinking": maybe(TEXT | st.lists(maybe(TEXT_PART), max_size=3)),
+    "reasoning": maybe(TEXT), "text": maybe(TEXT)})
 DELTA = st.fixed_dictionaries({}, optional={
-    "role": maybe(st.just("assistant")), "content": maybe(TEXT), "reasoning": maybe(TEXT),
+    "role": maybe(st.just("assistant")),
+    "content": maybe(TEXT | st.lists(maybe(CONTENT_PART), max_size=3)),
+    "reasoning": maybe(TEXT),
     "reasoning_content": maybe(TEXT), "reasoning_details": maybe(st.lists(maybe(DETAIL),
                                                                          max_size=3)),
     "tool_calls": maybe(st.lists(maybe(TOOL_CALL), max_size=3)),

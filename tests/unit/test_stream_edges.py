@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from rillchat.chat.conversation import MessageStatus
-from rillchat.openrouter.events import FailureKind, Finished, ReasoningDelta, StreamFailed, Usage
+from rillchat.openrouter.events import (
+    FailureKind,
+    Finished,
+    ReasoningDelta,
+    StreamFailed,
+    TextDelta,
+    Usage,
+)
 from tests.unit.helpers import ask_request, assemble, collect
 
 
@@ -68,3 +75,15 @@ async def test_unknown_recording_is_a_clear_bad_request(edge_client):
     [failure] = await collect(edge_client, ask_request("demo/replay/nope"))
     assert failure.kind is FailureKind.BAD_REQUEST
     assert "No recording named 'nope'" in failure.message
+
+
+async def test_content_sent_as_an_array_of_parts_is_read_whole(edge_client):
+    """Mistral and Magistral send `delta.content` as typed parts: the text parts are the
+    answer, the thinking parts reasoning; none is dropped ("391" came out as "91")."""
+    events = await collect(edge_client, ask_request("demo/replay/content-parts"))
+    message = assemble(events)
+
+    assert message.text == "391 is the answer."
+    assert message.reasoning == "17 times 23: 340 + 51."
+    assert [e.text for e in events if isinstance(e, TextDelta)] == ["3", "91", " is the answer."]
+    assert message.status is MessageStatus.COMPLETE

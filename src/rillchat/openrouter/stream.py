@@ -149,11 +149,11 @@ class ChunkReader:
     def _read_choice(self, choice: dict[str, Any], events: list[StreamEvent]) -> None:
         delta = loose.mapping(choice.get("delta"))
         if delta:
-            reasoning = _reasoning_event(delta)
+            content, thinking = _content_and_thinking(delta.get("content"))
+            reasoning = _reasoning_event(delta, thinking)
             if reasoning is not None:
                 events.append(reasoning)
             self._read_tool_calls(loose.items(delta.get("tool_calls")), events)
-            content = loose.text(delta.get("content"))
             if content:
                 events.append(TextDelta(content))
         reason = choice.get("finish_reason")
@@ -192,7 +192,42 @@ class ChunkReader:
         return Finished(reason=reason, native_reason=self.native_finish_reason)
 
 
-def _reasoning_event(delta: dict[str, Any]) -> ReasoningDelta | None:
+_TEXT_PARTS = frozenset({"text", "output_text"})
+_THINKING_PARTS = frozenset({"thinking", "reasoning"})
+
+
+def _content_and_thinking(content: object) -> tuple[str, str]:
+    """(answer text, reasoning text) of `delta.content`: a string, or, as Mistral's and
+    Magistral's endpoints send it, an array of typed parts, `{"type": "text", "text": …}`
+    for the answer and `{"type": "thinking", "thinking": […]}` for reasoning. Parts of any
+    other type (images, references) carry no text to show."""
+    if isinstance(content, str):
+        return content, ""
+    answer: list[str] = []
+    thinking: list[str] = []
+    for part in loose.items(content):
+        if isinstance(part, str):
+            answer.append(part)
+            continue
+        part = loose.mapping(part)
+        kind = loose.text(part.get("type", "text"))
+        if kind in _TEXT_PARTS:
+            answer.append(loose.text(part.get("text")))
+        elif kind in _THINKING_PARTS:
+            thinking.append(_part_text(part.get(kind)) or loose.text(part.get("text")))
+    return "".join(answer), "".join(thinking)
+
+
+def _part_text(value: object) -> str:
+    """A thinking part's body: text, or text parts (`[{"type": "text", "text": …}]`)."""
+    if isinstance(value, str):
+        return value
+    return "".join(item if isinstance(item, str) else loose.text(loose.mapping(item).get("text"))
+                   for item in loose.items(value))
+
+
+def _reasoning_event(delta: dict[str, Any], thinking: str = "") -> ReasoningDelta | None:
+    """`thinking`: reasoning that came as parts of `delta.content`."""
     text = loose.text(delta.get("reasoning")) or loose.text(delta.get("reasoning_content"))
     details = tuple(detail for detail in loose.items(delta.get("reasoning_details"))
                     if isinstance(detail, dict))
@@ -202,6 +237,7 @@ def _reasoning_event(delta: dict[str, Any]) -> ReasoningDelta | None:
                 loose.text(detail.get("type")), "")))
             for detail in details
         )
+    text += thinking
     if text or details:
         return ReasoningDelta(text=text, details=details)
     return None
