@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -332,7 +333,8 @@ class SettingsScreen(Screen[None]):
             self._status(f"Not saved: that looks like an API key, not {name}. The key in use "
                          f"comes from {API_KEY_ENV}.", warning=True)
             return
-        key_field.value = value
+        # A copied header ("Bearer sk-or-…") holds the key after the scheme's name.
+        key_field.value = re.sub(r"^bearer\s+", "", value, flags=re.IGNORECASE)
         key_field.focus()
         self._status(f"Not saved as {name}: that looks like an API key, so it was moved to "
                      "the API key field, where it is saved as your key once you press Enter "
