@@ -2,19 +2,32 @@
 others and go through the same approval.
 
 Each server lives in one long task: the SDK's context managers must be entered and left in
-the same task. A server that will not start is reported with its stderr; the others go on."""
+the same task. A server that will not start is reported with its stderr; the others go on.
+
+Each runs under Rill's supervisor (`supervisor.py`), which the SDK starts in a session of its
+own: nothing the server starts outlives Rill, and closing never waits on a server that does not
+answer as long as the SDK's own shutdown would (two seconds after its stdin closes, two more
+after SIGTERM): Rill signals the server's process group itself, sooner."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from rillchat.chat.tools.base import ToolError, ToolOutcome, ToolSpec
 from rillchat.chat.tools.configs import TOOL_NAME, McpServerConfig
+from rillchat.chat.tools.tether import stop_group, tethered
 from rillchat.terminal_text import one_line
 
 START_TIMEOUT = 20.0
+CLOSE_GRACE = 0.25
+"""Seconds a closing server has to leave once its stdin is closed, and again after SIGTERM,
+before it is killed: quitting Rill must not wait on a server that does not answer."""
+_PID_FILE_POLL = 0.02
 _STDERR_SHOWN = 1500
 
 
@@ -30,6 +43,8 @@ class McpServer:
         self._ready = asyncio.Event()
         self._closing = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._folder: Path | None = None
+        """Where the supervisor writes its pid, the group's id, which the SDK does not give."""
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._serve(), name=f"mcp {self.config.name}")
@@ -41,14 +56,36 @@ class McpServer:
             await self.close()
 
     async def close(self) -> None:
+        """Stop the server, in well under a second whatever it does: its stdin is closed (how
+        the protocol asks a server to leave), then its process group gets SIGTERM, then
+        SIGKILL."""
         self._closing.set()
-        if self._task is not None:
+        task = self._task
+        if task is None or task.done():
+            return
+        if self._session is None:
+            task.cancel()  # it never answered: there is no session to leave, nor to wait for
+        else:
+            await asyncio.wait({task}, timeout=CLOSE_GRACE)
+        if not task.done():
+            group = await self._group(task)
+            if group is not None:
+                await stop_group(group, grace=CLOSE_GRACE)
+            await asyncio.wait({task}, timeout=CLOSE_GRACE)
+        if not task.done():
+            task.cancel()  # whatever the SDK still waits on after the kill, it waits no more
+
+    async def _group(self, task: asyncio.Task[None]) -> int | None:
+        """The server's process group, once its supervisor (which writes it down within
+        moments of starting) has."""
+        for _ in range(int(CLOSE_GRACE / _PID_FILE_POLL)):
             try:
-                await asyncio.wait_for(asyncio.shield(self._task), 10)
-            except (TimeoutError, asyncio.CancelledError):
-                self._task.cancel()
-            except Exception:  # already reported as self.failure
-                pass
+                return int((self._folder / "pid").read_text()) if self._folder else None
+            except (OSError, ValueError):
+                if task.done():
+                    return None
+                await asyncio.sleep(_PID_FILE_POLL)
+        return None
 
     async def call(self, name: str, arguments: dict[str, Any]) -> ToolOutcome:
         if self._session is None or self._closing.is_set():
@@ -73,9 +110,13 @@ class McpServer:
 
         config = self.config
         self._errlog = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
-        parameters = StdioServerParameters(command=config.command, args=list(config.args),
-                                           env=dict(config.env) or None)
+        self._folder = Path(tempfile.mkdtemp(prefix="rill-mcp-"))
         try:
+            path = config.env.get("PATH", os.environ.get("PATH", os.defpath))
+            command = tethered((config.command, *config.args), path=path,
+                               pid_file=str(self._folder / "pid"))
+            parameters = StdioServerParameters(command=command[0], args=command[1:],
+                                               env=dict(config.env) or None)
             async with stdio_client(parameters, errlog=self._errlog) as (reader, writer):
                 async with ClientSession(reader, writer) as session:
                     await session.initialize()
@@ -93,6 +134,7 @@ class McpServer:
             self._session = None
             self._ready.set()
             self._errlog.close()
+            shutil.rmtree(self._folder, ignore_errors=True)
 
     def _stderr_tail(self) -> str:
         try:
