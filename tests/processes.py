@@ -7,15 +7,18 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+_PROC = Path("/proc/self/stat")
+
 
 def alive(pid: int) -> bool:
-    """Running: a zombie (dead, waiting for its parent to read its status) does not count."""
-    stat = Path(f"/proc/{pid}/stat")
-    if stat.parent.parent.is_dir() and Path("/proc/self").exists():
+    """Running: a zombie (dead, its status not yet read by the parent, which for an orphan is
+    init, in its own time) does not count where /proc tells them apart."""
+    if _PROC.exists():
         try:
-            return stat.read_text().rpartition(")")[2].split()[0] != "Z"
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
         except (FileNotFoundError, ProcessLookupError):
             return False
+        return state != "Z"
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
