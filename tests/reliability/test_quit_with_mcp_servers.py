@@ -29,10 +29,10 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals and
 
 def silent_servers(tmp_path: Path, server_url: str) -> tuple[dict[str, str], list[Path]]:
     """The environment of a Rill whose config.toml has two servers that never answer, and the
-    files each writes its pid and its child's to."""
-    config, data = tmp_path / "config", tmp_path / "data"
-    config.mkdir()
-    data.mkdir()
+    files each writes its pid and its child's to. Its temporary folder is tmp_path/tmp."""
+    config, data, temporary = tmp_path / "config", tmp_path / "data", tmp_path / "tmp"
+    for folder in (config, data, temporary):
+        folder.mkdir()
     pid_files = [tmp_path / "quiet.pids", tmp_path / "stubborn.pids"]
     server = json.dumps(str(MCP_FIXTURES / "silent_server.py"))
     (config / "config.toml").write_text(f'''
@@ -47,7 +47,8 @@ command = {json.dumps(sys.executable)}
 args = [{server}, {json.dumps(str(pid_files[1]))}, "--ignore-sigterm"]
 ''')
     env = environment(RILL_CONFIG_DIR=str(config), RILL_DATA_DIR=str(data),
-                      OPENROUTER_API_KEY=TEST_API_KEY, OPENROUTER_BASE_URL=server_url)
+                      TMPDIR=str(temporary), OPENROUTER_API_KEY=TEST_API_KEY,
+                      OPENROUTER_BASE_URL=server_url)
     return env, pid_files
 
 
@@ -80,6 +81,7 @@ def test_the_chat_ends_at_once_and_takes_the_servers_that_never_answered(demo_se
     assert not left, "a server's process outlived Rill"
     assert b"\x1b[?1049l" in terminal.shown, "the terminal is put back"
     assert b"Traceback" not in terminal.shown
+    assert not list((tmp_path / "tmp").iterdir()), "nothing is left in the temporary folder"
 
 
 @pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl+C", "SIGTERM"])
@@ -106,3 +108,4 @@ def test_ask_with_tools_ends_at_once_and_takes_the_servers_with_it(demo_server, 
     assert took < QUIT_LIMIT, f"rill ask took {took:.2f} s to end"
     assert not left, "a server's process outlived rill ask"
     assert "Traceback" not in stderr
+    assert not list((tmp_path / "tmp").iterdir()), "nothing is left in the temporary folder"

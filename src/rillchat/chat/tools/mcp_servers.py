@@ -27,7 +27,8 @@ START_TIMEOUT = 20.0
 CLOSE_GRACE = 0.25
 """Seconds a closing server has to leave once its stdin is closed, and again after SIGTERM,
 before it is killed: quitting Rill must not wait on a server that does not answer."""
-_PID_FILE_POLL = 0.02
+_PID_FILE_WAIT = 2.0
+_PID_FILE_POLL = 0.01
 _STDERR_SHOWN = 1500
 
 
@@ -43,8 +44,8 @@ class McpServer:
         self._ready = asyncio.Event()
         self._closing = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._folder: Path | None = None
-        """Where the supervisor writes its pid, the group's id, which the SDK does not give."""
+        self._group: int | None = None
+        """The server's process group (its supervisor's pid), which the SDK does not give."""
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._serve(), name=f"mcp {self.config.name}")
@@ -68,24 +69,11 @@ class McpServer:
         else:
             await asyncio.wait({task}, timeout=CLOSE_GRACE)
         if not task.done():
-            group = await self._group(task)
-            if group is not None:
-                await stop_group(group, grace=CLOSE_GRACE)
+            if self._group is not None:
+                await stop_group(self._group, grace=CLOSE_GRACE)
             await asyncio.wait({task}, timeout=CLOSE_GRACE)
         if not task.done():
             task.cancel()  # whatever the SDK still waits on after the kill, it waits no more
-
-    async def _group(self, task: asyncio.Task[None]) -> int | None:
-        """The server's process group, once its supervisor (which writes it down within
-        moments of starting) has."""
-        for _ in range(int(CLOSE_GRACE / _PID_FILE_POLL)):
-            try:
-                return int((self._folder / "pid").read_text()) if self._folder else None
-            except (OSError, ValueError):
-                if task.done():
-                    return None
-                await asyncio.sleep(_PID_FILE_POLL)
-        return None
 
     async def call(self, name: str, arguments: dict[str, Any]) -> ToolOutcome:
         if self._session is None or self._closing.is_set():
@@ -110,14 +98,17 @@ class McpServer:
 
         config = self.config
         self._errlog = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
-        self._folder = Path(tempfile.mkdtemp(prefix="rill-mcp-"))
+        folder = Path(tempfile.mkdtemp(prefix="rill-mcp-"))
         try:
             path = config.env.get("PATH", os.environ.get("PATH", os.defpath))
             command = tethered((config.command, *config.args), path=path,
-                               pid_file=str(self._folder / "pid"))
+                               pid_file=str(folder / "pid"))
             parameters = StdioServerParameters(command=command[0], args=command[1:],
                                                env=dict(config.env) or None)
             async with stdio_client(parameters, errlog=self._errlog) as (reader, writer):
+                self._group = await _written_pid(folder / "pid")
+                # Gone once read, so that a Rill killed later leaves nothing behind.
+                shutil.rmtree(folder, ignore_errors=True)
                 async with ClientSession(reader, writer) as session:
                     await session.initialize()
                     listed = await session.list_tools()
@@ -134,7 +125,7 @@ class McpServer:
             self._session = None
             self._ready.set()
             self._errlog.close()
-            shutil.rmtree(self._folder, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _stderr_tail(self) -> str:
         try:
@@ -146,6 +137,17 @@ class McpServer:
         if not text:
             return ""
         return "; its stderr said: " + text[-_STDERR_SHOWN:]
+
+
+async def _written_pid(pid_file: Path) -> int | None:
+    """The pid the supervisor writes down first thing (in a few tens of milliseconds), or None
+    if it never does."""
+    for _ in range(int(_PID_FILE_WAIT / _PID_FILE_POLL)):
+        try:
+            return int(pid_file.read_text())
+        except (OSError, ValueError):
+            await asyncio.sleep(_PID_FILE_POLL)
+    return None
 
 
 def _reason(exc: BaseException) -> str:
