@@ -188,7 +188,9 @@ async def _one_reply(client, settings: Settings, request: ChatRequest, printer: 
 async def _run_tools(message: Message, tools: AskTools, printer: _Printer,
                      conversation: Conversation,
                      save: Callable[[Message, bool], None] | None) -> None:
-    """Decide on each call (in order, on the terminal), then run the allowed ones together."""
+    """Decide on each call (in order, on the terminal), then run the allowed ones together,
+    keeping each result as soon as it is known: a call that finished is not lost when Rill is
+    killed while another still runs."""
     toolbox = tools.session.toolbox
     decided: list[tuple[CheckedCall, Decision]] = []
     for call in message.tool_calls:
@@ -206,7 +208,13 @@ async def _run_tools(message: Message, tools: AskTools, printer: _Printer,
                 conversation.allowed_tools.add(checked.name)
         decided.append((checked, decision))
 
-    async def settle(checked: CheckedCall, decision: Decision) -> Message:
+    async def settle(checked: CheckedCall, decision: Decision) -> None:
+        result = await outcome_of(checked, decision)
+        conversation.messages.append(result)
+        if save is not None:
+            save(result, True)
+
+    async def outcome_of(checked: CheckedCall, decision: Decision) -> Message:
         name = checked.call.name
         if decision is Decision.INVALID:
             printer.note(f"rill: {one_line(name or '?')} not run: {checked.problem}")
@@ -227,17 +235,13 @@ async def _run_tools(message: Message, tools: AskTools, printer: _Printer,
 
     tasks = [asyncio.ensure_future(settle(checked, decision)) for checked, decision in decided]
     try:
-        results = await asyncio.gather(*tasks)
+        await asyncio.gather(*tasks)
     except BaseException:
         for task in tasks:
             task.cancel()
         _answer_unanswered(conversation, message, save, Decision.STOPPED,
                            DECISION_RESULTS[Decision.STOPPED])
         raise
-    for result in results:
-        conversation.messages.append(result)
-        if save is not None:
-            save(result, True)
 
 
 def _answer_unanswered(conversation: Conversation, message: Message,

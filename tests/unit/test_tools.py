@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
 import sys
 import textwrap
 import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -25,8 +28,13 @@ from rillchat.chat.tools.builtin import (
 )
 from rillchat.chat.tools.calculator import calculate
 from rillchat.chat.tools.command import CommandTool
-from rillchat.chat.tools.configs import CommandToolConfig
+from rillchat.chat.tools.configs import CommandToolConfig, McpServerConfig
+from rillchat.chat.tools.mcp_servers import McpServer
+from rillchat.chat.tools.tether import tethered
 from rillchat.chat.tools.toolbox import Toolbox
+from tests.processes import read_pids, still_alive
+
+MCP_FIXTURES = Path(__file__).parent.parent / "fixtures" / "mcp"
 
 
 @pytest.mark.parametrize(("expression", "value"), [
@@ -190,6 +198,50 @@ async def test_cancelling_a_command_tool_kills_it(tmp_path):
             break
         await asyncio.sleep(0.05)
     assert not alive(pid)
+
+
+def test_a_thread_of_rill_that_ends_does_not_end_its_tools():
+    """The kernel's parent-death signal comes when the *thread* that started a process ends;
+    the supervisor must tell that from Rill's own end."""
+    def start() -> subprocess.Popen:
+        command = [sys.executable, "-c", "import time; print('started', flush=True); "
+                   "time.sleep(1); print('still here')"]
+        process = subprocess.Popen(tethered(command, path=os.environ.get("PATH")),
+                                   start_new_session=True, stdout=subprocess.PIPE)
+        assert process.stdout is not None
+        assert process.stdout.readline() == b"started\n"  # the supervisor is all set up
+        return process
+
+    with ThreadPoolExecutor(1) as pool:
+        process = pool.submit(start).result()
+    # The pool's thread has ended; the command still runs.
+    output, _ = process.communicate(timeout=20)
+    assert output == b"still here\n" and process.returncode == 0
+
+
+async def test_a_command_tool_ended_by_a_signal_says_so():
+    outcome = await command_tool("import os, signal; os.kill(os.getpid(), signal.SIGTERM)"
+                                 ).run({})
+    assert outcome.is_error and "exit status -15" in outcome.content
+
+
+async def test_an_mcp_server_that_never_answers_is_closed_at_once_with_its_children(tmp_path):
+    pid_file = tmp_path / "pids"
+    server = McpServer(McpServerConfig("stubborn", sys.executable, (
+        str(MCP_FIXTURES / "silent_server.py"), str(pid_file), "--ignore-sigterm")))
+    starting = asyncio.create_task(server.start())
+    deadline = time.monotonic() + 30
+    while not pid_file.exists():
+        assert time.monotonic() < deadline, "the server never started"
+        await asyncio.sleep(0.05)
+    pids = read_pids(pid_file, within=0)
+    began = time.monotonic()
+    await server.close()
+    took = time.monotonic() - began
+    await starting
+    assert took < 1.5, f"closing took {took:.2f} s"  # about 0.3 s; the rest is for busy CI
+    assert not still_alive(pids, within=0.5)
+    assert not server.tools
 
 
 async def test_a_flood_of_output_is_capped_without_blocking():

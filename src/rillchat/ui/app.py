@@ -61,6 +61,8 @@ def prompt_keys_taken(keymap: dict[str, str]) -> list[str]:
 
 
 CONNECTION_KEYS = ("api_key", "base_url")
+SERVERS_CLOSE_LIMIT = 1.5
+"""Seconds quitting waits at most for the MCP servers to close."""
 LATEST = "latest"
 """`reopen` value for the most recently updated conversation (`rill --continue`)."""
 
@@ -390,8 +392,11 @@ class RillApp(App[None]):
     async def on_unmount(self) -> None:
         gc.unfreeze()  # what was frozen can go with the app (tests run many apps in a process)
         if self.tools.servers:
+            # Each server closes in well under a second, or is killed. The limit is only a
+            # backstop: the terminal is put back after this, and a server still left then
+            # is killed by its supervisor when Rill ends.
             try:
-                await asyncio.wait_for(self.tools.close(), 10)
+                await asyncio.wait_for(self.tools.close(), SERVERS_CLOSE_LIMIT)
             except TimeoutError:
                 pass
         if self._client is not None:

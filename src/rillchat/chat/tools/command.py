@@ -11,6 +11,7 @@ from typing import Any
 
 from rillchat.chat.tools.base import ToolError, ToolOutcome, ToolSpec
 from rillchat.chat.tools.configs import CommandToolConfig
+from rillchat.chat.tools.tether import tethered
 from rillchat.settings import API_KEY_ENV
 
 _READ_SIZE = 65536
@@ -25,11 +26,13 @@ class CommandTool:
 
     async def run(self, arguments: dict[str, Any]) -> ToolOutcome:
         config = self.config
+        environment = _environment()
         try:
             process = await asyncio.create_subprocess_exec(
-                *config.command, stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-                env=_environment(),
+                # Under the supervisor, so that nothing it starts outlives Rill.
+                *tethered(config.command, path=environment.get("PATH", os.defpath)),
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, env=environment,
                 start_new_session=True)  # its own process group, so all of it can be stopped
         except OSError as exc:
             raise ToolError(f"The command {config.command[0]!r} could not start: "

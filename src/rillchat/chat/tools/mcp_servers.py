@@ -2,19 +2,33 @@
 others and go through the same approval.
 
 Each server lives in one long task: the SDK's context managers must be entered and left in
-the same task. A server that will not start is reported with its stderr; the others go on."""
+the same task. A server that will not start is reported with its stderr; the others go on.
+
+Each runs under Rill's supervisor (`supervisor.py`), which the SDK starts in a session of its
+own: nothing the server starts outlives Rill, and closing never waits on a server that does not
+answer as long as the SDK's own shutdown would (two seconds after its stdin closes, two more
+after SIGTERM): Rill signals the server's process group itself, sooner."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from rillchat.chat.tools.base import ToolError, ToolOutcome, ToolSpec
 from rillchat.chat.tools.configs import TOOL_NAME, McpServerConfig
+from rillchat.chat.tools.tether import stop_group, tethered
 from rillchat.terminal_text import one_line
 
 START_TIMEOUT = 20.0
+CLOSE_GRACE = 0.25
+"""Seconds a closing server has to leave once its stdin is closed, and again after SIGTERM,
+before it is killed: quitting Rill must not wait on a server that does not answer."""
+_PID_FILE_WAIT = 2.0
+_PID_FILE_POLL = 0.01
 _STDERR_SHOWN = 1500
 
 
@@ -30,6 +44,8 @@ class McpServer:
         self._ready = asyncio.Event()
         self._closing = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._group: int | None = None
+        """The server's process group (its supervisor's pid), which the SDK does not give."""
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._serve(), name=f"mcp {self.config.name}")
@@ -41,14 +57,23 @@ class McpServer:
             await self.close()
 
     async def close(self) -> None:
+        """Stop the server, in well under a second whatever it does: its stdin is closed (how
+        the protocol asks a server to leave), then its process group gets SIGTERM, then
+        SIGKILL."""
         self._closing.set()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(self._task), 10)
-            except (TimeoutError, asyncio.CancelledError):
-                self._task.cancel()
-            except Exception:  # already reported as self.failure
-                pass
+        task = self._task
+        if task is None or task.done():
+            return
+        if self._session is None:
+            task.cancel()  # it never answered: there is no session to leave, nor to wait for
+        else:
+            await asyncio.wait({task}, timeout=CLOSE_GRACE)
+        if not task.done():
+            if self._group is not None:
+                await stop_group(self._group, grace=CLOSE_GRACE)
+            await asyncio.wait({task}, timeout=CLOSE_GRACE)
+        if not task.done():
+            task.cancel()  # whatever the SDK still waits on after the kill, it waits no more
 
     async def call(self, name: str, arguments: dict[str, Any]) -> ToolOutcome:
         if self._session is None or self._closing.is_set():
@@ -73,10 +98,17 @@ class McpServer:
 
         config = self.config
         self._errlog = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
-        parameters = StdioServerParameters(command=config.command, args=list(config.args),
-                                           env=dict(config.env) or None)
+        folder = Path(tempfile.mkdtemp(prefix="rill-mcp-"))
         try:
+            path = config.env.get("PATH", os.environ.get("PATH", os.defpath))
+            command = tethered((config.command, *config.args), path=path,
+                               pid_file=str(folder / "pid"))
+            parameters = StdioServerParameters(command=command[0], args=command[1:],
+                                               env=dict(config.env) or None)
             async with stdio_client(parameters, errlog=self._errlog) as (reader, writer):
+                self._group = await _written_pid(folder / "pid")
+                # Gone once read, so that a Rill killed later leaves nothing behind.
+                shutil.rmtree(folder, ignore_errors=True)
                 async with ClientSession(reader, writer) as session:
                     await session.initialize()
                     listed = await session.list_tools()
@@ -93,6 +125,7 @@ class McpServer:
             self._session = None
             self._ready.set()
             self._errlog.close()
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _stderr_tail(self) -> str:
         try:
@@ -104,6 +137,17 @@ class McpServer:
         if not text:
             return ""
         return "; its stderr said: " + text[-_STDERR_SHOWN:]
+
+
+async def _written_pid(pid_file: Path) -> int | None:
+    """The pid the supervisor writes down first thing (in a few tens of milliseconds), or None
+    if it never does."""
+    for _ in range(int(_PID_FILE_WAIT / _PID_FILE_POLL)):
+        try:
+            return int(pid_file.read_text())
+        except (OSError, ValueError):
+            await asyncio.sleep(_PID_FILE_POLL)
+    return None
 
 
 def _reason(exc: BaseException) -> str:

@@ -37,13 +37,17 @@ class ToolSession:
         """Every tool, with the MCP servers started side by side; a server that fails is
         kept in `failed_servers` with its reason, and the other tools still work."""
         session = cls.local(settings)
-        await session.start_servers(settings)
+        try:
+            await session.start_servers(settings)
+        except BaseException:  # Ctrl+C while they start: none may be left running
+            await session.close()
+            raise
         return session
 
     async def start_servers(self, settings: Settings) -> None:
         servers = [McpServer(config) for config in settings.mcp_servers]
+        self.servers += servers  # before they start, so that closing reaches one still starting
         await asyncio.gather(*(server.start() for server in servers))
-        self.servers += servers
         for server in servers:
             for tool in server.tools:
                 self.toolbox.add(tool)

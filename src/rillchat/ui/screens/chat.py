@@ -395,9 +395,10 @@ class ChatScreen(Screen[None]):
             if isinstance(widget, AssistantMessage):
                 await widget.show_all(events_from_message(message))
                 await widget.end(message)
-                self._settle_saved_panels(widget, messages[index + 1:])
+                self._settle_saved_panels(widget, message, messages[index + 1:])
 
-    def _settle_saved_panels(self, view: AssistantMessage, following: list[Message]) -> None:
+    def _settle_saved_panels(self, view: AssistantMessage, reply: Message,
+                             following: list[Message]) -> None:
         """Show each saved call's result (from the tool messages after its reply) in its panel."""
         for later in following:
             part = later.tool_result_part
@@ -406,6 +407,13 @@ class ChatScreen(Screen[None]):
             panel = view.tool_panel(part.tool_call_id)
             if panel is not None:
                 panel.settle(part, later.id)
+        if not wants_tools(reply):
+            return
+        for panel in view.tool_panels:
+            if panel.result_message_id is None and panel.state == "streaming":
+                # Rill ended (killed, or the machine stopped) while the call waited or ran.
+                panel.not_offered("No result: Rill closed before this call finished, so it "
+                                  "is not sent to the model.")
 
     def _panel_of(self, message: Message) -> ToolCallPanel | None:
         """The panel showing this tool message's result, when it is on screen."""
@@ -715,7 +723,8 @@ class ChatScreen(Screen[None]):
             return
         self._tool_round = ToolRound(
             self, self.conversation, message, reply.view, self.rill.tools.toolbox, context,
-            clock=self.rill.clock, on_done=self._tool_round_done, on_allowed=self._tool_allowed)
+            clock=self.rill.clock, on_result=self._tool_result, on_done=self._tool_round_done,
+            on_allowed=self._tool_allowed)
         self._tool_round.start()
 
     async def _stop_at_round_limit(self, reply: Reply, limit: int) -> None:
@@ -747,17 +756,18 @@ class ChatScreen(Screen[None]):
         if self._tool_round is not None:
             self._tool_round.decide(event.panel, event.decision)
 
+    def _tool_result(self, round: ToolRound, result: Message) -> None:
+        """One call has its result: keep it now, in the order the results come."""
+        round.conversation.messages.append(result)
+        if self.rill.recorder is not None:
+            self.rill.recorder.save(round.conversation, result)
+
     def _tool_round_done(self, round: ToolRound) -> None:
-        """Every call has its result: keep them, and ask the model again unless stopped."""
+        """Every call has its result (each kept as it came): ask the model again unless
+        stopped."""
         if self._tool_round is round:
             self._tool_round = None
         conversation = round.conversation
-        for result in round.ordered_results():
-            conversation.messages.append(result)
-            if conversation is self.conversation:
-                self._record(result, now=True)
-            elif self.rill.recorder is not None:
-                self.rill.recorder.save(conversation, result)
         if conversation is not self.conversation:
             return
         if not self.prompt.has_focus:

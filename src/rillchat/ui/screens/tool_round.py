@@ -31,8 +31,11 @@ class RoundContext:
 class ToolRound:
     def __init__(self, screen: Screen, conversation: Conversation, reply: Message,
                  view: AssistantMessage, toolbox: Toolbox, context: RoundContext, *,
-                 clock: Callable[[], float], on_done: Callable[[ToolRound], None],
+                 clock: Callable[[], float], on_result: Callable[[ToolRound, Message], None],
+                 on_done: Callable[[ToolRound], None],
                  on_allowed: Callable[[str], None]) -> None:
+        """`on_result` gets each result as soon as it is known, to be kept at once: a call
+        that finished is not lost when Rill is killed while another still runs."""
         self._screen = screen
         self.conversation = conversation
         self.reply = reply
@@ -40,6 +43,7 @@ class ToolRound:
         self.toolbox = toolbox
         self.context = context
         self._clock = clock
+        self._on_result = on_result
         self._on_done = on_done
         self._on_allowed = on_allowed
         self.calls: dict[str, CheckedCall] = {call.call_id: toolbox.check(call)
@@ -126,6 +130,7 @@ class ToolRound:
                                       name=self.calls[call_id].call.name, decision=decision,
                                       duration=duration)
         self.results[call_id] = message
+        self._on_result(self, message)
         panel = self._panel(call_id)
         if panel is not None:
             part = message.tool_result_part
@@ -140,6 +145,3 @@ class ToolRound:
 
     def _panel(self, call_id: str) -> ToolCallPanel | None:
         return self.view.tool_panel(call_id)
-
-    def ordered_results(self) -> list[Message]:
-        return [self.results[call_id] for call_id in self.calls]
