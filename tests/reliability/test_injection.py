@@ -27,7 +27,7 @@ from rillchat.store.export import from_json, to_json, to_markdown
 from rillchat.store.history import History
 from rillchat.terminal_text import StreamStripper, strip_control
 from rillchat.ui.widgets.reasoning import ReasoningPanel
-from tests.app.helpers import chat, make_app, until
+from tests.app.helpers import chat, decide_call, make_app, until
 from tests.app.test_tools import waiting
 from tests.cli.terminal import Terminal, environment
 from tests.conftest import TEST_API_KEY
@@ -158,7 +158,7 @@ async def test_the_chat_shows_hostile_text_inert_everywhere(hostile_server, tmp_
             await pilot.press("enter")
             await until(pilot, lambda: waiting(pilot))
             assert painted_problems(app) == [], f"waiting for approval, {where}"
-            await pilot.press("y")
+            await decide_call(pilot, "y")
             await until(pilot, lambda: not screen.busy, timeout=20)
             assert painted_problems(app) == [], where
             assert any(MARKUP in line for line in painted_lines(app)), where
