@@ -411,3 +411,20 @@ async def test_the_buttons_decide_with_a_click_and_allow_in_chat_asks_first(app_
         await pilot.click("#allow-chat")
         await until(pilot, lambda: len(screen.replies) == 2 and screen.replies[-1].ended)
         assert decisions(screen) == [("calculator", Decision.ALLOWED_IN_CHAT, True)]
+
+
+async def test_a_paste_while_a_panel_has_the_keys_goes_to_the_prompt(app_server):
+    from textual import events
+
+    app = make_app(app_server, **CALCULATOR)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, "a failing tool")
+        screen = chat(pilot)
+        await until(pilot, lambda: waiting(pilot))
+        [panel] = waiting(pilot)
+        await pilot.press("tab")
+        assert app.focused is panel
+        app.post_message(events.Paste("yes, a\nand n"))
+        await until(pilot, lambda: screen.prompt.text)
+        assert screen.prompt.text == "yes, a\nand n" and screen.prompt.has_focus
+        assert panel.has_class("-waiting") and decisions(screen) == []

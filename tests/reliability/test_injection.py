@@ -25,7 +25,7 @@ from rillchat.demo import DemoServer, Pacing
 from rillchat.store.db import open_database
 from rillchat.store.export import from_json, to_json, to_markdown
 from rillchat.store.history import History
-from rillchat.terminal_text import StreamStripper, strip_control
+from rillchat.terminal_text import StreamStripper, strip_control, visible_controls
 from rillchat.ui.widgets.reasoning import ReasoningPanel
 from tests.app.helpers import chat, decide_call, make_app, until
 from tests.app.test_tools import waiting
@@ -152,7 +152,7 @@ async def test_the_chat_shows_hostile_text_inert_everywhere(hostile_server, tmp_
             screen.prompt.focus()
             app.post_message(events.Paste(pasted))  # as the terminal driver does
             await until(pilot, lambda: screen.prompt.text)
-            assert screen.prompt.text == strip_control(
+            assert screen.prompt.text == visible_controls(
                 pasted.replace("\r\n", "\n").replace("\r", "\n")), where
             assert painted_problems(app) == [], f"the prompt box, {where}"
             await pilot.press("enter")
@@ -238,3 +238,20 @@ def test_rill_ask_in_a_terminal_prints_hostile_text_inert(hostile_server, tmp_pa
     own = shown.replace("\x1b[2m", "").replace("\x1b[22m", "")
     assert not SHOWN_RAW.search(own.replace("\r\n", "").replace("\n", "").replace("\t", ""))
     assert "[bold red]loud[/]" in shown
+
+
+async def test_a_paste_into_any_input_shows_its_escapes_inert(hostile_server, tmp_path):
+    """The prompt is not the only place a paste can go: Textual's own inputs (the history's
+    search, the settings' fields) would write an ESC in it to the terminal."""
+    from textual.widgets import Input
+
+    app = make_app(hostile_server, history_path=tmp_path / "history.sqlite3")
+    async with app.run_test(size=(120, 40)) as pilot:
+        chat(pilot).action_history()
+        await until(pilot, lambda: isinstance(app.focused, Input))
+        app.post_message(events.Paste("find \x1b[2J\x1b]52;c;AAAA\x07 this\x9b6n"))
+        await until(pilot, lambda: app.focused.value)
+        assert app.focused.value == "find ␛[2J␛]52;c;AAAA␇ this␛[6n"
+        await pilot.pause(0.3)
+        assert painted_problems(app) == []
+

@@ -794,6 +794,15 @@ class ChatScreen(Screen[None]):
         if self._tool_round is not None:
             self._show_waiting_calls()
 
+    @on(events.Paste)
+    def _paste_from_a_panel(self, event: events.Paste) -> None:
+        """A paste is text, never a decision: one made while a tool call's panel has the
+        keys goes to the prompt."""
+        if isinstance(self.focused, ToolCallPanel):
+            event.stop()
+            self.prompt.focus()
+            self.prompt.insert(event.text)
+
     def _show_waiting_calls(self) -> None:
         """The bar above the prompt says what waits, and which call has the keys."""
         tool_round = self._tool_round
