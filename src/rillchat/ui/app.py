@@ -27,8 +27,11 @@ from rillchat.store.history import History
 from rillchat.store.recorder import Recorder
 from rillchat.store.writers import WriterLease, leases_folder
 from rillchat.ui.screens.chat import ChatScreen
+from rillchat.ui.textual_fixes import keep_pastes_whole
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from rillchat.ui.screens.history import Opened
     from rillchat.catalogue import ModelInfo
     from rillchat.openrouter.client import OpenRouterClient
@@ -112,6 +115,10 @@ class RillApp(App[None]):
         self._apply_keymap()
         self._open_history()
         return ChatScreen(self._reopened)
+
+    def get_driver_class(self) -> type[Driver]:
+        keep_pastes_whole()
+        return super().get_driver_class()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:
