@@ -60,7 +60,8 @@ PICTURES: dict[str, tuple[str, ...]] = {
     "chat-demo-welcome": ("Demo mode", "Failing after it"),
     "chat-reasoning-streaming": ("Thinking", "17 × 20 = 340", "Streaming"),
     "chat-reasoning-and-code": ("Reasoning · 64 tokens", "17 × 23 = 391", "def times"),
-    "tool-calls-waiting": ("current_datetime", "calculator", "Allow once"),
+    "tool-calls-waiting": ("current_datetime", "calculator", "Allow once", "Deciding on",
+                           "Tab to decide"),
     "tool-calls-finished": ("denied", "391 / 17 + 2 ** 10", "1047"),
     "error-banner": ("Everything up to this point is kept", "Retry"),
     "structured-answer": ("The Left Hand of Darkness", "Kindred", "Fits the schema books"),
@@ -200,11 +201,11 @@ def panel_states(pilot: Pilot) -> list[str]:
     return [panel.state for panel in chat(pilot).query(ToolCallPanel)]
 
 
-async def decide(pilot: Pilot, key: str) -> None:
-    """Answer the first tool call that waits, from its focused Allow button."""
-    await until(pilot, lambda: getattr(pilot.app.focused, "id", None) == "allow-once",
-                "a tool call to ask")
-    await pilot.press(key)
+async def decide(pilot: Pilot, key: str, *, there: bool = False) -> None:
+    """Answer the first tool call that waits as a user does: Tab from the prompt to its
+    panel (unless `there` already), then the key; `a` is confirmed with a second `a`."""
+    await until(pilot, lambda: "waiting" in panel_states(pilot), "a tool call to ask")
+    await pilot.press(*(() if there else ("tab",)), *(("a", "a") if key == "a" else (key,)))
     await pilot.pause()
 
 
@@ -249,8 +250,9 @@ async def tool_calls(studio: Studio) -> None:
                             wait=False)
         await until(pilot, lambda: panel_states(pilot) == ["waiting", "waiting"],
                     "two calls waiting")
+        await pilot.press("tab")  # the first call has the keys, and shows it
         await studio.shoot(pilot, "tool-calls-waiting")
-        await decide(pilot, "n")  # today's date would change the picture every day
+        await decide(pilot, "n", there=True)  # today's date would change the picture daily
         await decide(pilot, "a")
         screen = chat(pilot)
         await until(pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended,

@@ -26,6 +26,28 @@ def strip_control(text: str) -> str:
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
+_SHOWN_AS_SYMBOLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + BIDI_CONTROLS + "]")
+
+
+def _symbol(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control pictures: ␀ … ␛ … ␟
+    if code == 0x7f:
+        return "\u2421"  # ␡
+    if code <= 0x9f:
+        return "\u241b" + chr(code - 0x40)  # a C1 control as its ESC form: CSI shows as ␛[
+    return ""  # bidi overrides and isolates: invisible, and only good for reordering
+
+
+def visible_controls(text: str) -> str:
+    """Text the user gave (a paste) with every character kept in view, none of them live:
+    each control character shows as its symbol (ESC as ␛), so the user sees what was there
+    and nothing is lost. Tabs and line ends stay; bidirectional overrides go, as they do
+    from everything Rill shows."""
+    return _SHOWN_AS_SYMBOLS.sub(_symbol, text) if _SHOWN_AS_SYMBOLS.search(text) else text
+
+
 def one_line(text: str) -> str:
     return " ".join(strip_control(text).split())
 

@@ -74,3 +74,9 @@ async def reply_done(pilot: Pilot, *, timeout: float = 10.0) -> None:
 def shown_text(widget) -> str:
     """The text the reply bodies under `widget` display (as drawn, not the source)."""
     return "\n".join(body.plain_text for body in widget.query(ReplyBody))
+
+
+async def decide_call(pilot: Pilot, key: str) -> None:
+    """Answer the first tool call waiting as a user does: Tab from the prompt to its panel,
+    then `key` (y, n, or a, which is confirmed with a second a)."""
+    await pilot.press("tab", *(("a", "a") if key == "a" else (key,)))

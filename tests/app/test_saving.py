@@ -6,7 +6,7 @@ from rillchat.chat.conversation import Decision, MessageStatus
 from rillchat.store.db import open_database
 from rillchat.store.history import History
 from rillchat.ui.widgets.notices import Notice
-from tests.app.helpers import chat, make_app, reply_done, send, until
+from tests.app.helpers import chat, decide_call, make_app, reply_done, send, until
 
 
 def saved_exchanges(path, answers: list[str]):
@@ -33,8 +33,8 @@ async def test_every_turn_is_saved_whole(app_server, tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "reasoning")
         await send(pilot, "a failing tool")
-        await until(pilot, lambda: app.focused is not None and app.focused.id == "allow-once")
-        await pilot.press("y")
+        await until(pilot, lambda: chat(pilot).query(".-waiting"))
+        await decide_call(pilot, "y")
         screen = chat(pilot)
         await until(pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended)
         await send(pilot, "mid-stream error")

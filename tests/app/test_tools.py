@@ -13,7 +13,7 @@ from rillchat.chat.tools.configs import CommandToolConfig, McpServerConfig
 from rillchat.ui.widgets.notices import Notice
 from rillchat.ui.widgets.structured_view import StructuredView
 from rillchat.ui.widgets.tool_call import ToolCallPanel
-from tests.app.helpers import chat, make_app, reply_done, send, until
+from tests.app.helpers import chat, decide_call, make_app, reply_done, send, until
 from tests.cli.test_ask_tools import MCP_FIXTURES
 from tests.unit.test_tools import alive
 
@@ -41,13 +41,13 @@ async def test_two_rounds_each_call_asked_then_run_and_sent_back(app_server):
         await until(pilot, lambda: len(waiting(pilot)) == 2)
         first, second = waiting(pilot)
         assert first.tool_name == "current_datetime" and second.tool_name == "calculator"
-        assert app.focused.id == "allow-once" and app.focused in first.query("Button")
+        assert screen.prompt.has_focus
         assert len(app_server.requests) == 1  # nothing runs or is sent until the user says
 
-        await pilot.press("y")  # allow the date once
+        await decide_call(pilot, "y")  # allow the date once
+        assert app.focused is screen.prompt
         await until(pilot, lambda: first.has_class("-done"))
-        await until(pilot, lambda: app.focused in second.query("Button"))
-        await pilot.press("a")  # the calculator, for the rest of the conversation
+        await decide_call(pilot, "a")  # the calculator, for the rest of the conversation
         await until(pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended,
                     timeout=15)
         await reply_done(pilot)
@@ -71,7 +71,7 @@ async def answer_one_call(pilot, prompt: str, key: str) -> None:
     """Send `prompt`, answer its one call with `key`, and wait for the model's next reply."""
     await send(pilot, prompt)
     await until(pilot, lambda: waiting(pilot))
-    await pilot.press(key)
+    await decide_call(pilot, key)
     screen = chat(pilot)
     await until(pilot, lambda: len(screen.replies) == 2 and screen.replies[-1].ended)
 
@@ -116,7 +116,7 @@ async def test_escape_stops_a_running_command_tool_and_kills_it(app_server, tmp_
     async with app.run_test(size=(100, 40)) as pilot:
         await send(pilot, "a slow tool")
         await until(pilot, lambda: waiting(pilot))
-        await pilot.press("y")
+        await decide_call(pilot, "y")
         await until(pilot, lambda: pid_file.exists() and pid_file.read_text())
         [panel] = panels(pilot)
         assert panel.has_class("-running")
@@ -151,9 +151,9 @@ async def test_the_round_limit_stops_the_loop_with_a_banner(app_server):
         await send(pilot, "try the tools")
         screen = chat(pilot)
         await until(pilot, lambda: len(waiting(pilot)) == 2)
-        await pilot.press("a")
+        await decide_call(pilot, "a")
         await until(pilot, lambda: waiting(pilot))
-        await pilot.press("a")
+        await decide_call(pilot, "a")
         await until(pilot, lambda: screen.query(".-round-limit"))
         assert decisions(screen)[-1] == ("calculator", Decision.NOT_RUN, True)
         assert not screen.busy
@@ -184,7 +184,7 @@ async def test_an_mcp_server_that_fails_gets_a_banner_and_the_others_still_work(
         assert list(app.tools.toolbox.tools) == ["read_note"]
         await send(pilot, "use the tools")
         await until(pilot, lambda: waiting(pilot))
-        await pilot.press("a")
+        await decide_call(pilot, "a")
         await until(pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended,
                     timeout=20)
         assert "no note called" in app_server.requests[1]["messages"][-1]["content"]
@@ -226,7 +226,7 @@ async def test_a_reopened_conversation_shows_every_call_decision_result_and_answ
         await send(pilot, "list some books")
         await send(pilot, "a failing tool")
         await until(pilot, lambda: waiting(pilot))
-        await pilot.press("n")
+        await decide_call(pilot, "n")
         await until(pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended)
         await reply_done(pilot)
 
@@ -297,7 +297,7 @@ async def test_a_command_that_floods_its_output_leaves_the_chat_responsive(app_s
     async with app.run_test(size=(100, 40)) as pilot:
         await send(pilot, "a slow tool")
         await until(pilot, lambda: waiting(pilot))
-        await pilot.press("y")
+        await decide_call(pilot, "y")
         [panel] = panels(pilot)
         await until(pilot, lambda: panel.has_class("-running"))
         screen = chat(pilot)
@@ -307,3 +307,125 @@ async def test_a_command_that_floods_its_output_leaves_the_chat_responsive(app_s
         assert panel.has_class("-running"), "the flood was still going"
         await pilot.press("escape")  # and it can be stopped
         await until(pilot, lambda: panel.has_class("-stopped"), timeout=15)
+
+
+# Approval is a deliberate act -------------------------------------------------------------
+
+async def test_typing_while_calls_wait_decides_nothing_and_the_prompt_keeps_the_text(
+        app_server):
+    app = make_app(app_server, **CALCULATOR)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, "try the tools")
+        screen = chat(pilot)
+        await until(pilot, lambda: len(waiting(pilot)) == 2)
+        assert screen.prompt.has_focus, "the prompt keeps focus when calls start waiting"
+        typed = "say hi, yes and no: any y, a or n is text here"
+        await pilot.press(*typed)
+        await pilot.press("enter")  # refused while calls wait: the text stays
+        await pilot.pause(0.2)
+        assert screen.prompt.has_focus
+        assert screen.prompt.text == typed
+        assert len(waiting(pilot)) == 2 and decisions(screen) == []
+        assert screen.conversation.allowed_tools == set()
+        assert len(app_server.requests) == 1
+        assert "Tab" in str(screen.query_one("#tools-waiting").render())
+
+
+async def test_tab_goes_to_a_waiting_call_and_y_or_n_decide_it(app_server):
+    app = make_app(app_server, **CALCULATOR)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, "try the tools")
+        screen = chat(pilot)
+        await until(pilot, lambda: len(waiting(pilot)) == 2)
+        first, second = waiting(pilot)
+        await pilot.press("tab")
+        assert app.focused is first
+        await pilot.press("tab")  # the waiting calls and the prompt, in a ring
+        assert app.focused is second
+        await pilot.press("tab")
+        assert app.focused is screen.prompt
+        await pilot.press("shift+tab")
+        assert app.focused is second
+        await pilot.press("n")
+        await until(pilot, lambda: second.has_class("-denied"))
+        assert screen.prompt.has_focus, "after a decision the prompt has the keys again"
+        await pilot.press("y")
+        assert screen.prompt.text == "y" and first.has_class("-waiting")
+        await pilot.press("backspace", "tab")
+        assert app.focused is first
+        await pilot.press("y")
+        await until(pilot, lambda: len(screen.replies) == 2 and screen.replies[-1].ended)
+        # Results are kept in the order they came: the denied call's first.
+        assert decisions(screen) == [("calculator", Decision.DENIED, True),
+                                     ("current_datetime", Decision.ALLOWED_ONCE, False)]
+
+
+async def test_allowing_a_tool_for_the_conversation_asks_to_be_confirmed(app_server):
+    app = make_app(app_server, **CALCULATOR)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, "a failing tool")
+        screen = chat(pilot)
+        await until(pilot, lambda: waiting(pilot))
+        [panel] = waiting(pilot)
+        await pilot.press("tab", "a")
+        status = str(panel.query_one(".tool-status").render())
+        assert "Allow calculator for the rest of this conversation?" in status
+        bar = screen.query_one("#tools-waiting")
+        assert "a or Enter confirms, Escape cancels: allow calculator" in str(bar.render())
+        assert panel.has_class("-waiting") and decisions(screen) == []
+        await pilot.press("escape")  # cancels the question, not the call
+        assert panel.has_class("-waiting") and not panel.has_class("-confirming")
+        assert "Deciding on calculator" in str(bar.render())
+        assert app.focused is panel and screen.busy
+        await pilot.press("a", "a")
+        await until(pilot, lambda: len(screen.replies) == 2 and screen.replies[-1].ended)
+        assert decisions(screen) == [("calculator", Decision.ALLOWED_IN_CHAT, True)]
+        assert screen.conversation.allowed_tools == {"calculator"}
+
+
+async def test_leaving_a_panel_drops_its_question_and_enter_confirms(app_server):
+    app = make_app(app_server, **CALCULATOR)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, "a failing tool")
+        screen = chat(pilot)
+        await until(pilot, lambda: waiting(pilot))
+        [panel] = waiting(pilot)
+        await pilot.press("tab", "a", "tab")
+        assert screen.prompt.has_focus and not panel.has_class("-confirming")
+        await pilot.press("enter")  # the prompt is empty: nothing is sent or decided
+        await pilot.press("tab", "a", "enter")
+        await until(pilot, lambda: len(screen.replies) == 2 and screen.replies[-1].ended)
+        assert decisions(screen) == [("calculator", Decision.ALLOWED_IN_CHAT, True)]
+
+
+async def test_the_buttons_decide_with_a_click_and_allow_in_chat_asks_first(app_server):
+    app = make_app(app_server, **CALCULATOR)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, "a failing tool")
+        screen = chat(pilot)
+        await until(pilot, lambda: waiting(pilot))
+        [panel] = waiting(pilot)
+        await pilot.click("#allow-chat")
+        assert panel.has_class("-confirming") and decisions(screen) == []
+        assert app.focused is panel
+        await pilot.pause(0.3)  # a button ignores a second press while it shows the first
+        await pilot.click("#allow-chat")
+        await until(pilot, lambda: len(screen.replies) == 2 and screen.replies[-1].ended)
+        assert decisions(screen) == [("calculator", Decision.ALLOWED_IN_CHAT, True)]
+
+
+async def test_a_paste_while_a_panel_has_the_keys_goes_to_the_prompt(app_server):
+    from textual import events
+
+    app = make_app(app_server, **CALCULATOR)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, "a failing tool")
+        screen = chat(pilot)
+        await until(pilot, lambda: waiting(pilot))
+        [panel] = waiting(pilot)
+        await pilot.press("tab")
+        assert app.focused is panel
+        app.post_message(events.Paste("yes, a\nand n"))
+        await until(pilot, lambda: screen.prompt.text)
+        assert screen.prompt.text == "yes, a\nand n" and screen.prompt.has_focus
+        assert panel.has_class("-waiting") and decisions(screen) == []

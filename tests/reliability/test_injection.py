@@ -11,6 +11,7 @@ import os
 import random
 import re
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,11 @@ from rillchat.demo import DemoServer, Pacing
 from rillchat.store.db import open_database
 from rillchat.store.export import from_json, to_json, to_markdown
 from rillchat.store.history import History
-from rillchat.terminal_text import StreamStripper, strip_control
+from rillchat.terminal_text import StreamStripper, strip_control, visible_controls
 from rillchat.ui.widgets.reasoning import ReasoningPanel
-from tests.app.helpers import chat, make_app, until
+from tests.app.helpers import chat, decide_call, make_app, until
 from tests.app.test_tools import waiting
-from tests.cli.terminal import Terminal, environment
+from tests.cli.terminal import Terminal, environment, saved_messages
 from tests.conftest import TEST_API_KEY
 
 HOSTILE = [
@@ -152,13 +153,13 @@ async def test_the_chat_shows_hostile_text_inert_everywhere(hostile_server, tmp_
             screen.prompt.focus()
             app.post_message(events.Paste(pasted))  # as the terminal driver does
             await until(pilot, lambda: screen.prompt.text)
-            assert screen.prompt.text == strip_control(
+            assert screen.prompt.text == visible_controls(
                 pasted.replace("\r\n", "\n").replace("\r", "\n")), where
             assert painted_problems(app) == [], f"the prompt box, {where}"
             await pilot.press("enter")
             await until(pilot, lambda: waiting(pilot))
             assert painted_problems(app) == [], f"waiting for approval, {where}"
-            await pilot.press("y")
+            await decide_call(pilot, "y")
             await until(pilot, lambda: not screen.busy, timeout=20)
             assert painted_problems(app) == [], where
             assert any(MARKUP in line for line in painted_lines(app)), where
@@ -238,3 +239,90 @@ def test_rill_ask_in_a_terminal_prints_hostile_text_inert(hostile_server, tmp_pa
     own = shown.replace("\x1b[2m", "").replace("\x1b[22m", "")
     assert not SHOWN_RAW.search(own.replace("\r\n", "").replace("\n", "").replace("\t", ""))
     assert "[bold red]loud[/]" in shown
+
+
+async def test_a_paste_into_any_input_shows_its_escapes_inert(hostile_server, tmp_path):
+    """The prompt is not the only place a paste can go: Textual's own inputs (the history's
+    search, the settings' fields) would write an ESC in it to the terminal."""
+    from textual.widgets import Input
+
+    app = make_app(hostile_server, history_path=tmp_path / "history.sqlite3")
+    async with app.run_test(size=(120, 40)) as pilot:
+        chat(pilot).action_history()
+        await until(pilot, lambda: isinstance(app.focused, Input))
+        app.post_message(events.Paste("find \x1b[2J\x1b]52;c;AAAA\x07 this\x9b6n"))
+        await until(pilot, lambda: app.focused.value)
+        assert app.focused.value == "find ␛[2J␛]52;c;AAAA␇ this␛[6n"
+        await pilot.pause(0.3)
+        assert painted_problems(app) == []
+
+
+# A paste in a real terminal -------------------------------------------------------------
+
+PASTES = {  # what is pasted, and the text the prompt must hold
+    "an enter in it": ("innocent \x1bZ hello\rrest", "innocent ␛Z hello\nrest"),
+    "an allow in it": ("see this:\x1bXaaaa", "see this:␛Xaaaa"),
+    "a quit in it": ("\x1b\x11", "␛␑"),
+}
+
+
+def bracketed(text: str) -> bytes:
+    """What a terminal sends for a paste once the app has asked for bracketed paste."""
+    return b"\x1b[200~" + text.encode() + b"\x1b[201~"
+
+
+def read_for(terminal: Terminal, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        terminal.read(0.05)
+
+
+def wait_for(condition, what: str, terminal: Terminal, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"never: {what}"
+        terminal.read(0.05)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals")
+@pytest.mark.parametrize("case", list(PASTES))
+def test_a_paste_holding_escapes_is_text_in_the_prompt_of_rill_in_a_terminal(
+        app_server, tmp_path, case):
+    pasted, held = PASTES[case]
+    (tmp_path / "config.toml").write_text('builtin_tools = ["datetime", "calculator"]\n')
+    env = environment(RILL_DATA_DIR=str(tmp_path), RILL_CONFIG_DIR=str(tmp_path),
+                      OPENROUTER_API_KEY=TEST_API_KEY, OPENROUTER_BASE_URL=app_server.url)
+    database = tmp_path / "history.sqlite3"
+
+    def saved(role: str) -> list[str]:
+        return [text for saved_role, _, text in saved_messages(database).values()
+                if saved_role == role]
+
+    terminal = Terminal(env=env)
+    try:
+        terminal.read_until(b"Type a message")
+        # Into an empty chat: nothing is sent, Rill does not quit, the prompt shows it all.
+        terminal.type(bracketed(pasted))
+        read_for(terminal, 1.5)
+        assert terminal.process.poll() is None, "the paste quit Rill"
+        assert app_server.requests == [], "the paste sent the prompt"
+        terminal.read_until(held.splitlines()[0].encode())
+        terminal.type(b"\r")  # the prompt holds the whole paste: sending it shows that
+        wait_for(lambda: saved("user") == [held], "the prompt sent as pasted", terminal)
+        wait_for(lambda: ("assistant", "complete") in {
+            (role, status) for role, status, _ in saved_messages(database).values()},
+            "the reply", terminal)
+
+        # While tool calls wait: none is decided by a paste.
+        terminal.type(b"try the tools\r")
+        terminal.read_until(b"Tab goes to them")
+        requests = len(app_server.requests)
+        terminal.type(bracketed(pasted))
+        read_for(terminal, 1.5)
+        assert terminal.process.poll() is None, "the paste quit Rill"
+        assert len(app_server.requests) == requests, "a call was decided and run"
+        assert saved("tool") == [], "a call was decided"
+        terminal.type(b"\x11")
+        assert terminal.wait() == 0
+    finally:
+        terminal.close()

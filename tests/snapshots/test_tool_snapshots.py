@@ -10,7 +10,7 @@ from rillchat.chat.structured import Schema
 from rillchat.chat.tools.configs import CommandToolConfig
 from rillchat.ui.widgets.structured_view import StructuredView
 from rillchat.ui.widgets.tool_call import ToolCallPanel
-from tests.app.helpers import chat, make_app, send, until
+from tests.app.helpers import chat, decide_call, make_app, send, until
 from tests.snapshots.test_chat_snapshots import settle
 
 SIZE = (100, 40)
@@ -35,17 +35,22 @@ def panel_states(pilot) -> list[str]:
     return [panel.state for panel in chat(pilot).query(ToolCallPanel)]
 
 
-def calls(prompt: str, *keys: str, until_states=None, replies: int | None = None):
+def calls(prompt: str, *answers: str, keys: tuple[str, ...] = (), until_states=None,
+          replies: int | None = None):
+    """Send `prompt`, give `answers` (y, a, n to the first call waiting, each from its panel;
+    escape once one runs), then press `keys` as they are."""
+
     async def run_before(pilot) -> None:
         await send(pilot, prompt)
         await until(pilot, lambda: "waiting" in panel_states(pilot))
-        for key in keys:
-            if key in ("y", "a", "n"):
-                await until(pilot, lambda: pilot.app.focused is not None
-                            and pilot.app.focused.id == "allow-once")
-            else:
+        for answer in answers:
+            if answer == "escape":
                 await until(pilot, lambda: "running" in panel_states(pilot))
-            await pilot.press(key)
+                await pilot.press(answer)
+            else:
+                await until(pilot, lambda: "waiting" in panel_states(pilot))
+                await decide_call(pilot, answer)
+        await pilot.press(*keys)
         screen = chat(pilot)
         if until_states is not None:
             await until(pilot, lambda: panel_states(pilot) == until_states)
@@ -60,6 +65,11 @@ def calls(prompt: str, *keys: str, until_states=None, replies: int | None = None
 
 CASES = {
     "waiting_two_calls": calls("try the tools", until_states=["waiting", "waiting"]),
+    # Tab from the prompt: the first call has the keys, and shows it; the second does not.
+    "waiting_one_focused": calls("try the tools", keys=("tab",),
+                                 until_states=["waiting", "waiting"]),
+    "waiting_to_confirm": calls("try the tools", keys=("tab", "tab", "a"),
+                                until_states=["waiting", "waiting"]),
     "running": calls("a slow tool", "y", until_states=["running"]),
     "done_and_next_round": calls("try the tools", "y", "a", replies=3),
     "failed": calls("a failing tool", "y", replies=2),

@@ -1,4 +1,4 @@
-from rillchat.terminal_text import StreamStripper, strip_control
+from rillchat.terminal_text import StreamStripper, strip_control, visible_controls
 
 
 def feed_all(fragments: list[str]) -> str:
@@ -30,3 +30,12 @@ def test_a_string_sequence_never_ended_hides_nothing_after_it():
     assert strip_control("a\x1b]0;title\nnext line\x07") == "a0;title\nnext line"
     assert strip_control("a\x1bPq no end") == "aq no end"
     assert feed_all(["a\x1b]0;ti", "tle\nmore"]) == "a0;title\nmore", "not held past a line"
+
+
+def test_visible_controls_keeps_every_character_in_view_and_none_live():
+    assert visible_controls("innocent \x1bZ hello") == "innocent ␛Z hello"
+    assert visible_controls("\x1b\x11\x00\x7f") == "␛␑␀␡"
+    assert visible_controls("\x9b2J") == "␛[2J", "a C1 control shows as its ESC form"
+    assert visible_controls("tab\tline\nend\r") == "tab\tline\nend\r", "layout stays"
+    assert visible_controls("\u202eevil\u202c") == "evil", "no reordering"
+    assert visible_controls("[b]M[/b] é 😀") == "[b]M[/b] é 😀"

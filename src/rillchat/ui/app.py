@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -21,14 +21,17 @@ from rillchat.chat.conversation import Conversation
 from rillchat.openrouter.events import StreamEvent
 from rillchat.openrouter.request import REASONING_EFFORTS, ChatRequest
 from rillchat.settings import DEFAULT_BASE_URL, Settings
-from rillchat.terminal_text import one_line
+from rillchat.terminal_text import one_line, visible_controls
 from rillchat.store.db import NotADatabase, StoreError, default_path, open_database
 from rillchat.store.history import History
 from rillchat.store.recorder import Recorder
 from rillchat.store.writers import WriterLease, leases_folder
 from rillchat.ui.screens.chat import ChatScreen
+from rillchat.ui.textual_fixes import keep_pastes_whole
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from rillchat.ui.screens.history import Opened
     from rillchat.catalogue import ModelInfo
     from rillchat.openrouter.client import OpenRouterClient
@@ -114,6 +117,17 @@ class RillApp(App[None]):
         self._apply_keymap()
         self._open_history()
         return ChatScreen(self._reopened)
+
+    def get_driver_class(self) -> type[Driver]:
+        keep_pastes_whole()
+        return super().get_driver_class()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            # A paste is text for whichever widget has the focus, and Textual's own inputs
+            # would write an ESC in it to the terminal: every widget gets it inert.
+            event.text = visible_controls(event.text)
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         self._handle_exit_signals()

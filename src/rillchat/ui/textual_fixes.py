@@ -1,7 +1,11 @@
-"""Work-arounds for how Textual holds memory: a bug named by its issue, to drop once fixed
-upstream, and caches that outlive what they were made for."""
+"""Work-arounds for Textual: how it holds memory (a bug named by its issue, and caches that
+outlive what they were made for) and how it reads a paste. Each is to drop once fixed
+upstream."""
 
 from __future__ import annotations
+
+import importlib
+import sys
 
 from textual._styles_cache import StylesCache
 from textual.geometry import Region
@@ -34,3 +38,16 @@ def forget_layout_arithmetic() -> None:
     """
     for cache in _REGION_CACHES:
         cache.cache_clear()
+
+
+def keep_pastes_whole() -> None:
+    """Have the terminal driver read input with `PasteKeepingParser`, which keeps a
+    bracketed paste whole: Textual's own parser turns what follows an ESC inside a paste
+    into key presses (a pasted ESC and Ctrl+Q quit; a pasted ESC and CR sent the prompt).
+    No Textualize/textual issue for it was found; one is to be filed. The driver makes its
+    parser from this module-level name when its input thread starts, so this must run before
+    the app starts its driver."""
+    from rillchat.ui.paste_parser import PasteKeepingParser
+
+    driver = "win32" if sys.platform == "win32" else "linux_driver"
+    importlib.import_module(f"textual.drivers.{driver}").XTermParser = PasteKeepingParser

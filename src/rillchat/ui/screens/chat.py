@@ -59,6 +59,7 @@ from rillchat.ui.widgets.notices import (
 )
 from rillchat.ui.widgets.prompt_input import PromptInput
 from rillchat.ui.widgets.tool_call import ToolCallPanel
+from rillchat.ui.widgets.waiting_calls import WaitingCallsBar
 
 if TYPE_CHECKING:  # the screens and dialogs are imported when first opened: start-up is faster
     from rillchat.config import Preset, SchemaPreset
@@ -139,6 +140,13 @@ class ChatScreen(Screen[None]):
         Binding("pagedown", "page_down", "Scroll down", show=False, priority=True),
         Binding("ctrl+end", "jump_to_latest", "Latest", show=False, id="rill.latest"),
         Binding("ctrl+home", "jump_to_start", "Start", show=False, id="rill.start"),
+        # While tool calls wait, Tab and Shift+Tab go round the prompt and their panels;
+        # otherwise they move the focus as in any Textual screen. The bar above the prompt
+        # says so (in the footer it would push F8 off an 80-column line).
+        Binding("tab", "to_waiting_call(1)", "Tool calls", show=False),
+        Binding("tab", "app.focus_next", "Focus next", show=False),
+        Binding("shift+tab", "to_waiting_call(-1)", "Tool calls", show=False),
+        Binding("shift+tab", "app.focus_previous", "Focus previous", show=False),
     ]
 
     def __init__(self, conversation: Conversation | None = None, *,
@@ -176,6 +184,9 @@ class ChatScreen(Screen[None]):
         """The JSON Schema the next message's answer should follow (once)."""
         self._told_no_tools: set[str] = set()
         """Models already said not to take tools, so it is said once each."""
+        self._follow_after_calls = False
+        """The conversation followed new output when tool calls began to wait: going to
+        their panels scrolls it, and once the last is decided it follows again."""
 
     @property
     def busy(self) -> bool:
@@ -194,6 +205,7 @@ class ChatScreen(Screen[None]):
         yield Static("↓ More below: click here or press Ctrl+End to jump to the latest",
                      id="jump-latest", markup=False)
         yield Static("", id="editing", markup=False)
+        yield WaitingCallsBar(id="tools-waiting")
         yield ControlsBar(self._controls_text(), id="controls")
         yield PromptInput(placeholder="Message (Enter sends, Ctrl+J new line, F1 help)",
                           cursor_blink=self.rill.cursor_blink, id="prompt")
@@ -527,10 +539,13 @@ class ChatScreen(Screen[None]):
                         "message is still in the prompt.", severity="warning", markup=False)
             return
         if self._tool_round is not None:
-            self.notify("Tool calls are waiting for you or running: decide on each (y, a or n "
-                        "in its panel), or press Escape to stop them. Your message is still "
-                        "in the prompt.", severity="warning", markup=False)
-            self._tool_round.focus_next_waiting()
+            if self._tool_round.waiting:
+                words = ("Tool calls are waiting for you: Tab goes to them to decide (y, a or "
+                         "n), or Escape stops them.")
+            else:
+                words = "Tool calls are running: wait, or press Escape to stop them."
+            self.notify(f"{words} Your message is still in the prompt.", severity="warning",
+                        markup=False)
             return
         if self._model_refused(self.conversation.model, "Your message is still in the prompt; "
                                "choose a model with F4."):
@@ -725,7 +740,9 @@ class ChatScreen(Screen[None]):
             self, self.conversation, message, reply.view, self.rill.tools.toolbox, context,
             clock=self.rill.clock, on_result=self._tool_result, on_done=self._tool_round_done,
             on_allowed=self._tool_allowed)
+        self._follow_after_calls = self.conversation_view.following
         self._tool_round.start()
+        self._show_waiting_calls()
 
     async def _stop_at_round_limit(self, reply: Reply, limit: int) -> None:
         for result in results_for_unanswered(self.conversation, reply.message, Decision.NOT_RUN,
@@ -755,6 +772,61 @@ class ChatScreen(Screen[None]):
         event.stop()
         if self._tool_round is not None:
             self._tool_round.decide(event.panel, event.decision)
+        # Back to the prompt: the next call is decided only once the user goes to it.
+        self.prompt.focus()
+        self._show_waiting_calls()
+        if not self._waiting_ring() and self._follow_after_calls:
+            self.conversation_view.jump_to_latest()
+
+    def _waiting_ring(self) -> list[Widget]:
+        """The prompt and the panels of the calls waiting, in the order Tab visits them;
+        empty when none wait."""
+        tool_round = self._tool_round
+        panels = tool_round.waiting_panels() if tool_round is not None else []
+        return [self.prompt, *panels] if panels else []
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "to_waiting_call":  # else Tab's next binding moves the focus as usual
+            return bool(self._waiting_ring())
+        return True
+
+    def action_to_waiting_call(self, step: int) -> None:
+        ring = self._waiting_ring()
+        if not ring:
+            return
+        focused = self.focused
+        if focused in ring:
+            target = ring[(ring.index(focused) + step) % len(ring)]
+        else:  # from anywhere else, straight to the calls
+            target = ring[1] if step > 0 else ring[-1]
+        target.focus()
+
+    @on(events.DescendantFocus)
+    @on(events.DescendantBlur)
+    @on(ToolCallPanel.Asking)
+    def _waiting_calls_changed(self) -> None:
+        if self._tool_round is not None:
+            self._show_waiting_calls()
+
+    @on(events.Paste)
+    def _paste_from_a_panel(self, event: events.Paste) -> None:
+        """A paste is text, never a decision: one made while a tool call's panel has the
+        keys goes to the prompt."""
+        if isinstance(self.focused, ToolCallPanel):
+            event.stop()
+            self.prompt.focus()
+            self.prompt.insert(event.text)
+
+    def _show_waiting_calls(self) -> None:
+        """The bar above the prompt says what waits, and which call has the keys."""
+        tool_round = self._tool_round
+        count = len(tool_round.waiting) if tool_round is not None else 0
+        focused = self.focused
+        panel = (focused if isinstance(focused, ToolCallPanel) and tool_round is not None
+                 and focused in tool_round.waiting_panels() else None)
+        self.query_one("#tools-waiting", WaitingCallsBar).show_waiting(
+            count, panel.tool_name if panel is not None else None,
+            confirming=panel is not None and panel.confirming)
 
     def _tool_result(self, round: ToolRound, result: Message) -> None:
         """One call has its result: keep it now, in the order the results come."""
@@ -767,6 +839,7 @@ class ChatScreen(Screen[None]):
         stopped."""
         if self._tool_round is round:
             self._tool_round = None
+            self._show_waiting_calls()
         conversation = round.conversation
         if conversation is not self.conversation:
             return

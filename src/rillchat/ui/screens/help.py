@@ -28,15 +28,16 @@ HELP_TEXT = """\
 | Ctrl+R | retry the last reply (the old one is kept as a branch) |
 | Ctrl+O | fold or unfold the reasoning of the last reply |
 | Enter or click on a reasoning title | fold or unfold that reasoning |
-| Tab / Shift+Tab | move between the prompt, panels and buttons |
+| Tab / Shift+Tab | move between the prompt, panels and buttons (while tool calls wait: between them and the prompt) |
 
 ## Tools and JSON answers
 
 | Key | Does |
 | --- | --- |
-| y, in a tool call waiting for you | allow this call once |
-| a | allow this tool for the rest of the conversation |
-| n | deny the call; the model is told and goes on |
+| Tab / Shift+Tab, while tool calls wait | go to a waiting call (the prompt keeps the keys until you do) |
+| y, in the call's panel | allow this call once |
+| a, in the call's panel | allow this tool for the rest of the conversation: asks first, a again or Enter confirms, Escape cancels |
+| n, in the call's panel | deny the call; the model is told and goes on |
 | Escape | stop the tool calls waiting or running (a command's whole process group) |
 | Ctrl+R, after stopping | let the model go on with the results so far |
 | Ctrl+P, "Tool: …" | turn a built-in tool on or off (F8 sets the folders files may be read from) |

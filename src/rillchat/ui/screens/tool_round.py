@@ -1,5 +1,8 @@
 """One round of the tool loop on screen: the calls of one reply, each asked about in its
-panel, run once allowed (side by side), and handed back to the chat once all have results."""
+panel, run once allowed (side by side), and handed back to the chat once all have results.
+
+Asking never takes the focus: the user goes to a waiting panel to decide (see
+`ToolCallPanel`), so nothing typed meanwhile can decide a call."""
 
 from __future__ import annotations
 
@@ -65,7 +68,6 @@ class ToolRound:
                     source = checked.tool.spec.source if checked.tool is not None else ""
                     panel.wait_for_decision(source)
                 self.waiting.append(call_id)
-        self.focus_next_waiting()
         self._maybe_done()
 
     def decide(self, panel: ToolCallPanel, decision: Decision) -> None:
@@ -85,15 +87,10 @@ class ToolRound:
                 for other in [other for other in self.waiting if self.calls[other].name == name]:
                     self.waiting.remove(other)
                     self._run(other, Decision.ALLOWED_IN_CHAT)
-        self.focus_next_waiting()
 
-    def focus_next_waiting(self) -> None:
-        for call_id in self.waiting:
-            panel = self._panel(call_id)
-            if panel is not None:
-                panel.focus_decision()
-                self._screen.call_after_refresh(panel.scroll_visible)
-                return
+    def waiting_panels(self) -> list[ToolCallPanel]:
+        """The panels of the calls still waiting for the user, in the reply's order."""
+        return [panel for call_id in self.waiting if (panel := self._panel(call_id)) is not None]
 
     def stop(self) -> None:
         """Escape: calls waiting or running are stopped; the model is not asked again."""

@@ -16,7 +16,7 @@ DEMO_WELCOME = """\
 Type one of these and press **Enter**:
 
 - `hello`: Markdown · `reasoning`: thinking in its own panel · `long`: a long, fast answer
-- `tools`: two rounds of tool calls, each waiting for your **y**es (**a**lways, **n**o)
+- `tools`: two rounds of tool calls; **Tab** to each, then **y**es (**a**lways, **n**o)
 - `a failing tool`, `bad arguments`, `a slow tool` (**Escape** stops it, or its time limit)
 - `list some books` after **Ctrl+P** → *Answer as JSON: books*: an answer that grows item by item
 - `untrusted`: hostile text, shown inert

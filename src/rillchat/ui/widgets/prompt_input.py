@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
 
-from rillchat.terminal_text import strip_control
+from rillchat.terminal_text import visible_controls
 
 NEWLINE_KEYS = frozenset({"shift+enter", "ctrl+j", "newline", "alt+enter"})
 """Many terminals cannot send Shift+Enter, so Ctrl+J (and Alt+Enter) insert a newline too."""
@@ -42,8 +42,9 @@ class PromptInput(TextArea):
         self._recall_index: int | None = None
 
     # What is pasted (or loaded from a saved prompt) may hold escape sequences: the text area
-    # would write them to the terminal as they are. Line ends become newlines; the rest of
-    # the control characters go, as they would from anything else Rill shows.
+    # would write them to the terminal as they are. Line ends become newlines; every other
+    # control character shows as its symbol (ESC as ␛), so nothing pasted is hidden or lost,
+    # and what is sent is what the prompt showed.
 
     def load_text(self, text: str) -> None:
         super().load_text(_typeable(text))
@@ -118,4 +119,4 @@ class PromptInput(TextArea):
 
 
 def _typeable(text: str) -> str:
-    return strip_control(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return visible_controls(text.replace("\r\n", "\n").replace("\r", "\n"))

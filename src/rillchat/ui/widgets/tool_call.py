@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -28,7 +28,11 @@ _ALLOWED = frozenset({Decision.ALLOWED_ONCE, Decision.ALLOWED_IN_CHAT, Decision.
 
 class ToolCallPanel(Vertical, can_focus=False):
     """One call, identified by its index in the reply. Its state shows as a class:
-    -streaming, -waiting, -running, -done, -failed, -denied, -stopped."""
+    -streaming, -waiting, -running, -done, -failed, -denied, -stopped.
+
+    A waiting call is decided only from inside its panel: the user moves there (Tab from the
+    prompt, or a click), the panel takes the focus and shows it, and only then do y, a and n
+    act. Text typed in the prompt is never read as a decision."""
 
     DEFAULT_CSS = """
     ToolCallPanel {
@@ -49,8 +53,17 @@ class ToolCallPanel(Vertical, can_focus=False):
     ToolCallPanel #more { display: none; margin: 0; }
     ToolCallPanel.-long-result #more { display: block; }
     ToolCallPanel.-invalid .tool-status { color: $text-warning; }
-    ToolCallPanel.-waiting { border: round $warning; border-title-color: $warning; }
+    ToolCallPanel.-waiting { border: round $warning 70%; border-title-color: $warning; }
     ToolCallPanel.-waiting .tool-status { color: $text-warning; text-style: bold; }
+    ToolCallPanel.-waiting:focus {
+        border: heavy $warning;
+        border-title-style: bold reverse;
+        border-subtitle-color: $text;
+        border-subtitle-style: bold;
+        background: $warning 12%;
+    }
+    ToolCallPanel.-confirming:focus { border: heavy $error; border-title-color: $error; }
+    ToolCallPanel.-confirming .tool-status { color: $text-error; }
     ToolCallPanel.-running { border: round $accent; }
     ToolCallPanel.-running .tool-status { color: $text-accent; }
     ToolCallPanel.-done .tool-status { color: $text-success; }
@@ -63,8 +76,10 @@ class ToolCallPanel(Vertical, can_focus=False):
 
     BINDINGS = [
         Binding("y", "decide('once')", "Allow once", show=False),
-        Binding("a", "decide('chat')", "Allow in this chat", show=False),
+        Binding("a", "decide('chat')", "Allow in this conversation", show=False),
         Binding("n,d", "decide('deny')", "Deny", show=False),
+        Binding("enter", "confirm", "Confirm", show=False),
+        Binding("escape", "cancel_question", "Cancel", show=False),
     ]
 
     class Decided(Message):
@@ -74,6 +89,13 @@ class ToolCallPanel(Vertical, can_focus=False):
             super().__init__()
             self.panel = panel
             self.decision = decision
+
+    class Asking(Message):
+        """The panel began or stopped asking to confirm "allow in this conversation"."""
+
+        def __init__(self, panel: ToolCallPanel) -> None:
+            super().__init__()
+            self.panel = panel
 
     def __init__(self, index: int, clock: Callable[[], float] | None = None) -> None:
         super().__init__(classes="-streaming")
@@ -92,6 +114,8 @@ class ToolCallPanel(Vertical, can_focus=False):
         self._result_text = ""
         self._unfolded = False
         self._decision_words = ""
+        self._question = ""
+        """What the waiting call asks, shown again when a confirmation is cancelled."""
         self._run_started: float | None = None
         self._ticker: Timer | None = None
 
@@ -99,9 +123,9 @@ class ToolCallPanel(Vertical, can_focus=False):
         yield self._arguments
         yield self._status
         with Horizontal(classes="tool-buttons"):
-            yield Button("Allow once (y)", id="allow-once", compact=True, variant="primary")
-            yield Button("Allow in this chat (a)", id="allow-chat", compact=True)
-            yield Button("Deny (n)", id="deny", compact=True, variant="error")
+            yield _decision_button("Allow once (y)", "allow-once", variant="primary")
+            yield _decision_button(ALLOW_IN_CHAT, "allow-chat")
+            yield _decision_button("Deny (n)", "deny", variant="error")
         yield self._result
         yield Button("Show all", id="more", compact=True)
 
@@ -150,11 +174,14 @@ class ToolCallPanel(Vertical, can_focus=False):
     # The loop ------------------------------------------------------------------------------
 
     def wait_for_decision(self, source: str) -> None:
-        self._set_state("waiting", f"Waiting for you: run {self.tool_name} ({source}) with "
-                                   "these arguments?")
+        self._question = (f"Waiting for you: run {self.tool_name} ({source}) with these "
+                          "arguments?")
+        self._set_state("waiting", self._question)
 
-    def focus_decision(self) -> None:
-        self.query_one("#allow-once", Button).focus()
+    @property
+    def confirming(self) -> bool:
+        """"Allow in this conversation" was asked for and waits for its confirmation."""
+        return self.has_class("-confirming")
 
     def running(self, decision: Decision) -> None:
         self._decision_words = decision.value
@@ -235,24 +262,92 @@ class ToolCallPanel(Vertical, can_focus=False):
         event.stop()
         self.action_decide("deny")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Enter and Escape answer the confirmation only; otherwise Escape stops the calls,
+        # as it does everywhere in the chat.
+        if action in ("confirm", "cancel_question"):
+            return self.confirming
+        return True
+
+    def action_confirm(self) -> None:
+        self.action_decide("chat")
+
     def action_decide(self, choice: str) -> None:
         if not self.has_class("-waiting"):
+            return
+        if choice == "chat" and not self.confirming:
+            self._ask_to_confirm()
             return
         decision = {"once": Decision.ALLOWED_ONCE, "chat": Decision.ALLOWED_IN_CHAT,
                     "deny": Decision.DENIED}[choice]
         self._set_state("streaming", "Decided.")
         self.post_message(self.Decided(self, decision))
 
+    def _ask_to_confirm(self) -> None:
+        """Allowing a tool for the rest of the conversation is the one decision that outlives
+        this call: it takes a second, deliberate act."""
+        self.add_class("-confirming")
+        self._status.update(f"Allow {self.tool_name} for the rest of this conversation? It "
+                            "will run without asking. Press a again or Enter to confirm, "
+                            "Escape to cancel.")
+        self.query_one("#allow-chat", Button).label = "Confirm (a or Enter)"
+        self._refresh_title()
+        self.focus()
+        self.post_message(self.Asking(self))
+
+    def action_cancel_question(self) -> None:
+        self._end_question()
+
+    def _end_question(self) -> None:
+        if self.confirming:
+            self.remove_class("-confirming")
+            self.query_one("#allow-chat", Button).label = ALLOW_IN_CHAT
+            if self.has_class("-waiting"):
+                self._status.update(self._question)
+            self._refresh_title()
+            self.post_message(self.Asking(self))
+
+    def on_focus(self, event: events.Focus) -> None:
+        self._refresh_title(focused=True)  # called before Textual sets has_focus
+
+    def on_blur(self, event: events.Blur) -> None:
+        self._end_question()  # a question left behind must not be answered by a later key
+        self._refresh_title(focused=False)
+
     def _set_state(self, state: str, words: str) -> None:
+        self._end_question()
         for name in _STATES:
             self.set_class(name == state, f"-{name}")
+        self.can_focus = state == "waiting"  # the one state with something to decide
         self._status.update(words)
+        self._refresh_title()
 
     def _now(self) -> float:
         return self._clock() if self._clock is not None else 0.0
 
-    def _refresh_title(self) -> None:
-        self.border_title = Content.assemble(("⚙ ", ""), (self.tool_name or "tool call", "bold"))
+    def _refresh_title(self, *, focused: bool | None = None) -> None:
+        name = self.tool_name or "tool call"
+        deciding = self.has_class("-waiting") and (self.has_focus if focused is None
+                                                  else focused)
+        self.border_title = Content.assemble(("▶ " if deciding else "⚙ ", ""), (name, "bold"))
+        if not self.has_class("-waiting"):
+            self.border_subtitle = ""
+        elif self.confirming:
+            self.border_subtitle = "a or Enter confirms · Escape cancels"
+        elif deciding:
+            self.border_subtitle = "y allow once · a allow in this conversation · n deny"
+        else:
+            self.border_subtitle = "Tab to decide"
+
+
+ALLOW_IN_CHAT = "Allow in this conversation (a)"
+
+
+def _decision_button(label: str, id: str, variant: str = "default") -> Button:
+    """A button of a waiting call: clicked to decide, never a stop for Tab (the panel is)."""
+    button = Button(label, id=id, compact=True, variant=variant)  # type: ignore[arg-type]
+    button.can_focus = False
+    return button
 
 
 _STATES = ("streaming", "waiting", "running", "done", "failed", "denied", "stopped")
