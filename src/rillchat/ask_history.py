@@ -10,41 +10,55 @@ from rillchat.chat.conversation import Conversation, Message, title_from_prompt
 from rillchat.cli_errors import UsageError
 
 if TYPE_CHECKING:
-    from rillchat.store.history import History
+    from rillchat.store.problems import HistoryProblem
     from rillchat.store.recorder import Recorder
+
+SAVE_WAIT = 5.0
+"""Seconds `rill ask` waits at the end for the history to take the exchange (another program
+may hold its lock)."""
 
 
 class AskHistory:
     """Where `rill ask` keeps its exchange: the history, unless told not to or it cannot be
-    opened (then it says so once and the answer still comes)."""
+    opened (then it says so once and the answer still comes). Saving happens on the history's
+    own thread, so a locked history or a full disk never holds up the answer."""
 
-    def __init__(self, recorder: Recorder | None, history: History | None) -> None:
+    def __init__(self, recorder: Recorder | None, stderr: TextIO, *, save: bool,
+                 not_saved: str | None = None) -> None:
         self._recorder = recorder
-        self._history = history
+        self._history = recorder.history if recorder is not None else None
+        self._stderr = stderr
+        self._save = save and recorder is not None
+        self.not_saved = not_saved
+        """Why the exchange is not in the history, when it should have been: it could not be
+        written (another program holding it, a full disk)."""
 
     @classmethod
     def open(cls, stderr: TextIO, *, save: bool, needed: bool) -> AskHistory:
         if not save and not needed:
-            return cls(None, None)
-        from rillchat.store.db import StoreError, default_path, open_database
-        from rillchat.store.history import History
-        from rillchat.store.recorder import Recorder
-        from rillchat.store.writers import WriterLease, leases_folder
+            return cls(None, stderr, save=False)
+        from rillchat.store.db import StoreError, default_path
+        from rillchat.store.problems import diagnose, is_busy
+        from rillchat.store.recorder import open_recorder
 
+        def paused(problem: HistoryProblem) -> None:
+            print(f"rill: saving waits: {problem.reason}. {problem.advice}".rstrip(),
+                  file=stderr)
+
+        def resumed() -> None:
+            print("rill: saved after all", file=stderr)
+
+        path = default_path()
         try:
-            path = default_path()
-            history = History(open_database(path), writer=WriterLease(leases_folder(path)))
+            recorder = open_recorder(path, on_paused=paused, on_resumed=resumed)
         except (StoreError, sqlite3.Error, OSError) as exc:
+            reason = (diagnose(exc, path).reason if isinstance(exc, sqlite3.Error) else str(exc))
             if needed:
-                raise UsageError(f"cannot continue: {exc}") from exc
-            print(f"rill: not saving this exchange: {exc}", file=stderr)
-            return cls(None, None)
-
-        def report(text: str) -> None:
-            print(f"rill: {text}", file=stderr)
-
-        recorder = Recorder(history, on_error=report) if save else None
-        return cls(recorder, history)
+                raise UsageError(f"cannot continue: {reason}") from exc
+            print(f"rill: not saving this exchange: {reason}", file=stderr)
+            busy = isinstance(exc, sqlite3.Error) and is_busy(exc)
+            return cls(None, stderr, save=False, not_saved=reason if busy else None)
+        return cls(recorder, stderr, save=save)
 
     def conversation(self, args: argparse.Namespace, model: str) -> Conversation:
         if not args.continue_latest:
@@ -60,7 +74,7 @@ class AskHistory:
         return conversation
 
     def save(self, conversation: Conversation, message: Message, *, now: bool) -> None:
-        if self._recorder is None:
+        if self._recorder is None or not self._save:
             return
         if conversation.title is None and message.role == "user":
             conversation.title = title_from_prompt(message.text)
@@ -70,5 +84,14 @@ class AskHistory:
             self._recorder.progress(conversation, message)
 
     def close(self) -> None:
-        if self._history is not None:
-            self._history.close()
+        """Wait (a while) for the exchange to be written, and say so when it could not be."""
+        if self._recorder is None:
+            return
+        unsaved = self._recorder.close(SAVE_WAIT if self._save else 0)
+        if not unsaved:
+            return
+        problem = self._recorder.problem
+        self.not_saved = problem.reason if problem is not None else "it could not be written"
+        print(f"rill: not saved in the history: {self.not_saved}, still after "
+              f"{SAVE_WAIT:g} s. The answer above is all there is of this exchange; try again "
+              "once that is over, or use --no-save.", file=self._stderr)

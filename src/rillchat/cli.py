@@ -178,9 +178,10 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
                     await tools.session.close()
 
         try:
-            return asyncio.run(run())
+            code = asyncio.run(run())
         finally:
             saving.close()
+        return exit_codes.NOT_SAVED if saving.not_saved and code == exit_codes.OK else code
 
 
 def _load_schema(path: str):
@@ -249,6 +250,8 @@ def run_chat(args: argparse.Namespace) -> int:
         reopen = LATEST if args.chat_continue else args.chat_open
         app = RillApp(settings, demo=args.chat_demo, reopen=reopen)
         app.run()
+    if app.not_saved_at_exit:
+        print(f"rill: {app.not_saved_at_exit}", file=sys.stderr)
     if app.exit_signal is not None:
         return 128 + app.exit_signal  # as a shell reports a process a signal ended
     return exit_codes.BUG if app.return_code else exit_codes.OK

@@ -11,4 +11,7 @@ UNAVAILABLE = 5
 """The provider, the network or the server failed; the same command may work later."""
 INVALID_ANSWER = 6
 """The answer does not fit the JSON Schema it was asked to follow (rill ask --schema)."""
+NOT_SAVED = 7
+"""The history could not be written (another program holds it, or the disk is full): the
+answer was printed but not saved, or `rill history` changed nothing. Try again later."""
 INTERRUPTED = 130

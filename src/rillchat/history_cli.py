@@ -49,7 +49,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run_history(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     # The store is imported here, not at the top: `rill --version` should not pay for it.
-    from rillchat.store.db import StoreError, open_database
+    import sqlite3
+
+    from rillchat.store.db import StoreError, default_path, open_database
     from rillchat.store.history import History
 
     try:
@@ -57,13 +59,29 @@ def run_history(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr:
     except StoreError as exc:
         print(f"rill: {exc}", file=stderr)
         return exit_codes.USAGE
+    except sqlite3.Error as exc:
+        return _cannot_write(exc, default_path(), stderr)
     try:
         return _ACTIONS[args.history_action](history, args, stdin, stdout, stderr)
     except LookupError as exc:
         print(f"rill: {exc.args[0]}", file=stderr)
         return exit_codes.USAGE
+    except sqlite3.Error as exc:
+        return _cannot_write(exc, default_path(), stderr)
     finally:
         history.connection.close()
+
+
+def _cannot_write(exc, database: Path, stderr: TextIO) -> int:
+    """The history said no (another program holds its lock, the disk is full): say why, and
+    that nothing changed, since each change is one transaction."""
+    from rillchat.store.problems import ProblemKind, diagnose
+
+    problem = diagnose(exc, database)
+    advice = ("Try again once that program is done." if problem.kind is ProblemKind.BUSY
+              else f"{problem.advice} Then try again.")
+    print(f"rill: {problem.reason}; nothing was changed. {advice}", file=stderr)
+    return exit_codes.NOT_SAVED
 
 
 def _list(history: History, args, stdin, stdout, stderr) -> int:

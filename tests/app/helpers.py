@@ -69,6 +69,15 @@ async def reply_done(pilot: Pilot, *, timeout: float = 10.0) -> None:
     await until(pilot, lambda: screen.replies and screen.replies[-1].ended, timeout=timeout)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    await saved(pilot)
+
+
+async def saved(pilot: Pilot, *, timeout: float = 5.0) -> None:
+    """Wait for the history's own thread to write what the app handed it (the app never
+    waits for that), unless saving is paused (another program holding the lock)."""
+    recorder = pilot.app.recorder
+    if recorder is not None and recorder.problem is None:
+        await asyncio.to_thread(recorder.flush, timeout)
 
 
 def shown_text(widget) -> str:

@@ -6,7 +6,16 @@ from rillchat.store.db import open_database
 from rillchat.store.history import History
 from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage
-from tests.app.helpers import chat, make_app, reply_done, send, shown_text, type_prompt, until
+from tests.app.helpers import (
+    chat,
+    make_app,
+    reply_done,
+    saved,
+    send,
+    shown_text,
+    type_prompt,
+    until,
+)
 
 
 def texts(conversation):
@@ -117,6 +126,7 @@ async def test_titles_come_from_the_prompt_and_from_the_model_only_when_asked(ap
         assert screen.conversation.title.startswith("Reasoning please")
         assert screen.conversation.title.endswith("in the demo")
         assert app_server.requests[-1]["max_tokens"] == 30
+        await saved(pilot)
         stored = History(open_database(path)).load(screen.conversation.id)
         assert stored.title == screen.conversation.title
 

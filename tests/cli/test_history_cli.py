@@ -12,6 +12,7 @@ from rillchat.store.db import DATABASE_NAME, open_database
 from rillchat.store.export import to_json
 from rillchat.store.history import History
 from tests.cli.test_ask import run_rill
+from tests.held_lock import HeldLock
 from tests.unit.test_store import full_conversation
 
 
@@ -194,3 +195,42 @@ def test_an_edited_copy_of_an_export_never_changes_the_conversation_it_came_from
     [branch] = edited.other_branches
     assert branch.parent_id == edited.messages[2].id, "the branch follows its renamed parent"
     assert branch.text == "It is 21 degrees and" and edited.messages[-1].text == "21 degrees."
+
+
+def test_delete_and_import_while_another_program_holds_the_lock_say_so(data, tmp_path_factory):
+    from rillchat.exit_codes import NOT_SAVED
+
+    folder, conversation = data
+    exported = tmp_path_factory.mktemp("export") / "copy.json"
+    assert rill(folder, "export", conversation.id[:8], "--format", "json", "-o",
+                str(exported)).returncode == 0
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    History(open_database(elsewhere / DATABASE_NAME)).close()
+    with HeldLock(folder / DATABASE_NAME), HeldLock(elsewhere / DATABASE_NAME):
+        listed = rill(folder, "list")  # reading goes on: SQLite's log lets readers in
+        deleted = rill(folder, "delete", conversation.id[:8], "--yes")
+        imported = rill(elsewhere, "import", str(exported))
+    assert listed.returncode == 0 and conversation.id[:8] in listed.stdout
+    for result in (deleted, imported):
+        assert result.returncode == NOT_SAVED, result.stderr
+        assert "unexpected" not in result.stderr and "Traceback" not in result.stderr
+        assert "another program" in result.stderr and "try again" in result.stderr.lower()
+        assert "nothing was changed" in result.stderr
+    assert rill(folder, "show", conversation.id[:8]).returncode == 0, "still there"
+    assert History(open_database(elsewhere / DATABASE_NAME)).recent() == []
+    assert rill(folder, "delete", conversation.id[:8], "--yes").returncode == 0, "once it goes"
+
+
+def test_rill_ask_with_the_history_locked_answers_and_says_it_was_not_saved(demo_server,
+                                                                          tmp_path):
+    from rillchat.exit_codes import NOT_SAVED
+
+    History(open_database(tmp_path / DATABASE_NAME)).close()
+    with HeldLock(tmp_path / DATABASE_NAME):
+        result = ask(tmp_path, "-m", "demo/markdown", "hello", server=demo_server)
+    assert result.stdout.startswith("# Welcome to"), "the answer is printed all the same"
+    assert result.returncode == NOT_SAVED
+    assert "unexpected" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if "not saved" in line]
+    assert "another program" in line and "try again" in line.lower()
+    assert History(open_database(tmp_path / DATABASE_NAME)).recent() == []

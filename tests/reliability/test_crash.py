@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from rillchat.demo import texts
 from rillchat.demo.scenarios import generated_markdown
 from rillchat.store.db import DATABASE_NAME
 from tests.cli.terminal import Terminal, environment, open_and_quit, saved_messages, saved_reply
@@ -131,3 +132,40 @@ def test_a_signal_saves_the_reply_whole_and_exits(demo_server, tmp_path, number,
     if not terminal_gone:
         assert b"\x1b[?1049l" in terminal.shown, "the terminal is put back"
         assert b"Traceback" not in terminal.shown
+
+
+def _main_file_alone(database: Path, copy: Path) -> dict[str, tuple[str, str, str]]:
+    """What the database file holds without its write-ahead log: a copy of it, read alone."""
+    import shutil
+
+    for leftover in copy.parent.glob(f"{copy.name}*"):
+        leftover.unlink()
+    shutil.copyfile(database, copy)
+    try:
+        return saved_messages(copy)
+    except sqlite3.DatabaseError:  # copied while a checkpoint wrote into it
+        return {}
+
+
+def test_with_its_log_removed_a_killed_rill_keeps_what_was_saved(demo_server, tmp_path):
+    env = environment(RILL_DATA_DIR=str(tmp_path / "data"), OPENROUTER_API_KEY=TEST_API_KEY,
+                      OPENROUTER_BASE_URL=demo_server.url)
+    database = tmp_path / "data" / DATABASE_NAME
+    copy = tmp_path / "alone.sqlite3"
+    terminal = Terminal(env=env)
+    try:
+        terminal.read_until(b"Type a message")
+        terminal.type(b"hello\r")
+        deadline = time.monotonic() + 10
+        while not any(status == "complete" and role == "assistant"
+                      for role, status, _ in _main_file_alone(database, copy).values()):
+            assert time.monotonic() < deadline, "the finished reply never reached the main file"
+            terminal.read(0.1)
+        database.with_name(f"{DATABASE_NAME}-wal").unlink()  # a clean-up tool, or a person
+        terminal.process.send_signal(signal.SIGKILL)
+        terminal.process.wait(timeout=5)
+    finally:
+        terminal.close()
+    assert integrity(database) == "ok"
+    assert sorted(saved_messages(database).values()) == [
+        ("assistant", "complete", texts.WELCOME), ("user", "complete", "hello")]

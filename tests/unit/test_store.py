@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -267,3 +269,52 @@ def test_nothing_shaped_like_a_key_is_saved_in_an_error_or_as_a_model(history):
     loaded = history.load(conversation.id)
     assert loaded.messages[1].error.message == "Invalid key: Bearer sk-or-…abab"
     assert loaded.model == loaded.messages[1].model == "sk-or-…abab"
+
+
+def test_saving_waits_out_another_programs_lock_and_keeps_only_the_latest_state(tmp_path):
+    from rillchat.store.recorder import open_recorder
+    from tests.held_lock import HeldLock
+
+    path = tmp_path / "history.sqlite3"
+    History(open_database(path)).close()
+    paused, resumed = [], threading.Event()
+    with HeldLock(path) as lock:
+        recorder = open_recorder(path, on_paused=paused.append, on_resumed=resumed.set)
+        conversation, assembler = streaming_exchange("one")
+        started = time.monotonic()
+        for word in (" two", " three"):
+            recorder.save(conversation, assembler.message)
+            assembler.apply(TextDelta(word))
+        assembler.apply(Finished("stop"))
+        recorder.save(conversation, assembler.message)
+        assert time.monotonic() - started < 0.5, "handing over never waits for the lock"
+        assert not recorder.flush(1.5)
+        assert [problem.kind.value for problem in paused] == ["busy"], "said once"
+        lock.release()
+        assert recorder.flush(10)
+        assert resumed.wait(5), "said once it works again"
+    assert recorder.close(1) == []
+    stored = History(open_database(path)).load(conversation.id)
+    assert [m.text for m in stored.messages] == ["go", "one two three"]
+    assert stored.messages[1].status is MessageStatus.COMPLETE
+
+
+def test_closing_while_locked_gives_up_in_time_and_names_what_was_not_saved(tmp_path):
+    from rillchat.store.recorder import open_recorder
+    from tests.held_lock import HeldLock
+
+    path = tmp_path / "history.sqlite3"
+    History(open_database(path)).close()
+    with HeldLock(path):
+        recorder = open_recorder(path, on_paused=lambda problem: None, on_resumed=lambda: None)
+        conversation, assembler = streaming_exchange("x" * 1234)
+        conversation.title = "Kept on screen"
+        recorder.save(conversation, conversation.messages[0])  # as the chat does on Enter
+        recorder.save(conversation, assembler.message)
+        started = time.monotonic()
+        unsaved = recorder.close(1)
+        took = time.monotonic() - started
+    assert took < 4, f"closing took {took:.1f} s"
+    assert unsaved == ["your prompt in “Kept on screen” (2 characters)",
+                       "a reply in “Kept on screen” (1,234 characters)"]
+    assert recorder.problem is not None and "another program" in recorder.problem.reason

@@ -11,8 +11,11 @@ from rillchat.private_files import create_private_file, private_file, private_fo
 from rillchat.store.migrations import LATEST_VERSION, MIGRATIONS
 
 DATABASE_NAME = "history.sqlite3"
-BUSY_TIMEOUT_MS = 5000
-"""How long a write waits for another Rill holding the database before giving up."""
+BUSY_TIMEOUT = 5.0
+"""Seconds a write waits for another program holding the database before giving up."""
+LOG_SIZE_LIMIT = 4 << 20
+"""Bytes the write-ahead log is cut back to once folded into the database: a log that grew
+large (a big import) gives the space back."""
 
 
 class StoreError(Exception):
@@ -38,20 +41,23 @@ def default_path() -> Path:
     return data_dir() / DATABASE_NAME
 
 
-def open_database(path: Path | None = None) -> sqlite3.Connection:
-    """Open (creating if needed) and migrate the history database. The database, its -wal and
-    -shm and their folder are made readable by their owner only."""
+def open_database(path: Path | None = None, *,
+                  busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the history database. `busy_timeout`: seconds
+    to wait for another program's lock, at each statement. The database, its -wal and -shm
+    and their folder are made readable by their owner only."""
     path = path or default_path()
     private_folder(path.parent)
     create_private_file(path)
     companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
     for companion in companions:  # left by an older Rill, or one that died
         private_file(companion)
-    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+    connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None,
                                  check_same_thread=False)
     try:
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute(f"PRAGMA journal_size_limit = {LOG_SIZE_LIMIT}")
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA synchronous = NORMAL")
         migrate(connection, path)

@@ -6,14 +6,14 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from rillchat.chat.conversation import Conversation, Message, MessageStatus, new_id
-from rillchat.redaction import mask_secrets
 from rillchat.terminal_text import one_line
-from rillchat.store.codec import decode_part, dumps, encode_part, usage_columns, usage_from_row
+from rillchat.store.codec import decode_part, usage_from_row
+from rillchat.store.rows import ConversationRow, MessageRow, MessageSave
 from rillchat.store.writers import WriterLease
 
 _MESSAGE_COLUMNS = (
@@ -109,21 +109,28 @@ class History:
     def save_conversation(self, conversation: Conversation) -> None:
         """Create or update the conversation row (not its messages): its title, model,
         options, and the branch shown."""
-        with self._transaction() as db:
-            self._upsert_conversation(db, conversation)
+        self.write([ConversationRow.of(conversation)], [])
 
     def save_message(self, conversation: Conversation, message: Message) -> None:
         """Write one message whole (its row and all its parts), and the conversation and the
         earlier messages when they are not saved yet. Cheap enough to call every half second
         while a reply streams."""
+        self.write([ConversationRow.of(conversation)], [MessageSave.of(conversation, message)])
+
+    def write(self, conversations: Iterable[ConversationRow],
+              messages: Iterable[MessageSave]) -> None:
+        """Write rows taken earlier (see store/rows.py) in one transaction: the conversations,
+        then each message, with the messages before it when the history lacks them."""
         with self._transaction() as db:
-            self._upsert_conversation(db, conversation)
-            position = _position_of(conversation, message)
-            if position and not db.execute("SELECT 1 FROM messages WHERE id = ?",
-                                            (conversation.messages[position - 1].id,)).fetchone():
-                for earlier in conversation.messages[:position]:
-                    self._write_message(db, conversation, earlier)
-            self._write_message(db, conversation, message)
+            for conversation in conversations:
+                self._upsert_conversation(db, conversation)
+            for save in messages:
+                parent = save.row.columns["parent_id"]
+                if parent is not None and not db.execute(
+                        "SELECT 1 FROM messages WHERE id = ?", (parent,)).fetchone():
+                    for earlier in save.earlier_rows():
+                        self._write_row(db, earlier)
+                self._write_row(db, save.row)
 
     def save_all(self, conversation: Conversation) -> None:
         """Write the conversation whole, with every branch."""
@@ -147,16 +154,19 @@ class History:
         return Imported(conversation.id, clashing, renamed, dropped)
 
     def _write_whole(self, db: sqlite3.Connection, conversation: Conversation) -> None:
-        self._upsert_conversation(db, conversation)
-        for message in conversation.messages:
-            self._write_message(db, conversation, message)
-        positions = {message.id: index for index, message in enumerate(conversation.messages)}
+        shown = conversation.messages
+        self._upsert_conversation(db, ConversationRow.of(conversation))
+        for position, message in enumerate(shown):
+            self._write_row(db, MessageRow.of(conversation.id, message, position,
+                                              shown[position - 1].id if position else None))
+        positions = {message.id: index for index, message in enumerate(shown)}
         for message in _parents_first(conversation.other_branches, positions):
-            self._write_message(db, conversation, message, positions)
+            parent = message.parent_id
+            positions[message.id] = 0 if parent is None else positions[parent] + 1
+            self._write_row(db, MessageRow.of(conversation.id, message,
+                                              positions[message.id], parent))
 
-    def _upsert_conversation(self, db: sqlite3.Connection, conversation: Conversation) -> None:
-        now = self._clock()
-        leaf = conversation.messages[-1].id if conversation.messages else None
+    def _upsert_conversation(self, db: sqlite3.Connection, row: ConversationRow) -> None:
         db.execute(
             "INSERT INTO conversations "
             "(id, title, model, system_prompt, settings, created, updated, leaf_id) "
@@ -164,40 +174,17 @@ class History:
             "title = excluded.title, model = excluded.model, "
             "system_prompt = excluded.system_prompt, updated = excluded.updated, "
             "leaf_id = excluded.leaf_id, settings = excluded.settings",
-            (conversation.id, conversation.title, mask_secrets(conversation.model),
-             conversation.system_prompt,
-             dumps(conversation.settings_dict()), conversation.created, now, leaf))
+            (row.id, row.title, row.model, row.system_prompt, row.settings, row.created,
+             self._clock(), row.leaf_id))
 
-    def _write_message(self, db: sqlite3.Connection, conversation: Conversation,
-                       message: Message, depths: dict[str, int] | None = None) -> None:
-        """Write one message; `depths` (message id to position) is needed for messages off
-        the shown branch, and gains theirs."""
-        try:
-            position = _position_of(conversation, message)
-            parent = conversation.messages[position - 1].id if position > 0 else None
-        except ValueError:
-            parent = message.parent_id
-            position = 0 if parent is None else depths[parent] + 1
-            depths[message.id] = position
-        row = {
-            "id": message.id, "conversation_id": conversation.id, "parent_id": parent,
-            "position": position, "role": message.role, "status": message.status.value,
-            # A key pasted where a model id goes is refused before it gets this far; should
-            # one slip through, it is not kept.
-            "model": message.model and mask_secrets(message.model), "provider": message.provider,
-            "generation_id": message.generation_id, "finish_reason": message.finish_reason,
-            **usage_columns(message.usage),
-            "time_to_first_token": message.time_to_first_token, "duration": message.duration,
-            "created": message.created,
-            "writer": (self.writer.token if self.writer is not None
-                       and message.status is MessageStatus.STREAMING else None),
-        }
-        db.execute(_UPSERT_MESSAGE, row)
-        db.execute("DELETE FROM parts WHERE message_id = ?", (message.id,))
+    def _write_row(self, db: sqlite3.Connection, row: MessageRow) -> None:
+        writer = self.writer.token if self.writer is not None and row.streaming else None
+        db.execute(_UPSERT_MESSAGE, {**row.columns, "writer": writer})
+        db.execute("DELETE FROM parts WHERE message_id = ?", (row.id,))
         db.executemany(
             "INSERT INTO parts (message_id, position, kind, text, data) VALUES (?, ?, ?, ?, ?)",
-            [(message.id, index, kind, text, dumps(data))
-             for index, (kind, text, data) in enumerate(map(encode_part, message.parts))])
+            [(row.id, index, kind, text, data) for index, (kind, text, data) in
+             enumerate(row.parts)])
 
     def mark_interrupted(self) -> int:
         """Replies still marked streaming whose writer is no longer running belong to a Rill
@@ -404,10 +391,3 @@ def _parents_first(messages: list[Message], known: dict[str, int]) -> list[Messa
         placed.update(message.id for message in ready)
         waiting = [message for message in waiting if message.id not in placed]
     return ordered
-
-
-def _position_of(conversation: Conversation, message: Message) -> int:
-    for index, candidate in enumerate(conversation.messages):
-        if candidate is message:
-            return index
-    raise ValueError("the message is not in this conversation")

@@ -6,6 +6,7 @@ import asyncio
 import gc
 import signal
 import sqlite3
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import replace
@@ -22,10 +23,16 @@ from rillchat.openrouter.events import StreamEvent
 from rillchat.openrouter.request import REASONING_EFFORTS, ChatRequest
 from rillchat.settings import DEFAULT_BASE_URL, Settings
 from rillchat.terminal_text import one_line, visible_controls
-from rillchat.store.db import NotADatabase, StoreError, default_path, open_database
+from rillchat.store.db import NotADatabase, StoreError, default_path
 from rillchat.store.history import History
-from rillchat.store.recorder import Recorder
-from rillchat.store.writers import WriterLease, leases_folder
+from rillchat.store.problems import ProblemKind, is_busy
+from rillchat.store.recorder import (
+    START_BUSY_TIMEOUT,
+    Recorder,
+    open_recorder,
+    open_recorder_when_free,
+)
+from rillchat.ui.messages import HistoryFailed, HistoryOpened, SavingPaused, SavingResumed
 from rillchat.ui.screens.chat import ChatScreen
 from rillchat.ui.textual_fixes import keep_pastes_whole
 
@@ -66,6 +73,10 @@ def prompt_keys_taken(keymap: dict[str, str]) -> list[str]:
 CONNECTION_KEYS = ("api_key", "base_url")
 SERVERS_CLOSE_LIMIT = 1.5
 """Seconds quitting waits at most for the MCP servers to close."""
+QUIT_WAIT = 2.0
+"""Seconds quitting waits for the history to take what is not saved yet (another program
+may hold its lock); what it could not take is named on the terminal."""
+
 LATEST = "latest"
 """`reopen` value for the most recently updated conversation (`rill --continue`)."""
 
@@ -91,6 +102,11 @@ class RillApp(App[None]):
         """Saves the conversation as it happens; None when the history cannot be opened."""
         self.history_problem: str | None = None
         """Why the history is off, in words for the user."""
+        self._history_locked = False
+        """Another program held the history's lock at start-up: it is tried again."""
+        self._stop_reopening: threading.Event | None = None
+        self.not_saved_at_exit: str | None = None
+        """What the history could not take before Rill closed, in words for the terminal."""
         self.unreadable_history: Path | None = None
         """The history file, when it is not a database and could be moved aside."""
         self._reopen = reopen
@@ -293,18 +309,74 @@ class RillApp(App[None]):
         self.push_screen(ThemePicker(sorted(self.available_themes), self.theme), chosen)
 
     def _open_history(self) -> None:
+        path = self._history_path or default_path()
         try:
-            path = self._history_path or default_path()
-            history = History(open_database(path), writer=WriterLease(leases_folder(path)))
-            history.mark_interrupted()
+            recorder = self._open_recorder(path, busy_timeout=START_BUSY_TIMEOUT)
         except (StoreError, sqlite3.Error, OSError) as exc:
-            self.history_problem = str(exc)
+            self._history_locked = is_busy(exc)
+            self.history_problem = (
+                f"Another program holds the history locked ({path}). Rill tries again every "
+                "few seconds, and saves this conversation once it opens."
+                if self._history_locked else str(exc))
             self.unreadable_history = exc.path if isinstance(exc, NotADatabase) else None
+            if self._history_locked:
+                self._open_history_when_free()
             return
         self.history_problem = self.unreadable_history = None
-        self.recorder = Recorder(history, on_error=self._history_failed)
+        self.recorder = recorder
         if self._reopen is not None:
-            self._reopened = self._load(history, self._reopen)
+            self._reopened = self._load(recorder.history, self._reopen)
+
+    def _open_recorder(self, path: Path, *, busy_timeout: float) -> Recorder:
+        return open_recorder(path, busy_timeout=busy_timeout, **self._saving_callbacks())
+
+    def _saving_callbacks(self) -> dict[str, Callable[..., None]]:
+        """The history's thread tells the app, thread-safely (by message), when saving stops
+        and starts again."""
+        return {"on_paused": lambda problem: self.post_message(SavingPaused(problem)),
+                "on_resumed": lambda: self.post_message(SavingResumed())}
+
+    def _open_history_when_free(self) -> None:
+        """The history was locked at start-up: open it, off the UI thread, once it is not."""
+        def opened(recorder: Recorder) -> None:
+            if not self.post_message(HistoryOpened(recorder)):  # the app is gone
+                recorder.close(0)
+
+        def failed(exc: Exception) -> None:
+            self.post_message(HistoryFailed(f"The history still cannot be opened: {exc}"))
+
+        self._stop_reopening = open_recorder_when_free(
+            self._history_path or default_path(), on_open=opened, on_failed=failed,
+            **self._saving_callbacks())
+
+    def on_history_failed(self, message: HistoryFailed) -> None:
+        self.notify(message.text, title="History is off", severity="error", timeout=10,
+                    markup=False)
+
+    def on_history_opened(self, message: HistoryOpened) -> None:
+        if self.recorder is not None or not self._history_locked:  # moved aside meanwhile
+            message.recorder.close(0)
+            return
+        self.recorder = message.recorder
+        self.history_problem = None
+        self._history_locked = False
+        for screen in self.screen_stack:
+            if isinstance(screen, ChatScreen):
+                screen.history_came_on()
+        self.notify("The other program let go of it; this conversation is saved.",
+                    title="History is on", timeout=6, markup=False)
+
+    def on_saving_paused(self, message: SavingPaused) -> None:
+        problem = message.problem
+        self.notify(f"{problem.reason[0].upper()}{problem.reason[1:]}. {problem.advice} "
+                    "What arrives meanwhile is kept, and saved as soon as it can be; a notice "
+                    "says when.", title="Not saved yet",
+                    severity="warning" if problem.kind is ProblemKind.BUSY else "error",
+                    timeout=30, markup=False)
+
+    def on_saving_resumed(self, message: SavingResumed) -> None:
+        self.notify("The history has everything that had to wait.", title="Saved again",
+                    timeout=6, markup=False)
 
     def move_history_aside(self) -> Path:
         """Rename the unreadable history file (never delete it) and start a fresh one.
@@ -333,7 +405,12 @@ class RillApp(App[None]):
                           sent_prompts: list[str] | None = None) -> None:
         """Show a saved conversation in place of the chat, at a search hit if there is one."""
         assert self.recorder is not None
-        conversation = self.recorder.history.load(opened.conversation_id)
+        try:
+            conversation = self.recorder.history.load(opened.conversation_id)
+        except sqlite3.Error as exc:
+            self.notify(f"Could not read that conversation from the history ({exc}).",
+                        severity="error", markup=False)
+            return
         if conversation is None:
             self.notify("That conversation is gone from the history.", severity="warning")
             return
@@ -361,9 +438,6 @@ class RillApp(App[None]):
                         severity="warning", timeout=10, markup=False)
             return False
         return True
-
-    def _history_failed(self, text: str) -> None:
-        self.notify(text, title="History", severity="error", timeout=10, markup=False)
 
     def _start_loading_stream_layer(self) -> asyncio.Future[tuple[Any, Any]]:
         if self._stream_layer is None:
@@ -415,8 +489,16 @@ class RillApp(App[None]):
                 pass
         if self._client is not None:
             await self._client.close()
-        if self.recorder is not None:
-            self.recorder.history.close()
+        if self._stop_reopening is not None:
+            self._stop_reopening.set()
+        recorder, self.recorder = self.recorder, None
+        if recorder is not None:
+            unsaved = await asyncio.to_thread(recorder.close, QUIT_WAIT)
+            if unsaved:
+                problem = recorder.problem
+                why = f" Why: {problem.reason}." if problem is not None else ""
+                self.not_saved_at_exit = (f"not saved in the history: {', '.join(unsaved)}."
+                                          f"{why}")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if isinstance(screen, ChatScreen):

@@ -1,11 +1,15 @@
-"""Messages the reply worker posts to the chat screen."""
+"""Messages the reply worker posts to the chat screen, and the history's thread to the app."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+if TYPE_CHECKING:
+    from rillchat.store.problems import HistoryProblem
+    from rillchat.store.recorder import Recorder
 
 
 @dataclass
@@ -24,3 +28,30 @@ class ReplyStopped(Message):
     """The user stopped the reply; posted after every chunk that arrived before the stop."""
 
     reply_id: int
+
+
+@dataclass
+class SavingPaused(Message):
+    """The history's thread could not write (posted from that thread): why, in words."""
+
+    problem: HistoryProblem
+
+
+@dataclass
+class SavingResumed(Message):
+    """The history's thread wrote what had waited (posted from that thread)."""
+
+
+@dataclass
+class HistoryOpened(Message):
+    """The history, locked at start-up, could be opened (posted from the thread that tried)."""
+
+    recorder: Recorder
+
+
+@dataclass
+class HistoryFailed(Message):
+    """The history, locked at start-up, failed to open for another reason (posted from the
+    thread that tried)."""
+
+    text: str

@@ -466,15 +466,21 @@ class ChatScreen(Screen[None]):
         except OSError as exc:
             self.notify(f"Could not move it: {exc.strerror}", severity="error", markup=False)
             return
-        await self.query_one("#history-off").remove()
         if self.rill.recorder is None:
+            await self.query_one("#history-off").remove()
             self.notify(f"Moved to {kept}, but the fresh history failed too: "
                         f"{self.rill.history_problem}", severity="error", markup=False)
             return
-        for message in self.conversation.messages:
-            self._record(message, now=True)
+        self.history_came_on()
         self.notify(f"The old file is kept as {kept.name}; a fresh history starts now.",
                     markup=False)
+
+    def history_came_on(self) -> None:
+        """The history was off and is on now: the notice goes, and what is on screen is
+        saved."""
+        self.query("#history-off").remove()
+        for message in self.conversation.messages:
+            self._record(message, now=True)
 
     @on(Button.Pressed, "#earlier")
     async def _earlier_pressed(self, event: Button.Pressed) -> None:
@@ -1363,7 +1369,7 @@ class ChatScreen(Screen[None]):
             return
         from rillchat.ui.screens.history import HistoryScreen
 
-        self.app.push_screen(HistoryScreen(recorder.history, self), self._open_from_history)
+        self.app.push_screen(HistoryScreen(recorder, self), self._open_from_history)
 
     def _open_from_history(self, opened: Opened | None) -> None:
         if opened is None:

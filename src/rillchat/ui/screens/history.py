@@ -21,7 +21,9 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rillchat.chat.summary import format_cost
-from rillchat.store.history import ConversationSummary, History, SearchHit
+from rillchat.store.history import ConversationSummary, SearchHit
+from rillchat.store.problems import is_busy
+from rillchat.store.recorder import Recorder
 from rillchat.terminal_text import one_line
 from rillchat.ui.screens.dialogs import ConfirmDialog, ExportDialog, RenameDialog
 from rillchat.ui.widgets.keys_footer import KeysFooter
@@ -104,10 +106,13 @@ class HistoryScreen(Screen[Opened | None]):
         Binding("pageup", "move(-10)", "Page up", show=False),
     ]
 
-    def __init__(self, history: History, chat: OpenConversation, *,
+    def __init__(self, recorder: Recorder, chat: OpenConversation, *,
                  clock=time.time) -> None:
         super().__init__()
-        self.history = history
+        self.history = recorder.history
+        """Read here: in WAL mode another program's lock does not hold up reading."""
+        self._recorder = recorder
+        """Changes (rename, delete) go through the history's thread, never waited on here."""
         self._chat = chat
         self._clock = clock
         self._summaries: list[ConversationSummary] = []
@@ -301,9 +306,10 @@ class HistoryScreen(Screen[Opened | None]):
         if title is None:
             return
         try:
-            self.history.rename(conversation_id, title)
+            await asyncio.wrap_future(self._recorder.change(
+                lambda history: history.rename(conversation_id, title)))
         except sqlite3.Error as exc:
-            self.notify(f"Could not rename it ({exc}).", severity="error", markup=False)
+            self.notify(f"Could not rename it: {_why(exc)}", severity="error", markup=False)
             return
         self._chat.history_renamed(conversation_id, title)
         self._refresh_after_change(conversation_id, title=title)
@@ -348,9 +354,9 @@ class HistoryScreen(Screen[Opened | None]):
         if not confirmed or not self._chat.history_deleted(conversation_id):
             return
         try:
-            self.history.delete(conversation_id)
+            await asyncio.wrap_future(self._recorder.delete(conversation_id))
         except sqlite3.Error as exc:
-            self.notify(f"Could not delete it ({exc}).", severity="error", markup=False)
+            self.notify(f"Could not delete it: {_why(exc)}", severity="error", markup=False)
             return
         self._refresh_after_change(conversation_id, deleted=True)
         self.notify(f"Deleted “{title}”.", markup=False, timeout=3)
@@ -374,6 +380,12 @@ class HistoryScreen(Screen[Opened | None]):
                                                                       len(self.hits) - 1)
         self._show_count()
         self._show_empty_state()
+
+
+def _why(exc: sqlite3.Error) -> str:
+    if is_busy(exc):
+        return "another program holds the history locked. Try again once it is done."
+    return f"{exc}."
 
 
 def _plain(text: str) -> Text:

@@ -1,0 +1,46 @@
+"""The real `rill` while another program (a real second process) holds the history's write
+lock: quitting waits a bounded time for it, then says on the terminal what was not saved."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from rillchat.store.db import DATABASE_NAME, open_database
+from rillchat.store.history import History
+from rillchat.ui.app import QUIT_WAIT
+from tests.cli.terminal import Terminal, environment
+from tests.conftest import TEST_API_KEY
+from tests.held_lock import HeldLock
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals")
+
+
+def test_quitting_while_the_history_is_locked_says_what_was_not_saved(demo_server, tmp_path):
+    env = environment(RILL_DATA_DIR=str(tmp_path), OPENROUTER_API_KEY=TEST_API_KEY,
+                      OPENROUTER_BASE_URL=demo_server.url)
+    database = tmp_path / DATABASE_NAME
+    History(open_database(database)).close()
+    with HeldLock(database):
+        terminal = Terminal(env=env)
+        try:
+            terminal.read_until(b"Type a message")
+            terminal.type(b"hello\r")
+            terminal.read_until("✓".encode())  # the reply is on screen
+            terminal.read_until(b"Not saved yet")
+            asked = time.monotonic()
+            terminal.type(b"\x11")
+            code = terminal.wait(timeout=QUIT_WAIT + 10)
+            took = time.monotonic() - asked
+        finally:
+            terminal.close()
+    assert code == 0
+    assert took < QUIT_WAIT + 4, f"quitting took {took:.1f} s"
+    shown = bytes(terminal.shown).decode(errors="replace")
+    assert ("rill: not saved in the history: your prompt in “hello” (5 characters), a reply "
+            "in “hello” (") in shown
+    assert "Why: another program holds the history locked" in shown
+    assert "Traceback" not in shown
+    print(f"quit {took:.1f} s after Ctrl+Q with the history locked")
