@@ -17,3 +17,12 @@ def app_server() -> Iterator[DemoServer]:
     with DemoServer(pacing=Pacing.instant(), recordings_dir=APP_FIXTURES, stall_limit=30,
                     transient_failures=True) as server:
         yield server
+
+
+@pytest.fixture
+def config_dir(tmp_path, monkeypatch):
+    """A config folder of the test's own, with no key or base URL from the environment."""
+    monkeypatch.setenv("RILL_CONFIG_DIR", str(tmp_path))
+    monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
+    monkeypatch.delenv("OPENROUTER_BASE_URL", raising=False)
+    return tmp_path

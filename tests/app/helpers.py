@@ -89,3 +89,11 @@ async def decide_call(pilot: Pilot, key: str) -> None:
     """Answer the first tool call waiting as a user does: Tab from the prompt to its panel,
     then `key` (y, n, or a, which is confirmed with a second a)."""
     await pilot.press("tab", *(("a", "a") if key == "a" else (key,)))
+
+
+def saved_config(config_dir) -> dict:
+    """What config.toml in `config_dir` holds; empty when there is none."""
+    import tomllib
+
+    path = config_dir / "config.toml"
+    return tomllib.loads(path.read_text()) if path.exists() else {}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-import tomllib
 
 import pytest
 from textual import events
@@ -17,22 +16,9 @@ from rillchat.ui.screens.model_picker import ModelPicker
 from rillchat.ui.screens.preset_dialog import PresetDialog
 from rillchat.ui.screens.reply_options import ReplyOptionsDialog
 from rillchat.ui.screens.settings import SettingsScreen
-from tests.app.helpers import chat, make_app, send, until
+from tests.app.helpers import chat, make_app, saved_config, send, until
 
 KEY = "sk-or-v1-" + secrets.token_hex(32)
-
-
-@pytest.fixture
-def config_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RILL_CONFIG_DIR", str(tmp_path))
-    monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
-    monkeypatch.delenv("OPENROUTER_BASE_URL", raising=False)
-    return tmp_path
-
-
-def saved(config_dir) -> dict:
-    path = config_dir / "config.toml"
-    return tomllib.loads(path.read_text()) if path.exists() else {}
 
 
 async def open_settings(pilot) -> SettingsScreen:
@@ -66,7 +52,7 @@ async def test_without_a_key_the_settings_open_on_the_key_field(app_server, conf
         assert key_field.value == KEY
         await pilot.press("escape")  # leaving the screen applies the focused field
         await until(pilot, lambda: pilot.app.screen is chat(pilot))
-        assert saved(config_dir) == {"api_key": KEY}
+        assert saved_config(config_dir) == {"api_key": KEY}
         assert app.settings.api_key == KEY and app.settings.model == "demo/auto"
         assert KEY not in top_bar(pilot)
 
@@ -89,10 +75,10 @@ async def test_a_key_pasted_over_the_default_model_is_moved_to_the_key_field(app
         assert model_field.value == "demo/auto"
         key_field = screen.query_one("#api-key", Input)
         assert key_field.value == KEY and pilot.app.focused is key_field
-        assert saved(config_dir) == {} and app.settings.model == "demo/auto"
+        assert saved_config(config_dir) == {} and app.settings.model == "demo/auto"
         await pilot.press("escape")
         await until(pilot, lambda: pilot.app.screen is chat(pilot))
-        assert saved(config_dir) == {"api_key": KEY}, "the key went where it belongs"
+        assert saved_config(config_dir) == {"api_key": KEY}, "the key went where it belongs"
         assert KEY not in top_bar(pilot)
         await send(pilot, "hello")
         assert app_server.requests[-1]["model"] == "demo/auto"
@@ -112,7 +98,7 @@ async def test_no_other_settings_field_saves_a_key(app_server, config_dir, field
         await pilot.press("enter")
         assert "that looks like an API key" in status(screen)
         assert field.value == before
-        assert saved(config_dir) == {}
+        assert saved_config(config_dir) == {}
         assert screen.query_one("#api-key", Input).value == KEY, "the header's key alone"
 
 
@@ -132,7 +118,7 @@ async def test_a_preset_refuses_a_key_in_any_of_its_fields(app_server, config_di
         problem = str(dialog.query_one(".dialog-problem").render())
         assert "The model holds what looks like an API key" in problem
         assert pilot.app.screen is dialog and chosen == []
-        assert saved(config_dir) == {}
+        assert saved_config(config_dir) == {}
 
 
 async def test_the_model_picker_and_the_reply_options_refuse_a_key(app_server, config_dir):

@@ -5,28 +5,14 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 
-import pytest
 from textual.widgets import Checkbox, Input, Select, TextArea
 
 from rillchat.config import Preset
 from rillchat.ui.screens.preset_dialog import PresetDialog
 from rillchat.ui.screens.reply_options import ReplyOptionsDialog
 from rillchat.ui.screens.settings import SettingsScreen
-from tests.app.helpers import chat, make_app, send, until
-
-
-@pytest.fixture
-def config_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RILL_CONFIG_DIR", str(tmp_path))
-    monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
-    monkeypatch.delenv("OPENROUTER_BASE_URL", raising=False)
-    return tmp_path
-
-
-def saved(config_dir) -> dict:
-    return tomllib.loads((config_dir / "config.toml").read_text())
+from tests.app.helpers import chat, make_app, saved_config, send, until
 
 
 def controls(pilot) -> str:
@@ -60,7 +46,7 @@ async def test_each_setting_applies_at_once_and_is_saved(app_server, config_dir)
         assert app.theme == "rill-light"
         assert (app.settings.model, app.settings.reasoning_effort, app.settings.reasoning_display,
                 app.settings.generate_titles) == ("demo/reasoning", "high", "open", True)
-        assert saved(config_dir) == {"model": "demo/reasoning", "reasoning_effort": "high",
+        assert saved_config(config_dir) == {"model": "demo/reasoning", "reasoning_effort": "high",
                                      "reasoning_display": "open", "theme": "rill-light",
                                      "generate_titles": True}
         await pilot.press("escape")
@@ -98,7 +84,7 @@ async def test_an_api_key_is_saved_readable_only_by_the_user(app_server, config_
         assert pilot.app.screen is screen
         await type_into(pilot, screen.query_one("#api-key", Input), "sk-or-v1-typed-in-settings")
         assert app.settings.api_key == "sk-or-v1-typed-in-settings"
-        assert saved(config_dir)["api_key"] == "sk-or-v1-typed-in-settings"
+        assert saved_config(config_dir)["api_key"] == "sk-or-v1-typed-in-settings"
         mode = stat.S_IMODE(os.stat(config_dir / "config.toml").st_mode)
         assert mode == 0o600
         assert "sk-or-v1-typed" not in str(screen.query_one("#settings-status").render())
@@ -133,7 +119,7 @@ async def test_a_preset_written_in_settings_is_saved_and_sent(app_server, config
         await until(pilot, lambda: pilot.app.screen is screen)
         assert app.settings.presets == (Preset("Reviewer", "Answer like a careful reviewer.",
                                                None, "low"),)
-        assert saved(config_dir)["presets"] == [{"name": "Reviewer", "reasoning_effort": "low",
+        assert saved_config(config_dir)["presets"] == [{"name": "Reviewer", "reasoning_effort": "low",
                                                  "prompt": "Answer like a careful reviewer."}]
         assert screen.query(".preset-row")
         await pilot.press("escape")
@@ -220,7 +206,7 @@ async def test_tools_are_turned_on_in_settings_and_offered_at_once(app_server, c
         await type_into(pilot, screen.query_one("#max-rounds", Input), "0")
         assert "from 1 to 100" in str(screen.query_one("#settings-status").render())
         await type_into(pilot, screen.query_one("#max-rounds", Input), "3")
-        assert saved(config_dir) == {"builtin_tools": ["calculator", "files"],
+        assert saved_config(config_dir) == {"builtin_tools": ["calculator", "files"],
                                      "allowed_folders": [str(notes)], "max_tool_rounds": 3}
         assert "Command tools ([[tools]]): none" in str(
             screen.query_one("#configured-tools").render())
@@ -245,7 +231,7 @@ async def test_the_palette_turns_a_tool_on_and_picks_a_schema(app_server, config
         assert "Answer as JSON: broken" in titles
         app.toggle_builtin_tool("calculator")
         assert app.settings.builtin_tools == ("calculator",)
-        assert saved(config_dir) == {"builtin_tools": ["calculator"]}
+        assert saved_config(config_dir) == {"builtin_tools": ["calculator"]}
         screen.choose_schema_preset(app.settings.schemas[0])
         await pilot.pause()
         assert screen.next_schema is None

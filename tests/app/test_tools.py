@@ -360,13 +360,18 @@ async def test_tab_goes_to_a_waiting_call_and_y_or_n_decide_it(app_server):
                                      ("current_datetime", Decision.ALLOWED_ONCE, False)]
 
 
+async def one_call_waiting(pilot):
+    """Ask for the failing tool and wait for its one call: the chat screen and its panel."""
+    await send(pilot, "a failing tool")
+    await until(pilot, lambda: waiting(pilot))
+    [panel] = waiting(pilot)
+    return chat(pilot), panel
+
+
 async def test_allowing_a_tool_for_the_conversation_asks_to_be_confirmed(app_server):
     app = make_app(app_server, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
-        await send(pilot, "a failing tool")
-        screen = chat(pilot)
-        await until(pilot, lambda: waiting(pilot))
-        [panel] = waiting(pilot)
+        screen, panel = await one_call_waiting(pilot)
         await pilot.press("tab", "a")
         status = str(panel.query_one(".tool-status").render())
         assert "Allow calculator for the rest of this conversation?" in status
@@ -386,10 +391,7 @@ async def test_allowing_a_tool_for_the_conversation_asks_to_be_confirmed(app_ser
 async def test_leaving_a_panel_drops_its_question_and_enter_confirms(app_server):
     app = make_app(app_server, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
-        await send(pilot, "a failing tool")
-        screen = chat(pilot)
-        await until(pilot, lambda: waiting(pilot))
-        [panel] = waiting(pilot)
+        screen, panel = await one_call_waiting(pilot)
         await pilot.press("tab", "a", "tab")
         assert screen.prompt.has_focus and not panel.has_class("-confirming")
         await pilot.press("enter")  # the prompt is empty: nothing is sent or decided
@@ -401,10 +403,7 @@ async def test_leaving_a_panel_drops_its_question_and_enter_confirms(app_server)
 async def test_the_buttons_decide_with_a_click_and_allow_in_chat_asks_first(app_server):
     app = make_app(app_server, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
-        await send(pilot, "a failing tool")
-        screen = chat(pilot)
-        await until(pilot, lambda: waiting(pilot))
-        [panel] = waiting(pilot)
+        screen, panel = await one_call_waiting(pilot)
         await pilot.click("#allow-chat")
         assert panel.has_class("-confirming") and decisions(screen) == []
         assert app.focused is panel
@@ -419,10 +418,7 @@ async def test_a_paste_while_a_panel_has_the_keys_goes_to_the_prompt(app_server)
 
     app = make_app(app_server, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
-        await send(pilot, "a failing tool")
-        screen = chat(pilot)
-        await until(pilot, lambda: waiting(pilot))
-        [panel] = waiting(pilot)
+        screen, panel = await one_call_waiting(pilot)
         await pilot.press("tab")
         assert app.focused is panel
         app.post_message(events.Paste("yes, a\nand n"))
