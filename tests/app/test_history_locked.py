@@ -116,3 +116,38 @@ async def test_a_lock_while_the_history_needs_upgrading_is_retried_until_it_goes
             await until(pilot, lambda: len(stored_messages(path, screen.conversation.id)) == 2,
                         timeout=10)
             assert stored_messages(path, screen.conversation.id) == screen.conversation.messages
+
+
+async def test_the_open_conversation_renamed_or_deleted_under_a_lock_loses_nothing(
+        app_server, tmp_path):
+    from rillchat.ui.screens.history import HistoryScreen
+
+    path = tmp_path / "history.sqlite3"
+    app = make_app(app_server, history_path=path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await send(pilot, "hello")
+        await reply_done(pilot)
+        screen = chat(pilot)
+        open_id = screen.conversation.id
+        with HeldLock(path) as lock:
+            await send(pilot, "and again")  # waits in memory for the lock to go
+            await pilot.press("f3")
+            await until(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen))
+            history_screen = pilot.app.screen
+            await pilot.press("f2")
+            await until(pilot, lambda: pilot.app.screen is not history_screen)
+            pilot.app.screen.query_one("#title").value = "Named under a lock"
+            await pilot.press("enter")
+            await until(pilot, lambda: pilot.app.screen is history_screen)
+            assert screen.conversation.title == "Named under a lock"
+            await pilot.press("ctrl+d")
+            await until(pilot, lambda: pilot.app.screen is not history_screen)
+            await pilot.click("#confirm")
+            await until(pilot, lambda: told(app, "Could not delete it"), timeout=10)
+            await pilot.press("escape")
+            assert chat(pilot).conversation.id == open_id, "the chat keeps it on screen"
+            lock.release()
+            await until(pilot, lambda: len(stored_messages(path, open_id)) == 4, timeout=10)
+        stored = History(open_database(path)).load(open_id)
+        assert stored.title == "Named under a lock"
+        assert [m.text for m in stored.messages][::2] == ["hello", "and again"]

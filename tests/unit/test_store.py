@@ -17,6 +17,7 @@ from rillchat.chat.conversation import (
     Message,
     MessageStatus,
     StructuredPart,
+    TextPart,
 )
 from rillchat.openrouter.events import (
     FailureKind,
@@ -318,3 +319,75 @@ def test_closing_while_locked_gives_up_in_time_and_names_what_was_not_saved(tmp_
     assert unsaved == ["your prompt in “Kept on screen” (2 characters)",
                        "a reply in “Kept on screen” (1,234 characters)"]
     assert recorder.problem is not None and "another program" in recorder.problem.reason
+
+
+def test_a_delete_refused_by_a_lock_loses_nothing_and_a_late_save_does_not_undo_one(tmp_path):
+    from concurrent.futures import Future
+
+    from rillchat.store.recorder import open_recorder
+    from tests.held_lock import HeldLock
+
+    path = tmp_path / "history.sqlite3"
+    History(open_database(path)).close()
+    recorder = open_recorder(path, on_paused=lambda problem: None, on_resumed=lambda: None)
+    conversation, assembler = streaming_exchange("kept")
+    assembler.apply(Finished("stop"))
+    with HeldLock(path):
+        recorder.save(conversation, conversation.messages[0])
+        recorder.save(conversation, assembler.message)
+        refused: Future[bool] = recorder.delete(conversation.id)
+        with pytest.raises(sqlite3.OperationalError):
+            refused.result(timeout=10)
+    assert recorder.flush(10)
+    reader = History(open_database(path))
+    assert [m.text for m in reader.load(conversation.id).messages] == ["go", "kept"], (
+        "what waited to be saved is saved, not dropped with the refused delete")
+
+    assert recorder.delete(conversation.id).result(timeout=10) is True
+    conversation.title = "A title that was on its way"
+    recorder.save_conversation(conversation)
+    recorder.save(conversation, assembler.message)
+    assert recorder.flush(10)
+    assert reader.load(conversation.id) is None, "a save after the delete brings nothing back"
+    assert recorder.close(1) == []
+
+
+def test_a_listener_that_fails_does_not_stop_the_saving(tmp_path):
+    from rillchat.store.recorder import open_recorder
+    from tests.held_lock import HeldLock
+
+    def gone_terminal(*arguments: object) -> None:
+        raise OSError(5, "Input/output error")  # a hung-up terminal's stderr
+
+    path = tmp_path / "history.sqlite3"
+    History(open_database(path)).close()
+    with HeldLock(path) as lock:
+        recorder = open_recorder(path, on_paused=gone_terminal, on_resumed=gone_terminal)
+        conversation, assembler = streaming_exchange("still saved")
+        recorder.save(conversation, assembler.message)
+        assert not recorder.flush(1.5)  # paused: the listener was told, and failed
+        lock.release()
+        assert recorder.flush(10)
+    assert recorder.close(1) == []
+    stored = History(open_database(path)).load(conversation.id)
+    assert [m.text for m in stored.messages] == ["go", "still saved"]
+
+
+def test_branches_made_while_the_history_was_off_are_saved_with_it(tmp_path):
+    from rillchat.store.recorder import open_recorder
+
+    path = tmp_path / "history.sqlite3"
+    conversation = Conversation(model="m")
+    conversation.messages += [Message.user("go"),
+                              Message(role="assistant", parts=[TextPart("first answer")])]
+    conversation.branch_off(1)  # a retry: the first answer becomes a branch
+    conversation.messages.append(Message(role="assistant", parts=[TextPart("second answer")]))
+    recorder = open_recorder(path, on_paused=lambda problem: None, on_resumed=lambda: None)
+    for message in conversation.messages:  # what the chat does when the history comes on
+        recorder.save(conversation, message)
+    recorder.save_branches(conversation)
+    assert recorder.flush(10)
+    assert recorder.close(1) == []
+    stored = History(open_database(path)).load(conversation.id)
+    assert [m.text for m in stored.messages] == ["go", "second answer"]
+    assert [m.text for m in stored.other_branches] == ["first answer"]

@@ -42,13 +42,16 @@ class BackgroundWriter:
         is told once why saving stopped (again if the reason changes), `on_resumed` once it
         works again; both are called on this thread."""
         self._history = history
-        self._database = database
+        self.database = database
         self._on_paused = on_paused
         self._on_resumed = on_resumed
         self._changed = threading.Condition()
         self._conversations: dict[str, ConversationRow] = {}
         self._messages: dict[str, MessageSave] = {}
         self._jobs: list[tuple[Job, Future[Any], bool]] = []
+        self._deleted: set[str] = set()
+        """Conversations deleted: a save of one that arrives later (a title that was on its
+        way) must not bring it back."""
         self._writing = False
         self._closing = False
         self._hurry = threading.Event()
@@ -66,6 +69,8 @@ class BackgroundWriter:
     def put(self, conversation: ConversationRow, message: MessageSave | None = None) -> None:
         """Write this state of the conversation (and of one of its messages) soon."""
         with self._changed:
+            if conversation.id in self._deleted:
+                return
             self._conversations[conversation.id] = conversation
             if message is not None:
                 self._messages[message.row.id] = message
@@ -80,12 +85,20 @@ class BackgroundWriter:
             self._changed.notify_all()
         return future
 
-    def forget(self, conversation_id: str) -> None:
-        """Drop what is waiting to be written of a conversation being deleted."""
-        with self._changed:
-            self._conversations.pop(conversation_id, None)
-            self._messages = {key: save for key, save in self._messages.items()
-                              if save.row.columns["conversation_id"] != conversation_id}
+    def delete(self, conversation_id: str) -> Future[bool]:
+        """Delete a conversation. What waits to be written of it is written first (in the
+        same turn, before the delete), so a delete that fails (another program's lock)
+        loses nothing; once it is done, later saves of it are ignored."""
+        def delete(history: History) -> bool:
+            deleted = history.delete(conversation_id)
+            with self._changed:
+                self._deleted.add(conversation_id)
+                self._conversations.pop(conversation_id, None)
+                self._messages = {key: save for key, save in self._messages.items()
+                                  if save.row.columns["conversation_id"] != conversation_id}
+            return deleted
+
+        return self.submit(delete)
 
     def flush(self, timeout: float) -> bool:
         """Wait until all that was handed over is written: False if it is not after
@@ -123,28 +136,37 @@ class BackgroundWriter:
         return bool(self._conversations or self._messages or self._jobs or self._writing)
 
     def _run(self) -> None:
-        while (batch := self._take()) is not None:
-            conversations, messages, jobs = batch
-            failure = self._write(conversations, messages)
-            if failure is None:
-                failure = self._run_jobs(jobs)
-            else:  # they would only meet the same lock or full disk again
-                self._answer_jobs_with(failure, jobs)
-            if failure is None:
-                self._written(settled=not messages or any(
-                    not save.row.streaming for save in messages.values()))
-            else:
-                self._paused(failure)
-            with self._changed:
-                self._writing = False
-                self._changed.notify_all()
-            if failure is not None:
-                if self._closing:
-                    break
-                self._hurry.wait(RETRY_INTERVAL)
-        if self._problem is None or self._working_since is not None:  # else it would fail too
-            self._fold(truncate=True)
-        self._history.close()
+        try:
+            while (batch := self._take()) is not None:
+                try:
+                    failure = self._write_batch(*batch)
+                finally:
+                    with self._changed:
+                        self._writing = False
+                        self._changed.notify_all()
+                if failure is not None:
+                    if self._closing:
+                        break
+                    self._hurry.wait(RETRY_INTERVAL)
+            if self._problem is None or self._working_since is not None:  # else it would fail
+                self._fold(truncate=True)
+        finally:
+            self._history.close()
+
+    def _write_batch(self, conversations: dict[str, ConversationRow],
+                     messages: dict[str, MessageSave],
+                     jobs: list[tuple[Job, Future[Any], bool]]) -> sqlite3.Error | None:
+        failure = self._write(conversations, messages)
+        if failure is None:
+            failure = self._run_jobs(jobs)
+        else:  # they would only meet the same lock or full disk again
+            self._answer_jobs_with(failure, jobs)
+        if failure is None:
+            self._written(settled=not messages or any(
+                not save.row.streaming for save in messages.values()))
+        else:
+            self._paused(failure)
+        return failure
 
     def _take(self) -> tuple[dict[str, ConversationRow], dict[str, MessageSave],
                              list[tuple[Job, Future[Any], bool]]] | None:
@@ -176,7 +198,7 @@ class BackgroundWriter:
             if now - self._working_since < RESUMED_AFTER:
                 return
             self._problem = self._working_since = None
-            self._on_resumed()
+            self._tell(self._on_resumed)
         if settled or time.monotonic() - self._last_fold >= CHECKPOINT_INTERVAL:
             self._fold()
 
@@ -196,28 +218,44 @@ class BackgroundWriter:
 
     def _write_one_by_one(self, conversations: dict[str, ConversationRow],
                           messages: dict[str, MessageSave]) -> sqlite3.Error | None:
-        """A row SQLite refuses for good (a bug) is reported and dropped; the rest go in."""
+        """A row SQLite refuses for good (a bug) is reported and dropped; the rest go in. A
+        lock or a full disk met on the way puts back all that is not written yet."""
+        left_conversations, left_messages = dict(conversations), dict(messages)
+        dropped: Exception | None = None
         for conversation in conversations.values():
             try:
                 self._history.write([conversation], [])
+            except sqlite3.OperationalError as exc:
+                self._give_back(left_conversations, left_messages)
+                return exc
             except Exception as exc:  # noqa: BLE001
-                self._report_dropped(exc)
+                dropped = dropped or exc
+            del left_conversations[conversation.id]
         for save in messages.values():
             conversation = conversations.get(save.row.columns["conversation_id"])
             try:
                 self._history.write([conversation] if conversation else [], [save])
             except sqlite3.OperationalError as exc:
-                self._give_back({}, {save.row.id: save})
+                self._give_back({}, left_messages)
                 return exc
             except Exception as exc:  # noqa: BLE001
-                self._report_dropped(exc)
+                dropped = dropped or exc
+            del left_messages[save.row.id]
         self._unfolded = True
+        if dropped is not None:  # once for the turn, not once for each row it cost
+            self._tell(self._on_paused, HistoryProblem(
+                ProblemKind.OTHER, f"Rill could not save part of the conversation ({dropped}); "
+                "this is a bug in Rill", "The conversation stays on screen: export it to keep "
+                "it."))
         return None
 
-    def _report_dropped(self, exc: Exception) -> None:
-        self._on_paused(HistoryProblem(
-            ProblemKind.OTHER, f"Rill could not save part of the conversation ({exc}); this "
-            "is a bug in Rill", "The conversation stays on screen: export it to keep it."))
+    @staticmethod
+    def _tell(callback: Callable[..., None], *arguments: Any) -> None:
+        """Call back whoever listens; what goes wrong there must not stop the saving."""
+        try:
+            callback(*arguments)
+        except Exception:  # noqa: BLE001 - a listener gone (a closed stderr, an app quitting)
+            pass
 
     def _give_back(self, conversations: dict[str, ConversationRow],
                    messages: dict[str, MessageSave]) -> None:
@@ -258,12 +296,12 @@ class BackgroundWriter:
         return failure
 
     def _paused(self, failure: sqlite3.Error) -> None:
-        problem = diagnose(failure, self._database)
+        problem = diagnose(failure, self.database)
         if problem.kind is ProblemKind.FULL:
             self._fold(truncate=True)  # a log grown large frees its space once folded in
         self._working_since = None
         if self._problem is None or self._problem.kind is not problem.kind:
-            self._on_paused(problem)
+            self._tell(self._on_paused, problem)
         self._problem = problem
 
     def _time_to_wake(self) -> float | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rillchat.chat.conversation import Conversation, Message, MessageStatus, new_id
 from rillchat.terminal_text import one_line
 from rillchat.store.codec import decode_part, usage_from_row
-from rillchat.store.rows import ConversationRow, MessageRow, MessageSave
+from rillchat.store.rows import ConversationRow, MessageRow, MessageSave, branch_rows
 from rillchat.store.writers import WriterLease
 
 _MESSAGE_COLUMNS = (
@@ -99,10 +99,13 @@ class History:
         self.connection.execute("BEGIN IMMEDIATE")
         try:
             yield self.connection
+            self.connection.execute("COMMIT")  # a full disk can refuse it too: rolled back
         except BaseException:
-            self.connection.execute("ROLLBACK")
+            # After some full-disk and I/O errors SQLite has rolled back already; a ROLLBACK
+            # then would raise and hide the error that says what went wrong.
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
             raise
-        self.connection.execute("COMMIT")
 
     # Writing -----------------------------------------------------------------------------
 
@@ -159,12 +162,14 @@ class History:
         for position, message in enumerate(shown):
             self._write_row(db, MessageRow.of(conversation.id, message, position,
                                               shown[position - 1].id if position else None))
-        positions = {message.id: index for index, message in enumerate(shown)}
-        for message in _parents_first(conversation.other_branches, positions):
-            parent = message.parent_id
-            positions[message.id] = 0 if parent is None else positions[parent] + 1
-            self._write_row(db, MessageRow.of(conversation.id, message,
-                                              positions[message.id], parent))
+        for row in branch_rows(conversation):
+            self._write_row(db, row)
+
+    def write_rows(self, rows: Iterable[MessageRow]) -> None:
+        """Write message rows taken earlier, as they are, in one transaction."""
+        with self._transaction() as db:
+            for row in rows:
+                self._write_row(db, row)
 
     def _upsert_conversation(self, db: sqlite3.Connection, row: ConversationRow) -> None:
         db.execute(
@@ -377,17 +382,3 @@ def _give_free_ids(db: sqlite3.Connection, conversation: Conversation) -> int:
     return renamed
 
 
-def _parents_first(messages: list[Message], known: dict[str, int]) -> list[Message]:
-    """`messages` ordered so each comes after its parent (parents among `known` or them)."""
-    waiting = list(messages)
-    ordered: list[Message] = []
-    placed = set(known)
-    while waiting:
-        ready = [message for message in waiting
-                 if message.parent_id is None or message.parent_id in placed]
-        if not ready:
-            raise ValueError("a branch's message has no parent in the conversation")
-        ordered += ready
-        placed.update(message.id for message in ready)
-        waiting = [message for message in waiting if message.id not in placed]
-    return ordered

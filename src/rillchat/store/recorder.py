@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from rillchat.chat.conversation import Conversation, Message
-from rillchat.store.background import BackgroundWriter
+from rillchat.store.background import RETRY_INTERVAL, BackgroundWriter
 from rillchat.store.db import BUSY_TIMEOUT, StoreError, open_database
 from rillchat.store.history import History
 from rillchat.store.problems import HistoryProblem, is_busy
-from rillchat.store.rows import ConversationRow, MessageSave
+from rillchat.store.rows import ConversationRow, MessageSave, branch_rows
 from rillchat.store.writers import WriterLease, leases_folder
 
 T = TypeVar("T")
@@ -67,8 +67,20 @@ class Recorder:
         return self._writer.submit(job)
 
     def delete(self, conversation_id: str) -> Future[bool]:
-        self._writer.forget(conversation_id)
-        return self._writer.submit(lambda history: history.delete(conversation_id))
+        """Delete a conversation, after what waits to be saved of it (so a delete refused by
+        another program's lock loses nothing)."""
+        return self._writer.delete(conversation_id)
+
+    def save_branches(self, conversation: Conversation) -> None:
+        """Save the branches not shown (the shown one is saved message by message): for a
+        conversation that began while the history was off."""
+        rows = branch_rows(conversation)
+        if rows:
+            self._writer.submit(lambda history: history.write_rows(rows), until_done=True)
+
+    @property
+    def database(self) -> Path:
+        return self._writer.database
 
     @property
     def problem(self) -> HistoryProblem | None:
@@ -130,7 +142,10 @@ def open_recorder_when_free(path: Path, *, on_open: Callable[[Recorder], None],
                                          busy_timeout=REOPEN_BUSY_TIMEOUT)
             except (StoreError, sqlite3.Error, OSError) as exc:
                 if is_busy(exc):
-                    continue  # the attempt waited for the lock
+                    # Mostly the attempt waited for the lock already; SQLite also says busy
+                    # at once (a recovery under way), which must not spin.
+                    stop.wait(RETRY_INTERVAL)
+                    continue
                 on_failed(exc)
                 return
             if stop.is_set():

@@ -99,3 +99,31 @@ def position_of(conversation: Conversation, message: Message) -> int:
         if candidate is message:
             return index
     raise ValueError("the message is not in this conversation")
+
+
+def branch_rows(conversation: Conversation) -> list[MessageRow]:
+    """The rows of the branches not shown, each after its parent. Their messages are
+    finished, so the rows can be taken on any thread."""
+    positions = {message.id: index for index, message in enumerate(conversation.messages)}
+    rows = []
+    for message in _parents_first(conversation.other_branches, positions):
+        parent = message.parent_id
+        positions[message.id] = 0 if parent is None else positions[parent] + 1
+        rows.append(MessageRow.of(conversation.id, message, positions[message.id], parent))
+    return rows
+
+
+def _parents_first(messages: list[Message], known: dict[str, int]) -> list[Message]:
+    """`messages` ordered so each comes after its parent (parents among `known` or them)."""
+    waiting = list(messages)
+    ordered: list[Message] = []
+    placed = set(known)
+    while waiting:
+        ready = [message for message in waiting
+                 if message.parent_id is None or message.parent_id in placed]
+        if not ready:
+            raise ValueError("a branch's message has no parent in the conversation")
+        ordered += ready
+        placed.update(message.id for message in ready)
+        waiting = [message for message in waiting if message.id not in placed]
+    return ordered

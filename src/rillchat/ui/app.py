@@ -355,7 +355,8 @@ class RillApp(App[None]):
 
     def on_history_opened(self, message: HistoryOpened) -> None:
         if self.recorder is not None or not self._history_locked:  # moved aside meanwhile
-            message.recorder.close(0)
+            # Closing waits for its thread (up to an attempt on a lock): not on this one.
+            threading.Thread(target=message.recorder.close, args=(0,), daemon=True).start()
             return
         self.recorder = message.recorder
         self.history_problem = None

@@ -481,6 +481,8 @@ class ChatScreen(Screen[None]):
         self.query("#history-off").remove()
         for message in self.conversation.messages:
             self._record(message, now=True)
+        if self.rill.recorder is not None:
+            self.rill.recorder.save_branches(self.conversation)
 
     @on(Button.Pressed, "#earlier")
     async def _earlier_pressed(self, event: Button.Pressed) -> None:
@@ -1394,21 +1396,24 @@ class ChatScreen(Screen[None]):
         release_removed_widgets()
         forget_layout_arithmetic()
 
-    def history_renamed(self, conversation_id: str, title: str) -> None:
-        if conversation_id == self.conversation.id:
-            self.conversation.title = title
-
-    def history_deleted(self, conversation_id: str) -> bool:
-        """The history screen is about to delete a conversation: if it is this one, let it go
-        (a new chat starts) unless a reply is streaming into it."""
+    def history_renamed(self, conversation_id: str, title: str) -> bool:
         if conversation_id != self.conversation.id:
-            return True
-        if self.busy:
-            self.notify("A reply or its tool calls are still going in that conversation: stop it (Escape in the "
-                        "chat) before deleting it.", severity="warning")
             return False
-        self.call_later(self.action_new_chat)
+        self.conversation.title = title
+        if self.rill.recorder is not None:  # it waits out a lock, as every save does
+            self.rill.recorder.save_conversation(self.conversation)
         return True
+
+    def may_delete(self, conversation_id: str) -> bool:
+        if conversation_id == self.conversation.id and self.busy:
+            self.notify("A reply or its tool calls are still going in that conversation: stop "
+                        "it (Escape in the chat) before deleting it.", severity="warning")
+            return False
+        return True
+
+    def history_deleted(self, conversation_id: str) -> None:
+        if conversation_id == self.conversation.id:
+            self.call_later(self.action_new_chat)
 
     def action_page_up(self) -> None:
         self.conversation_view.scroll_page_up()

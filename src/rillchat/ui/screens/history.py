@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from rillchat.chat.summary import format_cost
 from rillchat.store.history import ConversationSummary, SearchHit
-from rillchat.store.problems import is_busy
+from rillchat.store.problems import ProblemKind, diagnose
 from rillchat.store.recorder import Recorder
 from rillchat.terminal_text import one_line
 from rillchat.ui.screens.dialogs import ConfirmDialog, ExportDialog, RenameDialog
@@ -51,10 +51,17 @@ class Opened:
 class OpenConversation(Protocol):
     """What the history screen needs to know of the chat behind it."""
 
-    def history_renamed(self, conversation_id: str, title: str) -> None: ...
+    def history_renamed(self, conversation_id: str, title: str) -> bool:
+        """True when the chat has that conversation open: it takes the title and saves it
+        with the conversation, so no save of its own can put the old title back."""
+        ...
 
-    def history_deleted(self, conversation_id: str) -> bool:
-        """Called before deleting; False when the chat cannot let it go now."""
+    def may_delete(self, conversation_id: str) -> bool:
+        """Asked before deleting; False (having said why) when the chat cannot let it go."""
+        ...
+
+    def history_deleted(self, conversation_id: str) -> None:
+        """The conversation is gone from the history: if it is open, a new chat starts."""
         ...
 
 
@@ -305,13 +312,14 @@ class HistoryScreen(Screen[Opened | None]):
         title = await self.app.push_screen_wait(RenameDialog(self._title_of(conversation_id)))
         if title is None:
             return
-        try:
-            await asyncio.wrap_future(self._recorder.change(
-                lambda history: history.rename(conversation_id, title)))
-        except sqlite3.Error as exc:
-            self.notify(f"Could not rename it: {_why(exc)}", severity="error", markup=False)
-            return
-        self._chat.history_renamed(conversation_id, title)
+        if not self._chat.history_renamed(conversation_id, title):
+            try:
+                await asyncio.wrap_future(self._recorder.change(
+                    lambda history: history.rename(conversation_id, title)))
+            except sqlite3.Error as exc:
+                self.notify(f"Could not rename it: {self._why(exc)}", severity="error",
+                            markup=False)
+                return
         self._refresh_after_change(conversation_id, title=title)
         self.notify(f"Renamed to “{title}”.", markup=False, timeout=3)
 
@@ -351,15 +359,22 @@ class HistoryScreen(Screen[Opened | None]):
             f"Delete “{title}”?",
             "Every message of it, with every branch, leaves the history. This cannot be "
             "undone (export it first to keep a copy).", confirm="Delete"))
-        if not confirmed or not self._chat.history_deleted(conversation_id):
+        if not confirmed or not self._chat.may_delete(conversation_id):
             return
         try:
             await asyncio.wrap_future(self._recorder.delete(conversation_id))
         except sqlite3.Error as exc:
-            self.notify(f"Could not delete it: {_why(exc)}", severity="error", markup=False)
+            self.notify(f"Could not delete it: {self._why(exc)}", severity="error", markup=False)
             return
+        self._chat.history_deleted(conversation_id)
         self._refresh_after_change(conversation_id, deleted=True)
         self.notify(f"Deleted “{title}”.", markup=False, timeout=3)
+
+    def _why(self, exc: sqlite3.Error) -> str:
+        problem = diagnose(exc, self._recorder.database)
+        if problem.kind is ProblemKind.BUSY:
+            return f"{problem.reason}. Try again once that program is done."
+        return f"{problem.reason}. {problem.advice}"
 
     def _refresh_after_change(self, conversation_id: str, *, title: str | None = None,
                               deleted: bool = False) -> None:
@@ -380,12 +395,6 @@ class HistoryScreen(Screen[Opened | None]):
                                                                       len(self.hits) - 1)
         self._show_count()
         self._show_empty_state()
-
-
-def _why(exc: sqlite3.Error) -> str:
-    if is_busy(exc):
-        return "another program holds the history locked. Try again once it is done."
-    return f"{exc}."
 
 
 def _plain(text: str) -> Text:
