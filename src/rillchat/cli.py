@@ -15,6 +15,7 @@ from rillchat import __version__
 from rillchat import config_cli, exit_codes, history_cli, models_cli
 from rillchat.cli_errors import UsageError
 from rillchat.openrouter.request import REASONING_EFFORTS
+from rillchat.redaction import mask_secrets
 from rillchat.settings import (
     API_KEY_ENV,
     DEMO_API_KEY,
@@ -112,20 +113,20 @@ def main(argv: list[str] | None = None) -> int:
             return models_cli.run_models(args, sys.stdout, sys.stderr)
         return run_ask(args, sys.stdin, sys.stdout, sys.stderr)
     except UsageError as exc:
-        print(f"rill: {exc}", file=sys.stderr)
+        _tell(f"rill: {exc}")
         return exit_codes.USAGE
     except KeyboardInterrupt:
-        print("rill: stopped", file=sys.stderr)
+        _tell("rill: stopped")
         return exit_codes.INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`rill ask ... | head`): that is their choice, not an error.
-        _silence_stdout()
+        _silence(sys.stdout)
         return 0
     except Exception as exc:  # a bug: one line instead of a traceback, unless debugging
         if os.environ.get("RILL_DEBUG"):
             raise
-        print(f"rill: unexpected {type(exc).__name__}: {exc} (set RILL_DEBUG=1 for details)",
-              file=sys.stderr)
+        _tell(f"rill: unexpected {type(exc).__name__}: {mask_secrets(str(exc), _known_key())} "
+              "(set RILL_DEBUG=1 for details)")
         return exit_codes.BUG
 
 
@@ -251,7 +252,7 @@ def run_chat(args: argparse.Namespace) -> int:
         app = RillApp(settings, demo=args.chat_demo, reopen=reopen)
         app.run()
     if app.not_saved_at_exit:
-        print(f"rill: {app.not_saved_at_exit}", file=sys.stderr)
+        _tell(f"rill: {app.not_saved_at_exit}")
     if app.exit_signal is not None:
         return 128 + app.exit_signal  # as a shell reports a process a signal ended
     return exit_codes.BUG if app.return_code else exit_codes.OK
@@ -338,6 +339,30 @@ def read_prompt(words: list[str], stdin: TextIO) -> str:
     return prompt
 
 
-def _silence_stdout() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+def _tell(line: str) -> None:
+    """Print `line` on stderr, unless the terminal is gone (closed, which is why a SIGHUP came):
+    a line nobody can read must not end Rill with a traceback instead of its exit code."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except OSError:
+        _silence(sys.stderr)
+
+
+def _silence(stream: TextIO) -> None:
+    """Send what is still written to `stream` nowhere: the interpreter flushes it on its way
+    out, and a failed flush would turn the exit code into 120."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # no file descriptor under it (a test's StringIO): nothing is flushed to a terminal
+
+
+def _known_key() -> str | None:
+    """The API key Rill would send, to mask it in the message of an error nothing expected
+    (a key of any shape, not only one that looks like a key)."""
+    try:
+        return settings_from_environment().api_key
+    except Exception:  # whatever failed may fail again here
+        return None
