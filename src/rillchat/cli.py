@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     import asyncio
 
-    from rillchat.ask import AskOutput, ask  # the SDK takes most of a second to import
+    from rillchat.ask import AskOutput, NotesFromThreads, ask  # the SDK: most of a second
     from rillchat.ask_history import AskHistory
     from rillchat.chat.conversation import Message
 
@@ -150,7 +150,8 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
                   "https://openrouter.ai/settings/keys), or try the demo: rill ask --demo hello",
                   file=stderr)
             return exit_codes.AUTH
-        saving = AskHistory.open(stderr, save=not args.no_save,
+        notes = NotesFromThreads(stderr)
+        saving = AskHistory.open(notes.say, save=not args.no_save,
                                  needed=args.continue_latest)
         conversation = saving.conversation(args, settings.model)
         prompt_message = Message.user(prompt)
@@ -173,7 +174,7 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
 
             try:
                 return await ask(settings, conversation, request_for, output, stdout, stderr,
-                                 save=save, tools=tools, schema=schema)
+                                 save=save, tools=tools, schema=schema, notes=notes)
             finally:
                 if tools is not None:
                     await tools.session.close()
