@@ -129,8 +129,11 @@ class NotesFromThreads:
         """Tell `line`, from any thread."""
         with self._lock:
             if self._printer is None:
-                self._err.write(("\n" if self._err_mid_line else "") + line + "\n")
-                self._err.flush()
+                try:
+                    self._err.write(("\n" if self._err_mid_line else "") + line + "\n")
+                    self._err.flush()
+                except OSError:  # the terminal is gone: the history's thread must go on
+                    pass
                 self._err_mid_line = False
                 return
             assert self._loop is not None
