@@ -37,3 +37,19 @@ def test_a_terminal_gone_before_an_error_is_told_leaves_the_exit_code_alone():
     finally:
         os.close(secondary)
     assert process.returncode == 2, "a usage error, whether or not it could be told"
+
+
+def test_a_line_the_history_thread_has_for_a_gone_terminal_is_dropped():
+    """It is told from the history's own thread, which must go on saving all the same."""
+    from rillchat.ask import NotesFromThreads
+
+    primary, secondary = pty.openpty()
+    os.close(primary)
+    err = open(secondary, "w", encoding="utf-8")
+    try:
+        NotesFromThreads(err).say("rill: saving waits: another program holds the history")
+    finally:
+        try:
+            err.close()
+        except OSError:  # what could not be written is still in its buffer
+            pass
