@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -48,3 +49,34 @@ def read_pids(path: Path, *, within: float, reading=None) -> list[int]:
         else:
             time.sleep(0.05)
     return [int(pid) for pid in path.read_text().split()]
+
+
+def group_members(group: int) -> list[int]:
+    """The pids alive in process group `group` (zombies left out where /proc tells them)."""
+    members = []
+    if _PROC.exists():
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                members.append(int(entry.name))
+        return members
+    listing = subprocess.run(["ps", "-A", "-o", "pid=", "-o", "pgid=", "-o", "stat="],
+                             capture_output=True, text=True, check=True).stdout
+    for line in listing.splitlines():
+        pid, pgid, state = line.split()[:3]
+        if int(pgid) == group and not state.startswith("Z"):
+            members.append(int(pid))
+    return members
+
+
+def group_left_alive(group: int, *, within: float) -> list[int]:
+    """The members of `group` still alive after waiting up to `within` seconds for it to end."""
+    deadline = time.monotonic() + within
+    while (left := group_members(group)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return left

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
-from collections.abc import Awaitable, Callable
+import threading
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -108,6 +110,60 @@ class _Printer:
             self.out_at_line_start = True
 
 
+class NotesFromThreads:
+    """Lines for stderr from other threads (the history's writer: saving waits, saved after
+    all). While an answer is printed they go through its printer, on the event loop's thread,
+    so that they start a line of their own wherever the reasoning has got to; before and
+    after, straight to stderr."""
+
+    def __init__(self, err: TextIO) -> None:
+        self._err = err
+        self._lock = threading.Lock()
+        self._printer: _Printer | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiting: list[str] = []
+        self._err_mid_line = False
+        """The printer left stderr in the middle of a line (reasoning with no answer)."""
+
+    def say(self, line: str) -> None:
+        """Tell `line`, from any thread."""
+        with self._lock:
+            if self._printer is None:
+                try:
+                    self._err.write(("\n" if self._err_mid_line else "") + line + "\n")
+                    self._err.flush()
+                except OSError:  # the terminal is gone: the history's thread must go on
+                    pass
+                self._err_mid_line = False
+                return
+            assert self._loop is not None
+            self._waiting.append(line)
+            self._loop.call_soon_threadsafe(self._print_waiting)
+
+    @contextlib.contextmanager
+    def through(self, printer: _Printer) -> Iterator[None]:
+        """Print what is told through `printer` meanwhile; call on the event loop's thread."""
+        with self._lock:
+            self._printer, self._loop = printer, asyncio.get_running_loop()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._print_waiting_now()  # the loop may not get to them any more
+                self._printer = self._loop = None
+                self._err_mid_line = not printer.err_at_line_start
+
+    def _print_waiting(self) -> None:
+        with self._lock:
+            self._print_waiting_now()
+
+    def _print_waiting_now(self) -> None:
+        if self._printer is not None:
+            for line in self._waiting:
+                self._printer.note(line)
+        self._waiting.clear()
+
+
 @dataclass(frozen=True, slots=True)
 class AskTools:
     """The tool loop of `rill ask --tools`."""
@@ -125,12 +181,23 @@ async def ask(settings: Settings, conversation: Conversation,
               request_for: Callable[[], ChatRequest], output: AskOutput,
               out: TextIO = sys.stdout, err: TextIO = sys.stderr, *,
               save: Callable[[Message, bool], None] | None = None,
-              tools: AskTools | None = None, schema: Schema | None = None) -> int:
+              tools: AskTools | None = None, schema: Schema | None = None,
+              notes: NotesFromThreads | None = None) -> int:
     """Stream the reply to the conversation's last prompt, running the tool loop when there
     are tools; returns the exit code. `save(message, ended)` sees each new message as it
-    grows and once more when it has ended. Cancellation (Ctrl+C) propagates after the
-    printed part of the answer has been closed with a newline."""
+    grows and once more when it has ended. `notes`: lines other threads tell meanwhile.
+    Cancellation (Ctrl+C) propagates after the printed part of the answer has been closed
+    with a newline."""
     printer = _Printer(out, err, settings.api_key)
+    with (notes or NotesFromThreads(err)).through(printer):
+        return await _ask(settings, conversation, request_for, output, printer, save=save,
+                          tools=tools, schema=schema)
+
+
+async def _ask(settings: Settings, conversation: Conversation,
+               request_for: Callable[[], ChatRequest], output: AskOutput, printer: _Printer, *,
+               save: Callable[[Message, bool], None] | None, tools: AskTools | None,
+               schema: Schema | None) -> int:
     client = make_client(settings)
     try:
         rounds = 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rillchat.chat.conversation import Conversation, Message, title_from_prompt
 from rillchat.cli_errors import UsageError
@@ -21,32 +22,32 @@ may hold its lock)."""
 class AskHistory:
     """Where `rill ask` keeps its exchange: the history, unless told not to or it cannot be
     opened (then it says so once and the answer still comes). Saving happens on the history's
-    own thread, so a locked history or a full disk never holds up the answer."""
+    own thread, so a locked history or a full disk never holds up the answer. What it has to
+    say goes to `say` (a line for stderr), from that thread too."""
 
-    def __init__(self, recorder: Recorder | None, stderr: TextIO, *, save: bool,
+    def __init__(self, recorder: Recorder | None, say: Callable[[str], None], *, save: bool,
                  not_saved: str | None = None) -> None:
         self._recorder = recorder
         self._history = recorder.history if recorder is not None else None
-        self._stderr = stderr
+        self._say = say
         self._save = save and recorder is not None
         self.not_saved = not_saved
         """Why the exchange is not in the history, when it should have been: it could not be
         written (another program holding it, a full disk)."""
 
     @classmethod
-    def open(cls, stderr: TextIO, *, save: bool, needed: bool) -> AskHistory:
+    def open(cls, say: Callable[[str], None], *, save: bool, needed: bool) -> AskHistory:
         if not save and not needed:
-            return cls(None, stderr, save=False)
+            return cls(None, say, save=False)
         from rillchat.store.db import StoreError, default_path
         from rillchat.store.problems import diagnose, is_busy
         from rillchat.store.recorder import open_recorder
 
         def paused(problem: HistoryProblem) -> None:
-            print(f"rill: saving waits: {problem.reason}. {problem.advice}".rstrip(),
-                  file=stderr)
+            say(f"rill: saving waits: {problem.reason}. {problem.advice}".rstrip())
 
         def resumed() -> None:
-            print("rill: saved after all", file=stderr)
+            say("rill: saved after all")
 
         path = default_path()
         try:
@@ -55,10 +56,10 @@ class AskHistory:
             reason = (diagnose(exc, path).reason if isinstance(exc, sqlite3.Error) else str(exc))
             if needed:
                 raise UsageError(f"cannot continue: {reason}") from exc
-            print(f"rill: not saving this exchange: {reason}", file=stderr)
+            say(f"rill: not saving this exchange: {reason}")
             busy = isinstance(exc, sqlite3.Error) and is_busy(exc)
-            return cls(None, stderr, save=False, not_saved=reason if busy else None)
-        return cls(recorder, stderr, save=save)
+            return cls(None, say, save=False, not_saved=reason if busy else None)
+        return cls(recorder, say, save=save)
 
     def conversation(self, args: argparse.Namespace, model: str) -> Conversation:
         if not args.continue_latest:
@@ -92,6 +93,6 @@ class AskHistory:
             return
         problem = self._recorder.problem
         self.not_saved = problem.reason if problem is not None else "it could not be written"
-        print(f"rill: not saved in the history: {self.not_saved}, still after "
-              f"{SAVE_WAIT:g} s. The answer above is all there is of this exchange; try again "
-              "once that is over, or use --no-save.", file=self._stderr)
+        self._say(f"rill: not saved in the history: {self.not_saved}, still after "
+                  f"{SAVE_WAIT:g} s. The answer above is all there is of this exchange; try "
+                  "again once that is over, or use --no-save.")

@@ -15,6 +15,7 @@ from rillchat import __version__
 from rillchat import config_cli, exit_codes, history_cli, models_cli
 from rillchat.cli_errors import UsageError
 from rillchat.openrouter.request import REASONING_EFFORTS
+from rillchat.redaction import mask_secrets
 from rillchat.settings import (
     API_KEY_ENV,
     DEMO_API_KEY,
@@ -112,27 +113,27 @@ def main(argv: list[str] | None = None) -> int:
             return models_cli.run_models(args, sys.stdout, sys.stderr)
         return run_ask(args, sys.stdin, sys.stdout, sys.stderr)
     except UsageError as exc:
-        print(f"rill: {exc}", file=sys.stderr)
+        _tell(f"rill: {exc}")
         return exit_codes.USAGE
     except KeyboardInterrupt:
-        print("rill: stopped", file=sys.stderr)
+        _tell("rill: stopped")
         return exit_codes.INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`rill ask ... | head`): that is their choice, not an error.
-        _silence_stdout()
+        _silence(sys.stdout)
         return 0
     except Exception as exc:  # a bug: one line instead of a traceback, unless debugging
         if os.environ.get("RILL_DEBUG"):
             raise
-        print(f"rill: unexpected {type(exc).__name__}: {exc} (set RILL_DEBUG=1 for details)",
-              file=sys.stderr)
+        _tell(f"rill: unexpected {type(exc).__name__}: {mask_secrets(str(exc), _known_key())} "
+              "(set RILL_DEBUG=1 for details)")
         return exit_codes.BUG
 
 
 def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     import asyncio
 
-    from rillchat.ask import AskOutput, ask  # the SDK takes most of a second to import
+    from rillchat.ask import AskOutput, NotesFromThreads, ask  # the SDK: most of a second
     from rillchat.ask_history import AskHistory
     from rillchat.chat.conversation import Message
 
@@ -149,7 +150,8 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
                   "https://openrouter.ai/settings/keys), or try the demo: rill ask --demo hello",
                   file=stderr)
             return exit_codes.AUTH
-        saving = AskHistory.open(stderr, save=not args.no_save,
+        notes = NotesFromThreads(stderr)
+        saving = AskHistory.open(notes.say, save=not args.no_save,
                                  needed=args.continue_latest)
         conversation = saving.conversation(args, settings.model)
         prompt_message = Message.user(prompt)
@@ -172,7 +174,7 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
 
             try:
                 return await ask(settings, conversation, request_for, output, stdout, stderr,
-                                 save=save, tools=tools, schema=schema)
+                                 save=save, tools=tools, schema=schema, notes=notes)
             finally:
                 if tools is not None:
                     await tools.session.close()
@@ -251,7 +253,7 @@ def run_chat(args: argparse.Namespace) -> int:
         app = RillApp(settings, demo=args.chat_demo, reopen=reopen)
         app.run()
     if app.not_saved_at_exit:
-        print(f"rill: {app.not_saved_at_exit}", file=sys.stderr)
+        _tell(f"rill: {app.not_saved_at_exit}")
     if app.exit_signal is not None:
         return 128 + app.exit_signal  # as a shell reports a process a signal ended
     return exit_codes.BUG if app.return_code else exit_codes.OK
@@ -338,6 +340,30 @@ def read_prompt(words: list[str], stdin: TextIO) -> str:
     return prompt
 
 
-def _silence_stdout() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+def _tell(line: str) -> None:
+    """Print `line` on stderr, unless the terminal is gone (closed, which is why a SIGHUP came):
+    a line nobody can read must not end Rill with a traceback instead of its exit code."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except OSError:
+        _silence(sys.stderr)
+
+
+def _silence(stream: TextIO) -> None:
+    """Send what is still written to `stream` nowhere: the interpreter flushes it on its way
+    out, and a failed flush would turn the exit code into 120."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # no file descriptor under it (a test's StringIO): nothing is flushed to a terminal
+
+
+def _known_key() -> str | None:
+    """The API key Rill would send, to mask it in the message of an error nothing expected
+    (a key of any shape, not only one that looks like a key)."""
+    try:
+        return settings_from_environment().api_key
+    except Exception:  # whatever failed may fail again here
+        return None

@@ -205,3 +205,45 @@ def test_content_sent_as_parts_is_answered_whole(edge_server):
     assert result.returncode == 0, result.stderr
     assert result.stdout == "391 is the answer.\n"
     assert result.stderr.startswith("17 times 23: 340 + 51.")
+
+
+def test_saving_that_waits_and_resumes_says_so_on_lines_of_its_own(tmp_path):
+    """The history's own thread tells when saving waits for a lock and when it is saved
+    after all: in the middle of reasoning those lines start a line of their own, and the
+    reasoning goes on below."""
+    from rillchat.demo import DemoServer, Pacing
+    from rillchat.store.db import DATABASE_NAME, open_database
+    from rillchat.store.history import History
+    from tests.held_lock import HeldLock
+
+    database = tmp_path / DATABASE_NAME
+    History(open_database(database)).close()
+    # 64 reasoning tokens, 5 s of them: saving waits a second into them; let go, it says
+    # it saved after all about two seconds later.
+    pacing = Pacing(token_delay=0.08, first_token_delay=0.1, keepalive_interval=0.1)
+    with DemoServer(pacing=pacing) as server, HeldLock(database) as lock:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OPENROUTER_")}
+        env.update(OPENROUTER_API_KEY=TEST_API_KEY, OPENROUTER_BASE_URL=server.url,
+                   RILL_DATA_DIR=str(tmp_path))
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rillchat", "ask", "-m", "demo/reasoning",
+             "--show-reasoning", "x"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=env)
+        assert process.stderr is not None
+        shown = b""
+        while b"saving waits" not in shown:
+            piece = process.stderr.read1(4096)
+            assert piece, f"it ended without saying that saving waits: {shown!r}"
+            shown += piece
+        lock.release()
+        out_bytes, rest = process.communicate(timeout=60)
+    out, err = out_bytes.decode(), (shown + rest).decode()
+    assert process.returncode == 0, err
+    assert out == texts.REASONING_ANSWER
+    lines = err.splitlines()
+    notes = [line for line in lines if "rill:" in line]
+    assert len(notes) == 2, err
+    assert notes[0].startswith("rill: saving waits: another program holds the history locked")
+    assert notes[1] == "rill: saved after all"
+    assert "".join(line for line in lines if line not in notes) == "".join(
+        texts.REASONING_STEPS)

@@ -4,6 +4,7 @@ lock: quitting waits a bounded time for it, then says on the terminal what was n
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import pytest
@@ -44,3 +45,27 @@ def test_quitting_while_the_history_is_locked_says_what_was_not_saved(demo_serve
     assert "Why: another program holds the history locked" in shown
     assert "Traceback" not in shown
     print(f"quit {took:.1f} s after Ctrl+Q with the history locked")
+
+
+def test_a_terminal_closed_while_the_history_is_locked_still_ends_rill_as_sighup(
+        demo_server, tmp_path):
+    """What was not saved cannot be told to a terminal that is gone: Rill ends as the signal
+    asks all the same, not with a traceback."""
+    env = environment(RILL_DATA_DIR=str(tmp_path), OPENROUTER_API_KEY=TEST_API_KEY,
+                      OPENROUTER_BASE_URL=demo_server.url)
+    database = tmp_path / DATABASE_NAME
+    History(open_database(database)).close()
+    with HeldLock(database):
+        terminal = Terminal(env=env)
+        try:
+            terminal.read_until(b"Type a message")
+            terminal.type(b"hello\r")
+            terminal.read_until("✓".encode())
+            terminal.read_until(b"Not saved yet")
+            os.close(terminal.primary)
+            terminal.primary = os.open(os.devnull, os.O_RDONLY)  # for close() to close
+            terminal.process.send_signal(signal.SIGHUP)
+            code = terminal.process.wait(timeout=QUIT_WAIT + 10)
+        finally:
+            terminal.close()
+    assert code == 128 + signal.SIGHUP

@@ -105,7 +105,7 @@ def test_each_earlier_version_migrates_with_everything_kept(tmp_path, version):
 KEY = "sk-or-v1-" + "5eed" * 16
 LEAKED = f"""
 INSERT INTO conversations (id, title, model, system_prompt, settings, created, updated)
-VALUES ('c2', 'Pasted', '{KEY}', NULL, '{{}}', 300, 400);
+VALUES ('c2', 'Pasted {KEY} by mistake', '{KEY}', NULL, '{{}}', 300, 400);
 INSERT INTO messages (id, conversation_id, parent_id, position, role, status, model, created)
 VALUES ('k1', 'c2', NULL, 0, 'user', 'complete', NULL, 301),
        ('k2', 'c2', 'k1', 1, 'assistant', 'failed', '{KEY}', 302);
@@ -134,6 +134,9 @@ def test_keys_an_older_rill_saved_are_masked_and_leave_no_copy_in_the_files(tmp_
     assert failure.message == "Invalid key: Bearer sk-or-…5eed"
     assert failure.metadata == {"headers": {"Authorization": "Bearer sk-or-…5eed"}}
     assert conversation.model == conversation.messages[1].model == "sk-or-…5eed"
+    assert conversation.title == "Pasted sk-or-…5eed by mistake"
+    assert [(hit.kind, hit.title) for hit in history.search("mistake")] == [
+        ("title", "Pasted sk-or-…5eed by mistake")]
     assert history.load("c1").messages[1].text == "A small stream.", "the rest is kept"
     assert [hit.message_id for hit in history.search("Invalid key")] == ["k2"]
     assert history.search("5eed5eed5eed5eed") == []

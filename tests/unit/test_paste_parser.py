@@ -4,13 +4,16 @@ event, whatever it holds; everything outside a paste is parsed as Textual parses
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from textual import _parser as textual_parser
 from textual import events
 from textual._xterm_parser import XTermParser
 
-from rillchat.ui.paste_parser import PASTE_SILENCE, PasteKeepingParser
+from rillchat.ui.paste_parser import PASTE_ABANDONED, PASTE_PAUSE, PasteKeepingParser
 
 START, END = "\x1b[200~", "\x1b[201~"
 HOSTILE_PASTES = ["innocent \x1bZ hello\rrest", "see this:\x1bXaaaa", "\x1b\x11", "a\x1b",
@@ -24,6 +27,35 @@ def parsed(parser, *chunks: str) -> list[tuple[str, str]]:
         found.extend(parser.feed(chunk))
     return [(type(event).__name__, event.text if isinstance(event, events.Paste)
              else getattr(event, "key", "")) for event in found]
+
+
+class Clock:
+    """The clock Textual's parser times its reads by, moved by hand, so that seconds of
+    silence take none."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def silence(self, parser: PasteKeepingParser, seconds: float) -> list[tuple[str, str]]:
+        """What the parser gives while the terminal sends nothing for `seconds`, looked at
+        every tenth of a second as the terminal driver does."""
+        found = []
+        for _ in range(round(seconds * 10)):
+            self.now += 0.1
+            found.extend(parser.tick())
+        return [(type(event).__name__, event.text if isinstance(event, events.Paste)
+                 else getattr(event, "key", "")) for event in found]
+
+
+@contextmanager
+def moved_by_hand() -> Iterator[Clock]:
+    clock = Clock()
+    real = textual_parser.get_time
+    textual_parser.get_time = lambda: clock.now
+    try:
+        yield clock
+    finally:
+        textual_parser.get_time = real
 
 
 def test_a_paste_holding_escapes_is_one_paste_and_no_keys():
@@ -49,14 +81,15 @@ def test_a_paste_cut_anywhere_into_reads_arrives_whole(text, cuts):
     points = sorted({cut % (len(wire) + 1) for cut in cuts} | {0, len(wire)})
     parser = PasteKeepingParser()
     chunks = [wire[start:end] for start, end in zip(points, points[1:])]
-    assert parsed(parser, *chunks) == [("Paste", text.replace("\x00", ""))]
+    text = text.replace("\x00", "")
+    assert parsed(parser, *chunks) == ([("Paste", text)] if text else [])
 
 
 def test_keys_before_between_and_after_pastes_are_keys_as_textual_reads_them():
     wire = "ab\x1b[A" + START + "x\x1by" + END + "\r\x1b[1;5C" + START + END + "q"
     ours = parsed(PasteKeepingParser(), wire)
     assert ours == [("Key", "a"), ("Key", "b"), ("Key", "up"), ("Paste", "x\x1by"),
-                    ("Key", "enter"), ("Key", "ctrl+right"), ("Paste", ""), ("Key", "q")]
+                    ("Key", "enter"), ("Key", "ctrl+right"), ("Key", "q")]  # no empty Paste
     textual = [item for item in parsed(XTermParser(), wire.replace("x\x1by", "xy"))]
     assert [item for item in ours if item[0] == "Key"] == [
         item for item in textual if item[0] == "Key"]
@@ -69,13 +102,51 @@ def test_a_lone_escape_is_still_the_escape_key():
     assert [(type(e).__name__, e.key) for e in parser.tick()] == [("Key", "escape")]
 
 
-def test_a_paste_that_never_ends_is_given_as_text_once_the_terminal_falls_silent():
-    parser = PasteKeepingParser()
-    assert parsed(parser, START + "half a paste\x1b[20") == []
-    time.sleep(PASTE_SILENCE + 0.1)
-    assert [(type(e).__name__, e.text) for e in parser.tick()] == [
-        ("Paste", "half a paste\x1b[20")]
-    assert parsed(parser, "1~q") == [("Key", "1"), ("Key", "tilde"), ("Key", "q")]
+@settings(max_examples=100)
+@given(text=st.lists(st.sampled_from(["\x1b", "[", "2", "0", "1", "~", "\r", "\t", "y",
+                                      "\x11", "é", END[1:]]), min_size=1, max_size=30
+                     ).map("".join),
+       pauses=st.lists(st.integers(0, 60), min_size=1, max_size=3),
+       seconds=st.sampled_from([1.5, 2.5, PASTE_ABANDONED - 1]))
+def test_a_paste_that_pauses_on_its_way_is_all_text_and_no_keys(text, pauses, seconds):
+    """A paste held up for seconds (SSH over a bad link) anywhere after its start, even inside
+    its end sequence: what arrived so far shows, and what comes after is text too."""
+    if END in text:
+        text = text.replace(END, "")
+    wire = START + text + END
+    points = sorted({len(START) + pause % (len(wire) - len(START) + 1) for pause in pauses}
+                    | {0, len(wire)})
+    found = []
+    with moved_by_hand() as clock:
+        parser = PasteKeepingParser()
+        for start, end in zip(points, points[1:]):
+            found += parsed(parser, wire[start:end])
+            found += clock.silence(parser, seconds)
+    assert [kind for kind, _ in found] == ["Paste"] * len(found)
+    assert "".join(pasted for _, pasted in found) == text
+    assert all(pasted for _, pasted in found), "an empty Paste"
+
+
+def test_what_arrived_of_a_paste_shows_after_a_short_silence_but_not_a_half_end():
+    with moved_by_hand() as clock:
+        parser = PasteKeepingParser()
+        assert parsed(parser, START + "slow\tlink\x1b[20") == []
+        assert clock.silence(parser, PASTE_PAUSE + 0.2) == [("Paste", "slow\tlink")]
+        assert clock.silence(parser, 3) == []  # nothing new: no empty Paste
+        assert parsed(parser, "1~") == []  # it was the end: nothing was left to give
+        assert parsed(parser, "y\r") == [("Key", "y"), ("Key", "enter")]
+
+
+def test_a_paste_that_never_ends_is_given_as_text_once_the_terminal_falls_silent_long():
+    with moved_by_hand() as clock:
+        parser = PasteKeepingParser()
+        assert parsed(parser, START + "half a paste\x1b[20") == []
+        assert clock.silence(parser, PASTE_ABANDONED - 0.5) == [("Paste", "half a paste")]
+        assert parsed(parser, "\ty\r") == []  # still the paste's text
+        assert clock.silence(parser, PASTE_PAUSE + 0.2) == [("Paste", "\x1b[20\ty\r")]
+        assert parsed(parser, "\x1b[20") == []
+        assert clock.silence(parser, PASTE_ABANDONED + 0.5) == [("Paste", "\x1b[20")]
+        assert parsed(parser, "1~q") == [("Key", "1"), ("Key", "tilde"), ("Key", "q")]
 
 
 def test_the_end_of_input_gives_what_a_paste_held():

@@ -32,7 +32,7 @@ from rillchat.chat.tools.configs import CommandToolConfig, McpServerConfig
 from rillchat.chat.tools.mcp_servers import McpServer
 from rillchat.chat.tools.tether import tethered
 from rillchat.chat.tools.toolbox import Toolbox
-from tests.processes import read_pids, still_alive
+from tests.processes import group_left_alive, read_pids, still_alive
 
 MCP_FIXTURES = Path(__file__).parent.parent / "fixtures" / "mcp"
 
@@ -242,6 +242,45 @@ async def test_an_mcp_server_that_never_answers_is_closed_at_once_with_its_child
     assert took < 1.5, f"closing took {took:.2f} s"  # about 0.3 s; the rest is for busy CI
     assert not still_alive(pids, within=0.5)
     assert not server.tools
+
+
+LEAVES_A_SLEEP_RUNNING = "sleep 30{redirect} & ps -o pgid= -p $$; exit {status}"
+"""A shell that starts `sleep` in the background, prints its process group and exits."""
+
+
+@pytest.mark.parametrize("redirect", [" >/dev/null 2>&1", ""],
+                         ids=["output elsewhere", "output on the tool's pipes"])
+async def test_what_a_command_tool_leaves_running_ends_with_its_call(redirect):
+    tool = CommandTool(CommandToolConfig(
+        "leaves", "test", ("sh", "-c", LEAVES_A_SLEEP_RUNNING.format(redirect=redirect, status=0)),
+        {"type": "object"}, timeout=10.0))
+    started = time.monotonic()
+    outcome = await tool.run({})
+    # A child that holds the pipes does not keep the call waiting for the end of its output.
+    assert time.monotonic() - started < 5, outcome.content
+    assert not outcome.is_error
+    assert not group_left_alive(int(outcome.content), within=1.0)
+
+
+def test_the_supervisor_ends_what_its_command_left_running_and_exits_as_it_did():
+    """Its own guarantee, whoever started it: once it is gone, nothing is left to guard what the
+    command left behind, and a Rill killed at that moment could not stop it either."""
+    command = ["sh", "-c", LEAVES_A_SLEEP_RUNNING.format(redirect=" >/dev/null 2>&1", status=3)]
+    process = subprocess.Popen(tethered(command, path=os.environ.get("PATH")),
+                               start_new_session=True, stdout=subprocess.PIPE)
+    output, _ = process.communicate(timeout=20)
+    assert process.returncode == 3
+    assert not group_left_alive(int(output), within=1.0)
+
+
+async def test_an_mcp_server_that_leaves_as_asked_takes_its_helpers_with_it(tmp_path):
+    group_file = tmp_path / "group"
+    server = McpServer(McpServerConfig("helped", sys.executable, (
+        str(MCP_FIXTURES / "server_with_a_helper.py"), str(group_file))))
+    await server.start()
+    assert [tool.spec.name for tool in server.tools] == ["ping"], server.failure
+    await server.close()
+    assert not group_left_alive(int(group_file.read_text()), within=1.0)
 
 
 async def test_a_flood_of_output_is_capped_without_blocking():

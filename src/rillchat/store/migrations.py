@@ -12,8 +12,9 @@ from rillchat.redaction import mask_secrets
 
 def _mask_saved_keys(db: sqlite3.Connection) -> None:
     """Mask what an older Rill saved holding an API key: error messages that quoted the
-    Authorization header back, and a key pasted where the model id goes. The full-text index
-    is rebuilt when anything changed, so no piece of a key stays in it either."""
+    Authorization header back, a key pasted where the model id goes, and a title made from a
+    prompt that held one. The full-text index is rebuilt when anything changed, so no piece
+    of a key stays in it either."""
     changed = 0
     for part_id, text, data in db.execute(
             "SELECT id, text, data FROM parts WHERE kind = 'error'").fetchall():
@@ -31,6 +32,13 @@ def _mask_saved_keys(db: sqlite3.Connection) -> None:
                 db.execute(f"UPDATE {table} SET model = ? WHERE id = ?",
                            (mask_secrets(model), row_id))
                 changed += 1
+    for row_id, title in db.execute(
+            "SELECT id, title FROM conversations WHERE title LIKE '%sk-%' "
+            "OR title LIKE '%bearer%'").fetchall():
+        if mask_secrets(title) != title:  # the titles_reindexed trigger updates its search row
+            db.execute("UPDATE conversations SET title = ? WHERE id = ?",
+                       (mask_secrets(title), row_id))
+            changed += 1
     if changed:
         db.execute("INSERT INTO search (search) VALUES ('rebuild')")
 

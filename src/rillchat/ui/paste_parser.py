@@ -11,36 +11,52 @@ to Textual's parser as before (keys, mouse, focus, resize reports are read as Te
 them). Once Textual's parser has read a paste's start, this one reads the paste itself, with
 nothing to look for but the end, and hands Textual's parser only that end, to close its own
 paste; the Paste event Textual then makes carries the text read here, every character of it.
+
+A paste can pause on its way (SSH over a bad link). Taking a pause as its end would turn the
+rest into key presses (Tab then y decides a waiting tool call; CR sends the prompt), so after a
+short silence what arrived so far is handed over as a Paste of its own, for the user to see,
+and the paste stays open: what follows is text too, in further Paste events. The characters
+that may be the start of the end sequence are kept back until it is clear they are not. Only
+a long silence ends the paste without its end sequence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Iterable
 
+from textual import _parser as textual_parser
 from textual import events
 from textual._parser import ParseEOF, ParseError, ParseTimeout, Peek1, Read1, TokenCallback
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.message import Message
 
-PASTE_SILENCE = 2.0
+PASTE_PAUSE = 1.0
+"""Seconds without input inside an open paste after which what arrived so far is shown, as a
+Paste of its own; the paste stays open."""
+PASTE_ABANDONED = 10.0
 """Seconds without input inside an open paste after which it is taken as ended. A terminal
-sends a paste in one go; one that never ends (a start sequence sent alone) must not make
-every later key text."""
+never sends a paste's start without its end; but one that did (a program writing to the
+terminal, a cut connection) must not make every later key text for ever. Long enough for a
+paste held up by a bad link to go on as text."""
 
 
 class PasteKeepingParser(XTermParser):
     def parse(self, token_callback: TokenCallback) -> Generator[Read1 | Peek1, str, None]:
         pasted: list[str] = []
 
-        def the_paste() -> events.Paste:
+        def hand_over() -> None:
             # NUL goes, as Textual drops it (Textualize/textual#1661).
-            paste = events.Paste("".join(pasted).replace("\x00", ""))
+            text = "".join(pasted).replace("\x00", "")
             pasted.clear()
-            return paste
+            if text:
+                token_callback(events.Paste(text))
 
         def on_token(token: Message) -> None:
             # Textual's parser makes its Paste when it reads the end this parser hands on.
-            token_callback(the_paste() if isinstance(token, events.Paste) else token)
+            if isinstance(token, events.Paste):
+                hand_over()
+            else:
+                token_callback(token)
 
         textual = super().parse(on_token)
         awaiting = next(textual)
@@ -58,10 +74,10 @@ class PasteKeepingParser(XTermParser):
                 if recent != BRACKETED_PASTE_START:
                     continue
                 recent = ""
-                if not (yield from self._read_paste(pasted)):
+                if not (yield from self._read_paste(pasted, hand_over)):
                     # The input ended inside the paste: Textual's parser stops reading at
                     # once, so the paste is given here.
-                    token_callback(the_paste())
+                    hand_over()
                     textual.throw(ParseEOF())
                     return
                 for end_character in BRACKETED_PASTE_END:
@@ -69,19 +85,35 @@ class PasteKeepingParser(XTermParser):
         except StopIteration:
             return
 
-    def _read_paste(self, pasted: list[str]) -> Generator[Read1 | Peek1, str, bool]:
-        """Read a paste's text into `pasted` up to its end. False: the input ended first."""
+    def tick(self) -> Iterable[Message]:
+        yield from super().tick()
+        # Textual's parser arms a read's timeout only when a character arrives, so after one
+        # timeout no other would come: a paste that falls silent needs a second one, to end.
+        if self._timeout_time is None and self._awaiting.timeout is not None:
+            self._timeout_time = textual_parser.get_time() + self._awaiting.timeout
+
+    def _read_paste(self, pasted: list[str],
+                    hand_over: Callable[[], None]) -> Generator[Read1 | Peek1, str, bool]:
+        """Read a paste's text into `pasted` up to its end, handing over what `pasted` holds
+        whenever the input pauses. False: the input ended first."""
         held = ""
         """Characters that may be the start of the paste's end."""
+        silence = 0.0
+        """Seconds since the last character, counted in pauses."""
         while True:
             try:
-                character = yield self.read1(PASTE_SILENCE)
+                character = yield self.read1(PASTE_PAUSE)
             except ParseTimeout:
+                silence += PASTE_PAUSE
+                if silence < PASTE_ABANDONED:
+                    hand_over()
+                    continue
                 pasted.append(held)
                 return True
             except ParseEOF:
                 pasted.append(held)
                 return False
+            silence = 0.0
             held += character
             if BRACKETED_PASTE_END.startswith(held):
                 if held == BRACKETED_PASTE_END:

@@ -11,7 +11,7 @@ from typing import Any
 
 from rillchat.chat.tools.base import ToolError, ToolOutcome, ToolSpec
 from rillchat.chat.tools.configs import CommandToolConfig
-from rillchat.chat.tools.tether import tethered
+from rillchat.chat.tools.tether import signal_group, tethered
 from rillchat.settings import API_KEY_ENV
 
 _READ_SIZE = 65536
@@ -97,10 +97,7 @@ async def _talk(process: asyncio.subprocess.Process, data: bytes,
 
 
 async def _kill_group(process: asyncio.subprocess.Process) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    signal_group(process.pid, signal.SIGKILL)  # the supervisor's pid is the group's id
     # asyncio's wait() also waits for the pipes to close. After a flood, the output nobody
     # reads any more fills the reader, reading pauses, and the end of the pipe is never seen:
     # wait() would hang forever. Closing the transport lets the pipes go.

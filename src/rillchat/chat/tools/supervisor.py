@@ -20,6 +20,10 @@ How the supervisor learns that Rill went away:
   so the group ends within that of Rill. (Windows has neither process groups nor this module's
   calls; Rill does not run there.)
 
+When the command itself ends, what it left running in the group (a shell's `sleep 30 &`, a
+server's helper) ends too, right after the supervisor exits as the command did: otherwise it
+would run on with no one left to guard it, and a Rill killed then could not stop it either.
+
 A polite SIGTERM to the group (how the MCP SDK stops a server) leaves the supervisor standing:
 the command got it too and decides, and the group stays guarded until it ends.
 
@@ -81,12 +85,37 @@ def supervise(parent: int, pid_file: str | None, command: list[str]) -> int:
         if os.getppid() != parent:
             _end_group()
         time.sleep(POLL_INTERVAL)
+    _end_the_rest_after_exit(devnull)
     if os.WIFSIGNALED(status):  # end the same way, so Rill sees what ended the command
         number = os.WTERMSIG(status)
         signal.signal(number, signal.SIG_DFL)
         os.kill(os.getpid(), number)
         return 128 + number
     return os.waitstatus_to_exitcode(status)
+
+
+def _end_the_rest_after_exit(devnull: int) -> None:
+    """Kill the group once the supervisor has exited. A signal to the group would reach the
+    supervisor too, before it could exit with the command's status; so a child of its own, in
+    the same group, waits for that exit (the end of a pipe only the supervisor holds open) and
+    then kills the group, itself included. That child keeps the group's id from being reused
+    until the kill, so the kill cannot reach anyone else's processes."""
+    try:
+        exited, still_here = os.pipe()
+        child = os.fork()
+    except OSError:  # out of processes or files: the command's status matters less than this
+        _end_group()
+        return
+    if child == 0:
+        try:
+            os.close(still_here)
+            os.dup2(devnull, 2)  # the tool's stderr ends when the command's does
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the group's end is this kill
+            os.read(exited, 1)
+        finally:
+            _end_group()
+            os._exit(0)
+    os.close(exited)
 
 
 def _ask_for_parent_death_signal(number: int) -> bool:
