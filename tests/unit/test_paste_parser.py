@@ -70,13 +70,20 @@ def test_textual_own_parser_turns_those_pastes_into_keys():
     assert ("Key", "ctrl+q") in keys
 
 
+def without_ends(text: str) -> str:
+    """`text` with no paste end in it: the terminal ends the paste there, so an end is never
+    a paste's text. (Taking one out can join the pieces of another.)"""
+    while END in text:
+        text = text.replace(END, "")
+    return text
+
+
 @settings(max_examples=300)
 @given(text=st.lists(st.sampled_from(["\x1b", "[", "2", "0", "1", "~", "\r", "a", "\x11",
                                       "\x00", "é", START[1:], END[1:]]), max_size=30).map("".join),
        cuts=st.lists(st.integers(0, 60), max_size=6))
 def test_a_paste_cut_anywhere_into_reads_arrives_whole(text, cuts):
-    if END in text:
-        text = text.replace(END, "")  # the terminal ends the paste there: not a paste's text
+    text = without_ends(text)
     wire = START + text + END
     points = sorted({cut % (len(wire) + 1) for cut in cuts} | {0, len(wire)})
     parser = PasteKeepingParser()
@@ -111,8 +118,7 @@ def test_a_lone_escape_is_still_the_escape_key():
 def test_a_paste_that_pauses_on_its_way_is_all_text_and_no_keys(text, pauses, seconds):
     """A paste held up for seconds (SSH over a bad link) anywhere after its start, even inside
     its end sequence: what arrived so far shows, and what comes after is text too."""
-    if END in text:
-        text = text.replace(END, "")
+    text = without_ends(text)
     wire = START + text + END
     points = sorted({len(START) + pause % (len(wire) - len(START) + 1) for pause in pauses}
                     | {0, len(wire)})
