@@ -234,3 +234,13 @@ def test_rill_ask_with_the_history_locked_answers_and_says_it_was_not_saved(demo
     (line,) = [line for line in result.stderr.splitlines() if "not saved" in line]
     assert "another program" in line and "try again" in line.lower()
     assert History(open_database(tmp_path / DATABASE_NAME)).recent() == []
+
+
+def test_a_data_folder_that_cannot_be_made_is_named_with_what_to_do(tmp_path):
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a folder")
+    listed = rill(in_the_way / "data", "list")
+    assert listed.returncode == 2
+    assert "Traceback" not in listed.stderr and "unexpected" not in listed.stderr
+    assert f"cannot use the data folder {in_the_way / 'data'}" in listed.stderr
+    assert "RILL_DATA_DIR" in listed.stderr
