@@ -60,8 +60,11 @@ def run_history(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr:
         print(f"rill: {exc}", file=stderr)
         return exit_codes.USAGE
     except OSError as exc:  # the data folder cannot be made: a file in its place, no rights
-        print(f"rill: cannot use the data folder {default_path().parent}: "
-              f"{exc.strerror or exc}. Set RILL_DATA_DIR to a folder of yours.", file=stderr)
+        from rillchat.redaction import mask_secrets
+
+        print(mask_secrets(f"rill: cannot use the data folder {default_path().parent}: "
+                           f"{exc.strerror or exc}. Set RILL_DATA_DIR to a folder of yours."),
+              file=stderr)
         return exit_codes.USAGE
     except sqlite3.Error as exc:
         return _cannot_write(exc, default_path(), stderr)

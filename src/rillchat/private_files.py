@@ -39,7 +39,7 @@ def _tighten(path: Path, allowed: int) -> None:
         return
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
+    except OSError:  # not there, or a file where a folder of its path should be
         return
     if mode & ~allowed:
         try:

@@ -14,16 +14,29 @@ from tests.cli.test_ask import run_rill
 KEY_SHAPED = "sk-or-v1-" + "0123456789abcdef" * 4
 
 
-def test_an_unexpected_error_masks_keys_in_its_message(tmp_path):
-    (tmp_path / "a file").write_text("")
+def test_an_unexpected_error_masks_keys_in_its_message(tmp_path, monkeypatch, capsys):
+    from rillchat import cli, history_cli
+
     custom_key = "custom-key-that-is-no-sk-shape-42"
-    # A data folder under a file: an error nothing expects, quoting the path, keys and all.
-    data = tmp_path / "a file" / KEY_SHAPED / custom_key
-    result = run_rill("history", "list", env_extra={"RILL_DATA_DIR": str(data),
-                                                    "OPENROUTER_API_KEY": custom_key})
-    assert result.returncode == 1 and "rill: unexpected NotADirectoryError" in result.stderr
+    monkeypatch.setenv("OPENROUTER_API_KEY", custom_key)
+
+    def a_bug(*arguments):  # an error nothing expects, quoting keys as a path might
+        raise NotADirectoryError(f"Not a directory: '/data/{KEY_SHAPED}/{custom_key}'")
+
+    monkeypatch.setattr(history_cli, "run_history", a_bug)
+    assert cli.main(["history", "list"]) == 1
+    told = capsys.readouterr().err
+    assert "rill: unexpected NotADirectoryError" in told
+    assert KEY_SHAPED not in told and masked(KEY_SHAPED) in told
+    assert custom_key not in told and masked(custom_key) in told
+
+
+def test_a_data_folder_named_with_a_key_is_told_masked(tmp_path):
+    (tmp_path / "a file").write_text("")
+    data = tmp_path / "a file" / KEY_SHAPED  # under a file: it cannot be made
+    result = run_rill("history", "list", env_extra={"RILL_DATA_DIR": str(data)})
+    assert result.returncode == 2 and "cannot use the data folder" in result.stderr
     assert KEY_SHAPED not in result.stderr and masked(KEY_SHAPED) in result.stderr
-    assert custom_key not in result.stderr and masked(custom_key) in result.stderr
 
 
 def test_a_terminal_gone_before_an_error_is_told_leaves_the_exit_code_alone():

@@ -30,3 +30,12 @@ def test_offline_the_cached_catalogue_is_used_and_the_user_told(tmp_path):
     cached = run_rill("models", "--refresh", env_extra=env)
     assert cached.returncode == 0 and cached.stdout.startswith("anthropic/claude-sonnet-4.5")
     assert "Could not refresh the model list" in cached.stderr
+
+
+def test_a_data_folder_that_cannot_be_made_still_lists_the_models(tmp_path):
+    (tmp_path / "a file").write_text("")
+    env = {"RILL_DATA_DIR": str(tmp_path / "a file" / "data")}
+    listed = run_rill("models", "--demo", env_extra=env)
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) >= 300
+    assert "unexpected" not in listed.stderr
+    assert "Could not keep the model list in the data folder" in listed.stderr

@@ -38,5 +38,10 @@ async def get_catalogue(settings: Settings, *, refresh: bool = False
                                f"fetched {hours:.0f} h ago.")
     finally:
         await client.close()
-    write_cache(settings.base_url, entries)
+    try:
+        write_cache(settings.base_url, entries)
+    except OSError as exc:  # the list is here all the same; only the next start pays again
+        return parse_models(entries), (f"Could not keep the model list in the data folder "
+                                       f"({exc.strerror or exc}); it is fetched again next "
+                                       "time.")
     return parse_models(entries), None
