@@ -19,18 +19,32 @@ from tests.held_lock import HeldLock
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals")
 
 
-def test_quitting_while_the_history_is_locked_says_what_was_not_saved(demo_server, tmp_path):
-    env = environment(RILL_DATA_DIR=str(tmp_path), OPENROUTER_API_KEY=TEST_API_KEY,
-                      OPENROUTER_BASE_URL=demo_server.url)
-    database = tmp_path / DATABASE_NAME
+def locked_history(folder):
+    database = folder / DATABASE_NAME
     History(open_database(database)).close()
-    with HeldLock(database):
-        terminal = Terminal(env=env)
+    return database
+
+
+def answered_and_not_saved(demo_server, folder) -> Terminal:
+    """Rill in a terminal, its history locked: a reply on screen and "Not saved yet"."""
+    env = environment(RILL_DATA_DIR=str(folder), OPENROUTER_API_KEY=TEST_API_KEY,
+                      OPENROUTER_BASE_URL=demo_server.url)
+    terminal = Terminal(env=env)
+    try:
+        terminal.read_until(b"Type a message")
+        terminal.type(b"hello\r")
+        terminal.read_until("✓".encode())  # the reply is on screen
+        terminal.read_until(b"Not saved yet")
+    except BaseException:
+        terminal.close()
+        raise
+    return terminal
+
+
+def test_quitting_while_the_history_is_locked_says_what_was_not_saved(demo_server, tmp_path):
+    with HeldLock(locked_history(tmp_path)):
+        terminal = answered_and_not_saved(demo_server, tmp_path)
         try:
-            terminal.read_until(b"Type a message")
-            terminal.type(b"hello\r")
-            terminal.read_until("✓".encode())  # the reply is on screen
-            terminal.read_until(b"Not saved yet")
             asked = time.monotonic()
             terminal.type(b"\x11")
             code = terminal.wait(timeout=QUIT_WAIT + 10)
@@ -51,17 +65,9 @@ def test_a_terminal_closed_while_the_history_is_locked_still_ends_rill_as_sighup
         demo_server, tmp_path):
     """What was not saved cannot be told to a terminal that is gone: Rill ends as the signal
     asks all the same, not with a traceback."""
-    env = environment(RILL_DATA_DIR=str(tmp_path), OPENROUTER_API_KEY=TEST_API_KEY,
-                      OPENROUTER_BASE_URL=demo_server.url)
-    database = tmp_path / DATABASE_NAME
-    History(open_database(database)).close()
-    with HeldLock(database):
-        terminal = Terminal(env=env)
+    with HeldLock(locked_history(tmp_path)):
+        terminal = answered_and_not_saved(demo_server, tmp_path)
         try:
-            terminal.read_until(b"Type a message")
-            terminal.type(b"hello\r")
-            terminal.read_until("✓".encode())
-            terminal.read_until(b"Not saved yet")
             os.close(terminal.primary)
             terminal.primary = os.open(os.devnull, os.O_RDONLY)  # for close() to close
             terminal.process.send_signal(signal.SIGHUP)
