@@ -18,6 +18,10 @@ short silence what arrived so far is handed over as a Paste of its own, for the 
 and the paste stays open: what follows is text too, in further Paste events. The characters
 that may be the start of the end sequence are kept back until it is clear they are not. Only
 a long silence ends the paste without its end sequence.
+
+It also reads Alt+Enter, which terminals send as ESC CR: Textual's parser has no name for that
+pair, so it waited for more of a "sequence" and then gave a plain Enter, which sent the prompt
+the user meant to go on writing.
 """
 
 from __future__ import annotations
@@ -40,7 +44,18 @@ terminal, a cut connection) must not make every later key text for ever. Long en
 paste held up by a bad link to go on as text."""
 
 
+ALT_ENTER = "\x1b\r"
+
+
 class PasteKeepingParser(XTermParser):
+    def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        # ESC CR is read as a sequence while more may follow, or, after the escape delay, as
+        # CR with Alt held: both are Alt+Enter.
+        if sequence == ALT_ENTER or (alt and sequence == "\r"):
+            yield events.Key("alt+enter", None)
+            return
+        yield from super()._sequence_to_key_events(sequence, alt)
+
     def parse(self, token_callback: TokenCallback) -> Generator[Read1 | Peek1, str, None]:
         pasted: list[str] = []
 
