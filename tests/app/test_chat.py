@@ -228,11 +228,9 @@ async def test_typing_while_a_reply_streams_keeps_the_draft(app_server):
         await until(pilot, lambda: screen.replies[-1].message.text)
         await pilot.press(*"next")
         assert screen.prompt.text == "next"
-        await pilot.press("enter")
-        assert screen.prompt.text == "next", "not sent, and not lost"
-        assert len(screen.replies) == 1
         await pilot.press("escape")
         await reply_done(pilot)
+        assert screen.prompt.text == "next", "stopping the reply leaves the draft alone"
         await pilot.press("enter")
         await until(pilot, lambda: len(screen.replies) == 2)
         assert screen.prompt.text == ""

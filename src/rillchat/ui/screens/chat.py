@@ -58,6 +58,7 @@ from rillchat.ui.widgets.notices import (
     literal,
 )
 from rillchat.ui.widgets.prompt_input import PromptInput
+from rillchat.ui.widgets.queued_prompt import QueuedPromptBar
 from rillchat.ui.widgets.tool_call import ToolCallPanel
 from rillchat.ui.widgets.waiting_calls import WaitingCallsBar
 
@@ -187,6 +188,8 @@ class ChatScreen(Screen[None]):
         self._follow_after_calls = False
         """The conversation followed new output when tool calls began to wait: going to
         their panels scrolls it, and once the last is decided it follows again."""
+        self._queued: str | None = None
+        """A prompt sent while a reply streamed: it goes once the reply ends well."""
 
     @property
     def busy(self) -> bool:
@@ -205,6 +208,7 @@ class ChatScreen(Screen[None]):
         yield Static("↓ More below: click here or press Ctrl+End to jump to the latest",
                      id="jump-latest", markup=False)
         yield Static("", id="editing", markup=False)
+        yield QueuedPromptBar(id="queued")
         yield WaitingCallsBar(id="tools-waiting")
         yield ControlsBar(self._controls_text(), id="controls")
         yield PromptInput(placeholder="Message (Enter sends, Ctrl+J new line, F1 help)",
@@ -536,16 +540,20 @@ class ChatScreen(Screen[None]):
     # Sending -----------------------------------------------------------------------------
 
     @on(PromptInput.Submitted)
-    async def _send(self, event: PromptInput.Submitted) -> None:
+    async def _submitted(self, event: PromptInput.Submitted) -> None:
+        if not await self._send(event.text):
+            self.prompt.give_back(event.text)
+
+    async def _send(self, text: str) -> bool:
+        """Send a prompt, or queue it while a reply streams. False: neither, and why was
+        said; the caller keeps the text."""
         if not self.rill.settings.api_key:
             self.notify("No API key: set OPENROUTER_API_KEY and start Rill again, or run "
                         "rill --demo. Your message is still in the prompt.",
                         title="Cannot send", severity="error", markup=False)
-            return
+            return False
         if self._streaming is not None:
-            self.notify("A reply is still streaming: press Escape to stop it, or wait. Your "
-                        "message is still in the prompt.", severity="warning", markup=False)
-            return
+            return self._queue(text)
         if self._tool_round is not None:
             if self._tool_round.waiting:
                 words = ("Tool calls are waiting for you: Tab goes to them to decide (y, a or "
@@ -554,13 +562,11 @@ class ChatScreen(Screen[None]):
                 words = "Tool calls are running: wait, or press Escape to stop them."
             self.notify(f"{words} Your message is still in the prompt.", severity="warning",
                         markup=False)
-            return
+            return False
         if self._model_refused(self.conversation.model, "Your message is still in the prompt; "
                                "choose a model with F4."):
-            return
-        text = event.text
+            return False
         self.prompt.remember(text)
-        self.prompt.clear()
         if self._editing is not None:
             edited, self._draft = self._editing, ""
             self._stop_editing()
@@ -581,6 +587,56 @@ class ChatScreen(Screen[None]):
         if schema is not None:
             self._show_controls()
         await self._start_reply(request, schema=schema)
+        return True
+
+    # The queued prompt ----------------------------------------------------------------------
+
+    def _queue(self, text: str) -> bool:
+        if self._queued is not None:
+            self.notify("A prompt is queued already: Up in the empty prompt takes it back to "
+                        "edit. Your message is still in the prompt.", severity="warning",
+                        markup=False)
+            return False
+        self.prompt.remember(text)
+        self._show_queued(text)
+        return True
+
+    def _show_queued(self, text: str | None) -> None:
+        self._queued = text
+        self.prompt.queued = text is not None
+        self.query_one("#queued", QueuedPromptBar).show_queued(text)
+
+    @on(PromptInput.TakeBackQueued)
+    @on(QueuedPromptBar.TakeBack)
+    def _take_back_queued(self, event: object = None) -> None:
+        """The queued prompt back in the prompt box, before what was typed since."""
+        text = self._queued
+        if text is None:
+            return
+        self._show_queued(None)
+        self.prompt.give_back(text + ("\n" if self.prompt.text else ""))
+        self.prompt.focus()
+
+    async def _settle_queued(self, reply: Reply) -> None:
+        """The reply ended: send the queued prompt if it ended well; else give it back."""
+        if self._queued is None or self._tool_round is not None or self._streaming is not None:
+            return  # the turn goes on (its tool calls, then the model again)
+        status = reply.message.status
+        if status is MessageStatus.COMPLETE:
+            text = self._queued
+            self._show_queued(None)
+            if not await self._send(text):
+                self.prompt.give_back(text + ("\n" if self.prompt.text else ""))
+            return
+        self._return_queued("the reply failed" if status is MessageStatus.FAILED
+                            else f"the reply was {status.value}")
+
+    def _return_queued(self, why: str) -> None:
+        if self._queued is None:
+            return
+        self._take_back_queued()
+        self.notify(f"Your queued message was not sent, as {why}: it is back in the prompt.",
+                    timeout=6, markup=False)
 
     async def _set_aside_from(self, message: Message) -> None:
         """Take `message` and what follows it off the screen and keep them as a branch."""
@@ -718,6 +774,7 @@ class ChatScreen(Screen[None]):
         self._show_spend()
         if self.rill.settings.generate_titles and self._first_complete_reply(reply.message):
             self._name_conversation(automatic=True)
+        await self._settle_queued(reply)
 
     def _first_complete_reply(self, message: Message) -> bool:
         replies = [shown for shown in self.conversation.messages if shown.role == "assistant"]
@@ -856,6 +913,7 @@ class ChatScreen(Screen[None]):
         if round.stopped:
             self.notify("Tool calls stopped; the model was not asked again. Ctrl+R lets it go "
                         "on with what it has.", timeout=5)
+            self._return_queued("the tool calls were stopped")
             return
         request = replace(round.context.request,
                           messages=self.conversation.request_messages())
@@ -1175,6 +1233,7 @@ class ChatScreen(Screen[None]):
             self._record(self._streaming.message, now=True)
             self._streaming = None
         self._cancel_editing()
+        self._take_back_queued()
         self.replies.clear()
         self._saved_views.clear()
         self._shown_from = 0

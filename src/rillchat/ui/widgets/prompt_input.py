@@ -32,6 +32,9 @@ class PromptInput(TextArea):
         prompt_input: PromptInput
         text: str
 
+    class TakeBackQueued(Message):
+        """Up in the empty prompt while a prompt is queued: the user wants it back to edit."""
+
     def __init__(self, *, placeholder: str = "", cursor_blink: bool = True,
                  id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
@@ -40,6 +43,9 @@ class PromptInput(TextArea):
         self.sent_prompts: list[str] = []
         """Prompts sent, oldest first."""
         self._recall_index: int | None = None
+        self.queued = False
+        """A prompt waits to be sent (the screen holds it): Up in the empty prompt asks for it
+        back before it recalls earlier ones."""
 
     # What is pasted (or loaded from a saved prompt) may hold escape sequences: the text area
     # would write them to the terminal as they are. Line ends become newlines; every other
@@ -65,6 +71,11 @@ class PromptInput(TextArea):
             event.prevent_default()
             self.insert("\n")
             return
+        if key == "up" and self.queued and not self.text:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.TakeBackQueued())
+            return
         if key == "up" and self._may_recall(older=True):
             event.stop()
             event.prevent_default()
@@ -78,10 +89,20 @@ class PromptInput(TextArea):
         await super()._on_key(event)
 
     def _submit(self) -> None:
+        # Emptied here, as the Enter is read: keys that came in the same read as the Enter
+        # (fast typing, a terminal sending a line at once) are handled before the screen
+        # sees the Submitted message, and must start the next prompt, not be cleared with
+        # this one. A prompt the screen does not send is given back.
         text = self.text
         if not text.strip():
             return
+        self.clear()
         self.post_message(self.Submitted(self, text))
+
+    def give_back(self, text: str) -> None:
+        """Put a prompt that was not sent back in front of what was typed since."""
+        self.load_text(text + self.text)
+        self.move_cursor(self.document.end)
 
     def remember(self, text: str) -> None:
         """Keep a sent prompt for recall, and start the next one afresh."""
