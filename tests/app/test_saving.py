@@ -5,6 +5,7 @@ from __future__ import annotations
 from rillchat.chat.conversation import Decision, MessageStatus
 from rillchat.store.db import open_database
 from rillchat.store.history import History
+from rillchat.ui.screens.dialogs import ConfirmDialog
 from rillchat.ui.widgets.notices import Notice
 from tests.app.helpers import chat, decide_call, make_app, reply_done, send, until
 
@@ -256,6 +257,8 @@ async def test_quitting_mid_reply_saves_what_arrived_as_interrupted(app_server, 
         await send(pilot, "go", wait=False)
         screen = chat(pilot)
         await until(pilot, lambda: screen.replies and len(screen.replies[-1].message.text) > 200)
+        await pilot.press("ctrl+q")  # it asks first; a second Ctrl+Q quits
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("ctrl+q")
         shown = screen.replies[-1].message
     stored = saved(path).load(screen.conversation.id).messages[-1]

@@ -123,6 +123,8 @@ class RillApp(App[None]):
         tools of MCP servers once they have started."""
         self.exit_signal: int | None = None
         """The signal (SIGTERM, SIGHUP) that closed Rill, if one did."""
+        self._quit_question: Screen[bool] | None = None
+        """Open while Ctrl+Q asks whether to quit during a reply: Ctrl+Q again quits."""
 
     def get_default_screen(self) -> ChatScreen:
         """The first chat is the app's base screen, made with the app: it is laid out once
@@ -475,8 +477,31 @@ class RillApp(App[None]):
                 screen.save_before_exit()
 
     async def action_quit(self) -> None:
+        """Ctrl+Q. While a reply streams it asks first (quitting would cut the reply short);
+        Ctrl+Q again, or Quit, quits and keeps what arrived."""
+        streaming = any(isinstance(screen, ChatScreen) and screen.streaming
+                        for screen in self.screen_stack)
+        if streaming and self._quit_question is None:
+            self._ask_before_quitting()
+            return
         self.save_before_exit()
         self.exit()
+
+    def _ask_before_quitting(self) -> None:
+        from rillchat.ui.screens.dialogs import ConfirmDialog
+
+        def answered(quit: bool | None) -> None:
+            self._quit_question = None
+            if quit:
+                self.save_before_exit()
+                self.exit()
+
+        self._quit_question = ConfirmDialog(
+            "A reply is streaming: quit and keep the partial reply?",
+            "What arrived so far is saved in the history, marked interrupted. Quit (or Ctrl+Q "
+            "again) quits; Cancel or Escape goes back to the chat, and the reply goes on.",
+            confirm="Quit")
+        self.push_screen(self._quit_question, answered)
 
     async def on_unmount(self) -> None:
         gc.unfreeze()  # what was frozen can go with the app (tests run many apps in a process)

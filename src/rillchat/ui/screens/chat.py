@@ -124,6 +124,7 @@ class ChatScreen(Screen[None]):
 
     BINDINGS = [  # ids: what `[keys]` in config.toml re-maps
         Binding("escape", "stop", "Stop", id="rill.stop"),
+        Binding("ctrl+c", "stop_or_copy", "Stop or copy", show=False, id="rill.stop-or-copy"),
         Binding("ctrl+r", "retry", "Retry", id="rill.retry"),
         Binding("ctrl+n", "new_chat", "New", id="rill.new-chat"),
         Binding("ctrl+o", "toggle_reasoning", "Reasoning", show=False, id="rill.reasoning"),
@@ -195,6 +196,10 @@ class ChatScreen(Screen[None]):
     def busy(self) -> bool:
         """A reply streams, or its tool calls wait or run."""
         return self._streaming is not None or self._tool_round is not None
+
+    @property
+    def streaming(self) -> bool:
+        return self._streaming is not None
 
     @property
     def rill(self) -> RillApp:
@@ -1057,6 +1062,20 @@ class ChatScreen(Screen[None]):
             return
         if self._cancel_editing():
             self.notify("Edit cancelled.", timeout=2)
+
+    def action_stop_or_copy(self) -> None:
+        """Ctrl+C, as in other chat clients: copy what is selected, else stop what runs. (A
+        selection in the prompt is copied by the prompt itself, before this.)"""
+        selected = self.get_selected_text()
+        if selected:
+            self.app.copy_to_clipboard(selected)
+            self.notify("Copied the selected text.", timeout=2)
+            return
+        if self.busy:
+            self.action_stop()
+            return
+        self.notify("Nothing to stop or copy: Ctrl+C stops a reply, or copies the selected "
+                    "text. Ctrl+Q quits.", timeout=4)
 
     async def action_retry(self) -> None:
         await self._retry_last()
