@@ -82,7 +82,7 @@ class Config:
     favourite_models: tuple[str, ...] = ()
     presets: tuple[Preset, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)
-    """Textual keymap: binding id to keys, e.g. {"rill.history": "f3,ctrl+y"}."""
+    """Textual keymap: binding id to keys, e.g. {"rill.history": "f3,ctrl+g"}."""
     builtin_tools: tuple[str, ...] = ()
     allowed_folders: tuple[str, ...] = ()
     max_tool_rounds: int = DEFAULT_MAX_ROUNDS
@@ -286,7 +286,7 @@ class _Reader:
                 keys[binding_id] = value.strip()
             else:
                 self._problems.append(f"{self._path}: [keys] {binding_id} should be keys in "
-                                      f'quotes, like "ctrl+y" or "f3,ctrl+y"; ignored.')
+                                      f'quotes, like "ctrl+g" or "f3,ctrl+g"; ignored.')
         return keys
 
     def positive_int(self, key: str) -> int | None:

@@ -54,7 +54,7 @@ TEMPLATE = """\
 # file = "~/schemas/recipe.json" # or: schema = {{ type = "object", ... }}
 
 # [keys]                         # re-map keys: binding id = "key,other key"
-# "rill.history" = "f3,ctrl+y"
+# "rill.history" = "f3,ctrl+g"   # every id: the README, "Re-mapping keys"
 """
 
 

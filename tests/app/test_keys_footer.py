@@ -93,3 +93,9 @@ async def test_a_disabled_key_is_dim_and_rings_and_a_hovered_key_is_highlighted(
         await pilot.click(KeysFooter, offset=offset_of(app.screen, "Baker"))
         await until(pilot, lambda: app.heard and app.bells)
         assert app.heard == ["a"] and app.bells == 1
+
+
+async def test_a_key_remapped_in_config_keeps_its_place_in_the_footer(app_server):
+    app = make_app(app_server, keys=(("rill.new-chat", "ctrl+g"),))
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert footer_text(chat(pilot)).startswith("esc Stop ^r Retry ^g New f2 Edit f3 History")

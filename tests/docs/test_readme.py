@@ -40,3 +40,19 @@ def test_the_plain_defaults_in_the_reference_are_the_real_ones():
             continue
         written = f"`{tomli_w.dumps({'key': value}).split(' = ', 1)[1].strip()}`"
         assert rows[field.name] == written, field.name
+
+
+def test_every_binding_id_the_chat_accepts_is_documented_with_its_default_key():
+    from rillchat.ui.screens.chat import ChatScreen
+    from rillchat.ui.screens.help import HELP_TEXT
+
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("**Re-mapping keys.**"):]
+    section = section[:section.index("\n## ")]
+    rows = dict(re.findall(r"^\| `(rill\.[^`]+)` \| ([^|]+) \|", section, flags=re.MULTILINE))
+    accepted = {binding.id: binding.key for binding in ChatScreen.BINDINGS if binding.id}
+    assert sorted(rows) == sorted(accepted)
+    for binding_id, keys in accepted.items():
+        written = [key.strip().lower() for key in rows[binding_id].split(",")]
+        assert written == keys.split(","), binding_id
+        assert f"`{binding_id}`" in HELP_TEXT, f"{binding_id} is not in the help (F1)"

@@ -15,8 +15,9 @@ HELP_TEXT = """\
 
 | Key | Does |
 | --- | --- |
-| Enter | send the prompt |
+| Enter | send the prompt; while a reply streams, queue it: it is sent when the reply ends well, and comes back to the prompt if the reply fails or is stopped |
 | Shift+Enter, Ctrl+J, Alt+Enter | new line (many terminals cannot send Shift+Enter) |
+| Up in an empty prompt, or a click on the queued line | take a queued prompt back to edit |
 | Up / Down in an empty prompt | recall earlier prompts |
 | Ctrl+Z / Ctrl+Y | undo / redo in the prompt |
 
@@ -25,6 +26,7 @@ HELP_TEXT = """\
 | Key | Does |
 | --- | --- |
 | Escape | stop the reply; what arrived is kept, marked stopped |
+| Ctrl+C | copy the selected text (in the prompt or on screen); with nothing selected, stop the reply as Escape does |
 | Ctrl+R | retry the last reply (the old one is kept as a branch) |
 | Ctrl+O | fold or unfold the reasoning of the last reply |
 | Enter or click on a reasoning title | fold or unfold that reasoning |
@@ -65,12 +67,14 @@ HELP_TEXT = """\
 | F3 (or Ctrl+H where the terminal tells it from Backspace) | history: browse, search, open, rename, export, delete |
 | Ctrl+P | command palette: copy the last reply or a code block, and more |
 | F1 | this help |
-| Ctrl+Q | quit |
+| Ctrl+Q | quit; while a reply streams it asks first (Ctrl+Q again quits, and what arrived is saved) |
 
-Keys can be re-mapped in config.toml's `[keys]` table (`rill config edit`), by binding id:
-`rill.stop`, `rill.retry`, `rill.new-chat`, `rill.reasoning`, `rill.edit-prompt`,
-`rill.history`, `rill.model`, `rill.options`, `rill.settings`, `rill.help`,
-`rill.branch-before`, `rill.branch-after`, `rill.latest`.
+Keys can be re-mapped in config.toml's `[keys]` table (`rill config edit`), by binding id,
+for example `"rill.history" = "f3,ctrl+g"`: `rill.stop` (Escape), `rill.stop-or-copy`
+(Ctrl+C), `rill.retry` (Ctrl+R), `rill.new-chat` (Ctrl+N), `rill.reasoning` (Ctrl+O),
+`rill.edit-prompt` (F2), `rill.history` (F3), `rill.model` (F4), `rill.options` (F5),
+`rill.settings` (F8), `rill.help` (F1), `rill.branch-before` (Alt+Left), `rill.branch-after`
+(Alt+Right), `rill.latest` (Ctrl+End), `rill.start` (Ctrl+Home). The README has the table.
 
 Copies go to the clipboard through the terminal (OSC 52); some terminals and tmux need
 that turned on (`set -g set-clipboard on` in tmux).

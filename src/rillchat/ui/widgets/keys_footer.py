@@ -7,7 +7,9 @@ from typing import NamedTuple
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
+from textual.binding import Binding
 from textual.color import Color
+from textual.dom import DOMNode
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -87,17 +89,23 @@ class KeysFooter(Widget, can_focus=False):
         app = self.app
         active = self.screen.active_bindings
         by_action: dict[str, ShownKey] = {}
-        for _node, binding, enabled, tooltip in active.values():
+        places: dict[str, tuple[int, int]] = {}
+        nodes: dict[DOMNode, int] = {}
+        for node, binding, enabled, tooltip in active.values():
             if binding.show and binding.action not in by_action:
                 by_action[binding.action] = ShownKey(
                     binding.key, app.get_key_display(binding), binding.description, enabled,
                     tooltip)
+                # Textual lists a key re-mapped in [keys] after all the others: each key is
+                # put back in the place its node's BINDINGS give it.
+                places[binding.action] = (nodes.setdefault(node, len(nodes)),
+                                          _declared_place(node, binding.action))
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
             palette = ShownKey(binding.key, app.get_key_display(binding), binding.description,
                                 enabled, binding.tooltip or binding.description)
-        keys = tuple(by_action.values())
+        keys = tuple(by_action[action] for action in sorted(by_action, key=places.__getitem__))
         if (keys, palette) != (self._keys, self._palette):
             self._keys, self._palette = keys, palette
             self.refresh()
@@ -201,6 +209,15 @@ class KeysFooter(Widget, can_focus=False):
             self.app.simulate_key(key.key)
         else:
             self.app.bell()
+
+
+def _declared_place(node: DOMNode, action: str) -> int:
+    """Where the first binding of `action` comes in the BINDINGS of the node's class, those
+    it inherits first, as Textual merges them."""
+    declared = [binding.action if isinstance(binding, Binding) else binding[1]
+                for cls in reversed(type(node).__mro__)
+                for binding in vars(cls).get("BINDINGS", ())]
+    return declared.index(action) if action in declared else len(declared)
 
 
 def _rich(color: Color | None, background: Color, *, bold: bool = False,
