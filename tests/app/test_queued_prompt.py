@@ -36,7 +36,7 @@ async def test_enter_while_a_reply_streams_queues_the_prompt_and_sends_it_after(
         await type_prompt(pilot, "next [b]question[/b]")
         await pilot.press("enter")
         assert screen.prompt.text == "", "the prompt is free for the one after"
-        assert "Queued" in shown(pilot) and "next [b]question[/b]" in shown(pilot)
+        assert "Queued" in shown(pilot) and "“next [b]question[/b]”" in shown(pilot)
         assert len(app_server.requests) == 1, "nothing is sent while the reply streams"
         await until(pilot, lambda: len(screen.replies) == 2, timeout=20)
         assert screen.replies[0].message.status is MessageStatus.COMPLETE

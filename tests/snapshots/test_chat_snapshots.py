@@ -70,6 +70,14 @@ CASES = {
     "untrusted_reply": dict(run_before=steps("untrusted")),
     "scrolled_up": dict(model="demo/generate/400", run_before=steps("go", then=("pageup",))),
     "help_screen": dict(run_before=steps(then=("f1",))),
+    "queued_prompt": dict(run_before=steps(
+        "stall", streaming=ReplyBody,
+        condition=lambda screen: "is kept" in screen.replies[-1].message.text,
+        then=(*"and then a longer follow-up question about rivers", "enter"))),
+    "quit_while_streaming": dict(run_before=steps(
+        "stall", streaming=ReplyBody,
+        condition=lambda screen: "is kept" in screen.replies[-1].message.text,
+        then=("ctrl+q",))),
     "config_problems": dict(config_problems=(
         "/home/ada/.config/rill/config.toml: not valid TOML: Invalid value (at line 3, column "
         "9). Rill uses its defaults and leaves the file as it is until it is fixed (rill "

@@ -159,3 +159,14 @@ def test_the_end_of_input_gives_what_a_paste_held():
     parser = PasteKeepingParser()
     assert parsed(parser, START + "cut short") == []
     assert [(type(e).__name__, e.text) for e in parser.feed("")] == [("Paste", "cut short")]
+
+
+def test_escape_then_carriage_return_is_alt_enter_at_once_or_after_the_escape_delay():
+    assert parsed(PasteKeepingParser(), "a\x1b\rb") == [("Key", "a"), ("Key", "alt+enter"),
+                                                        ("Key", "b")]
+    with moved_by_hand() as clock:
+        parser = PasteKeepingParser()
+        assert parsed(parser, "\x1b") == []
+        clock.now += 0.01
+        assert parsed(parser, "\r") == [("Key", "alt+enter")]
+    assert parsed(PasteKeepingParser(), "\r") == [("Key", "enter")], "a plain Enter sends"

@@ -9,13 +9,14 @@ from textual.widgets import Static
 
 from rillchat.terminal_text import one_line
 
-SHOWN_WORDS = 40
-"""Characters of the queued prompt the line shows: enough to recognise it."""
+SHOWN_WORDS = 22
+"""Characters of the queued prompt the line shows: enough to recognise it, and short enough
+for the whole line to fit in 80 columns."""
 
 
 class QueuedPromptBar(Static):
-    """Hidden unless a prompt is queued. One line: the keys first, so that a narrow terminal
-    cuts the prompt's words, not how to take it back. A click takes it back too."""
+    """Hidden unless a prompt is queued. One line, its first words, when it goes and how to
+    take it back (a click takes it back too)."""
 
     DEFAULT_CSS = """
     QueuedPromptBar {
@@ -41,9 +42,8 @@ class QueuedPromptBar(Static):
         if len(words) > SHOWN_WORDS:
             words = words[:SHOWN_WORDS].rstrip() + "…"
         # The prompt is the user's text: a Content object, never read as markup.
-        self.update(Content.assemble(
-            "⏳ Queued, sent when the reply ends · Up or a click takes it back · ",
-            ("“" + words + "”", "bold")))
+        self.update(Content.assemble("» Queued: ", ("“" + words + "”", "bold"),
+                                     " · sent when the reply ends · Up edits it"))
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
