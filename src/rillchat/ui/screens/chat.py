@@ -155,9 +155,7 @@ class ChatScreen(Screen[None]):
         super().__init__()
         self._carried = (draft, sent_prompts or [])
         """The prompt's text and recall list, carried over from the chat this one replaced."""
-        settings = self.rill.settings
-        self.conversation = conversation or Conversation(
-            model=settings.model, options=ReplyOptions(reasoning_effort=settings.reasoning_effort))
+        self.conversation = conversation or self._default_conversation()
         """A new conversation, or a saved one reopened to read and continue."""
         self._found = found
         """(message id, where the words were) of a search hit to open the conversation at."""
@@ -187,6 +185,13 @@ class ChatScreen(Screen[None]):
         self._follow_after_calls = False
         """The conversation followed new output when tool calls began to wait: going to
         their panels scrolls it, and once the last is decided it follows again."""
+
+    def _default_conversation(self) -> Conversation:
+        """A new conversation as Settings (F8) sets one up: the default model and effort.
+        What F4 and F5 chose belongs to the conversation it was chosen in."""
+        settings = self.rill.settings
+        return Conversation(model=settings.model,
+                            options=ReplyOptions(reasoning_effort=settings.reasoning_effort))
 
     @property
     def busy(self) -> bool:
@@ -1180,9 +1185,7 @@ class ChatScreen(Screen[None]):
         self._shown_from = 0
         self._drawn_until = None
         self._found = None
-        old = self.conversation  # a new chat goes on as the last one was set up
-        self.conversation = Conversation(model=old.model, system_prompt=old.system_prompt,
-                                         options=old.options)
+        self.conversation = self._default_conversation()
         self._next_schema = None
         await self.conversation_view.remove_children()
         release_removed_widgets()
@@ -1191,7 +1194,8 @@ class ChatScreen(Screen[None]):
         await self._show_welcome()
         self._show_spend()
         self.prompt.focus()
-        self.notify("New conversation.", timeout=2)
+        self.notify(f"New conversation with {self.conversation.model}, the default model "
+                    "(F8 sets it; F4 changes this conversation's).", timeout=3, markup=False)
 
     def action_toggle_reasoning(self) -> None:
         # The drawn replies, saved ones too: a conversation opened from the history has

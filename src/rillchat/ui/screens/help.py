@@ -58,8 +58,8 @@ HELP_TEXT = """\
 | Page Up / Page Down | scroll the conversation |
 | Ctrl+End | back to the latest output, following it again |
 | Ctrl+Home | the conversation's first message (a long one shows a page at a time) |
-| Ctrl+N | new conversation |
-| F4 | choose the model: type to search; Ctrl+T marks a favourite, Ctrl+R refreshes the list |
+| Ctrl+N | new conversation, with the default model and effort of the settings (F8) |
+| F4 | choose this conversation's model: type to search; Ctrl+T marks a favourite, Ctrl+R refreshes the list |
 | F5, or a click on the bar above the prompt | reply options: system prompt or preset, reasoning effort, temperature, max tokens |
 | F8 | settings: default model, key, endpoint, effort, reasoning display, theme, presets, credit |
 | F3 (or Ctrl+H where the terminal tells it from Backspace) | history: browse, search, open, rename, export, delete |
