@@ -525,10 +525,17 @@ class ChatScreen(Screen[None]):
         if self.rill.demo:
             notice = Notice(DEMO_WELCOME)
         elif not self.rill.settings.api_key:
-            notice = Notice(NO_KEY, classes="-warning")
+            notice = Notice(NO_KEY, classes="-warning", id="no-key")
         else:
             notice = Notice(READY)
         await self.conversation_view.mount(notice)
+
+    def _welcome_with_a_key(self) -> None:
+        """A key was saved in Settings: the notice asking for one gives way to the usual
+        welcome."""
+        for notice in self.query("#no-key"):
+            self.conversation_view.mount(Notice(READY), after=notice)
+            notice.remove()
 
     @property
     def conversation_view(self) -> ConversationView:
@@ -543,8 +550,9 @@ class ChatScreen(Screen[None]):
     @on(PromptInput.Submitted)
     async def _send(self, event: PromptInput.Submitted) -> None:
         if not self.rill.settings.api_key:
-            self.notify("No API key: set OPENROUTER_API_KEY and start Rill again, or run "
-                        "rill --demo. Your message is still in the prompt.",
+            self.notify("No API key: press F8 and paste one into API key (or set "
+                        "OPENROUTER_API_KEY and start Rill again, or run rill --demo). Your "
+                        "message is still in the prompt.",
                         title="Cannot send", severity="error", markup=False)
             return
         if self._streaming is not None:
@@ -1362,6 +1370,8 @@ class ChatScreen(Screen[None]):
         elif key == "reasoning_display":
             for view in self.conversation_view.query(AssistantMessage):
                 view.show_reasoning_as(settings.reasoning_display)
+        elif key == "api_key" and settings.api_key:
+            self._welcome_with_a_key()
         self._show_controls()
         self._show_spend()
 
