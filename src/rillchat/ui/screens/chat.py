@@ -384,7 +384,7 @@ class ChatScreen(Screen[None]):
                              before=turns[0] if turns else None)
 
     def _mark_stale_banners(self) -> None:
-        """Only the last reply can be retried: older banners lose their Retry."""
+        """Only the last reply is retried in place: older banners retry as a new branch."""
         last = self._last_reply_view()
         for banner in self.conversation_view.query(ErrorBanner):
             if last is None or banner.parent is not last:
@@ -1019,10 +1019,31 @@ class ChatScreen(Screen[None]):
     @on(ErrorBanner.RetryPressed)
     async def _retry_from_banner(self, event: ErrorBanner.RetryPressed) -> None:
         last = self._last_reply_view()
-        if last is not None and event.banner.parent is last:
+        reply_view = event.banner.parent
+        if last is not None and reply_view is last:
             await self._retry_last()
-        else:
-            self.notify("Only the last reply can be retried.", severity="warning")
+        elif isinstance(reply_view, AssistantMessage):
+            await self._retry_as_branch(reply_view.message_id)
+
+    async def _retry_as_branch(self, message_id: str) -> None:
+        """Ask again for an older reply: it and every turn after it stay as a branch (the
+        ‹ 1 of 2 › switch above it), and the new answer to the same prompt is shown."""
+        if self.busy:
+            self.notify("A reply or its tool calls are still going: press Escape to stop "
+                        "them first.", severity="warning")
+            return
+        messages = self.conversation.messages
+        message = next((shown for shown in messages if shown.id == message_id), None)
+        if message is None:
+            self.notify("That reply is no longer on the branch shown.", severity="warning")
+            return
+        structured = message.structured
+        schema = Schema(structured.name, structured.schema) if structured else None
+        self._cancel_editing()
+        await self._set_aside_from(message)
+        await self._start_reply(self._next_request(schema), schema=schema)
+        self.notify("Asking again as a new branch; the old reply and what followed are kept "
+                    "(‹ › above it).", timeout=4)
 
     def _last_reply_view(self) -> AssistantMessage | None:
         """The widget of the conversation's last message, when that is a reply."""

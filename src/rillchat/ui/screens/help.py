@@ -26,6 +26,7 @@ HELP_TEXT = """\
 | --- | --- |
 | Escape | stop the reply; what arrived is kept, marked stopped |
 | Ctrl+R | retry the last reply (the old one is kept as a branch) |
+| Retry as a new branch, on an older failed reply | ask again for that reply; it and what followed are kept as a branch |
 | Ctrl+O | fold or unfold the reasoning of the last reply |
 | Enter or click on a reasoning title | fold or unfold that reasoning |
 | Tab / Shift+Tab | move between the prompt, panels and buttons (while tool calls wait: between them and the prompt) |
