@@ -62,6 +62,8 @@ from rillchat.ui.widgets.tool_call import ToolCallPanel
 from rillchat.ui.widgets.waiting_calls import WaitingCallsBar
 
 if TYPE_CHECKING:  # the screens and dialogs are imported when first opened: start-up is faster
+    from pathlib import Path
+
     from rillchat.config import Preset, SchemaPreset
     from rillchat.ui.code_blocks import CodeBlock
     from rillchat.ui.screens.history import Opened
@@ -1488,6 +1490,64 @@ class ChatScreen(Screen[None]):
             return
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the last reply ({len(text):,} characters) to the clipboard.")
+
+    def copy_message(self) -> None:
+        """Copy the message that holds the focus (Tab reaches a reply's reasoning, tool
+        calls and buttons), or else the last reply, and say which was copied."""
+        message, focused = self._focused_message(), True
+        if message is None:
+            focused = False
+            message = next((shown for shown in reversed(self.conversation.messages)
+                            if shown.role == "assistant" and shown.text), None)
+        if message is None:
+            self.notify("No message to copy yet.", severity="warning")
+            return
+        part = message.tool_result_part
+        text = part.content if part is not None else message.text
+        what = {"user": "prompt", "tool": "tool result"}.get(message.role, "reply")
+        if not text:
+            self.notify(f"The focused {what} has no text to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        which = f"the focused {what}" if focused else "the last reply (no message had the focus)"
+        self.notify(f"Copied {which}, {len(text):,} characters: “{one_line(text)[:40]}”.",
+                    markup=False)
+
+    def _focused_message(self) -> Message | None:
+        widget = self.focused
+        while widget is not None and widget is not self:
+            if widget.has_class("-turn") and not isinstance(widget, BranchBar):
+                message_id = getattr(widget, "message_id", None)
+                return self.conversation.message_by_id(message_id) if message_id else None
+            widget = widget.parent  # type: ignore[assignment]
+        return None
+
+    def action_export_conversation(self) -> None:
+        if not self.conversation.messages:
+            self.notify("Nothing to export yet: send a message first.", severity="warning")
+            return
+        from rillchat.paths import export_folder
+        from rillchat.ui.screens.dialogs import ExportDialog
+        from rillchat.ui.screens.history import export_name
+
+        conversation = self.conversation
+        suggested = export_folder() / export_name(conversation.title, conversation.id)
+        self.app.push_screen(ExportDialog(suggested),
+                             lambda answer: self._export_to(conversation, answer))
+
+    def _export_to(self, conversation: Conversation, answer: tuple[str, Path] | None) -> None:
+        if answer is None:
+            return
+        from rillchat.store.export import write_export
+
+        kind, path = answer
+        try:
+            write_export(conversation, kind, path)
+        except OSError as exc:
+            self.notify(f"Could not write {path}: {exc.strerror}", severity="error",
+                        markup=False)
+            return
+        self.notify(f"Exported to {path}", markup=False, timeout=6)
 
     def copy_code_block(self, block: CodeBlock) -> None:
         self.app.copy_to_clipboard(block.code)

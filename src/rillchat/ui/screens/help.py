@@ -64,7 +64,7 @@ HELP_TEXT = """\
 | F5, or a click on the bar above the prompt | reply options: system prompt or preset, reasoning effort, temperature, max tokens |
 | F8 | settings: default model, key, endpoint, effort, reasoning display, theme, presets, credit |
 | F3 (or Ctrl+H where the terminal tells it from Backspace) | history: browse, search, open, rename, export, delete |
-| Ctrl+P | command palette: copy the last reply or a code block, and more |
+| Ctrl+P | command palette: copy the last reply, a code block or the focused message, export this conversation, and more |
 | F1 | this help |
 | Ctrl+Q | quit |
 
