@@ -543,3 +543,23 @@ async def test_export_this_conversation_writes_to_the_downloads_folder(app_serve
         assert "Welcome to Rill" in expected.read_text()
         assert f"Exported to {expected}" in [str(n.message) for n in app._notifications]
         assert not list(tmp_path.glob("*.md")), "nothing written to the current folder"
+
+
+async def test_a_stopped_reply_shows_what_is_known_of_its_figures(app_server):
+    from rillchat.ui.widgets.messages_view import ReplyFooter
+
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "stall", wait=False)
+        screen = chat(pilot)
+        await until(pilot, lambda: screen.replies and "is kept" in
+                    screen.replies[-1].message.text)
+        await pilot.press("escape")
+        await reply_done(pilot)
+        message = screen.replies[-1].message
+        assert message.status is MessageStatus.STOPPED and message.usage is None
+        footer = str(screen.replies[-1].view.query_one(ReplyFooter).render())
+        estimate = round(len(message.text) / 4)
+        assert footer == (f"■ Stopped · demo/auto via Rill Demo · first token 0.0 s · "
+                          f"partial: ~{estimate:,} tokens out (estimated) · 0.0 s elapsed · "
+                          "cost not reported")

@@ -34,7 +34,7 @@ from rillchat.chat.tool_loop import (
     rounds_since_prompt,
     wants_tools,
 )
-from rillchat.chat.summary import conversation_cost, format_cost
+from rillchat.chat.summary import conversation_cost, format_cost, turn_replies
 from rillchat.chat.titles import clean_title, title_request
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
 from rillchat.openrouter.request import ChatRequest
@@ -413,7 +413,7 @@ class ChatScreen(Screen[None]):
             await view.mount(widget, before=before)
             if isinstance(widget, AssistantMessage):
                 await widget.show_all(events_from_message(message))
-                await widget.end(message)
+                await widget.end(message, turn=self._turn_ended_by(index))
                 self._settle_saved_panels(widget, message, messages[index + 1:])
 
     def _settle_saved_panels(self, view: AssistantMessage, reply: Message,
@@ -725,7 +725,10 @@ class ChatScreen(Screen[None]):
         self._record(message, now=True)
         if self._streaming is reply:
             self._streaming = None
-        await reply.view.end(message)
+        index = next((i for i, shown in enumerate(self.conversation.messages)
+                      if shown is message), None)
+        await reply.view.end(message, turn=self._turn_ended_by(index) if index is not None
+                             else None)
         if message.tool_calls:
             await self._after_tool_calls(reply)
         if reply.message.usage is not None and reply.message.usage.cost:
@@ -733,6 +736,14 @@ class ChatScreen(Screen[None]):
         self._show_spend()
         if self.rill.settings.generate_titles and self._first_complete_reply(reply.message):
             self._name_conversation(automatic=True)
+
+    def _turn_ended_by(self, index: int) -> list[Message] | None:
+        """The replies of the turn the reply at `index` ends (None when it asks for tools,
+        so the turn goes on)."""
+        messages = self.conversation.messages
+        if wants_tools(messages[index]):
+            return None
+        return turn_replies(messages, index)
 
     def _first_complete_reply(self, message: Message) -> bool:
         replies = [shown for shown in self.conversation.messages if shown.role == "assistant"]
