@@ -104,11 +104,11 @@ class ErrorBanner(Vertical):
         if left:
             self._hint.update(f"The server asks to wait: retry possible in {left} s, "
                               "or choose another model.")
-            self._retry.label = f"{self._retry_label} in {left} s"
+            self._label_retry(f"{self._retry_label} in {left} s")
             self._retry.disabled = True
         else:
             self._hint.update("The wait is over: you can retry now.")
-            self._retry.label = self._retry_label
+            self._label_retry(self._retry_label)
             self._retry.disabled = False
             self._countdown.stop()
 
@@ -124,7 +124,13 @@ class ErrorBanner(Vertical):
         self._retry.tooltip = ("Ask again for this reply; it and what followed stay as a "
                                "branch (‹ › above it switches back)")
         if not self._retry.disabled:
-            self._retry.label = RETRY_AS_BRANCH
+            self._label_retry(RETRY_AS_BRANCH)
+
+    def _label_retry(self, label: str) -> None:
+        # A new label does not lay the button out again by itself: it kept the old width
+        # and cut the longer label.
+        self._retry.label = label
+        self._retry.refresh(layout=True)
 
     @on(Button.Pressed, "#retry")
     def _retry_pressed(self, event: Button.Pressed) -> None:
