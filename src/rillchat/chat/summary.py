@@ -79,6 +79,8 @@ def partial_pieces(message: Message) -> list[str]:
         return []
     received = (len(message.text) + len(message.reasoning)
                 + sum(len(call.arguments) + len(call.name or "") for call in message.tool_calls))
+    if not received and message.status is MessageStatus.FAILED:
+        return []  # failed before the first token: its banner says all there is
     pieces = [f"partial: ~{max(1, round(received / 4)):,} tokens out (estimated)" if received
               else "partial: nothing received"]
     if message.duration is not None:
