@@ -127,13 +127,13 @@ class SettingsScreen(Screen[None]):
                 yield Label("Default model", classes="name")
                 yield self._input(settings.model, "model", blink, placeholder=DEFAULT_MODEL)
                 yield Button("Choose… (F4)", id="choose-model", compact=True)
-            yield self._hint("New conversations (Ctrl+N) start with it; F4 in the chat "
-                             "changes only the current one.")
+            yield self._hint("New conversations start with it; F4 in the chat changes the "
+                             "current one.")
             yield self._row("Reasoning effort", Select(
                 effort_choices(), value=settings.reasoning_effort or MODEL_DEFAULT,
                 allow_blank=False, id="effort", compact=True))
             yield self._hint("For new conversations with reasoning models; F5 in the chat "
-                             "changes only the current one.")
+                             "changes the current one.")
             yield self._row("Reasoning shows", Select(
                 [(text, name) for name, text in DISPLAY_CHOICES.items()],
                 value=settings.reasoning_display, allow_blank=False, id="display",
