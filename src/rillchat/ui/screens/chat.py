@@ -1521,8 +1521,9 @@ class ChatScreen(Screen[None]):
             return
         self.app.copy_to_clipboard(text)
         which = f"the focused {what}" if focused else "the last reply (no message had the focus)"
-        self.notify(f"Copied {which}, {len(text):,} characters: “{one_line(text)[:40]}”.",
-                    markup=False)
+        start = one_line(text)
+        start = start if len(start) <= 40 else start[:39] + "…"
+        self.notify(f"Copied {which}, {len(text):,} characters: “{start}”.", markup=False)
 
     def _focused_message(self) -> Message | None:
         widget = self.focused

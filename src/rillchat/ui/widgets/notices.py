@@ -37,6 +37,7 @@ Rill needs an OpenRouter key to talk to real models.
    you) and used at once, no restart.
 
 Or set it in your shell and start Rill again: `export OPENROUTER_API_KEY=sk-or-v1-…`, then `rill`.
+
 Or try everything without a key: quit (**Ctrl+Q**) and run `rill --demo`.
 """
 
