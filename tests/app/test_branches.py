@@ -138,3 +138,37 @@ async def test_titles_come_from_the_prompt_and_from_the_model_only_when_asked(ap
         assert chat(pilot).conversation.title.startswith("Hello there")
         await send(pilot, "thanks")  # only after the first reply
         assert app_server.requests[-1]["messages"][-1]["content"] == "thanks"
+
+
+async def test_an_older_failed_reply_is_retried_as_a_new_branch_from_its_banner(app_server):
+    from rillchat.chat.conversation import MessageStatus
+    from rillchat.ui.widgets.error_banner import ErrorBanner
+
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "error 500")
+        await send(pilot, "hello")
+        screen = chat(pilot)
+        banner = screen.query_one(ErrorBanner)
+        retry = banner.query_one("#retry")
+        assert retry.display and not retry.disabled
+        assert str(retry.label) == "Retry as a new branch", "the button says what it does"
+        failed, later_prompt, later_reply = (screen.conversation.messages[1],
+                                             *screen.conversation.messages[2:])
+        banner.scroll_visible(animate=False)
+        await pilot.pause()
+        await pilot.click(retry)
+        await reply_done(pilot)
+        messages = screen.conversation.messages
+        assert [message.role for message in messages] == ["user", "assistant"]
+        assert messages[1].status is MessageStatus.COMPLETE
+        assert messages[1].text.startswith("**The retry worked.**")
+        assert app_server.requests[-1]["messages"] == [{"role": "user", "content": "error 500"}]
+        assert {failed.id, later_prompt.id, later_reply.id} <= {
+            message.id for message in screen.conversation.other_branches}, "nothing is lost"
+        bar = screen.query_one(BranchBar)
+        assert (bar.number, bar.count) == (2, 2)
+        await pilot.press("alt+left")
+        await pilot.pause()
+        assert [message.id for message in screen.conversation.messages][1:] == [
+            failed.id, later_prompt.id, later_reply.id]

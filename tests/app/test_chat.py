@@ -488,3 +488,76 @@ async def test_content_sent_as_parts_shows_the_whole_answer_and_its_reasoning(ed
         assert "391 is the answer." in shown_text(reply.view)
         (panel,) = reply.view.query(ReasoningPanel)
         assert panel.body.text == "17 times 23: 340 + 51."
+
+
+def last_notice(app) -> str:
+    return str(list(app._notifications)[-1].message)
+
+
+def palette_command(app, screen, title: str):
+    return next(command for command in app.get_system_commands(screen) if command.title == title)
+
+
+async def test_copy_message_copies_the_focused_message_or_the_last_reply(app_server):
+    from textual.widgets._collapsible import CollapsibleTitle
+
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "reasoning")
+        await send(pilot, "hello")
+        screen = chat(pilot)
+        first, last = (reply.message for reply in screen.replies)
+        palette_command(app, screen, "Copy message").callback()
+        await pilot.pause()
+        assert app.clipboard == last.text
+        assert "Copied the last reply (no message had the focus)" in last_notice(app)
+
+        screen.replies[0].view.reasoning_panels[0].query_one(CollapsibleTitle).focus()
+        await pilot.pause()
+        palette_command(app, screen, "Copy message").callback()
+        await pilot.pause()
+        assert app.clipboard == first.text != last.text
+        assert f"Copied the focused reply, {len(first.text):,} characters" in last_notice(app)
+
+
+async def test_export_this_conversation_writes_to_the_downloads_folder(app_server, tmp_path,
+                                                                      monkeypatch):
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(downloads))
+    monkeypatch.chdir(tmp_path)
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "hello")
+        screen = chat(pilot)
+        palette_command(app, screen, "Export this conversation").callback()
+        await until(pilot, lambda: pilot.app.screen is not screen)
+        field = pilot.app.screen.query_one("#path")
+        expected = downloads / f"rill-hello-{screen.conversation.id[:8]}.md"
+        assert field.value == str(expected)
+        await pilot.press("enter")
+        await until(pilot, lambda: pilot.app.screen is screen)
+        assert expected.read_text().startswith("# hello")
+        assert "Welcome to Rill" in expected.read_text()
+        assert f"Exported to {expected}" in [str(n.message) for n in app._notifications]
+        assert not list(tmp_path.glob("*.md")), "nothing written to the current folder"
+
+
+async def test_a_stopped_reply_shows_what_is_known_of_its_figures(app_server):
+    from rillchat.ui.widgets.messages_view import ReplyFooter
+
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "stall", wait=False)
+        screen = chat(pilot)
+        await until(pilot, lambda: screen.replies and "is kept" in
+                    screen.replies[-1].message.text)
+        await pilot.press("escape")
+        await reply_done(pilot)
+        message = screen.replies[-1].message
+        assert message.status is MessageStatus.STOPPED and message.usage is None
+        footer = str(screen.replies[-1].view.query_one(ReplyFooter).render())
+        estimate = round(len(message.text) / 4)
+        assert footer == (f"■ Stopped · demo/auto via Rill Demo · first token 0.0 s · "
+                          f"partial: ~{estimate:,} tokens out (estimated) · 0.0 s elapsed · "
+                          "cost not reported")

@@ -127,7 +127,10 @@ async def test_rename_and_export_and_delete_with_confirmation(app_server, tmp_pa
                                                              monkeypatch):
     path = tmp_path / "history.sqlite3"
     conversations = fill(path)
-    monkeypatch.chdir(tmp_path)
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(downloads))
+    monkeypatch.chdir(tmp_path)  # not where an export is offered to go
     app = make_app(app_server, history_path=path)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("f3")
@@ -141,12 +144,12 @@ async def test_rename_and_export_and_delete_with_confirmation(app_server, tmp_pa
 
         await pilot.press("ctrl+e")
         await until(pilot, lambda: pilot.app.screen is not screen)
-        assert pilot.app.screen.query_one("#path").value.endswith(
-            f"rill-renamed-talk-{conversations[2].id[:8]}.md")
+        exported = downloads / f"rill-renamed-talk-{conversations[2].id[:8]}.md"
+        assert pilot.app.screen.query_one("#path").value == str(exported)
         await pilot.press("enter")
         await until(pilot, lambda: pilot.app.screen is screen)
-        exported = tmp_path / f"rill-renamed-talk-{conversations[2].id[:8]}.md"
         assert exported.read_text().startswith("# Renamed talk")
+        assert f"Exported to {exported}" in [str(n.message) for n in app._notifications]
         await pilot.press("ctrl+e")
         await until(pilot, lambda: pilot.app.screen is not screen)
         await pilot.press("enter")  # the same name again: refused, nothing overwritten

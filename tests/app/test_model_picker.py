@@ -130,3 +130,31 @@ async def test_an_old_list_is_used_and_said_to_be_old_when_fetching_fails(tmp_pa
         status = pilot.app.screen.query_one("#status")
         await until(pilot, lambda: "Could not refresh the model list" in str(status.render()))
         assert status.display and len(pilot.app.screen.models) >= 300
+
+
+async def test_a_new_chat_starts_with_the_default_model_not_the_one_picked(app_server, tmp_path,
+                                                                             monkeypatch):
+    """Settings says new conversations start with the default model; F4 is for this one."""
+    monkeypatch.setenv("RILL_DATA_DIR", str(tmp_path))
+    app = make_app(app_server, model="demo/auto", reasoning_effort="low",
+                   history_path=tmp_path / "history.sqlite3")
+    async with app.run_test(size=(120, 40)) as pilot:
+        picker = await open_picker(pilot)
+        await pilot.press(*"qwen3 coder")
+        await until(pilot, lambda: picker.shown and len(picker.shown) < 20)
+        chosen = picker.shown[0].id
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, ModelPicker))
+        chat(pilot).set_reasoning_effort("high")
+        await send(pilot, "hello")
+        assert app_server.requests[-1]["model"] == chosen
+
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        conversation = chat(pilot).conversation
+        assert conversation.model == "demo/auto"
+        assert conversation.options.reasoning_effort == "low"
+        assert "demo/auto" in str(chat(pilot).query_one("#top-bar").render())
+        assert any("the default model" in str(n.message) for n in app._notifications)
+        await send(pilot, "hello again")
+        assert app_server.requests[-1]["model"] == "demo/auto"

@@ -237,3 +237,24 @@ async def test_the_palette_turns_a_tool_on_and_picks_a_schema(app_server, config
         assert screen.next_schema is None
         assert any("'broken' is not valid JSON Schema" in str(n.message)
                    for n in app._notifications)
+
+
+async def test_a_key_saved_in_settings_replaces_the_no_key_welcome(app_server, config_dir):
+    from rillchat.chat.conversation import MessageStatus
+    from rillchat.ui.widgets.notices import READY, Notice
+
+    app = make_app(app_server, api_key=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        welcome = chat(pilot).query_one("#no-key", Notice)
+        assert "**F8**" in welcome.source and "OPENROUTER_API_KEY" in welcome.source
+        assert welcome.source.index("**F8**") < welcome.source.index("OPENROUTER_API_KEY")
+        screen = await open_settings(pilot)
+        await type_into(pilot, screen.query_one("#api-key", Input), "sk-or-v1-typed-in-settings")
+        await pilot.press("escape")
+        await until(pilot, lambda: pilot.app.screen is chat(pilot))
+        assert not chat(pilot).query("#no-key")
+        assert [notice.source for notice in chat(pilot).query(Notice)] == [READY]
+        assert "no API key" not in str(chat(pilot).query_one("#top-bar").render())
+        await send(pilot, "hello")
+        assert chat(pilot).replies[-1].message.status is MessageStatus.COMPLETE
+        assert app_server.requests[-1]["messages"][-1]["content"] == "hello"

@@ -425,3 +425,35 @@ async def test_a_paste_while_a_panel_has_the_keys_goes_to_the_prompt(app_server)
         await until(pilot, lambda: screen.prompt.text)
         assert screen.prompt.text == "yes, a\nand n" and screen.prompt.has_focus
         assert panel.has_class("-waiting") and decisions(screen) == []
+
+
+async def test_a_tool_turn_ends_with_one_line_summing_its_rounds(app_server):
+    from rillchat.chat.summary import format_cost
+    from rillchat.ui.widgets.messages_view import ReplyFooter
+
+    app = make_app(app_server, **CALCULATOR)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, "try the tools")
+        screen = chat(pilot)
+        await until(pilot, lambda: len(waiting(pilot)) == 2)
+        await decide_call(pilot, "y")
+        await until(pilot, lambda: len(waiting(pilot)) == 1)
+        await decide_call(pilot, "a")
+        await until(pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended,
+                    timeout=15)
+        await reply_done(pilot)
+        replies = [reply.message for reply in screen.replies]
+        totals = [footer for reply in screen.replies
+                  for footer in reply.view.query(ReplyFooter) if footer.has_class("-turn-total")]
+        assert len(totals) == 1, "one total, under the answer that ends the turn"
+        assert totals[0].parent is screen.replies[-1].view
+        prompt_tokens = sum(reply.usage.prompt_tokens for reply in replies)
+        completion_tokens = sum(reply.usage.completion_tokens for reply in replies)
+        cost = sum(reply.usage.cost for reply in replies)
+        assert str(totals[0].render()) == (
+            f"Σ This turn: 3 replies · {prompt_tokens:,} in · {completion_tokens:,} out · "
+            f"{format_cost(cost)} · 0.0 s of model time")
+
+        await send(pilot, "hello")  # a turn of one reply needs no total
+        assert not [footer for footer in screen.replies[-1].view.query(ReplyFooter)
+                    if footer.has_class("-turn-total")]

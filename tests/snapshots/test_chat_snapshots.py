@@ -68,6 +68,8 @@ CASES = {
     "tool_call_invalid_json": dict(model="demo/replay/tool-call-invalid-json",
                                    run_before=steps("weather?")),
     "untrusted_reply": dict(run_before=steps("untrusted")),
+    "older_failure_retries_as_a_branch": dict(run_before=steps("error 500", "hello",
+                                                               then=("ctrl+home",))),
     "scrolled_up": dict(model="demo/generate/400", run_before=steps("go", then=("pageup",))),
     "help_screen": dict(run_before=steps(then=("f1",))),
     "queued_prompt": dict(run_before=steps(

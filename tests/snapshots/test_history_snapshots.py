@@ -76,7 +76,7 @@ def test_history_export_dialog(snap_compare, snapshot_server, filled_history, mo
     folder = Path(tempfile.gettempdir()) / "rill-snapshot-export"  # the path is on screen
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
-    monkeypatch.chdir(folder)
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(folder))
     app = make_app(snapshot_server, history_path=filled_history)
     assert snap_compare(app, terminal_size=size, run_before=history_steps(None, "ctrl+e"))
     shutil.rmtree(folder, ignore_errors=True)

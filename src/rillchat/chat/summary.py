@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rillchat.chat.conversation import Conversation, Message
+from rillchat.chat.conversation import Conversation, Message, MessageStatus
+
+UNFINISHED = (MessageStatus.STOPPED, MessageStatus.INTERRUPTED, MessageStatus.FAILED)
 
 
 def format_cost(cost: float) -> str:
@@ -66,6 +68,56 @@ def timing_pieces(message: Message) -> list[str]:
     speed = tokens_per_second(message)
     if speed is not None:
         pieces.append(f"{speed:,.0f} tok/s")
+    return pieces
+
+
+def partial_pieces(message: Message) -> list[str]:
+    """What is known of a reply that ended early with no usage from the server: the tokens
+    that arrived (estimated from their length, about four characters a token), how long it
+    ran, and that its cost is not known."""
+    if message.usage is not None or message.status not in UNFINISHED:
+        return []
+    received = (len(message.text) + len(message.reasoning)
+                + sum(len(call.arguments) + len(call.name or "") for call in message.tool_calls))
+    if not received and message.status is MessageStatus.FAILED:
+        return []  # failed before the first token: its banner says all there is
+    pieces = [f"partial: ~{max(1, round(received / 4)):,} tokens out (estimated)" if received
+              else "partial: nothing received"]
+    if message.duration is not None:
+        pieces.append(f"{format_seconds(message.duration)} elapsed")
+    pieces.append("cost not reported")
+    return pieces
+
+
+def turn_replies(messages: list[Message], end: int) -> list[Message]:
+    """The replies of the turn that `messages[end]` belongs to, up to it: every reply since
+    the prompt before it (one per round of tool calls, then the answer)."""
+    replies: list[Message] = []
+    for message in reversed(messages[:end + 1]):
+        if message.role == "user":
+            break
+        if message.role == "assistant":
+            replies.append(message)
+    return replies[::-1]
+
+
+def turn_total_pieces(replies: list[Message]) -> list[str]:
+    """The sum over a turn's replies: tokens in and out, cost, and the time the model took
+    (tools' own time left out); replies the server reported no usage for are counted."""
+    usages = [reply.usage for reply in replies if reply.usage is not None]
+    pieces = [f"{len(replies)} replies"]
+    if usages:
+        pieces.append(f"{sum(usage.prompt_tokens for usage in usages):,} in · "
+                      f"{sum(usage.completion_tokens for usage in usages):,} out")
+        costs = [usage.cost for usage in usages if usage.cost is not None]
+        if costs:
+            pieces.append(format_cost(sum(costs)))
+    unreported = len(replies) - len(usages)
+    if unreported:
+        pieces.append(f"partial: {unreported} without usage")
+    durations = [reply.duration for reply in replies if reply.duration is not None]
+    if durations:
+        pieces.append(f"{format_seconds(sum(durations))} of model time")
     return pieces
 
 

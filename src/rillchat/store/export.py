@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from rillchat.chat.conversation import (
@@ -140,6 +141,14 @@ def _text(data: dict[str, Any], key: str) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError(f"{key!r} must be a non-empty string")
     return value
+
+
+def write_export(conversation: Conversation, kind: str, path: Path) -> None:
+    """Write `conversation` as `kind` ("md" or "json") to a new file; an existing one is
+    never replaced (FileExistsError)."""
+    text = to_json(conversation) + "\n" if kind == "json" else to_markdown(conversation)
+    with path.open("x", encoding="utf-8") as file:
+        file.write(text)
 
 
 # Markdown --------------------------------------------------------------------------------------

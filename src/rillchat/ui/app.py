@@ -536,6 +536,11 @@ class RillApp(App[None]):
                                 screen.action_retry)
             yield SystemCommand("Copy last reply", "Copy the last reply's Markdown to the "
                                 "clipboard", screen.copy_last_reply)
+            yield SystemCommand("Copy message", "Copy the message that holds the focus (Tab "
+                                "moves it), or else the last reply", screen.copy_message)
+            yield SystemCommand("Export this conversation", "Write it to a Markdown or JSON "
+                                "file (the Downloads folder unless you change it)",
+                                screen.action_export_conversation)
             for number, block in enumerate(screen.last_code_blocks(), start=1):
                 yield SystemCommand(f"Copy code block {number}", _literal(block.label),
                                     lambda block=block: screen.copy_code_block(block))

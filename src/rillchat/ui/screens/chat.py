@@ -34,7 +34,7 @@ from rillchat.chat.tool_loop import (
     rounds_since_prompt,
     wants_tools,
 )
-from rillchat.chat.summary import conversation_cost, format_cost
+from rillchat.chat.summary import conversation_cost, format_cost, turn_replies
 from rillchat.chat.titles import clean_title, title_request
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
 from rillchat.openrouter.request import ChatRequest
@@ -63,6 +63,8 @@ from rillchat.ui.widgets.tool_call import ToolCallPanel
 from rillchat.ui.widgets.waiting_calls import WaitingCallsBar
 
 if TYPE_CHECKING:  # the screens and dialogs are imported when first opened: start-up is faster
+    from pathlib import Path
+
     from rillchat.config import Preset, SchemaPreset
     from rillchat.ui.code_blocks import CodeBlock
     from rillchat.ui.screens.history import Opened
@@ -157,9 +159,7 @@ class ChatScreen(Screen[None]):
         super().__init__()
         self._carried = (draft, sent_prompts or [])
         """The prompt's text and recall list, carried over from the chat this one replaced."""
-        settings = self.rill.settings
-        self.conversation = conversation or Conversation(
-            model=settings.model, options=ReplyOptions(reasoning_effort=settings.reasoning_effort))
+        self.conversation = conversation or self._default_conversation()
         """A new conversation, or a saved one reopened to read and continue."""
         self._found = found
         """(message id, where the words were) of a search hit to open the conversation at."""
@@ -191,6 +191,13 @@ class ChatScreen(Screen[None]):
         their panels scrolls it, and once the last is decided it follows again."""
         self._queued: str | None = None
         """A prompt sent while a reply streamed: it goes once the reply ends well."""
+
+    def _default_conversation(self) -> Conversation:
+        """A new conversation as Settings (F8) sets one up: the default model and effort.
+        What F4 and F5 chose belongs to the conversation it was chosen in."""
+        settings = self.rill.settings
+        return Conversation(model=settings.model,
+                            options=ReplyOptions(reasoning_effort=settings.reasoning_effort))
 
     @property
     def busy(self) -> bool:
@@ -388,7 +395,7 @@ class ChatScreen(Screen[None]):
                              before=turns[0] if turns else None)
 
     def _mark_stale_banners(self) -> None:
-        """Only the last reply can be retried: older banners lose their Retry."""
+        """Only the last reply is retried in place: older banners retry as a new branch."""
         last = self._last_reply_view()
         for banner in self.conversation_view.query(ErrorBanner):
             if last is None or banner.parent is not last:
@@ -415,7 +422,7 @@ class ChatScreen(Screen[None]):
             await view.mount(widget, before=before)
             if isinstance(widget, AssistantMessage):
                 await widget.show_all(events_from_message(message))
-                await widget.end(message)
+                await widget.end(message, turn=self._turn_ended_by(index))
                 self._settle_saved_panels(widget, message, messages[index + 1:])
 
     def _settle_saved_panels(self, view: AssistantMessage, reply: Message,
@@ -529,10 +536,17 @@ class ChatScreen(Screen[None]):
         if self.rill.demo:
             notice = Notice(DEMO_WELCOME)
         elif not self.rill.settings.api_key:
-            notice = Notice(NO_KEY, classes="-warning")
+            notice = Notice(NO_KEY, classes="-warning", id="no-key")
         else:
             notice = Notice(READY)
         await self.conversation_view.mount(notice)
+
+    def _welcome_with_a_key(self) -> None:
+        """A key was saved in Settings: the notice asking for one gives way to the usual
+        welcome."""
+        for notice in self.query("#no-key"):
+            self.conversation_view.mount(Notice(READY), after=notice)
+            notice.remove()
 
     @property
     def conversation_view(self) -> ConversationView:
@@ -553,8 +567,9 @@ class ChatScreen(Screen[None]):
         """Send a prompt, or queue it while a reply streams. False: neither, and why was
         said; the caller keeps the text."""
         if not self.rill.settings.api_key:
-            self.notify("No API key: set OPENROUTER_API_KEY and start Rill again, or run "
-                        "rill --demo. Your message is still in the prompt.",
+            self.notify("No API key: press F8 and paste one into API key (or set "
+                        "OPENROUTER_API_KEY and start Rill again, or run rill --demo). Your "
+                        "message is still in the prompt.",
                         title="Cannot send", severity="error", markup=False)
             return False
         if self._streaming is not None:
@@ -771,7 +786,10 @@ class ChatScreen(Screen[None]):
         self._record(message, now=True)
         if self._streaming is reply:
             self._streaming = None
-        await reply.view.end(message)
+        index = next((i for i, shown in enumerate(self.conversation.messages)
+                      if shown is message), None)
+        await reply.view.end(message, turn=self._turn_ended_by(index) if index is not None
+                             else None)
         if message.tool_calls:
             await self._after_tool_calls(reply)
         if reply.message.usage is not None and reply.message.usage.cost:
@@ -780,6 +798,14 @@ class ChatScreen(Screen[None]):
         if self.rill.settings.generate_titles and self._first_complete_reply(reply.message):
             self._name_conversation(automatic=True)
         await self._settle_queued(reply)
+
+    def _turn_ended_by(self, index: int) -> list[Message] | None:
+        """The replies of the turn the reply at `index` ends (None when it asks for tools,
+        so the turn goes on)."""
+        messages = self.conversation.messages
+        if wants_tools(messages[index]):
+            return None
+        return turn_replies(messages, index)
 
     def _first_complete_reply(self, message: Message) -> bool:
         replies = [shown for shown in self.conversation.messages if shown.role == "assistant"]
@@ -1083,10 +1109,31 @@ class ChatScreen(Screen[None]):
     @on(ErrorBanner.RetryPressed)
     async def _retry_from_banner(self, event: ErrorBanner.RetryPressed) -> None:
         last = self._last_reply_view()
-        if last is not None and event.banner.parent is last:
+        reply_view = event.banner.parent
+        if last is not None and reply_view is last:
             await self._retry_last()
-        else:
-            self.notify("Only the last reply can be retried.", severity="warning")
+        elif isinstance(reply_view, AssistantMessage):
+            await self._retry_as_branch(reply_view.message_id)
+
+    async def _retry_as_branch(self, message_id: str) -> None:
+        """Ask again for an older reply: it and every turn after it stay as a branch (the
+        ‹ 1 of 2 › switch above it), and the new answer to the same prompt is shown."""
+        if self.busy:
+            self.notify("A reply or its tool calls are still going: press Escape to stop "
+                        "them first.", severity="warning")
+            return
+        messages = self.conversation.messages
+        message = next((shown for shown in messages if shown.id == message_id), None)
+        if message is None:
+            self.notify("That reply is no longer on the branch shown.", severity="warning")
+            return
+        structured = message.structured
+        schema = Schema(structured.name, structured.schema) if structured else None
+        self._cancel_editing()
+        await self._set_aside_from(message)
+        await self._start_reply(self._next_request(schema), schema=schema)
+        self.notify("Asking again as a new branch; the old reply and what followed are kept "
+                    "(‹ › above it).", timeout=4)
 
     def _last_reply_view(self) -> AssistantMessage | None:
         """The widget of the conversation's last message, when that is a reply."""
@@ -1258,9 +1305,7 @@ class ChatScreen(Screen[None]):
         self._shown_from = 0
         self._drawn_until = None
         self._found = None
-        old = self.conversation  # a new chat goes on as the last one was set up
-        self.conversation = Conversation(model=old.model, system_prompt=old.system_prompt,
-                                         options=old.options)
+        self.conversation = self._default_conversation()
         self._next_schema = None
         await self.conversation_view.remove_children()
         release_removed_widgets()
@@ -1269,7 +1314,8 @@ class ChatScreen(Screen[None]):
         await self._show_welcome()
         self._show_spend()
         self.prompt.focus()
-        self.notify("New conversation.", timeout=2)
+        self.notify(f"New conversation with {self.conversation.model}, the default model "
+                    "(F8 sets it; F4 changes this conversation's).", timeout=3, markup=False)
 
     def action_toggle_reasoning(self) -> None:
         # The drawn replies, saved ones too: a conversation opened from the history has
@@ -1436,6 +1482,8 @@ class ChatScreen(Screen[None]):
         elif key == "reasoning_display":
             for view in self.conversation_view.query(AssistantMessage):
                 view.show_reasoning_as(settings.reasoning_display)
+        elif key == "api_key" and settings.api_key:
+            self._welcome_with_a_key()
         self._show_controls()
         self._show_spend()
 
@@ -1531,6 +1579,65 @@ class ChatScreen(Screen[None]):
             return
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the last reply ({len(text):,} characters) to the clipboard.")
+
+    def copy_message(self) -> None:
+        """Copy the message that holds the focus (Tab reaches a reply's reasoning, tool
+        calls and buttons), or else the last reply, and say which was copied."""
+        message, focused = self._focused_message(), True
+        if message is None:
+            focused = False
+            message = next((shown for shown in reversed(self.conversation.messages)
+                            if shown.role == "assistant" and shown.text), None)
+        if message is None:
+            self.notify("No message to copy yet.", severity="warning")
+            return
+        part = message.tool_result_part
+        text = part.content if part is not None else message.text
+        what = {"user": "prompt", "tool": "tool result"}.get(message.role, "reply")
+        if not text:
+            self.notify(f"The focused {what} has no text to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        which = f"the focused {what}" if focused else "the last reply (no message had the focus)"
+        start = one_line(text)
+        start = start if len(start) <= 40 else start[:39] + "…"
+        self.notify(f"Copied {which}, {len(text):,} characters: “{start}”.", markup=False)
+
+    def _focused_message(self) -> Message | None:
+        widget = self.focused
+        while widget is not None and widget is not self:
+            if widget.has_class("-turn") and not isinstance(widget, BranchBar):
+                message_id = getattr(widget, "message_id", None)
+                return self.conversation.message_by_id(message_id) if message_id else None
+            widget = widget.parent  # type: ignore[assignment]
+        return None
+
+    def action_export_conversation(self) -> None:
+        if not self.conversation.messages:
+            self.notify("Nothing to export yet: send a message first.", severity="warning")
+            return
+        from rillchat.paths import export_folder
+        from rillchat.ui.screens.dialogs import ExportDialog
+        from rillchat.ui.screens.history import export_name
+
+        conversation = self.conversation
+        suggested = export_folder() / export_name(conversation.title, conversation.id)
+        self.app.push_screen(ExportDialog(suggested),
+                             lambda answer: self._export_to(conversation, answer))
+
+    def _export_to(self, conversation: Conversation, answer: tuple[str, Path] | None) -> None:
+        if answer is None:
+            return
+        from rillchat.store.export import write_export
+
+        kind, path = answer
+        try:
+            write_export(conversation, kind, path)
+        except OSError as exc:
+            self.notify(f"Could not write {path}: {exc.strerror}", severity="error",
+                        markup=False)
+            return
+        self.notify(f"Exported to {path}", markup=False, timeout=6)
 
     def copy_code_block(self, block: CodeBlock) -> None:
         self.app.copy_to_clipboard(block.code)

@@ -152,7 +152,7 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
         if not text:
             problem.update("Type the file to write.")
             return
-        path = Path(text).expanduser()
+        path = Path(text).expanduser().absolute()  # the notice names the whole path
         if path.exists():
             problem.update(f"{path.name} exists already: give another name (Rill never "
                            "overwrites a file here).")

@@ -28,6 +28,7 @@ HELP_TEXT = """\
 | Escape | stop the reply; what arrived is kept, marked stopped |
 | Ctrl+C | copy the selected text (in the prompt or on screen); with nothing selected, stop the reply as Escape does |
 | Ctrl+R | retry the last reply (the old one is kept as a branch) |
+| Retry as a new branch, on an older failed reply | ask again for that reply; it and what followed are kept as a branch |
 | Ctrl+O | fold or unfold the reasoning of the last reply |
 | Enter or click on a reasoning title | fold or unfold that reasoning |
 | Tab / Shift+Tab | move between the prompt, panels and buttons (while tool calls wait: between them and the prompt) |
@@ -60,12 +61,12 @@ HELP_TEXT = """\
 | Page Up / Page Down | scroll the conversation |
 | Ctrl+End | back to the latest output, following it again |
 | Ctrl+Home | the conversation's first message (a long one shows a page at a time) |
-| Ctrl+N | new conversation |
-| F4 | choose the model: type to search; Ctrl+T marks a favourite, Ctrl+R refreshes the list |
+| Ctrl+N | new conversation, with the default model and effort of the settings (F8) |
+| F4 | choose this conversation's model: type to search; Ctrl+T marks a favourite, Ctrl+R refreshes the list |
 | F5, or a click on the bar above the prompt | reply options: system prompt or preset, reasoning effort, temperature, max tokens |
 | F8 | settings: default model, key, endpoint, effort, reasoning display, theme, presets, credit |
 | F3 (or Ctrl+H where the terminal tells it from Backspace) | history: browse, search, open, rename, export, delete |
-| Ctrl+P | command palette: copy the last reply or a code block, and more |
+| Ctrl+P | command palette: copy the last reply, a code block or the focused message, export this conversation, and more |
 | F1 | this help |
 | Ctrl+Q | quit; while a reply streams it asks first (Ctrl+Q again quits, and what arrived is saved) |
 

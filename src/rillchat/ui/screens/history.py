@@ -8,7 +8,6 @@ import re
 import sqlite3
 import time
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Protocol
 
 from rich.text import Text
@@ -325,12 +324,14 @@ class HistoryScreen(Screen[Opened | None]):
 
     @work
     async def action_export(self) -> None:
-        from rillchat.store.export import to_json, to_markdown
+        from rillchat.paths import export_folder
+        from rillchat.store.export import write_export
 
         conversation_id = self._chosen_id()
         if conversation_id is None:
             return
-        suggested = Path.cwd() / export_name(self._title_of(conversation_id), conversation_id)
+        suggested = export_folder() / export_name(self._title_of(conversation_id),
+                                                  conversation_id)
         answer = await self.app.push_screen_wait(ExportDialog(suggested))
         if answer is None:
             return
@@ -339,10 +340,8 @@ class HistoryScreen(Screen[Opened | None]):
         if conversation is None:
             self.notify("That conversation is gone.", severity="warning")
             return
-        text = to_json(conversation) + "\n" if kind == "json" else to_markdown(conversation)
         try:
-            with path.open("x", encoding="utf-8") as file:
-                file.write(text)
+            write_export(conversation, kind, path)
         except OSError as exc:
             self.notify(f"Could not write {path}: {exc.strerror}", severity="error",
                         markup=False)

@@ -24,8 +24,13 @@ def banner_title(failure: StreamFailed) -> str:
     return title
 
 
+RETRY = "Retry"
+RETRY_AS_BRANCH = "Retry as a new branch"
+
+
 class ErrorBanner(Vertical):
-    """Titled by kind, with what the server said, what to do, and Retry / Dismiss."""
+    """Titled by kind, with what the server said, what to do, and Retry / Dismiss. The last
+    reply's Retry asks again in its place; an older reply's asks again as a new branch."""
 
     DEFAULT_CSS = """
     ErrorBanner {
@@ -64,7 +69,8 @@ class ErrorBanner(Vertical):
                           if countdown and failure.kind is FailureKind.RATE_LIMIT
                           and failure.retry_after else None)
         self._hint = Static("", classes="banner-hint", markup=False)
-        self._retry = Button("Retry", id="retry", variant="primary", compact=True)
+        self._retry_label = RETRY
+        self._retry = Button(RETRY, id="retry", variant="primary", compact=True)
         self._dismiss = Button("Dismiss", id="dismiss", compact=True)
 
     def compose(self) -> ComposeResult:
@@ -98,18 +104,33 @@ class ErrorBanner(Vertical):
         if left:
             self._hint.update(f"The server asks to wait: retry possible in {left} s, "
                               "or choose another model.")
-            self._retry.label = f"Retry in {left} s"
+            self._label_retry(f"{self._retry_label} in {left} s")
             self._retry.disabled = True
         else:
             self._hint.update("The wait is over: you can retry now.")
-            self._retry.label = "Retry"
-            self._retry.disabled = self.has_class("-stale")
+            self._label_retry(self._retry_label)
+            self._retry.disabled = False
             self._countdown.stop()
 
+    @property
+    def retry_label(self) -> str:
+        return self._retry_label
+
     def make_stale(self) -> None:
-        """A newer turn started: retrying this one no longer makes sense."""
+        """A newer turn started: asking again in place would drop what followed, so Retry
+        asks again as a new branch of the same prompt, what followed kept on the old one."""
         self.add_class("-stale")
-        self._retry.display = False
+        self._retry_label = RETRY_AS_BRANCH
+        self._retry.tooltip = ("Ask again for this reply; it and what followed stay as a "
+                               "branch (‹ › above it switches back)")
+        if not self._retry.disabled:
+            self._label_retry(RETRY_AS_BRANCH)
+
+    def _label_retry(self, label: str) -> None:
+        # A new label does not lay the button out again by itself: it kept the old width
+        # and cut the longer label.
+        self._retry.label = label
+        self._retry.refresh(layout=True)
 
     @on(Button.Pressed, "#retry")
     def _retry_pressed(self, event: Button.Pressed) -> None:

@@ -13,7 +13,13 @@ from textual.content import Content
 from textual.widgets import Static
 
 from rillchat.chat.conversation import Message, MessageStatus, ToolResultPart
-from rillchat.chat.summary import timing_pieces, usage_pieces, who_answered
+from rillchat.chat.summary import (
+    partial_pieces,
+    timing_pieces,
+    turn_total_pieces,
+    usage_pieces,
+    who_answered,
+)
 from rillchat.openrouter.events import (
     KeepAlive,
     ReasoningDelta,
@@ -81,9 +87,14 @@ def footer_text(message: Message) -> str:
         mark = "✂ Cut off at the max tokens limit"
     elif message.status is MessageStatus.COMPLETE and message.finish_reason == "content_filter":
         mark = "✂ Cut off by the content filter"
-    pieces = [who_answered(message), *usage_pieces(message), *timing_pieces(message)]
+    pieces = [who_answered(message), *usage_pieces(message), *timing_pieces(message),
+              *partial_pieces(message)]
     separator = " " if mark == "✓" else " · "
-    return mark + separator + " · ".join(pieces)
+    return mark + separator + " · ".join(piece for piece in pieces if piece)
+
+
+def turn_total_text(replies: list[Message]) -> str:
+    return "Σ This turn: " + " · ".join(turn_total_pieces(replies))
 
 
 class ToolResult(Static):
@@ -116,6 +127,7 @@ class ReplyFooter(Static):
     ReplyFooter { color: $text-muted; height: auto; }
     ReplyFooter.-stopped { color: $text-warning; }
     ReplyFooter.-failed { color: $text-error; }
+    ReplyFooter.-turn-total { color: $text-muted; text-style: bold; }
     """
 
 
@@ -249,9 +261,10 @@ class AssistantMessage(Vertical):
             fragments = max(1, round(len(text) / 4))
         await panel.add(text, details, fragments=fragments)
 
-    async def end(self, message: Message) -> None:
+    async def end(self, message: Message, *, turn: list[Message] | None = None) -> None:
         """The reply is over (finished, failed or stopped): settle every widget, add the
-        banner if it failed, and the footer."""
+        banner if it failed, and the footer. `turn`: the replies of the turn this one ends,
+        when it took several (rounds of tool calls), for a line with their sum."""
         if self._status is not None:
             status, self._status = self._status, None
             await status.remove()
@@ -273,6 +286,9 @@ class AssistantMessage(Vertical):
         footer = ReplyFooter(Content(strip_control(footer_text(message))),
                              classes=f"-{message.status.value}")
         await self.mount(footer)
+        if turn is not None and len(turn) > 1:
+            await self.mount(ReplyFooter(Content(strip_control(turn_total_text(turn))),
+                                         classes="-turn-total"))
         # Not a CSS class: changing a class on the reply restyles every block in it, which
         # took 1.8 s at the end of a 4,000-token reply.
         self.status = message.status

@@ -33,8 +33,10 @@ NO_KEY = """\
 Rill needs an OpenRouter key to talk to real models.
 
 1. Create one at <https://openrouter.ai/settings/keys>.
-2. Set it in your shell: `export OPENROUTER_API_KEY=sk-or-v1-…`
-3. Start Rill again: `rill`
+2. Press **F8** and paste it into *API key*: it is saved in config.toml (readable only by
+   you) and used at once, no restart.
+
+Or set it in your shell and start Rill again: `export OPENROUTER_API_KEY=sk-or-v1-…`, then `rill`.
 
 Or try everything without a key: quit (**Ctrl+Q**) and run `rill --demo`.
 """
