@@ -217,24 +217,37 @@ async def _open_ask_tools(args: argparse.Namespace, settings: Settings, stderr: 
 
 
 def _terminal_question():
-    """Asks on the controlling terminal (stdin may be the prompt), or None without one."""
+    """Asks on the controlling terminal (stdin may be the prompt), or None without one. The
+    answer is awaited on the event loop, not read in a thread: Ctrl+C cancels the wait at
+    once, where a thread blocked reading the terminal would hold the process until Enter."""
     try:
         terminal = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
     except OSError:
         return None
-    answers = os.fdopen(terminal, "rb", buffering=0, closefd=False)
-
-    def ask_now(question: str) -> str:
-        os.write(terminal, question.encode())
-        return answers.readline().decode(errors="replace")
 
     async def approve(question: str) -> str:
         import asyncio
 
-        return await asyncio.to_thread(ask_now, question)
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future[bytes] = loop.create_future()
+
+        def take_line() -> None:
+            # The terminal is in line mode: one read is one line (or b"" for Ctrl+D).
+            try:
+                line = os.read(terminal, 4096)
+            except OSError:
+                line = b""
+            if not answered.done():
+                answered.set_result(line)
+
+        os.write(terminal, question.encode())
+        loop.add_reader(terminal, take_line)
+        try:
+            return (await answered).decode(errors="replace")
+        finally:
+            loop.remove_reader(terminal)
 
     return approve
-
 
 
 def run_chat(args: argparse.Namespace) -> int:
