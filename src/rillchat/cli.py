@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import gc
 import os
+import shlex
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -27,11 +29,17 @@ from rillchat.settings import (
     settings_from_environment,
 )
 
+COMMANDS = ("ask", "history", "config", "models")
+_CHAT_OPTIONS_WITH_A_VALUE = frozenset({"-m", "--model", "--base-url", "--open"})
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rill",
         description="Rill: a terminal chat client for OpenRouter. With no command, opens the "
-                    "full-screen chat.",
+                    "full-screen chat. A prompt instead of a command is asked as rill ask "
+                    "does: rill \"what is 2+2\" is rill ask \"what is 2+2\". A first word "
+                    "close to a command's name (rill histroy) is taken for a typo of it.",
         epilog="Try it without a key: rill --demo (or rill ask --demo hello)",
     )
     parser.add_argument("--version", action="version", version=f"rill {__version__}")
@@ -99,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    try:
+        argv = with_bare_prompt_as_ask(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        _tell(f"rill: {exc}")
+        return exit_codes.USAGE
     args = parser.parse_args(argv)
     if args.command is not None:
         gc.enable()  # off for start-up (see launch.py); only the chat keeps it off longer
@@ -128,6 +141,26 @@ def main(argv: list[str] | None = None) -> int:
         _tell(f"rill: unexpected {type(exc).__name__}: {mask_secrets(str(exc), _known_key())} "
               "(set RILL_DEBUG=1 for details)")
         return exit_codes.BUG
+
+
+def with_bare_prompt_as_ask(argv: list[str]) -> list[str]:
+    """`rill PROMPT...` is `rill ask PROMPT...` (the options before it included), so that a
+    question can be asked without the word ask. A first word that is not a command but
+    close to one's name is taken for a typo (UsageError with the suggestion) rather than
+    sent to a model: `rill histroy` would otherwise spend a request."""
+    index = 0
+    while index < len(argv) and argv[index].startswith("-") and argv[index] != "-":
+        if argv[index] == "--open":  # rill ask cannot reopen a chat: leave it to argparse
+            return argv
+        index += 2 if argv[index] in _CHAT_OPTIONS_WITH_A_VALUE else 1
+    if index >= len(argv) or argv[index] in COMMANDS:
+        return argv
+    first = argv[index]
+    close = difflib.get_close_matches(first, COMMANDS, n=1, cutoff=0.8)
+    if close and not any(character.isspace() for character in first):
+        raise UsageError(f"there is no command {first!r}; did you mean rill {close[0]}? "
+                         f"(to ask it as a question: rill ask {shlex.join(argv[index:])})")
+    return ["ask", *argv]
 
 
 def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
