@@ -36,6 +36,8 @@ _CHAT_OPTIONS_WITH_A_VALUE = frozenset({"-m", "--model", "--base-url", "--open"}
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rill",
+        usage="%(prog)s [-h] [--version] [--demo] [-m MODEL] [--base-url URL] "
+              "[-c | --open ID] [COMMAND ... | PROMPT ...]",
         description="Rill: a terminal chat client for OpenRouter. With no command, opens the "
                     "full-screen chat. A prompt instead of a command is asked as rill ask "
                     "does: rill \"what is 2+2\" is rill ask \"what is 2+2\". A first word "
