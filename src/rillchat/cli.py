@@ -176,8 +176,11 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
         raise UsageError("--yes only means something with --tools")
     schema = _load_schema(args.schema) if args.schema else None
     prompt = read_prompt(args.prompt, stdin)
+    # As in the demo chat a failure scenario fails once; here Rill's own retry (--retries)
+    # is what recovers it, and the demo's advice names flags, not the chat's keys.
     with demo_or_real_settings(demo=args.demo, model=args.model, base_url=args.base_url,
-                               retries=args.retries, timeout=args.timeout) as settings:
+                               retries=args.retries, timeout=args.timeout,
+                               transient_failures=True, shell_advice=True) as settings:
         for problem in settings.config_problems:
             print(f"rill: warning: {problem}", file=stderr)
         if not settings.api_key:
@@ -310,7 +313,8 @@ def run_chat(args: argparse.Namespace) -> int:
 @contextlib.contextmanager
 def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str | None = None,
                           retries: int | None = None, timeout: float | None = None,
-                          transient_failures: bool = False) -> Iterator[Settings]:
+                          transient_failures: bool = False,
+                          shell_advice: bool = False) -> Iterator[Settings]:
     if retries is not None and retries < 0:
         raise UsageError(f"--retries must be 0 or more, got {retries}")
     if timeout is not None and timeout <= 0:
@@ -327,7 +331,8 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
         return
     from rillchat.demo.deferred import DeferredDemoServer
 
-    with DeferredDemoServer(transient_failures=transient_failures) as server:
+    with DeferredDemoServer(transient_failures=transient_failures,
+                            shell_advice=shell_advice) as server:
         yield demo_settings(configured, server.url).with_overrides(**overrides)
 
 
