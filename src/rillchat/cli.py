@@ -23,6 +23,7 @@ from rillchat.settings import (
     DEMO_API_KEY,
     DEFAULT_MODEL,
     DEMO_MODEL,
+    KEY_GOES_IN_FROM_SHELL,
     Settings,
     looks_like_base_url,
     model_id_problem,
@@ -319,7 +320,7 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
         raise UsageError(f"--retries must be 0 or more, got {retries}")
     if timeout is not None and timeout <= 0:
         raise UsageError(f"--timeout must be a positive number of seconds, got {timeout:g}")
-    problem = model_id_problem(model) if model is not None else None
+    problem = model_id_problem(model, KEY_GOES_IN_FROM_SHELL) if model is not None else None
     if problem is not None:
         raise UsageError(f"-m/--model: {problem}")
     overrides = {"model": model, "retries": retries, "read_timeout": timeout}

@@ -22,7 +22,7 @@ from rillchat.chat.tools.configs import (
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.paths import config_dir
 from rillchat.redaction import mask_secrets
-from rillchat.settings import model_id_problem
+from rillchat.settings import KEY_GOES_IN_FILE, model_id_problem
 
 CONFIG_NAME = "config.toml"
 REASONING_DISPLAYS = ("folded", "open", "hidden")
@@ -287,7 +287,7 @@ class _Reader:
         value = value.strip() if value is not None else None
         if not value:
             return None
-        problem = model_id_problem(value)
+        problem = model_id_problem(value, KEY_GOES_IN_FILE)
         if problem is not None:
             self._problems.append(f"{self._path}: {where}model: {problem}; {instead}.")
             return None

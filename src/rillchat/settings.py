@@ -65,13 +65,18 @@ class Settings:
 
 
 KEY_GOES_IN = f"an API key goes in the API key field of the settings (F8) or in {API_KEY_ENV}"
+KEY_GOES_IN_FROM_SHELL = f"an API key goes in {API_KEY_ENV}, or in api_key in config.toml"
+"""Where a key goes, said to someone at the shell prompt (the chat's F8 is not there)."""
+KEY_GOES_IN_FILE = f"an API key goes in api_key in this file, or in {API_KEY_ENV}"
+"""Said of config.toml's own model setting, in the chat and in the shell alike."""
 
 
-def model_id_problem(model: str) -> str | None:
+def model_id_problem(model: str, key_goes_in: str = KEY_GOES_IN) -> str | None:
     """Why `model` cannot be used as a model id, in words for the user; None when it can. A
-    key pasted where the model goes must never be sent, shown or saved as the model."""
+    key pasted where the model goes must never be sent, shown or saved as the model.
+    `key_goes_in`: where the user can put a key instead, from where they are."""
     if looks_like_api_key(model):
-        return (f"that looks like an API key, not a model id ({KEY_GOES_IN}); model ids look "
+        return (f"that looks like an API key, not a model id ({key_goes_in}); model ids look "
                 f"like {DEFAULT_MODEL}")
     if not model.strip():
         return f"the model id is empty; model ids look like {DEFAULT_MODEL}"
