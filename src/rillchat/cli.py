@@ -354,7 +354,8 @@ def demo_settings(configured: Settings, url: str) -> Settings:
     # book schema join the user's, and two harmless built-in tools are on. A local
     # server that goes quiet for 5 s has stalled; no need to wait a minute.
     return replace(
-        configured, api_key=DEMO_API_KEY, base_url=url, model=model, read_timeout=5.0,
+        configured, api_key=DEMO_API_KEY, api_key_source="", base_url=url, model=model,
+        read_timeout=5.0,
         builtin_tools=tuple(dict.fromkeys((*configured.builtin_tools, *DEMO_BUILTIN_TOOLS))),
         command_tools=(*configured.command_tools, *DEMO_TOOLS),
         schemas=(*configured.schemas, SchemaPreset(*DEMO_SCHEMA)))

@@ -57,6 +57,9 @@ class Settings:
     mcp_servers: tuple[McpServerConfig, ...] = ()
     schemas: tuple[SchemaPreset, ...] = ()
     config_problems: tuple[str, ...] = ()
+    api_key_source: str = ""
+    """Where the key came from, as a refused key's hint names it: OPENROUTER_API_KEY, or
+    api_key in the config file's path; empty when it is not known (a test, the demo)."""
     """What was wrong in config.toml, for the user to see; the defaults were used instead."""
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -91,13 +94,21 @@ def looks_like_base_url(url: str) -> bool:
     return parsed.scheme in ("http", "https") and bool(parsed.netloc)
 
 
+def key_in_file(path: object) -> str:
+    """The `api_key_source` of a key kept in the config file at `path`."""
+    return f"api_key in {path}"
+
+
 def settings_from_environment() -> Settings:
     """Settings from config.toml, with the environment winning where both say something."""
-    from rillchat.config import load_config
+    from rillchat.config import config_path, load_config
 
     config, problems = load_config()
+    key_from_environment = os.environ.get(API_KEY_ENV)
     return Settings(
-        api_key=os.environ.get(API_KEY_ENV) or config.api_key,
+        api_key=key_from_environment or config.api_key,
+        api_key_source=(API_KEY_ENV if key_from_environment else
+                        key_in_file(config_path()) if config.api_key else ""),
         base_url=os.environ.get(BASE_URL_ENV) or config.base_url or DEFAULT_BASE_URL,
         model=config.model or DEFAULT_MODEL,
         generate_titles=config.generate_titles,
