@@ -283,6 +283,9 @@ def _terminal_question():
         loop.add_reader(terminal, take_line)
         try:
             return (await answered).decode(errors="replace")
+        except asyncio.CancelledError:
+            os.write(terminal, b"\n")  # "rill: stopped" starts a line, not after the question
+            raise
         finally:
             loop.remove_reader(terminal)
 
