@@ -258,6 +258,17 @@ async def _run_tools(message: Message, tools: AskTools, printer: _Printer,
     """Decide on each call (in order, on the terminal), then run the allowed ones together,
     keeping each result as soon as it is known: a call that finished is not lost when Rill is
     killed while another still runs."""
+    try:
+        await _decide_and_run(message, tools, printer, conversation, save)
+    except BaseException:  # Ctrl+C, at a question or while tools run: the calls are stopped
+        _answer_unanswered(conversation, message, save, Decision.STOPPED,
+                           DECISION_RESULTS[Decision.STOPPED])
+        raise
+
+
+async def _decide_and_run(message: Message, tools: AskTools, printer: _Printer,
+                          conversation: Conversation,
+                          save: Callable[[Message, bool], None] | None) -> None:
     toolbox = tools.session.toolbox
     decided: list[tuple[CheckedCall, Decision]] = []
     for call in message.tool_calls:
@@ -306,8 +317,6 @@ async def _run_tools(message: Message, tools: AskTools, printer: _Printer,
     except BaseException:
         for task in tasks:
             task.cancel()
-        _answer_unanswered(conversation, message, save, Decision.STOPPED,
-                           DECISION_RESULTS[Decision.STOPPED])
         raise
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import gc
 import os
+import shlex
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -21,17 +23,26 @@ from rillchat.settings import (
     DEMO_API_KEY,
     DEFAULT_MODEL,
     DEMO_MODEL,
+    KEY_GOES_IN_FROM_SHELL,
     Settings,
     looks_like_base_url,
     model_id_problem,
     settings_from_environment,
 )
 
+COMMANDS = ("ask", "history", "config", "models")
+_CHAT_OPTIONS_WITH_A_VALUE = frozenset({"-m", "--model", "--base-url", "--open"})
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rill",
+        usage="%(prog)s [-h] [--version] [--demo] [-m MODEL] [--base-url URL] "
+              "[-c | --open ID] [COMMAND ... | PROMPT ...]",
         description="Rill: a terminal chat client for OpenRouter. With no command, opens the "
-                    "full-screen chat.",
+                    "full-screen chat. A prompt instead of a command is asked as rill ask "
+                    "does: rill \"what is 2+2\" is rill ask \"what is 2+2\". A first word "
+                    "close to a command's name (rill histroy) is taken for a typo of it.",
         epilog="Try it without a key: rill --demo (or rill ask --demo hello)",
     )
     parser.add_argument("--version", action="version", version=f"rill {__version__}")
@@ -99,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    try:
+        argv = with_bare_prompt_as_ask(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        _tell(f"rill: {exc}")
+        return exit_codes.USAGE
     args = parser.parse_args(argv)
     if args.command is not None:
         gc.enable()  # off for start-up (see launch.py); only the chat keeps it off longer
@@ -130,6 +146,26 @@ def main(argv: list[str] | None = None) -> int:
         return exit_codes.BUG
 
 
+def with_bare_prompt_as_ask(argv: list[str]) -> list[str]:
+    """`rill PROMPT...` is `rill ask PROMPT...` (the options before it included), so that a
+    question can be asked without the word ask. A first word that is not a command but
+    close to one's name is taken for a typo (UsageError with the suggestion) rather than
+    sent to a model: `rill histroy` would otherwise spend a request."""
+    index = 0
+    while index < len(argv) and argv[index].startswith("-") and argv[index] != "-":
+        if argv[index] == "--open":  # rill ask cannot reopen a chat: leave it to argparse
+            return argv
+        index += 2 if argv[index] in _CHAT_OPTIONS_WITH_A_VALUE else 1
+    if index >= len(argv) or argv[index] in COMMANDS:
+        return argv
+    first = argv[index]
+    close = difflib.get_close_matches(first, COMMANDS, n=1, cutoff=0.8)
+    if close and not any(character.isspace() for character in first):
+        raise UsageError(f"there is no command {first!r}; did you mean rill {close[0]}? "
+                         f"(to ask it as a question: rill ask {shlex.join(argv[index:])})")
+    return ["ask", *argv]
+
+
 def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     import asyncio
 
@@ -141,8 +177,11 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
         raise UsageError("--yes only means something with --tools")
     schema = _load_schema(args.schema) if args.schema else None
     prompt = read_prompt(args.prompt, stdin)
+    # As in the demo chat a failure scenario fails once; here Rill's own retry (--retries)
+    # is what recovers it, and the demo's advice names flags, not the chat's keys.
     with demo_or_real_settings(demo=args.demo, model=args.model, base_url=args.base_url,
-                               retries=args.retries, timeout=args.timeout) as settings:
+                               retries=args.retries, timeout=args.timeout,
+                               transient_failures=True, shell_advice=True) as settings:
         for problem in settings.config_problems:
             print(f"rill: warning: {problem}", file=stderr)
         if not settings.api_key:
@@ -217,24 +256,40 @@ async def _open_ask_tools(args: argparse.Namespace, settings: Settings, stderr: 
 
 
 def _terminal_question():
-    """Asks on the controlling terminal (stdin may be the prompt), or None without one."""
+    """Asks on the controlling terminal (stdin may be the prompt), or None without one. The
+    answer is awaited on the event loop, not read in a thread: Ctrl+C cancels the wait at
+    once, where a thread blocked reading the terminal would hold the process until Enter."""
     try:
         terminal = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
     except OSError:
         return None
-    answers = os.fdopen(terminal, "rb", buffering=0, closefd=False)
-
-    def ask_now(question: str) -> str:
-        os.write(terminal, question.encode())
-        return answers.readline().decode(errors="replace")
 
     async def approve(question: str) -> str:
         import asyncio
 
-        return await asyncio.to_thread(ask_now, question)
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future[bytes] = loop.create_future()
+
+        def take_line() -> None:
+            # The terminal is in line mode: one read is one line (or b"" for Ctrl+D).
+            try:
+                line = os.read(terminal, 4096)
+            except OSError:
+                line = b""
+            if not answered.done():
+                answered.set_result(line)
+
+        os.write(terminal, question.encode())
+        loop.add_reader(terminal, take_line)
+        try:
+            return (await answered).decode(errors="replace")
+        except asyncio.CancelledError:
+            os.write(terminal, b"\n")  # "rill: stopped" starts a line, not after the question
+            raise
+        finally:
+            loop.remove_reader(terminal)
 
     return approve
-
 
 
 def run_chat(args: argparse.Namespace) -> int:
@@ -262,12 +317,13 @@ def run_chat(args: argparse.Namespace) -> int:
 @contextlib.contextmanager
 def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str | None = None,
                           retries: int | None = None, timeout: float | None = None,
-                          transient_failures: bool = False) -> Iterator[Settings]:
+                          transient_failures: bool = False,
+                          shell_advice: bool = False) -> Iterator[Settings]:
     if retries is not None and retries < 0:
         raise UsageError(f"--retries must be 0 or more, got {retries}")
     if timeout is not None and timeout <= 0:
         raise UsageError(f"--timeout must be a positive number of seconds, got {timeout:g}")
-    problem = model_id_problem(model) if model is not None else None
+    problem = model_id_problem(model, KEY_GOES_IN_FROM_SHELL) if model is not None else None
     if problem is not None:
         raise UsageError(f"-m/--model: {problem}")
     overrides = {"model": model, "retries": retries, "read_timeout": timeout}
@@ -279,7 +335,8 @@ def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str
         return
     from rillchat.demo.deferred import DeferredDemoServer
 
-    with DeferredDemoServer(transient_failures=transient_failures) as server:
+    with DeferredDemoServer(transient_failures=transient_failures,
+                            shell_advice=shell_advice) as server:
         yield demo_settings(configured, server.url).with_overrides(**overrides)
 
 
@@ -300,7 +357,8 @@ def demo_settings(configured: Settings, url: str) -> Settings:
     # book schema join the user's, and two harmless built-in tools are on. A local
     # server that goes quiet for 5 s has stalled; no need to wait a minute.
     return replace(
-        configured, api_key=DEMO_API_KEY, base_url=url, model=model, read_timeout=5.0,
+        configured, api_key=DEMO_API_KEY, api_key_source="", base_url=url, model=model,
+        read_timeout=5.0,
         builtin_tools=tuple(dict.fromkeys((*configured.builtin_tools, *DEMO_BUILTIN_TOOLS))),
         command_tools=(*configured.command_tools, *DEMO_TOOLS),
         schemas=(*configured.schemas, SchemaPreset(*DEMO_SCHEMA)))

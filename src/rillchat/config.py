@@ -22,7 +22,7 @@ from rillchat.chat.tools.configs import (
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.paths import config_dir
 from rillchat.redaction import mask_secrets
-from rillchat.settings import model_id_problem
+from rillchat.settings import KEY_GOES_IN_FILE, model_id_problem
 
 CONFIG_NAME = "config.toml"
 REASONING_DISPLAYS = ("folded", "open", "hidden")
@@ -96,6 +96,65 @@ class ConfigError(Exception):
     what to do."""
 
 
+_TEMPLATE = """\
+# Rill's settings. Every key is optional; a missing key takes the default shown.
+# Rill writes to this file only when you change something in the app (F8 in the chat
+# opens the settings). It keeps every setting here and these comments, but comments of
+# your own go when it writes the file; the settings Rill writes go at the end.
+
+# model = "{model}"
+# base_url = "{base_url}"       # any OpenAI-compatible endpoint
+# api_key = "sk-or-v1-..."      # {api_key_env} wins when it is set; the file is then 0600
+# reasoning_effort = "medium"   # none, minimal, low, medium, high, xhigh
+# reasoning_display = "folded"  # folded once it answers; open; hidden (folded throughout)
+# theme = "textual-dark"
+# generate_titles = false       # name new conversations with their model (a paid call)
+# builtin_tools = ["datetime", "calculator", "files"]   # each is off until listed
+# allowed_folders = ["~/notes"]  # the only folders the files tool may read
+# max_tool_rounds = 8            # rounds of tool calls one prompt may take
+
+# [[presets]]
+# name = "Terse"
+# prompt = "Answer in as few words as will do."
+# model = "openai/gpt-4o-mini"   # optional
+# reasoning_effort = "low"       # optional
+
+# [[tools]]                      # a command tool: no shell, arguments as JSON on stdin
+# name = "git_log"
+# description = "The last commits of the current repository"
+# command = ["git", "log", "--oneline", "-n", "20"]
+# timeout = 10                   # seconds (default 30); then it is killed
+# parameters = {{ type = "object", properties = {{}} }}
+
+# [[mcp_servers]]                # an MCP server over stdio
+# name = "notes"
+# command = "uvx"
+# args = ["my-notes-mcp-server"]
+# env = {{ NOTES_DIR = "/home/me/notes" }}
+
+# [[schemas]]                    # JSON Schemas for structured answers (palette: Answer as JSON)
+# name = "recipe"
+# file = "~/schemas/recipe.json" # or: schema = {{ type = "object", ... }}
+
+# [keys]                         # re-map keys: binding id = "key,other key"
+# "rill.history" = "f3,ctrl+g"   # every id: the README, "Re-mapping keys"
+"""
+
+
+
+def commented_template() -> str:
+    """What a new config.toml starts as: every setting, commented out, with its default."""
+    from rillchat.settings import API_KEY_ENV, DEFAULT_BASE_URL, DEFAULT_MODEL
+
+    return _TEMPLATE.format(model=DEFAULT_MODEL, base_url=DEFAULT_BASE_URL,
+                            api_key_env=API_KEY_ENV)
+
+
+def write_template(path: Path) -> None:
+    """Make `path` the commented template (for `rill config edit` on a missing file)."""
+    save_config({}, path)
+
+
 def config_path() -> Path:
     return config_dir() / CONFIG_NAME
 
@@ -152,13 +211,20 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
 
 def save_config(changes: dict[str, Any], path: Path | None = None) -> Path:
     """Write `changes` (top-level keys; None removes one) into the file, keeping everything
-    else in it. Written whole to a new file then renamed, so a crash never leaves half a
-    file; 0600 when it holds an API key. Raises ConfigError when the file there is broken,
-    rather than replace what the user wrote."""
+    else in it. A new file starts as the commented template, and a file that still starts
+    with it keeps it; other comments are lost (tomllib keeps none). Written whole to a new
+    file then renamed, so a crash never leaves half a file; 0600 when it holds an API key.
+    Raises ConfigError when the file there is broken, rather than replace what the user
+    wrote."""
     import tomli_w
 
     path = path or config_path()
     document = read_document(path)
+    template = commented_template()
+    try:
+        keeps_template = path.read_text(encoding="utf-8").startswith(template)
+    except FileNotFoundError:
+        keeps_template = True
     for key, value in changes.items():
         if value is None:
             document.pop(key, None)
@@ -170,8 +236,9 @@ def save_config(changes: dict[str, Any], path: Path | None = None) -> Path:
     try:
         if secret:
             os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "wb") as file:
-            tomli_w.dump(document, file, multiline_strings=True)
+        settings = tomli_w.dumps(document, multiline_strings=True)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(f"{template}\n{settings}" if keeps_template else settings)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -220,7 +287,7 @@ class _Reader:
         value = value.strip() if value is not None else None
         if not value:
             return None
-        problem = model_id_problem(value)
+        problem = model_id_problem(value, KEY_GOES_IN_FILE)
         if problem is not None:
             self._problems.append(f"{self._path}: {where}model: {problem}; {instead}.")
             return None

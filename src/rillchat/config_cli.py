@@ -5,58 +5,21 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import shutil
 import subprocess
 from pathlib import Path
 from typing import TextIO
 
 from rillchat import exit_codes
-from rillchat.config import ConfigError, config_path, load_config, read_document
+from rillchat.config import (
+    ConfigError,
+    config_path,
+    load_config,
+    read_document,
+    write_template,
+)
 from rillchat.redaction import mask_secrets, masked
 from rillchat.settings import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_MODEL
-
-TEMPLATE = """\
-# Rill's settings. Every key is optional; a missing key takes the default shown.
-# Rill writes to this file only when you change something in the app (F8 in the chat
-# opens the settings), and keeps whatever else is here.
-
-# model = "{model}"
-# base_url = "{base_url}"       # any OpenAI-compatible endpoint
-# api_key = "sk-or-v1-..."      # {api_key_env} wins when it is set; the file is then 0600
-# reasoning_effort = "medium"   # none, minimal, low, medium, high, xhigh
-# reasoning_display = "folded"  # folded once it answers; open; hidden (folded throughout)
-# theme = "textual-dark"
-# generate_titles = false       # name new conversations with their model (a paid call)
-# builtin_tools = ["datetime", "calculator", "files"]   # each is off until listed
-# allowed_folders = ["~/notes"]  # the only folders the files tool may read
-# max_tool_rounds = 8            # rounds of tool calls one prompt may take
-
-# [[presets]]
-# name = "Terse"
-# prompt = "Answer in as few words as will do."
-# model = "openai/gpt-4o-mini"   # optional
-# reasoning_effort = "low"       # optional
-
-# [[tools]]                      # a command tool: no shell, arguments as JSON on stdin
-# name = "git_log"
-# description = "The last commits of the current repository"
-# command = ["git", "log", "--oneline", "-n", "20"]
-# timeout = 10                   # seconds (default 30); then it is killed
-# parameters = {{ type = "object", properties = {{}} }}
-
-# [[mcp_servers]]                # an MCP server over stdio
-# name = "notes"
-# command = "uvx"
-# args = ["my-notes-mcp-server"]
-# env = {{ NOTES_DIR = "/home/me/notes" }}
-
-# [[schemas]]                    # JSON Schemas for structured answers (palette: Answer as JSON)
-# name = "recipe"
-# file = "~/schemas/recipe.json" # or: schema = {{ type = "object", ... }}
-
-# [keys]                         # re-map keys: binding id = "key,other key"
-# "rill.history" = "f3,ctrl+g"   # every id: the README, "Re-mapping keys"
-"""
-
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
@@ -67,8 +30,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     actions.add_parser("path", help="print where config.toml is (or would be)")
     actions.add_parser("show", help="print config.toml (the API key masked) and what is "
                                     "in effect")
-    actions.add_parser("edit", help="open config.toml in $VISUAL or $EDITOR (made from a "
-                                    "commented template when missing)")
+    actions.add_parser("edit", help="open config.toml in $VISUAL or $EDITOR (else the first "
+                                    "of editor, nano, vi on PATH; made from a commented "
+                                    "template when missing)")
 
 
 def run_config(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -81,6 +45,18 @@ def run_config(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return _edit(path, stdout, stderr)
 
 
+FALLBACK_EDITORS = ("editor", "nano", "vi")
+"""Tried in this order, on PATH, when neither VISUAL nor EDITOR is set."""
+
+
+def _editor_on_path() -> str | None:
+    for name in FALLBACK_EDITORS:
+        found = shutil.which(name)
+        if found is not None:
+            return shlex.quote(found)
+    return None
+
+
 def _show(path: Path, stdout: TextIO, stderr: TextIO) -> int:
     import tomli_w
 
@@ -89,8 +65,10 @@ def _show(path: Path, stdout: TextIO, stderr: TextIO) -> int:
           file=stdout)
     try:
         document = read_document(path)
-    except ConfigError:
-        document = {}
+    except ConfigError as exc:
+        document, unreadable = {}, exc
+    else:
+        unreadable = None
     if "api_key" in document and isinstance(document["api_key"], str):
         document["api_key"] = masked(document["api_key"])
     key_from_environment = os.environ.get(API_KEY_ENV)
@@ -111,21 +89,27 @@ def _show(path: Path, stdout: TextIO, stderr: TextIO) -> int:
           file=stdout)
     for name, value, source in rows:
         print(f"#   {name:<9} {value}  ({source})", file=stdout)
+    if unreadable is not None:
+        print(f"rill: {unreadable}", file=stderr)
+        return exit_codes.USAGE
     for problem in problems:
         print(f"rill: warning: {problem}", file=stderr)
     return exit_codes.OK
 
 
 def _edit(path: Path, stdout: TextIO, stderr: TextIO) -> int:
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or _editor_on_path()
     if not editor:
-        print(f"rill: set VISUAL or EDITOR to your editor (e.g. export EDITOR=nano), or edit "
-              f"{path} by hand", file=stderr)
+        print(f"rill: no editor found: VISUAL and EDITOR are not set and none of "
+              f"{', '.join(FALLBACK_EDITORS)} is on PATH. Set one (e.g. export EDITOR=nano), "
+              f"or edit {path} by hand", file=stderr)
         return exit_codes.USAGE
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(TEMPLATE.format(model=DEFAULT_MODEL, base_url=DEFAULT_BASE_URL,
-                                        api_key_env=API_KEY_ENV), encoding="utf-8")
+        try:
+            write_template(path)
+        except (ConfigError, OSError) as exc:
+            print(f"rill: could not write {path}: {exc}", file=stderr)
+            return exit_codes.USAGE
     try:
         finished = subprocess.run([*shlex.split(editor), str(path)], check=False)
     except OSError as exc:

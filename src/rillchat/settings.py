@@ -57,6 +57,9 @@ class Settings:
     mcp_servers: tuple[McpServerConfig, ...] = ()
     schemas: tuple[SchemaPreset, ...] = ()
     config_problems: tuple[str, ...] = ()
+    api_key_source: str = ""
+    """Where the key came from, as a refused key's hint names it: OPENROUTER_API_KEY, or
+    api_key in the config file's path; empty when it is not known (a test, the demo)."""
     """What was wrong in config.toml, for the user to see; the defaults were used instead."""
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -65,13 +68,18 @@ class Settings:
 
 
 KEY_GOES_IN = f"an API key goes in the API key field of the settings (F8) or in {API_KEY_ENV}"
+KEY_GOES_IN_FROM_SHELL = f"an API key goes in {API_KEY_ENV}, or in api_key in config.toml"
+"""Where a key goes, said to someone at the shell prompt (the chat's F8 is not there)."""
+KEY_GOES_IN_FILE = f"an API key goes in api_key in this file, or in {API_KEY_ENV}"
+"""Said of config.toml's own model setting, in the chat and in the shell alike."""
 
 
-def model_id_problem(model: str) -> str | None:
+def model_id_problem(model: str, key_goes_in: str = KEY_GOES_IN) -> str | None:
     """Why `model` cannot be used as a model id, in words for the user; None when it can. A
-    key pasted where the model goes must never be sent, shown or saved as the model."""
+    key pasted where the model goes must never be sent, shown or saved as the model.
+    `key_goes_in`: where the user can put a key instead, from where they are."""
     if looks_like_api_key(model):
-        return (f"that looks like an API key, not a model id ({KEY_GOES_IN}); model ids look "
+        return (f"that looks like an API key, not a model id ({key_goes_in}); model ids look "
                 f"like {DEFAULT_MODEL}")
     if not model.strip():
         return f"the model id is empty; model ids look like {DEFAULT_MODEL}"
@@ -86,13 +94,21 @@ def looks_like_base_url(url: str) -> bool:
     return parsed.scheme in ("http", "https") and bool(parsed.netloc)
 
 
+def key_in_file(path: object) -> str:
+    """The `api_key_source` of a key kept in the config file at `path`."""
+    return f"api_key in {path}"
+
+
 def settings_from_environment() -> Settings:
     """Settings from config.toml, with the environment winning where both say something."""
-    from rillchat.config import load_config
+    from rillchat.config import config_path, load_config
 
     config, problems = load_config()
+    key_from_environment = os.environ.get(API_KEY_ENV)
     return Settings(
-        api_key=os.environ.get(API_KEY_ENV) or config.api_key,
+        api_key=key_from_environment or config.api_key,
+        api_key_source=(API_KEY_ENV if key_from_environment else
+                        key_in_file(config_path()) if config.api_key else ""),
         base_url=os.environ.get(BASE_URL_ENV) or config.base_url or DEFAULT_BASE_URL,
         model=config.model or DEFAULT_MODEL,
         generate_titles=config.generate_titles,

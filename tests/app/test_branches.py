@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+
 from rillchat.store.db import open_database
 from rillchat.store.history import History
 from rillchat.ui.widgets.branch_bar import BranchBar
@@ -131,7 +133,7 @@ async def test_titles_come_from_the_prompt_and_from_the_model_only_when_asked(ap
         assert stored.title == screen.conversation.title
 
         screen.toggle_generated_titles()  # on: each new conversation is named after a reply
-        assert (tmp_path / "config.toml").read_text() == "generate_titles = true\n"
+        assert tomllib.loads((tmp_path / "config.toml").read_text()) == {"generate_titles": True}
         await pilot.press("ctrl+n")
         await send(pilot, "hello there")
         await until(pilot, lambda: chat(pilot).conversation.title != "hello there")

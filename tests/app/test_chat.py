@@ -126,7 +126,7 @@ FAILURES = [
     ("error 503", FailureKind.PROVIDER, "Provider error (HTTP 503)", "choose another model", False),
     ("mid-stream error", FailureKind.PROVIDER, "Provider error (code 502)", "choose another model", True),
     ("choice error", FailureKind.PROVIDER, "Provider error (code 500)", "choose another model", True),
-    ("drop", FailureKind.NETWORK, "Connection failed", "Check the connection", True),
+    ("drop", FailureKind.NETWORK, "Connection failed", "what arrived is kept", True),
     ("stall", FailureKind.STALLED, "Stream stalled", "No data arrived for 1 s", True),
     ("not json", FailureKind.PROTOCOL, "Unexpected response", "did not answer like OpenRouter", True),
     ("html", FailureKind.PROTOCOL, "Unexpected response", "did not answer like OpenRouter", False),

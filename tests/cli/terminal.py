@@ -16,7 +16,10 @@ class Terminal:
     """`rill` running in a pseudo-terminal, as a person would run it."""
 
     def __init__(self, *args: str, env: dict[str, str], cwd: Path | None = None,
-                 term: str = "xterm-256color", extra: dict[str, str] | None = None) -> None:
+                 term: str = "xterm-256color", extra: dict[str, str] | None = None,
+                 controlling: bool = False) -> None:
+        """`controlling`: the pseudo-terminal becomes rill's controlling terminal, in a
+        session of its own, so /dev/tty is it and Ctrl+C typed there sends SIGINT."""
         import pty
 
         env = {**env, "TERM": term, "COLUMNS": "100", "LINES": "30", **(extra or {})}
@@ -24,7 +27,8 @@ class Terminal:
         os.set_blocking(self.primary, False)
         self.process = subprocess.Popen([sys.executable, "-m", "rillchat", *args],
                                         stdin=secondary, stdout=secondary, stderr=secondary,
-                                        env=env, cwd=cwd)
+                                        env=env, cwd=cwd, start_new_session=controlling,
+                                        preexec_fn=_take_as_controlling if controlling else None)
         os.close(secondary)
         self.shown = bytearray()
 
@@ -61,6 +65,14 @@ class Terminal:
             self.process.kill()
             self.process.wait()
         os.close(self.primary)
+
+
+def _take_as_controlling() -> None:
+    """In the child, after setsid: make its stdin (the pseudo-terminal) its controlling one."""
+    import fcntl
+    import termios
+
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
 def open_and_quit(env: dict[str, str], cwd: Path | None = None) -> Terminal:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_ask import run_rill
+from tests.conftest import TEST_API_KEY
 
 MCP_FIXTURES = Path(__file__).parent.parent / "fixtures" / "mcp"
 
@@ -199,3 +200,22 @@ def test_an_unknown_tool_is_not_run_and_the_model_is_told(demo_server, tmp_path)
             "current_datetime.") in result.stderr
     [told] = saved_tool_results(env)
     assert told["decision"] == "invalid" and told["is_error"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
+def test_ctrl_c_at_the_approval_prompt_stops_at_once(demo_server, tmp_path):
+    from tests.cli.terminal import Terminal, environment
+
+    env = environment(**config_folder(tmp_path, 'builtin_tools = ["calculator"]\n'),
+                      OPENROUTER_API_KEY=TEST_API_KEY, OPENROUTER_BASE_URL=demo_server.url)
+    terminal = Terminal("ask", "--tools", "-m", "demo/auto", "a failing tool", env=env,
+                        controlling=True)
+    try:
+        terminal.read_until(b"[N] deny: ")
+        terminal.type(b"\x03")
+        assert terminal.wait(timeout=20) == 130
+    finally:
+        terminal.close()
+    assert b"rill: stopped" in terminal.shown
+    [result] = saved_tool_results(env)
+    assert result["decision"] == "stopped"

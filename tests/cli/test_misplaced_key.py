@@ -22,7 +22,9 @@ def test_a_key_given_as_the_model_flag_is_refused(demo_server, tmp_path):
                      env_extra={"RILL_DATA_DIR": str(tmp_path)})
     assert asked.returncode == 2
     assert REFUSED in asked.stderr
-    assert "API key field of the settings (F8) or in OPENROUTER_API_KEY" in asked.stderr
+    assert ("an API key goes in OPENROUTER_API_KEY, or in api_key in config.toml)"
+            in asked.stderr)
+    assert "F8" not in asked.stderr
     chat = Terminal("-m", KEY, env=environment(RILL_DATA_DIR=str(tmp_path),
                                                OPENROUTER_API_KEY="sk-or-v1-" + "0" * 64,
                                                OPENROUTER_BASE_URL=demo_server.url))
@@ -48,6 +50,8 @@ def test_a_key_as_the_configured_model_is_named_and_the_default_used(demo_server
     asked = run_rill("ask", "hello", server=demo_server, env_extra=env)
     assert asked.returncode == 0, asked.stderr
     assert "model: that looks like an API key" in asked.stderr
+    assert "an API key goes in api_key in this file, or in OPENROUTER_API_KEY" in asked.stderr
+    assert "F8" not in asked.stderr
     assert demo_server.requests[-1]["model"] == "openai/gpt-4o-mini"
     shown = run_rill("config", "show", env_extra=env)
     printed = asked.stdout + asked.stderr + shown.stdout + shown.stderr

@@ -116,6 +116,12 @@ def test_error_banners(snap_compare, snapshot_server, prompt, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_error_banner_of_a_key_from_the_config_file(snap_compare, snapshot_server, size):
+    app = make_app(snapshot_server, api_key_source="api_key in /home/ada/.config/rill/config.toml")
+    assert snap_compare(app, terminal_size=size, run_before=steps("error 401"))
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_error_banner_not_json(snap_compare, snapshot_server, size):
     app = _app(snapshot_server, model="demo/replay/not-json")
     assert snap_compare(app, terminal_size=size, run_before=steps("hi"))

@@ -193,3 +193,17 @@ file = "x.json"
                      "timeout should be a positive number", "needs a name and a command",
                      "either schema (a table) or file"):
         assert expected in text, expected
+
+
+def test_the_first_write_starts_from_the_commented_template_and_later_ones_keep_it(tmp_path):
+    path = tmp_path / "folder" / "config.toml"
+    save_config({"theme": "rill-light"}, path)
+    text = path.read_text()
+    assert text.startswith("# Rill's settings. Every key is optional")
+    assert "# [[presets]]" in text and "# [[mcp_servers]]" in text
+    assert tomllib.loads(text) == {"theme": "rill-light"}
+
+    save_config({"model": "anthropic/claude-sonnet-4.5"}, path)
+    again = path.read_text()
+    assert again.startswith(text.removesuffix('theme = "rill-light"\n'))
+    assert tomllib.loads(again) == {"theme": "rill-light", "model": "anthropic/claude-sonnet-4.5"}

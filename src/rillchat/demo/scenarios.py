@@ -20,6 +20,7 @@ from rillchat.demo import texts
 from rillchat.demo.catalogue import SCENARIO_MODELS, known_ids, prices
 from rillchat.demo.tool_scenarios import (
     NO_TOOLS,
+    NO_TOOLS_IN_SHELL,
     calls_for,
     closing_words,
     offered_names,
@@ -97,6 +98,8 @@ class Turn:
     authorization: str = ""
     """The request's Authorization header, which the echo-key scenarios quote back as some
     servers and proxies do."""
+    shell_advice: bool = False
+    """Advice in the reply is for `rill ask` in a shell, not for the chat's keys."""
 
     @classmethod
     def from_body(cls, body: dict[str, Any], authorization: str = "") -> Turn:
@@ -238,13 +241,15 @@ def fails(body: dict[str, Any]) -> bool:
 
 
 def plan_for(body: dict[str, Any], pacing: Pacing, recordings_dir: Path = RECORDINGS_DIR, *,
-             recovered: bool = False, authorization: str = "") -> Plan:
+             recovered: bool = False, authorization: str = "", shell_advice: bool = False
+             ) -> Plan:
     """The reply to a validated request body. `recovered` turns a failure scenario into a
     short answer saying the retry worked."""
-    turn = Turn.from_body(body, authorization)
+    turn = replace(Turn.from_body(body, authorization), shell_advice=shell_advice)
     name = scenario_for(turn)
     if recovered and name in FAILURE_SCENARIOS:
-        return _text_reply(turn, pacing, texts.RECOVERED)
+        return _text_reply(turn, pacing,
+                           texts.RECOVERED_IN_SHELL if shell_advice else texts.RECOVERED)
     generate = _GENERATE.fullmatch(turn.model)
     if generate:
         count = int(generate.group(1))
@@ -371,7 +376,7 @@ def _tool_loop(turn: Turn, pacing: Pacing) -> Plan:
     scenario = scenario_for(turn)
     offered = offered_names(turn.tools)
     if not offered:
-        return _text_reply(turn, pacing, NO_TOOLS)
+        return _text_reply(turn, pacing, NO_TOOLS_IN_SHELL if turn.shell_advice else NO_TOOLS)
     calls = calls_for(scenario, turn.tool_rounds, offered, lambda name: _sample_arguments(
         turn.tools, name))
     if calls is None:

@@ -52,14 +52,16 @@ class DemoServer:
 
     def __init__(self, port: int = 0, *, pacing: Pacing | None = None,
                  recordings_dir: Path = RECORDINGS_DIR, stall_limit: float = 300.0,
-                 transient_failures: bool = False, listening: socket.socket | None = None
-                 ) -> None:
+                 transient_failures: bool = False, listening: socket.socket | None = None,
+                 shell_advice: bool = False) -> None:
         """`listening`: a socket already bound and listening on loopback, to serve instead of
         binding `port` (see `deferred.DeferredDemoServer`)."""
         self.pacing = pacing if pacing is not None else Pacing()
         self.transient_failures = transient_failures
         """When set, a failure scenario fails once: the same request sent again (a retry)
         gets an answer. The interactive demo uses this so Retry can be seen working."""
+        self.shell_advice = shell_advice
+        """Replies that give advice give it for `rill ask` in a shell (flags, not keys)."""
         self._failed_requests: set[str] = set()
         self._failed_lock = threading.Lock()
         self.recordings_dir = recordings_dir
@@ -204,7 +206,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.demo.request_headers.append(self.headers)
         plan = plan_for(body, self.demo.pacing, self.demo.recordings_dir,
                         recovered=self.demo.recovers(body),
-                        authorization=self.headers.get("Authorization", ""))
+                        authorization=self.headers.get("Authorization", ""),
+                        shell_advice=self.demo.shell_advice)
         try:
             if isinstance(plan, HttpError):
                 self._send_error(plan)

@@ -102,6 +102,14 @@ The demo fails each error scenario once and answers when the same request is sen
 you can see both the banner and a successful **Retry**.
 """
 
+RECOVERED_IN_SHELL = """\
+**The retry worked.** This time the provider answered.
+
+The demo fails each error scenario once and answers when the same request is sent again:
+`rill ask` retried it by itself, as it does a network or provider failure before the first
+token (`--retries N`, default 1; `--retries 0` shows the failure).
+"""
+
 HTML_PAGE = b"""<!DOCTYPE html>
 <html><head><title>Corporate proxy: sign in required</title></head>
 <body><h1>Sign in required</h1><p>Your request was intercepted by the network proxy.</p></body>

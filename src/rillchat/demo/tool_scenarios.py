@@ -14,6 +14,9 @@ from rillchat.demo.wire import ChunkMaker, Data, Step, StreamPlan
 
 NO_TOOLS = ("This demo model calls tools, but the request offered none. Turn one on: press "
             "F8 for the settings (Tools), or search the palette (Ctrl+P) for \"tool\".")
+NO_TOOLS_IN_SHELL = ("This demo model calls tools, but the request offered none. Run the same "
+                     "command again with --tools (the demo offers two built-in tools and two "
+                     "of its own).")
 
 
 def offered_names(tools: list[dict[str, Any]]) -> list[str]:

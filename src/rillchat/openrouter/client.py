@@ -33,6 +33,9 @@ class KeepAliveSSEDecoder(SSEDecoder):
 
 
 class OpenRouterClient(openai.AsyncOpenAI):
+    key_source: str = ""
+    """Where its key came from (`Settings.api_key_source`), for a refused key's hint."""
+
     def _make_sse_decoder(self) -> SSEDecoder:
         return KeepAliveSSEDecoder()
 
@@ -40,7 +43,7 @@ class OpenRouterClient(openai.AsyncOpenAI):
 def make_client(settings: Settings) -> OpenRouterClient:
     if not settings.api_key:
         raise ValueError("make_client needs an API key; check Settings.api_key first")
-    return OpenRouterClient(
+    client = OpenRouterClient(
         api_key=settings.api_key,
         base_url=settings.base_url,
         timeout=openai.Timeout(settings.read_timeout, connect=settings.connect_timeout),
@@ -51,3 +54,5 @@ def make_client(settings: Settings) -> OpenRouterClient:
             "X-Title": APP_TITLE,
         },
     )
+    client.key_source = settings.api_key_source
+    return client

@@ -60,10 +60,24 @@ def kind_for_status(status: int, metadata: Mapping[str, Any]) -> FailureKind:
     return FailureKind.BAD_REQUEST
 
 
+DROPPED_HINT = ("The connection dropped in the middle of the reply, after the server had "
+                "answered; what arrived is kept. Retrying asks again.")
+"""For a stream cut off after it started: the URL and the key worked, the network did not."""
+
+
+def auth_hint(key_source: str = "") -> str:
+    """What to do about a refused key, naming where the key in use came from (see
+    `Settings.api_key_source`) when that is known."""
+    if not key_source:
+        return (f"Check that the key in use (OPENROUTER_API_KEY, or api_key in config.toml) "
+                f"is valid ({KEYS_URL}).")
+    return f"The key from {key_source} was refused: replace it there with a valid one ({KEYS_URL})."
+
+
 def hint_for(kind: FailureKind, *, retry_after: float | None = None, base_url: str = "",
              read_timeout: float | None = None) -> str:
     if kind is FailureKind.AUTH:
-        return f"Check that OPENROUTER_API_KEY holds a valid key ({KEYS_URL})."
+        return auth_hint()
     if kind is FailureKind.CREDITS:
         return f"Add credits at {CREDITS_URL}, or lower max tokens, or pick a cheaper model."
     if kind is FailureKind.MODERATION:
@@ -90,11 +104,13 @@ def hint_for(kind: FailureKind, *, retry_after: float | None = None, base_url: s
 
 def make_failure(kind: FailureKind, message: str, *, base_url: str = "",
                  read_timeout: float | None = None, retry_after: float | None = None,
-                 **details: Any) -> StreamFailed:
+                 hint: str | None = None, **details: Any) -> StreamFailed:
+    """`hint`: instead of the one for the kind."""
     return StreamFailed(
         kind=kind,
         message=message,
-        hint=hint_for(kind, retry_after=retry_after, base_url=base_url, read_timeout=read_timeout),
+        hint=hint or hint_for(kind, retry_after=retry_after, base_url=base_url,
+                              read_timeout=read_timeout),
         retry_after=retry_after,
         retryable=kind in RETRYABLE_KINDS,
         **details,
@@ -166,10 +182,12 @@ def failure_from_exception(exc: BaseException, *, base_url: str = "",
     if isinstance(exc, openai.APIConnectionError):
         cause = str(exc.__cause__ or exc) or type(exc.__cause__).__name__
         if streaming:
-            message = f"The connection closed before the reply was complete ({cause})."
-        else:
-            message = f"Could not reach {base_url} ({cause})."
-        return make_failure(FailureKind.NETWORK, message, base_url=base_url)
+            return make_failure(
+                FailureKind.NETWORK,
+                f"The connection closed before the reply was complete ({cause}).",
+                base_url=base_url, hint=DROPPED_HINT)
+        return make_failure(FailureKind.NETWORK, f"Could not reach {base_url} ({cause}).",
+                            base_url=base_url)
     if isinstance(exc, openai.APIError) and exc.body is not None:
         return failure_from_error_object(exc.body, base_url=base_url)
     if isinstance(exc, json.JSONDecodeError):

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import openai
@@ -32,6 +33,7 @@ from rillchat.openrouter.events import (
     Usage,
 )
 from rillchat.openrouter.failures import (
+    auth_hint,
     describe_unexpected_body,
     failure_from_error_object,
     failure_from_exception,
@@ -64,6 +66,8 @@ async def stream_reply(
             async for event in events:
                 if type(event) is StreamFailed:
                     event = event.without_secrets(client.api_key)
+                    if event.kind is FailureKind.AUTH:
+                        event = replace(event, hint=auth_hint(getattr(client, "key_source", "")))
                     if not content_seen and attempt < retries and event.kind in AUTO_RETRY_KINDS:
                         break
                     yield event

@@ -269,6 +269,12 @@ class RillApp(App[None]):
         if not (self.demo and key in CONNECTION_KEYS):
             default = DEFAULT_BASE_URL if key == "base_url" else None
             self.settings = replace(self.settings, **{key: default if value is None else value})
+            if key == "api_key":  # kept in config.toml: a refused key's hint points there
+                from rillchat.config import config_path
+                from rillchat.settings import key_in_file
+
+                self.settings = replace(self.settings, api_key_source=key_in_file(config_path())
+                                        if value else "")
             if key in CONNECTION_KEYS:
                 self._drop_client()
         if key == "presets":
