@@ -7,14 +7,20 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
+_FINER = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
+
 
 def dated_labels(timestamps: Sequence[float]) -> list[str]:
-    """Each timestamp as its local date, "2026-12-01", or with the time, "2026-12-01 14:05",
-    when another of `timestamps` falls on the same date."""
+    """Each timestamp as its local date, "2026-12-01"; with the time, "2026-12-01 14:05",
+    when another of `timestamps` falls on the same date; with seconds when another falls in
+    the same minute too."""
     moments = [dt.datetime.fromtimestamp(timestamp) for timestamp in timestamps]
-    per_date = Counter(moment.date() for moment in moments)
-    return [moment.strftime("%Y-%m-%d %H:%M" if per_date[moment.date()] > 1 else "%Y-%m-%d")
-            for moment in moments]
+    labels = [moment.strftime(_FINER[0]) for moment in moments]
+    for finer in _FINER[1:]:
+        shared = Counter(labels)
+        labels = [moment.strftime(finer) if shared[label] > 1 else label
+                  for moment, label in zip(moments, labels)]
+    return labels
 
 
 def hits_label(count: int) -> str:

@@ -84,3 +84,14 @@ def test_export_to_a_new_file_needs_no_force_and_help_names_force(twins):
     assert target.read_text().startswith("# Trip notes")
     shown = rill(folder, "export", "--help").stdout
     assert "--force" in shown and "overwrite" in shown
+
+
+def test_conversations_saved_in_the_same_minute_show_seconds(tmp_path):
+    times = iter([DECEMBER_1_0900_UTC + 5, DECEMBER_1_0900_UTC + 40])
+    history = History(open_database(tmp_path / DATABASE_NAME), clock=times.__next__)
+    first, second = save(history, "hello", "Hi."), save(history, "hello", "Hi.")
+    history.connection.close()
+    found = rill(tmp_path, "search", "lighthouse").stdout.splitlines()
+    assert [line for line in found if not line.startswith(" ")] == [
+        f"{second.id[:8]}  hello · 1 hit · 2026-12-01 09:00:40",
+        f"{first.id[:8]}  hello · 1 hit · 2026-12-01 09:00:05"]

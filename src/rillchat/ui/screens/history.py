@@ -134,12 +134,12 @@ class HistoryScreen(Screen[Opened | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        # Margins, scrollbar and each column's padding take 14 cells; the last three 29.
-        shared = max(30, self.app.size.width - 14 - 29)
+        # Margins, scrollbar and each column's padding take 14 cells; the last three 32.
+        shared = max(30, self.app.size.width - 14 - 32)
         model_width = min(28, max(12, shared * 35 // 100))
         table.add_column("Title", width=shared - model_width, key="title")
         table.add_column("Model", width=model_width, key="model")
-        table.add_column("Updated", width=16, key="updated")
+        table.add_column("Updated", width=19, key="updated")
         table.add_column("Msgs", width=4, key="messages")
         table.add_column("Cost", width=9, key="cost")
         self._read_more()
