@@ -117,8 +117,9 @@ def test_each_listing_names_every_scenario_once_in_its_group(where):
     assert not missing, f"{where} does not list {sorted(missing)}"
     for item in items:
         lowered = item.lower()
-        group = ("before" if "before the first token" in lowered else
-                 "after" if "failing after" in lowered or "failures after" in lowered else None)
+        group = ("before" if "before the first token" in lowered or "before any" in lowered
+                 else "after" if "failing after" in lowered or "failures after" in lowered
+                 else None)
         if group is None:
             continue
         wrong = [command for command in _commands(item)
