@@ -65,7 +65,7 @@ PICTURES: dict[str, tuple[str, ...]] = {
     "tool-calls-finished": ("denied", "391 / 17 + 2 ** 10", "1047"),
     "error-banner": ("Everything up to this point is kept", "Retry"),
     "structured-answer": ("The Left Hand of Darkness", "Kindred", "Fits the schema books"),
-    "history-search": ("391", "Think it through"),
+    "history-search": ("391", "reasoning", "hits"),
     "model-picker": ("claude", "context"),
     "settings": ("Settings", "Credit", "Default model"),
     **{f"theme-{theme}": ("def times", "Provider error", "Retry") for theme in THEMES},
