@@ -65,7 +65,7 @@ PICTURES: dict[str, tuple[str, ...]] = {
     "tool-calls-finished": ("denied", "391 / 17 + 2 ** 10", "1047"),
     "error-banner": ("Everything up to this point is kept", "Retry"),
     "structured-answer": ("The Left Hand of Darkness", "Kindred", "Fits the schema books"),
-    "history-search": ("391", "Think it through"),
+    "history-search": ("391", "reasoning", "hits"),
     "model-picker": ("claude", "context"),
     "settings": ("Settings", "Credit", "Default model"),
     **{f"theme-{theme}": ("def times", "Provider error", "Retry") for theme in THEMES},
@@ -212,7 +212,7 @@ async def decide(pilot: Pilot, key: str, *, there: bool = False) -> None:
 # The pictures ----------------------------------------------------------------------------
 
 Scene = Callable[[Studio], Awaitable[None]]
-REASONING_PROMPT = "Think it through: what is 17 * 23?"
+REASONING_PROMPT = "reasoning"
 
 
 async def welcome(studio: Studio) -> None:
@@ -246,8 +246,7 @@ async def reasoning_and_code(studio: Studio) -> None:
 
 async def tool_calls(studio: Studio) -> None:
     async with studio.app().run_test(size=TALL) as pilot:
-        await type_and_send(pilot, "Use your tools: what day is it, and what is 17 * 23?",
-                            wait=False)
+        await type_and_send(pilot, "tools", wait=False)
         await until(pilot, lambda: panel_states(pilot) == ["waiting", "waiting"],
                     "two calls waiting")
         await pilot.press("tab")  # the first call has the keys, and shows it
@@ -263,7 +262,7 @@ async def tool_calls(studio: Studio) -> None:
 
 async def error_banner(studio: Studio) -> None:
     async with studio.app().run_test(size=WIDE) as pilot:
-        await type_and_send(pilot, "Tell me about rivers, with a mid-stream error")
+        await type_and_send(pilot, "mid-stream error")
         await studio.shoot(pilot, "error-banner")
 
 
@@ -313,7 +312,7 @@ async def themes(studio: Studio) -> None:
         async with studio.app(history=f"scratch-{theme}", theme=theme).run_test(
                 size=TALL) as pilot:
             await type_and_send(pilot, REASONING_PROMPT)
-            await type_and_send(pilot, "And a mid-stream error, please")
+            await type_and_send(pilot, "mid-stream error")
             await studio.shoot(pilot, f"theme-{theme}")
 
 

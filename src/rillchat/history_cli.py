@@ -39,7 +39,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     export = actions.add_parser("export", help="a conversation as Markdown or Rill JSON")
     export.add_argument("id")
     export.add_argument("--format", choices=("md", "json"), default="md")
-    export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    export.add_argument("-o", "--output", type=Path,
+                        help="file to write (default: stdout); an existing file is refused "
+                             "unless --force")
+    export.add_argument("--force", action="store_true",
+                        help="overwrite the --output file when it already exists")
     importing = actions.add_parser("import", help="a conversation exported as Rill JSON")
     importing.add_argument("file", type=Path)
     delete = actions.add_parser("delete", help="a conversation, for good")
@@ -118,14 +122,20 @@ def _show(history: History, args, stdin, stdout, stderr) -> int:
 
 
 def _search(history: History, args, stdin, stdout, stderr) -> int:
-    hits = history.search(" ".join(args.query))
+    from rillchat.dates import dated_labels, hits_label
+
+    groups = history.search_by_conversation(" ".join(args.query))
     bold, plain = ("\x1b[1m", "\x1b[22m") if stdout.isatty() else ("", "")
-    for hit in hits:
-        snippet = "".join(f"{bold}{text}{plain}" if matched else text
-                          for text, matched in hit.snippet_pieces())
-        print(f"{hit.conversation_id[:SHORT_ID]}  {hit.kind:<11}  "
-              f"{one_line(hit.title or '(untitled)')[:40]}: {snippet}", file=stdout)
-    if not hits:
+    dates = dated_labels([group.updated for group in groups])
+    for group, date in zip(groups, dates):
+        print(f"{group.conversation_id[:SHORT_ID]}  {bold}"
+              f"{one_line(group.title or '(untitled)')}{plain} · {hits_label(group.hit_count)}"
+              f" · {date}", file=stdout)
+        for hit in group.hits:
+            snippet = "".join(f"{bold}{text}{plain}" if matched else text
+                              for text, matched in hit.snippet_pieces())
+            print(f"  {hit.kind:<11}  {snippet}", file=stdout)
+    if not groups:
         print("No matches.", file=stderr)
     return exit_codes.OK
 
@@ -140,7 +150,12 @@ def _export(history: History, args, stdin, stdout, stderr) -> int:
         stdout.write(text)
         return exit_codes.OK
     try:
-        args.output.write_text(text, encoding="utf-8")
+        with args.output.open("w" if args.force else "x", encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError:
+        print(f"rill: {args.output} already exists and was left as it is; pass --force to "
+              "overwrite it, or choose another file with -o.", file=stderr)
+        return exit_codes.USAGE
     except OSError as exc:
         print(f"rill: cannot write {args.output}: {exc.strerror}", file=stderr)
         return exit_codes.USAGE

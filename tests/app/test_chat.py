@@ -324,7 +324,7 @@ async def test_demo_banner_and_first_screen_say_what_to_type(app_server):
         screen = chat(pilot)
         assert "DEMO" in str(screen.query_one("#top-bar").render())
         source = screen.query_one(Notice).source
-        for scenario in ("reasoning", "tools", "a failing tool", "a slow tool", "list some books",
+        for scenario in ("reasoning", "tools", "a failing tool", "a slow tool", "books",
                          "long", "error 401", "drop", "stall", "untrusted"):
             assert f"`{scenario}`" in source
 

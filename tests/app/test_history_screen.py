@@ -72,7 +72,9 @@ async def test_search_finds_a_reasoning_word_and_opens_the_conversation_at_it(ap
         screen = await search_for(pilot, "zanzib")
         assert [(hit.kind, hit.conversation_id) for hit in screen.hits] == [
             ("reasoning", conversations[0].id)]
-        prompt = screen.query_one(OptionList).get_option_at_index(0).prompt
+        heading = screen.query_one(OptionList).get_option_at_index(0)
+        assert heading.disabled and heading.prompt.plain.startswith("talk 0  ·  1 hit  ·  ")
+        prompt = screen.query_one(OptionList).get_option_at_index(1).prompt
         assert "zanzibarian" in prompt.plain and "in reasoning" in prompt.plain
         assert any("reverse" in str(span.style) for span in prompt.spans)
         await pilot.press("enter")

@@ -36,7 +36,7 @@ def decisions(screen) -> list[tuple[str, Decision, bool]]:
 async def test_two_rounds_each_call_asked_then_run_and_sent_back(app_server):
     app = make_app(app_server, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
-        await send(pilot, "try the tools")
+        await send(pilot, "tools")
         screen = chat(pilot)
         await until(pilot, lambda: len(waiting(pilot)) == 2)
         first, second = waiting(pilot)
@@ -148,7 +148,7 @@ async def test_a_command_tool_is_killed_at_its_time_limit(app_server):
 async def test_the_round_limit_stops_the_loop_with_a_banner(app_server):
     app = make_app(app_server, max_tool_rounds=1, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
-        await send(pilot, "try the tools")
+        await send(pilot, "tools")
         screen = chat(pilot)
         await until(pilot, lambda: len(waiting(pilot)) == 2)
         await decide_call(pilot, "a")
@@ -166,7 +166,7 @@ async def test_tools_are_not_offered_to_a_model_that_takes_none(app_server):
     app = make_app(app_server, model="meta-llama/llama-3.2-11b-vision-instruct", **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
         await until(pilot, lambda: app.catalogue)
-        await send(pilot, "try the tools")
+        await send(pilot, "tools")
         assert "tools" not in app_server.requests[-1]
         assert "tools: n/a" in str(chat(pilot).query_one("#controls").render())
 
@@ -182,7 +182,7 @@ async def test_an_mcp_server_that_fails_gets_a_banner_and_the_others_still_work(
         banner = screen.query_one(".-mcp-failed", Notice)
         assert "broken" in banner.source and "notes database is locked" in banner.source
         assert list(app.tools.toolbox.tools) == ["read_note"]
-        await send(pilot, "use the tools")
+        await send(pilot, "tools")
         await until(pilot, lambda: waiting(pilot))
         await decide_call(pilot, "a")
         await until(pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended,
@@ -273,7 +273,7 @@ async def test_a_schema_file_that_is_not_json_schema_is_refused_in_its_dialog(ap
 async def test_escape_while_calls_wait_stops_them_all_and_nothing_runs(app_server):
     app = make_app(app_server, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
-        await send(pilot, "try the tools")
+        await send(pilot, "tools")
         await until(pilot, lambda: len(waiting(pilot)) == 2)
         await pilot.press("escape")
         screen = chat(pilot)
@@ -315,7 +315,7 @@ async def test_typing_while_calls_wait_decides_nothing_and_the_prompt_keeps_the_
         app_server):
     app = make_app(app_server, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
-        await send(pilot, "try the tools")
+        await send(pilot, "tools")
         screen = chat(pilot)
         await until(pilot, lambda: len(waiting(pilot)) == 2)
         assert screen.prompt.has_focus, "the prompt keeps focus when calls start waiting"
@@ -334,7 +334,7 @@ async def test_typing_while_calls_wait_decides_nothing_and_the_prompt_keeps_the_
 async def test_tab_goes_to_a_waiting_call_and_y_or_n_decide_it(app_server):
     app = make_app(app_server, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
-        await send(pilot, "try the tools")
+        await send(pilot, "tools")
         screen = chat(pilot)
         await until(pilot, lambda: len(waiting(pilot)) == 2)
         first, second = waiting(pilot)

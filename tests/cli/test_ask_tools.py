@@ -34,7 +34,7 @@ def saved_tool_results(env: dict[str, str]) -> list[dict]:
 
 def test_tools_with_yes_run_two_rounds_and_keep_every_decision(demo_server, tmp_path):
     env = config_folder(tmp_path, 'builtin_tools = ["datetime", "calculator"]\n')
-    result = run_rill("ask", "--tools", "--yes", "-m", "demo/auto", "try the tools",
+    result = run_rill("ask", "--tools", "--yes", "-m", "demo/auto", "tools",
                       server=demo_server, env_extra=env)
 
     assert result.returncode == 0, result.stderr
@@ -109,7 +109,7 @@ name = "broken"
 command = {json.dumps(sys.executable)}
 args = [{json.dumps(str(MCP_FIXTURES / "broken_server.py"))}]
 ''')
-    result = run_rill("ask", "--tools", "--yes", "-m", "demo/auto", "use the tools",
+    result = run_rill("ask", "--tools", "--yes", "-m", "demo/auto", "tools",
                       server=demo_server, env_extra=env, timeout=60)
 
     assert result.returncode == 0, result.stderr
@@ -184,7 +184,7 @@ command = {waiter("first", "second")}
 name = "second"
 command = {waiter("second", "first")}
 ''')
-    result = run_rill("ask", "--tools", "--yes", "-m", "demo/auto", "try the tools",
+    result = run_rill("ask", "--tools", "--yes", "-m", "demo/auto", "tools",
                       server=demo_server, env_extra=env, timeout=60)
     assert result.returncode == 0, result.stderr
     contents = [r["content"].strip() for r in saved_tool_results(env)]

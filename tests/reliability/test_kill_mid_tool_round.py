@@ -90,7 +90,7 @@ def kill_9_mid_round(process: subprocess.Popen, database: Path, pid_file: Path,
 def test_ask_keeps_a_finished_result_and_leaves_no_process(demo_server, tmp_path):
     env, pid_file = two_tools(tmp_path, demo_server.url)
     process = subprocess.Popen([sys.executable, "-m", "rillchat", "ask", "--tools", "--yes",
-                                "-m", "demo/auto", "try the tools"], env=env,
+                                "-m", "demo/auto", "tools"], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     database = Path(env["RILL_DATA_DIR"]) / DATABASE_NAME
     try:

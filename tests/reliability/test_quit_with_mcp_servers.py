@@ -89,7 +89,7 @@ def test_ask_with_tools_ends_at_once_and_takes_the_servers_with_it(demo_server, 
                                                                    number):
     env, pid_files = silent_servers(tmp_path, demo_server.url)
     process = subprocess.Popen([sys.executable, "-m", "rillchat", "ask", "--tools", "--yes",
-                                "-m", "demo/auto", "use the tools"], env=env,
+                                "-m", "demo/auto", "tools"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         pids = [pid for path in pid_files for pid in read_pids(path, within=30)]

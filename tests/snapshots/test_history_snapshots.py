@@ -22,7 +22,7 @@ NOON_2024_03_01 = 1709294400.0
 
 @pytest.fixture
 def filled_history(tmp_path) -> Path:
-    """Five conversations saved at fixed times in 2024 (so dates print as full dates)."""
+    """Five conversations saved at noon on five days of March 2024."""
     path = tmp_path / "history.sqlite3"
     times = iter(NOON_2024_03_01 + 86400 * n for n in range(100))
     history = History(open_database(path), clock=times.__next__)
@@ -71,6 +71,42 @@ def test_history_states(snap_compare, snapshot_server, filled_history, case, siz
     assert snap_compare(app, terminal_size=size, run_before=HISTORY_CASES[case])
 
 
+@pytest.fixture
+def history_with_twins(filled_history) -> Path:
+    """The five conversations, and two more titled "Weather in Paris" three hours apart on
+    the day after the last of them: a search for "weather" finds three of that title."""
+    after_the_five = NOON_2024_03_01 + 86400 * len(TOPICS)
+    times = iter([after_the_five, after_the_five + 3 * 3600])
+    history = History(open_database(filled_history), clock=times.__next__)
+    for number, replies in enumerate([("Sunny weather all week.", "Warm weather, too."),
+                                      ("Rainy weather today.",)]):
+        conversation = Conversation(model="openai/gpt-4o-mini", title="Weather in Paris",
+                                    created=after_the_five, id=f"{number + 10:08x}" * 4)
+        conversation.messages.append(Message.user("What is the weather in Paris?"))
+        conversation.messages += [Message(role="assistant", model="openai/gpt-4o-mini",
+                                          parts=[TextPart(reply)]) for reply in replies]
+        history.save_all(conversation)
+    history.connection.close()
+    return filled_history
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_search_grouped_by_conversation(snap_compare, snapshot_server,
+                                                history_with_twins, size):
+    """Hits under each conversation with its count and date; the two of the same day show
+    their times too; the cursor has moved to the second conversation's first hit."""
+    app = make_app(snapshot_server, history_path=history_with_twins)
+    assert snap_compare(app, terminal_size=size,
+                        run_before=history_steps("weather", "down", "down", "down", "down"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_list_dates_tell_same_day_twins_apart(snap_compare, snapshot_server,
+                                                      history_with_twins, size):
+    app = make_app(snapshot_server, history_path=history_with_twins)
+    assert snap_compare(app, terminal_size=size, run_before=history_steps())
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_history_export_dialog(snap_compare, snapshot_server, filled_history, monkeypatch, size):
     folder = Path(tempfile.gettempdir()) / "rill-snapshot-export"  # the path is on screen
@@ -90,9 +126,9 @@ def test_opened_at_a_search_hit_in_reasoning(snap_compare, snapshot_server, fill
 
 
 CHAT_CASES = {
-    "branch_after_retry": steps("tool", then=("ctrl+r",)),
-    "branch_switched_back": steps("hello", "tool", then=("ctrl+r",)),
-    "editing_a_prompt": steps("hello", "tool", then=("f2",)),
+    "branch_after_retry": steps("tools", then=("ctrl+r",)),
+    "branch_switched_back": steps("hello", "tools", then=("ctrl+r",)),
+    "editing_a_prompt": steps("hello", "tools", then=("f2",)),
 }
 
 

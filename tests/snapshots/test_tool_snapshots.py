@@ -64,14 +64,14 @@ def calls(prompt: str, *answers: str, keys: tuple[str, ...] = (), until_states=N
 
 
 CASES = {
-    "waiting_two_calls": calls("try the tools", until_states=["waiting", "waiting"]),
+    "waiting_two_calls": calls("tools", until_states=["waiting", "waiting"]),
     # Tab from the prompt: the first call has the keys, and shows it; the second does not.
-    "waiting_one_focused": calls("try the tools", keys=("tab",),
+    "waiting_one_focused": calls("tools", keys=("tab",),
                                  until_states=["waiting", "waiting"]),
-    "waiting_to_confirm": calls("try the tools", keys=("tab", "tab", "a"),
+    "waiting_to_confirm": calls("tools", keys=("tab", "tab", "a"),
                                 until_states=["waiting", "waiting"]),
     "running": calls("a slow tool", "y", until_states=["running"]),
-    "done_and_next_round": calls("try the tools", "y", "a", replies=3),
+    "done_and_next_round": calls("tools", "y", "a", replies=3),
     "failed": calls("a failing tool", "y", replies=2),
     "denied": calls("a failing tool", "n", replies=2),
     "stopped": calls("a slow tool", "y", "escape", until_states=["stopped"]),
@@ -96,7 +96,7 @@ def test_tool_call_states(snap_compare, snapshot_server, case):
 def test_round_limit_banner(snap_compare, snapshot_server):
     app = _app(snapshot_server, max_tool_rounds=1)
     assert snap_compare(app, terminal_size=SIZE, run_before=calls(
-        "try the tools", "a", "a", until_states=["done", "done", "stopped"]))
+        "tools", "a", "a", until_states=["done", "done", "stopped"]))
 
 
 def structured(prompt: str, *, model: str = "demo/auto", then: tuple[str, ...] = (),

@@ -60,7 +60,7 @@ async def test_a_two_round_tool_loop_with_two_parallel_calls_first(client, demo_
     tools = [{"type": "function", "function": {
         "name": name, "description": name, "parameters": {"type": "object"}}}
         for name in ("current_datetime", "calculator")]
-    conversation = Conversation(model="demo/auto", messages=[Message.user("try the tools")])
+    conversation = Conversation(model="demo/auto", messages=[Message.user("tools")])
     turn1 = assemble(await collect(client, conversation.build_request(tools=tools)))
 
     assert turn1.finish_reason == "tool_calls"
@@ -85,13 +85,13 @@ async def test_a_two_round_tool_loop_with_two_parallel_calls_first(client, demo_
 
 
 async def test_tool_scenarios_without_tools_say_how_to_turn_them_on(client):
-    message = assemble(await collect(client, ask_request("demo/auto", "use a tool")))
+    message = assemble(await collect(client, ask_request("demo/auto", "tools")))
     assert "offered none" in message.text and "F8" in message.text
 
 
 @pytest.mark.parametrize(("prompt", "name", "arguments"), [
     ("a failing tool", "calculator", '{"expression": "1 / 0"}'),
-    ("bad arguments please", "calculator", '{"expression": 17 * 23'),
+    ("bad arguments", "calculator", '{"expression": 17 * 23'),
     ("a slow tool", "slow_lookup", '{"query": "the first tool ever called"}'),
 ])
 async def test_tool_failure_scenarios_make_the_call_that_fails(client, prompt, name, arguments):
@@ -327,14 +327,14 @@ async def test_models_and_key_endpoints(client, demo_server):
 
 @pytest.mark.parametrize(
     ("prompt", "scenario_text"),
-    [("hello", texts.WELCOME), ("help", texts.HELP), ("Show me some reasoning", texts.REASONING_ANSWER)],
+    [("hello", texts.WELCOME), ("help", texts.HELP), ("  Reasoning ", texts.REASONING_ANSWER)],
 )
 async def test_demo_auto_picks_the_scenario_from_the_prompt(client, prompt, scenario_text):
     message = assemble(await collect(client, ask_request("demo/auto", prompt)))
     assert message.text == scenario_text
 
 
-@pytest.mark.parametrize("prompt", ["error 429 please", "rate limit me"])
+@pytest.mark.parametrize("prompt", ["error 429", "429"])
 async def test_demo_auto_failures_by_prompt(client, prompt):
     [failure] = await collect(client, ask_request("demo/auto", prompt))
     assert failure.status == 429

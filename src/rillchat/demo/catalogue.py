@@ -50,8 +50,8 @@ _ALL_FEATURES = ("reasoning", "include_reasoning", "tools", "tool_choice", "resp
                  "structured_outputs")
 
 SCENARIO_MODELS: dict[str, str] = {
-    "demo/auto": "Picks a scenario from what you type: try 'reasoning', 'tool', 'json', "
-                 "'error 429', 'drop', 'stall' or 'help'.",
+    "demo/auto": "Picks a scenario when your whole message names one: 'reasoning', 'tools', "
+                 "'json', 'error 429', 'drop', 'stall' or 'help'.",
     "demo/markdown": "A Markdown answer with headings, lists, a table and code blocks.",
     "demo/reasoning": "Thinks out loud first (reasoning tokens), then answers.",
     "demo/tools": "Asks for a tool call, then answers once the tool result comes back.",

@@ -18,6 +18,7 @@ from typing import Any
 
 from rillchat.demo import texts
 from rillchat.demo.catalogue import SCENARIO_MODELS, known_ids, prices
+from rillchat.demo.commands import command_scenario
 from rillchat.demo.tool_scenarios import (
     NO_TOOLS,
     NO_TOOLS_IN_SHELL,
@@ -184,45 +185,25 @@ def is_known_model(model: str) -> bool:
 
 _GENERATE = re.compile(r"demo/generate/(\d+)(?:/(\d+(?:\.\d+)?))?")
 
-_PROMPT_RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^name this conversation"), "title"),  # first: the excerpt may say anything
-    (re.compile(r"echo.?key.*mid.?stream|mid.?stream.*echo.?key"), "echo-key-midstream"),
-    (re.compile(r"echo.?key.*\b502\b"), "echo-key-502"),
-    (re.compile(r"echo.?key"), "echo-key-401"),
-    (re.compile(r"\b401\b"), "error-401"),
-    (re.compile(r"\b402\b"), "error-402"),
-    (re.compile(r"\b429\b|rate.?limit"), "error-429"),
-    (re.compile(r"\b500\b"), "error-500"),
-    (re.compile(r"\b502\b|bad gateway"), "error-502"),
-    (re.compile(r"\b503\b"), "error-503"),
-    (re.compile(r"trickle"), "trickle"),
-    (re.compile(r"huge chunk"), "huge-chunk"),
-    (re.compile(r"mid.?stream"), "error-midstream"),
-    (re.compile(r"choice.?error"), "error-choice"),
-    (re.compile(r"\bdrop"), "drop"),
-    (re.compile(r"\bstall"), "stall"),
-    (re.compile(r"not.?json|bad line|garbage"), "not-json"),
-    (re.compile(r"\bhtml\b|proxy"), "html"),
-    (re.compile(r"\bjson\b|structured|\bbooks?\b"), "json"),
-    (re.compile(r"tools? fail|fail\w* tool|broken tool"), "tool-fail"),
-    (re.compile(r"bad arg"), "tool-bad-arguments"),
-    (re.compile(r"slow tool|time.?out|\bhang"), "tool-timeout"),
-    (re.compile(r"\btools?\b|weather"), "tools"),
-    (re.compile(r"reason|think"), "reasoning"),
-    (re.compile(r"\blong\b|essay"), "long"),
-    (re.compile(r"untrusted|inject|hostile"), "untrusted"),
-    (re.compile(r"^\s*help\b|\bscenarios\b"), "help"),
-]
+_TITLE_REQUEST = re.compile(r"^name this conversation", re.IGNORECASE)
+"""Rill's own request for a title; the conversation's first words follow, and may be anything."""
 
 
 def scenario_for(turn: Turn) -> str:
     if turn.model.startswith("demo/") and turn.model != "demo/auto":
         return turn.model.removeprefix("demo/")
-    lowered = turn.prompt.lower()
-    for pattern, name in _PROMPT_RULES:
-        if pattern.search(lowered):
-            return name if turn.last_role != "tool" or name in TOOL_SCENARIOS else "tools"
-    return "tools" if turn.last_role == "tool" else "markdown"
+    if _TITLE_REQUEST.match(turn.prompt):
+        name = "title"
+    else:
+        name = command_scenario(turn.prompt) or ("json" if _asks_for_json(turn) else "markdown")
+    if turn.last_role == "tool" and name not in TOOL_SCENARIOS:
+        return "tools"
+    return name
+
+
+def _asks_for_json(turn: Turn) -> bool:
+    """A request with a JSON response format gets JSON, as a real model would give it."""
+    return (turn.response_format or {}).get("type") in ("json_schema", "json_object")
 
 
 TOOL_SCENARIOS = frozenset({"tools", "tool-fail", "tool-bad-arguments", "tool-timeout"})
@@ -351,7 +332,7 @@ def _long(turn: Turn, pacing: Pacing) -> Plan:
     """Fast providers stream hundreds of tokens per second; this one goes at four times the
     demo's usual pace."""
     return _text_reply(turn, replace(pacing, token_delay=pacing.token_delay / 4),
-                       generated_markdown(1500))
+                       long_answer())
 
 
 def _reasoning(turn: Turn, pacing: Pacing) -> Plan:
@@ -644,13 +625,36 @@ def generated_markdown(count: int) -> str:
 def generated_tokens(count: int) -> list[str]:
     """Exactly `count` tokens of varied Markdown (headings, paragraphs, lists, code), the same
     every time, so benchmarks compare like with like."""
-    rng = random.Random(count)
-    blocks = [texts.LOREM_PARAGRAPH, texts.LOREM_LIST, texts.LOREM_CODE]
     tokens: list[str] = []
-    section = 1
-    while len(tokens) < count:
-        tokens.extend(split_tokens(f"## Section {section}\n\n"))
-        for _ in range(rng.randint(2, 5)):
-            tokens.extend(split_tokens(rng.choice(blocks) + "\n\n"))
-        section += 1
+    for block in _generated_blocks(count):
+        if len(tokens) >= count:
+            break
+        tokens.extend(block)
     return tokens[:count]
+
+
+def _generated_blocks(seed: int) -> Iterator[list[str]]:
+    """Headings and the blocks under them, as tokens, without end."""
+    rng = random.Random(seed)
+    blocks = [texts.LOREM_PARAGRAPH, texts.LOREM_LIST, texts.LOREM_CODE]
+    section = 1
+    while True:
+        yield split_tokens(f"## Section {section}\n\n")
+        for _ in range(rng.randint(2, 5)):
+            yield split_tokens(rng.choice(blocks) + "\n\n")
+        section += 1
+
+
+LONG_ANSWER_TOKENS = 1500
+
+
+def long_answer() -> str:
+    """The `long` scenario's answer: whole blocks of generated Markdown, some
+    `LONG_ANSWER_TOKENS` tokens of them, closed by a sentence, so it ends where a reader
+    expects an answer to end rather than mid-sentence."""
+    tokens: list[str] = []
+    for block in _generated_blocks(LONG_ANSWER_TOKENS):
+        if len(tokens) >= LONG_ANSWER_TOKENS:
+            break
+        tokens.extend(block)
+    return "".join(tokens) + texts.LONG_ANSWER_END

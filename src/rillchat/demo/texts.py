@@ -8,15 +8,20 @@ HTTP, so everything you see here is exactly what a real model would produce on s
 
 ## Things to try
 
-Type one of these to see how Rill handles it:
+Type one of these as the whole message to see how Rill handles it:
 
-- `reasoning`: the model thinks out loud before it answers
+- `reasoning` or `think`: the model thinks out loud before it answers
 - `tools`: two rounds of tool calls, two of them side by side (`a failing tool`,
   `bad arguments` and `a slow tool` show what happens when a call goes wrong)
 - `json` or `books`: a structured JSON answer
 - `long`: a long answer, streamed fast
-- `error 401`, `error 402`, `error 429`, `error 500`, `error 503`: failures before the first token
-- `mid-stream error`, `choice error`, `drop`, `stall`, `not json`, `html`: failures after it
+- `trickle`: a word at a time, slowly; `huge chunk`: a quarter of a megabyte in one event
+- `untrusted`: text that tries to act on your terminal, shown inert
+- `error 401`, `error 402`, `error 429`, `error 500`, `error 502`, `error 503`, `html`:
+  failures before the first token
+- `mid-stream error`, `choice error`, `drop`, `stall`, `not json`: failures after it
+- `echo key`, `echo key 502`, `echo key mid-stream`: a server that quotes your key back
+- `hello`: this answer again; `help`: the list in short
 
 | Scenario | What arrives on the wire | What Rill does |
 | --- | --- | --- |
@@ -35,16 +40,19 @@ Set `OPENROUTER_API_KEY` and drop `--demo` to talk to real models.
 """
 
 HELP = """\
-The demo server picks what to do from your prompt:
+The demo server picks what to do when your whole message is one of these (in any case):
 
-- `reasoning` or `think`, `tools`, `a failing tool`, `bad arguments`, `a slow tool`,
-  `json` or `books`, `long`
-- `error 401`, `error 402`, `error 429`, `error 500`, `error 502`, `error 503`
-- `mid-stream error`, `choice error`, `drop`, `stall`, `not json`, `html`
+- `hello`, `help`, `reasoning` or `think`, `long`, `untrusted`
 - `trickle` (a word at a time, slowly), `huge chunk` (a quarter of a megabyte in one event)
+- `tools`, `a failing tool`, `bad arguments`, `a slow tool`
+- `json` or `books` (and any message sent with a JSON schema)
+- failing before the first token: `error 401` (or just `401`), `error 402`, `error 429`,
+  `error 500`, `error 502`, `error 503`, `html`
+- failing after it: `mid-stream error`, `choice error`, `drop`, `stall`, `not json`
+- quoting your key back: `echo key`, `echo key 502`, `echo key mid-stream`
 
-Anything else gets the welcome answer. You can also pick a scenario as the model, for
-example `demo/reasoning` or `demo/error-429`.
+Anything else gets the welcome answer, even when it contains one of these words. You can
+also pick a scenario as the model, for example `demo/reasoning` or `demo/error-429`.
 """
 
 REASONING_STEPS = [
@@ -122,6 +130,12 @@ LOREM_PARAGRAPH = (
     "shows each word as soon as it lands, keeps the view steady while the reader scrolls "
     "back, and never loses what was already said when something fails."
 )
+
+LONG_ANSWER_END = (
+    "That is the end of this long answer: its sections came as fast as a quick provider "
+    "sends them."
+)
+"""The last paragraph of the `long` scenario, after its generated sections."""
 
 LOREM_CODE = """```python
 def fold(events):

@@ -65,6 +65,18 @@ class SearchHit:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchGroup:
+    """The hits of one conversation, shown together under its title."""
+
+    conversation_id: str
+    title: str | None
+    updated: float
+    hit_count: int
+    """Every passage of the conversation that matches, including those not in `hits`."""
+    hits: tuple[SearchHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Imported:
     """What adding a conversation from a file changed on the way in."""
 
@@ -310,6 +322,27 @@ class History:
                                         (match, limit - len(rows))).fetchall()
         return [SearchHit(row["conversation_id"], row["message_id"], row["kind"], row["snippet"],
                           row["title"], row["role"]) for row in rows]
+
+    def search_by_conversation(self, query: str, *, limit: int = 50) -> list[SearchGroup]:
+        """The hits of `search`, grouped by conversation in the order their first hit came
+        (titles first, then the newest passages), each with its count of every match."""
+        hits = self.search(query, limit=limit)
+        grouped: dict[str, list[SearchHit]] = {}
+        for hit in hits:
+            grouped.setdefault(hit.conversation_id, []).append(hit)
+        if not grouped:
+            return []
+        marks = ", ".join("?" * len(grouped))
+        counts = dict(self.connection.execute(
+            "SELECT conversation_id, count(*) FROM search "
+            f"WHERE search MATCH ? AND conversation_id IN ({marks}) GROUP BY conversation_id",
+            (fts_query(query), *grouped)).fetchall())
+        updated = dict(self.connection.execute(
+            f"SELECT id, updated FROM conversations WHERE id IN ({marks})",
+            tuple(grouped)).fetchall())
+        return [SearchGroup(conversation_id, group[0].title, updated.get(conversation_id, 0.0),
+                            max(counts.get(conversation_id, 0), len(group)), tuple(group))
+                for conversation_id, group in grouped.items()]
 
     def recent_models(self, limit: int = 5) -> list[str]:
         """The models of the most recently updated conversations, newest first, once each."""

@@ -292,7 +292,8 @@ class RillApp(App[None]):
         on = name not in enabled
         enabled = [*enabled, name] if on else [other for other in enabled if other != name]
         kept = self.change_setting("builtin_tools", tuple(enabled))
-        words = f"{BUILTIN_TOOLS[name].capitalize()}: {'on' if on else 'off'}."
+        words = (f"The {name} tool is on: it lets the model {BUILTIN_TOOLS[name]}." if on
+                 else f"The {name} tool is off.")
         if on and name == "files" and not self.settings.allowed_folders:
             words += " No folder is allowed yet: add one in the settings (F8)."
         self.notify(words + (" Saved in config.toml." if kept else ""), timeout=4,
@@ -538,7 +539,7 @@ class RillApp(App[None]):
                                 screen.action_new_chat)
             yield SystemCommand("Stop", "Stop the reply that is streaming (Escape)",
                                 screen.action_stop)
-            yield SystemCommand("Retry", "Send the last reply's request again (Ctrl+R)",
+            yield SystemCommand("Retry", "Ask for the last reply again (Ctrl+R)",
                                 screen.action_retry)
             yield SystemCommand("Copy last reply", "Copy the last reply's Markdown to the "
                                 "clipboard", screen.copy_last_reply)
@@ -552,28 +553,32 @@ class RillApp(App[None]):
                                     lambda block=block: screen.copy_code_block(block))
             for number, prompt in screen.editable_prompts():
                 yield SystemCommand(f"Edit prompt {number}: {_literal(prompt.text, 50)}",
-                                    "Send it again as a new branch; what follows is kept (F2 "
-                                    "edits the last)", lambda prompt=prompt:
+                                    "Edit this prompt and send it as a new branch; the replies "
+                                    "after it are kept (F2 edits the last prompt)",
+                                    lambda prompt=prompt:
                                     screen.start_editing(prompt))
-            yield SystemCommand("Branch before", "Show the previous branch of the last switch "
-                                "on screen (Alt+Left)",
+            yield SystemCommand("Branch before", "Show the previous branch of the last message "
+                                "that has more than one (Alt+Left)",
                                 lambda: screen.run_action("switch_branch(-1)"))
-            yield SystemCommand("Branch after", "Show the next branch of the last switch on "
-                                "screen (Alt+Right)",
+            yield SystemCommand("Branch after", "Show the next branch of the last message that "
+                                "has more than one (Alt+Right)",
                                 lambda: screen.run_action("switch_branch(1)"))
-            yield SystemCommand("Fold or unfold reasoning", "The last reply's reasoning "
-                                "(Ctrl+O)", screen.action_toggle_reasoning)
-            yield SystemCommand("Name this conversation with the model", "One small paid "
-                                "request for a short title", screen.action_name_conversation)
+            yield SystemCommand("Fold or unfold reasoning", "Fold or unfold the reasoning of "
+                                "the last reply that has some (Ctrl+O)",
+                                screen.action_toggle_reasoning)
+            yield SystemCommand("Name this conversation with the model", "Ask the model for a "
+                                "short title, in one small paid request",
+                                screen.action_name_conversation)
             switch = "off" if self.settings.generate_titles else "on"
             yield SystemCommand(f"Turn {switch} naming new conversations with the model",
-                                "After the first reply, a small paid request for a title; off "
-                                "by default (titles then come from the first prompt)",
+                                "After the first reply, ask the model for a title in one small "
+                                "paid request; off by default, when titles come from the first "
+                                "prompt",
                                 screen.toggle_generated_titles)
             yield SystemCommand("Model", "Choose this conversation's model, with prices and "
                                 "abilities (F4)", screen.action_pick_model)
-            yield SystemCommand("Reply options", "System prompt or preset, reasoning effort, "
-                                "temperature and max tokens of this conversation (F5)",
+            yield SystemCommand("Reply options", "Set this conversation's system prompt or "
+                                "preset, reasoning effort, temperature and max tokens (F5)",
                                 screen.action_reply_options)
             model = screen.conversation.model
             if self.model_reasons(model) is not False:
@@ -581,25 +586,26 @@ class RillApp(App[None]):
                 for effort in (None, *REASONING_EFFORTS):
                     mark = " (now)" if effort == current else ""
                     yield SystemCommand(f"Reasoning effort: {effort or 'model default'}{mark}",
-                                        f"How hard {_literal(model)} thinks before this "
-                                        "conversation's next replies", lambda effort=effort:
+                                        f"Set how hard {_literal(model)} thinks before its "
+                                        "next replies in this conversation",
+                                        lambda effort=effort:
                                         screen.set_reasoning_effort(effort))
             for preset in self.settings.presets:
                 yield SystemCommand(f"Preset: {_literal(preset.name)}",
                                     _literal(preset.prompt, 80), lambda preset=preset:
                                     screen.use_preset(preset))
-            yield SystemCommand("System prompt: none", "Send no system prompt from the next "
+            yield SystemCommand("System prompt: none", "Send no system prompt, from the next "
                                 "reply on", lambda: screen.use_preset(None))
-            yield SystemCommand("Temperature", "How varied the next replies are (0 to 2)",
+            yield SystemCommand("Temperature", "Set how varied the next replies are (0 to 2)",
                                 lambda: screen.action_reply_options("temperature"))
-            yield SystemCommand("Max tokens", "Cap the length of the next replies",
+            yield SystemCommand("Max tokens", "Limit the length of the next replies",
                                 lambda: screen.action_reply_options("max-tokens"))
             from rillchat.chat.tools.configs import BUILTIN_TOOLS
 
             for name, words in BUILTIN_TOOLS.items():
                 on = name in self.settings.builtin_tools
                 yield SystemCommand(f"Tool: {name} ({'on, turn off' if on else 'off, turn on'})",
-                                    f"The built-in tool for {words}",
+                                    f"The built-in tool that lets the model {words}",
                                     lambda name=name: self.toggle_builtin_tool(name))
             for schema in self.settings.schemas:
                 yield SystemCommand(f"Answer as JSON: {_literal(schema.name)}",
@@ -611,11 +617,12 @@ class RillApp(App[None]):
             if screen.next_schema is not None:
                 yield SystemCommand("Answer as text", "Drop the JSON Schema chosen for the "
                                     "next answer", lambda: screen.choose_schema(None))
-            yield SystemCommand("Settings", "Default model, key, endpoint, effort, reasoning "
-                                "display, theme, presets, credit (F8)", screen.action_settings)
+            yield SystemCommand("Settings", "Set the default model, key, endpoint, reasoning "
+                                "effort and display, theme and presets, and see the credit "
+                                "(F8)", screen.action_settings)
             yield SystemCommand("History", "Browse, search, open, rename, export or delete "
                                 "saved conversations (F3)", screen.action_history)
-            yield SystemCommand("Help", "Every key Rill answers to (F1)", screen.action_help)
+            yield SystemCommand("Help", "List every key Rill answers to (F1)", screen.action_help)
         yield from super().get_system_commands(screen)
 
 

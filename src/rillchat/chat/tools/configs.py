@@ -11,11 +11,12 @@ TOOL_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """The names the API accepts for a function tool."""
 
 BUILTIN_TOOLS: dict[str, str] = {
-    "datetime": "current date and time",
-    "calculator": "a calculator (arithmetic only)",
-    "files": "read files and list folders, only under the folders you allow",
+    "datetime": "read the current date and time",
+    "calculator": "do arithmetic, and nothing else",
+    "files": "read files and list folders, only in the folders you allow",
 }
-"""What can be turned on, by the name config.toml's builtin_tools uses."""
+"""What can be turned on, by the name config.toml's builtin_tools uses, and what each lets
+the model do (words that follow "lets the model")."""
 
 DEFAULT_MAX_ROUNDS = 8
 DEFAULT_TIMEOUT = 30.0

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import re
 import sqlite3
-import time
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -20,7 +18,8 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rillchat.chat.summary import format_cost
-from rillchat.store.history import ConversationSummary, SearchHit
+from rillchat.dates import dated_labels, hits_label
+from rillchat.store.history import ConversationSummary, SearchGroup, SearchHit
 from rillchat.store.problems import ProblemKind, diagnose
 from rillchat.store.recorder import Recorder
 from rillchat.terminal_text import one_line
@@ -64,16 +63,6 @@ class OpenConversation(Protocol):
         ...
 
 
-def when(timestamp: float, now: float) -> str:
-    moment = dt.datetime.fromtimestamp(timestamp)
-    today = dt.datetime.fromtimestamp(now)
-    if moment.date() == today.date():
-        return moment.strftime("%H:%M")
-    if moment.year == today.year:
-        return moment.strftime("%b %d")
-    return moment.strftime("%Y-%m-%d")
-
-
 def where_found(hit: SearchHit) -> str:
     if hit.kind == "text":
         return "prompt" if hit.role == "user" else "reply"
@@ -92,6 +81,8 @@ class HistoryScreen(Screen[Opened | None]):
     #search { margin: 0 1; }
     #conversations { height: 1fr; margin: 0 1; }
     #hits { height: 1fr; margin: 0 1; display: none; }
+    /* A conversation's heading is not a place to stop, but it is read like one. */
+    #hits > .option-list--option-disabled { color: $text; }
     #nothing { height: auto; padding: 1 2; color: $text-muted; display: none; }
     HistoryScreen.-searching #conversations { display: none; }
     HistoryScreen.-searching #hits { display: block; }
@@ -112,18 +103,21 @@ class HistoryScreen(Screen[Opened | None]):
         Binding("pageup", "move(-10)", "Page up", show=False),
     ]
 
-    def __init__(self, recorder: Recorder, chat: OpenConversation, *,
-                 clock=time.time) -> None:
+    def __init__(self, recorder: Recorder, chat: OpenConversation) -> None:
         super().__init__()
         self.history = recorder.history
         """Read here: in WAL mode another program's lock does not hold up reading."""
         self._recorder = recorder
         """Changes (rename, delete) go through the history's thread, never waited on here."""
         self._chat = chat
-        self._clock = clock
         self._summaries: list[ConversationSummary] = []
         self._all_read = False
         self.hits: list[SearchHit] = []
+        """Every hit shown, in the order shown."""
+        self.groups: list[SearchGroup] = []
+        """The same hits under their conversations."""
+        self._hit_options: list[int] = []
+        """Where each of `hits` is in the list, below its conversation's heading."""
         self._query = ""
 
     def compose(self) -> ComposeResult:
@@ -139,12 +133,12 @@ class HistoryScreen(Screen[Opened | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        # Margins, scrollbar and each column's padding take 14 cells; the last three 23.
-        shared = max(30, self.app.size.width - 14 - 23)
+        # Margins, scrollbar and each column's padding take 14 cells; the last three 32.
+        shared = max(30, self.app.size.width - 14 - 32)
         model_width = min(28, max(12, shared * 35 // 100))
         table.add_column("Title", width=shared - model_width, key="title")
         table.add_column("Model", width=model_width, key="model")
-        table.add_column("Updated", width=10, key="updated")
+        table.add_column("Updated", width=19, key="updated")
         table.add_column("Msgs", width=4, key="messages")
         table.add_column("Cost", width=9, key="cost")
         self._read_more()
@@ -162,19 +156,23 @@ class HistoryScreen(Screen[Opened | None]):
             self.notify(f"Could not read the history ({exc}).", severity="error", markup=False)
             page = []
         self._all_read = len(page) < PAGE
+        shown_before = len(self._summaries)
         self._summaries += page
-        now = self._clock()
         table = self.query_one(DataTable)
-        for summary in page:
-            table.add_row(*self._cells(summary, now), key=summary.id)
+        dates = dated_labels([summary.updated for summary in self._summaries])
+        for summary, date in zip(self._summaries[:shown_before], dates):
+            # A new page can put a second conversation on a date the last page ended with.
+            if str(table.get_cell(summary.id, "updated")) != date:
+                table.update_cell(summary.id, "updated", date)
+        for summary, date in zip(page, dates[shown_before:]):
+            table.add_row(*self._cells(summary, date), key=summary.id)
         self._show_empty_state()
 
-    def _cells(self, summary: ConversationSummary, now: float) -> tuple[Text | str, ...]:
+    def _cells(self, summary: ConversationSummary, date: str) -> tuple[Text | str, ...]:
         # Text, not str: DataTable reads a str cell as markup, and a title is whatever the
         # first prompt (or an imported file) said.
-        return (_plain(summary.title or "(untitled)"), _plain(summary.model),
-                when(summary.updated, now), str(summary.message_count),
-                format_cost(summary.cost) if summary.cost else "")
+        return (_plain(summary.title or "(untitled)"), _plain(summary.model), date,
+                str(summary.message_count), format_cost(summary.cost) if summary.cost else "")
 
     def _show_count(self) -> None:
         count = self.history.count()
@@ -215,34 +213,50 @@ class HistoryScreen(Screen[Opened | None]):
         self.set_class(bool(self._query), "-searching")
         hits_list = self.query_one("#hits", OptionList)
         hits_list.clear_options()
+        self.groups, self.hits, self._hit_options = [], [], []
         if not self._query:
-            self.hits = []
             self._show_empty_state()
             return
         try:
-            self.hits = self.history.search(self._query)
+            self.groups = self.history.search_by_conversation(self._query)
         except sqlite3.Error as exc:
-            self.hits = []
             self.notify(f"Search failed ({exc}).", severity="error", markup=False)
-        hits_list.add_options([Option(self._hit_prompt(hit)) for hit in self.hits])
+        options: list[Option] = []
+        dates = dated_labels([group.updated for group in self.groups])
+        for group, date in zip(self.groups, dates):
+            options.append(Option(self._group_heading(group, date), disabled=True))
+            for hit in group.hits:
+                self._hit_options.append(len(options))
+                self.hits.append(hit)
+                options.append(Option(self._hit_prompt(hit)))
+        hits_list.add_options(options)
         if self.hits:
-            hits_list.highlighted = 0
+            hits_list.highlighted = self._hit_options[0]
         self._show_empty_state()
 
+    def _group_heading(self, group: SearchGroup, date: str) -> Content:
+        return Content.assemble((one_line(group.title or "(untitled)"), "bold"),
+                                (f"  ·  {hits_label(group.hit_count)}  ·  {date}", "dim"))
+
     def _hit_prompt(self, hit: SearchHit) -> Content:
-        title = one_line(hit.title or "(untitled)")
         snippet = Content.assemble(*[(text, "bold reverse") if matched else text
                                      for text, matched in hit.snippet_pieces()])
-        return Content.assemble((title, "bold"), (f"  ·  in {where_found(hit)}", "dim"),
-                                "\n  ", snippet)
+        return Content.assemble(("  in ", "dim"), (where_found(hit), "dim"), "\n    ", snippet)
+
+    def _highlighted_hit(self) -> int | None:
+        """Which of `hits` the cursor is on."""
+        option = self.query_one("#hits", OptionList).highlighted
+        if option is None or option not in self._hit_options:
+            return None
+        return self._hit_options.index(option)
 
     # Choosing ----------------------------------------------------------------------------
 
     def _chosen(self) -> tuple[str, SearchHit | None] | None:
         """The conversation under the cursor (and the hit, when searching)."""
         if self._query:
-            index = self.query_one("#hits", OptionList).highlighted
-            if index is None or index >= len(self.hits):
+            index = self._highlighted_hit()
+            if index is None:
                 return None
             hit = self.hits[index]
             return hit.conversation_id, hit
@@ -260,10 +274,10 @@ class HistoryScreen(Screen[Opened | None]):
 
     def action_move(self, step: int) -> None:
         if self._query:
-            hits_list = self.query_one("#hits", OptionList)
             if self.hits:
-                current = hits_list.highlighted or 0
-                hits_list.highlighted = max(0, min(len(self.hits) - 1, current + step))
+                current = self._highlighted_hit() or 0
+                index = max(0, min(len(self.hits) - 1, current + step))
+                self.query_one("#hits", OptionList).highlighted = self._hit_options[index]
             return
         table = self.query_one(DataTable)
         if self._summaries:
@@ -387,11 +401,11 @@ class HistoryScreen(Screen[Opened | None]):
             self._summaries[index] = replace(self._summaries[index], title=title)
             table.update_cell(conversation_id, "title", one_line(title))
         if self._query:
-            highlighted = self.query_one("#hits", OptionList).highlighted
+            highlighted = self._highlighted_hit()
             self.run_search(self._query)
             if self.hits and highlighted is not None:
-                self.query_one("#hits", OptionList).highlighted = min(highlighted,
-                                                                      len(self.hits) - 1)
+                self.query_one("#hits", OptionList).highlighted = self._hit_options[
+                    min(highlighted, len(self.hits) - 1)]
         self._show_count()
         self._show_empty_state()
 

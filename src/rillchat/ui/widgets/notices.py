@@ -13,15 +13,17 @@ from rillchat.ui.widgets.reply_body import ReplyBody
 
 DEMO_WELCOME = """\
 **Demo mode.** Rill is talking to its built-in local server over real HTTP; no key needed.
-Type one of these and press **Enter**:
+Type one of these as the whole message and press **Enter**:
 
-- `hello`: Markdown · `reasoning`: thinking in its own panel · `long`: a long, fast answer
+- `hello`: Markdown · `reasoning`: thinking in its own panel · `long`: long, fast
 - `tools`: two rounds of tool calls; **Tab** to each, then **y**es (**a**lways, **n**o)
-- `a failing tool`, `bad arguments`, `a slow tool` (**Escape** stops it, or its time limit)
-- `list some books` after **Ctrl+P** → *Answer as JSON: books*: an answer that grows item by item
-- `untrusted`: hostile text, shown inert
-- Failing before the first token: `error 401`, `402`, `429`, `500`, `503`
-- Failing after it: `mid-stream error`, `choice error`, `drop`, `stall`, `not json`, `html`
+- `a failing tool`, `bad arguments`, `a slow tool` (**Escape** stops it)
+- `books`: JSON (**Ctrl+P** → *Answer as JSON: books* makes any answer JSON)
+- `untrusted`: hostile text, shown inert · `help`: this list again
+- `trickle`: a word at a time · `huge chunk`: 256 KB in one piece
+- Failing before any token: `error 401`, `402`, `429`, `500`, `502`, `503`, `html`
+- Failing after it: `mid-stream error`, `choice error`, `drop`, `stall`, `not json`
+- Your key quoted back, masked: `echo key`, `echo key 502`, `echo key mid-stream`
 
 Each failure happens once: **Retry** (or **Ctrl+R**) then succeeds.
 **F1** lists every key; **Ctrl+P** opens the command palette.
