@@ -237,3 +237,35 @@ async def test_the_palette_turns_a_tool_on_and_picks_a_schema(app_server, config
         assert screen.next_schema is None
         assert any("'broken' is not valid JSON Schema" in str(n.message)
                    for n in app._notifications)
+
+
+def drawn(widget) -> str:
+    return str(widget.render())
+
+
+async def test_on_and_off_read_differently_without_colour(app_server, config_dir, tmp_path):
+    """A plain terminal (or NO_COLOR) shows no shades: the marks themselves must differ."""
+    from pathlib import Path
+
+    from textual.widgets import RadioButton
+
+    from rillchat.ui.screens.dialogs import ExportDialog
+
+    app = make_app(app_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_settings(pilot)
+        titles = screen.query_one("#titles", Checkbox)
+        assert not titles.value and drawn(titles).startswith("[ ] ")
+        titles.value = True
+        await pilot.pause()
+        assert drawn(titles).startswith("[x] ")
+        await pilot.press("escape")
+        await until(pilot, lambda: pilot.app.screen is chat(pilot))
+
+        app.push_screen(ExportDialog(Path(tmp_path / "talk.md")))
+        await until(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
+        markdown, json = pilot.app.screen.query(RadioButton)
+        assert drawn(markdown).startswith("(•) ") and drawn(json).startswith("( ) ")
+        json.value = True
+        await pilot.pause()
+        assert drawn(markdown).startswith("( ) ") and drawn(json).startswith("(•) ")
