@@ -22,7 +22,7 @@ from rillchat.chat.tools.configs import (
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.paths import config_dir
 from rillchat.redaction import mask_secrets
-from rillchat.settings import model_id_problem
+from rillchat.settings import DEFAULT_READING_WIDTH, NARROWEST_READING_WIDTH, model_id_problem
 
 CONFIG_NAME = "config.toml"
 REASONING_DISPLAYS = ("folded", "open", "hidden")
@@ -77,6 +77,7 @@ class Config:
     api_key: str | None = None
     reasoning_effort: str | None = None
     reasoning_display: str = "folded"
+    reading_width: int = DEFAULT_READING_WIDTH
     theme: str | None = None
     generate_titles: bool = False
     favourite_models: tuple[str, ...] = ()
@@ -132,6 +133,7 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
         api_key=reader.text("api_key"),
         reasoning_effort=reader.choice("reasoning_effort", REASONING_EFFORTS),
         reasoning_display=reader.choice("reasoning_display", REASONING_DISPLAYS) or "folded",
+        reading_width=reader.reading_width(),
         theme=reader.text("theme"),
         generate_titles=reader.flag("generate_titles"),
         favourite_models=reader.texts("favourite_models"),
@@ -288,6 +290,20 @@ class _Reader:
                 self._problems.append(f"{self._path}: [keys] {binding_id} should be keys in "
                                       f'quotes, like "ctrl+y" or "f3,ctrl+y"; ignored.')
         return keys
+
+    def reading_width(self) -> int:
+        value = self._document.get("reading_width")
+        if value is None:
+            return DEFAULT_READING_WIDTH
+        if value == "full":
+            return 0
+        if type(value) is int and (value == 0 or value >= NARROWEST_READING_WIDTH):
+            return value
+        self._problems.append(
+            f"{self._path}: reading_width should be a number of columns "
+            f"({NARROWEST_READING_WIDTH} or more), or 0 or \"full\" for the whole width, but "
+            f"it is {_kind(value)} ({value!r}); using the default ({DEFAULT_READING_WIDTH}).")
+        return DEFAULT_READING_WIDTH
 
     def positive_int(self, key: str) -> int | None:
         value = self._get(key, int)

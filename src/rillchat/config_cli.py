@@ -24,6 +24,7 @@ TEMPLATE = """\
 # api_key = "sk-or-v1-..."      # {api_key_env} wins when it is set; the file is then 0600
 # reasoning_effort = "medium"   # none, minimal, low, medium, high, xhigh
 # reasoning_display = "folded"  # folded once it answers; open; hidden (folded throughout)
+# reading_width = 100          # widest the messages are drawn, centred; 0 or "full": all of it
 # theme = "textual-dark"
 # generate_titles = false       # name new conversations with their model (a paid call)
 # builtin_tools = ["datetime", "calculator", "files"]   # each is off until listed

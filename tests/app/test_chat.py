@@ -490,3 +490,22 @@ async def test_content_sent_as_parts_shows_the_whole_answer_and_its_reasoning(ed
         assert "391 is the answer." in shown_text(reply.view)
         (panel,) = reply.view.query(ReasoningPanel)
         assert panel.body.text == "17 times 23: 340 + 51."
+
+
+async def test_replies_keep_a_reading_width_in_a_wide_terminal(app_server):
+    """At 200 columns a reply must not run to 180 characters a line: 100 columns, centred,
+    unless the setting asks for the whole width."""
+    from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage
+
+    for reading_width, widest in ((100, 100), (0, 196)):
+        app = make_app(app_server, reading_width=reading_width)
+        async with app.run_test(size=(200, 40)) as pilot:
+            await send(pilot, "long")
+            reply = chat(pilot).query_one(AssistantMessage)
+            prompt = chat(pilot).query_one(UserMessage)
+            assert reply.size.width <= widest and prompt.size.width <= widest
+            assert reply.size.width >= widest - 2
+            if reading_width:
+                left = reply.region.x
+                right = 200 - reply.region.right
+                assert abs(left - right) <= 3  # centred, the scrollbar's gutter aside

@@ -18,6 +18,7 @@ HELP_TEXT = """\
 | Enter | send the prompt |
 | Shift+Enter, Ctrl+J, Alt+Enter | new line (many terminals cannot send Shift+Enter) |
 | Up / Down in an empty prompt | recall earlier prompts |
+| F6 | expand folded pastes (over 20 lines or 2 KB) back into the prompt |
 | Ctrl+Z / Ctrl+Y | undo / redo in the prompt |
 
 ## The reply
