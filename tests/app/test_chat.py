@@ -279,7 +279,7 @@ async def test_a_large_paste_is_sent_whole(app_server):
     async with app.run_test(size=(100, 30)) as pilot:
         prompt = chat(pilot).prompt
         app.post_message(events.Paste(pasted))  # as the terminal delivers it
-        await until(pilot, lambda: prompt.text == pasted)
+        await until(pilot, lambda: prompt.full_text == pasted)  # folded: shown as one line
         await pilot.press("enter")
         await reply_done(pilot)
         assert app_server.requests[-1]["messages"][-1]["content"] == pasted
