@@ -22,7 +22,12 @@ from rillchat.chat.tools.configs import (
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.paths import config_dir
 from rillchat.redaction import mask_secrets
-from rillchat.settings import KEY_GOES_IN_FILE, model_id_problem
+from rillchat.settings import (
+    DEFAULT_READING_WIDTH,
+    KEY_GOES_IN_FILE,
+    NARROWEST_READING_WIDTH,
+    model_id_problem,
+)
 
 CONFIG_NAME = "config.toml"
 REASONING_DISPLAYS = ("folded", "open", "hidden")
@@ -77,6 +82,7 @@ class Config:
     api_key: str | None = None
     reasoning_effort: str | None = None
     reasoning_display: str = "folded"
+    reading_width: int = DEFAULT_READING_WIDTH
     theme: str | None = None
     generate_titles: bool = False
     favourite_models: tuple[str, ...] = ()
@@ -107,6 +113,7 @@ _TEMPLATE = """\
 # api_key = "sk-or-v1-..."      # {api_key_env} wins when it is set; the file is then 0600
 # reasoning_effort = "medium"   # none, minimal, low, medium, high, xhigh
 # reasoning_display = "folded"  # folded once it answers; open; hidden (folded throughout)
+# reading_width = 100          # widest the messages are drawn, centred; 0 or "full": all of it
 # theme = "textual-dark"
 # generate_titles = false       # name new conversations with their model (a paid call)
 # builtin_tools = ["datetime", "calculator", "files"]   # each is off until listed
@@ -191,6 +198,7 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
         api_key=reader.text("api_key"),
         reasoning_effort=reader.choice("reasoning_effort", REASONING_EFFORTS),
         reasoning_display=reader.choice("reasoning_display", REASONING_DISPLAYS) or "folded",
+        reading_width=reader.reading_width(),
         theme=reader.text("theme"),
         generate_titles=reader.flag("generate_titles"),
         favourite_models=reader.texts("favourite_models"),
@@ -355,6 +363,20 @@ class _Reader:
                 self._problems.append(f"{self._path}: [keys] {binding_id} should be keys in "
                                       f'quotes, like "ctrl+g" or "f3,ctrl+g"; ignored.')
         return keys
+
+    def reading_width(self) -> int:
+        value = self._document.get("reading_width")
+        if value is None:
+            return DEFAULT_READING_WIDTH
+        if value == "full":
+            return 0
+        if type(value) is int and (value == 0 or value >= NARROWEST_READING_WIDTH):
+            return value
+        self._problems.append(
+            f"{self._path}: reading_width should be a number of columns "
+            f"({NARROWEST_READING_WIDTH} or more), or 0 or \"full\" for the whole width, but "
+            f"it is {_kind(value)} ({value!r}); using the default ({DEFAULT_READING_WIDTH}).")
+        return DEFAULT_READING_WIDTH
 
     def positive_int(self, key: str) -> int | None:
         value = self._get(key, int)

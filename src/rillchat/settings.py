@@ -17,6 +17,8 @@ DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 DEFAULT_MODEL = "openai/gpt-4o-mini"
 DEMO_MODEL = "demo/auto"
 DEMO_API_KEY = "demo-key-not-secret"
+DEFAULT_READING_WIDTH = 100
+NARROWEST_READING_WIDTH = 40
 
 API_KEY_ENV = "OPENROUTER_API_KEY"
 BASE_URL_ENV = "OPENROUTER_BASE_URL"
@@ -41,6 +43,8 @@ class Settings:
     reasoning_display: str = "folded"
     """How reasoning shows: open while thinking then folded, always open, or folded even
     while it thinks."""
+    reading_width: int = DEFAULT_READING_WIDTH
+    """The widest the conversation's messages are drawn, centred; 0: the whole width."""
     presets: tuple[Preset, ...] = ()
     theme: str | None = None
     """The theme to start with; None: Textual's default."""
@@ -114,6 +118,7 @@ def settings_from_environment() -> Settings:
         generate_titles=config.generate_titles,
         reasoning_effort=config.reasoning_effort,
         reasoning_display=config.reasoning_display,
+        reading_width=config.reading_width,
         presets=config.presets,
         theme=config.theme,
         favourite_models=config.favourite_models,

@@ -277,7 +277,7 @@ async def test_a_large_paste_is_sent_whole(app_server):
     async with app.run_test(size=(100, 30)) as pilot:
         prompt = chat(pilot).prompt
         app.post_message(events.Paste(pasted))  # as the terminal delivers it
-        await until(pilot, lambda: prompt.text == pasted)
+        await until(pilot, lambda: prompt.full_text == pasted)  # folded: shown as one line
         await pilot.press("enter")
         await reply_done(pilot)
         assert app_server.requests[-1]["messages"][-1]["content"] == pasted
@@ -561,3 +561,22 @@ async def test_a_stopped_reply_shows_what_is_known_of_its_figures(app_server):
         assert footer == (f"■ Stopped · demo/auto via Rill Demo · first token 0.0 s · "
                           f"partial: ~{estimate:,} tokens out (estimated) · 0.0 s elapsed · "
                           "cost not reported")
+
+
+async def test_replies_keep_a_reading_width_in_a_wide_terminal(app_server):
+    """At 200 columns a reply must not run to 180 characters a line: 100 columns, centred,
+    unless the setting asks for the whole width."""
+    from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage
+
+    for reading_width, widest in ((100, 100), (0, 196)):
+        app = make_app(app_server, reading_width=reading_width)
+        async with app.run_test(size=(200, 40)) as pilot:
+            await send(pilot, "long")
+            reply = chat(pilot).query_one(AssistantMessage)
+            prompt = chat(pilot).query_one(UserMessage)
+            assert reply.size.width <= widest and prompt.size.width <= widest
+            assert reply.size.width >= widest - 2
+            if reading_width:
+                left = reply.region.x
+                right = 200 - reply.region.right
+                assert abs(left - right) <= 3  # centred, the scrollbar's gutter aside

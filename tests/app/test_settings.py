@@ -258,3 +258,35 @@ async def test_a_key_saved_in_settings_replaces_the_no_key_welcome(app_server, c
         await send(pilot, "hello")
         assert chat(pilot).replies[-1].message.status is MessageStatus.COMPLETE
         assert app_server.requests[-1]["messages"][-1]["content"] == "hello"
+
+
+def drawn(widget) -> str:
+    return str(widget.render())
+
+
+async def test_on_and_off_read_differently_without_colour(app_server, config_dir, tmp_path):
+    """A plain terminal (or NO_COLOR) shows no shades: the marks themselves must differ."""
+    from pathlib import Path
+
+    from textual.widgets import RadioButton
+
+    from rillchat.ui.screens.dialogs import ExportDialog
+
+    app = make_app(app_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_settings(pilot)
+        titles = screen.query_one("#titles", Checkbox)
+        assert not titles.value and drawn(titles).startswith("[ ] ")
+        titles.value = True
+        await pilot.pause()
+        assert drawn(titles).startswith("[x] ")
+        await pilot.press("escape")
+        await until(pilot, lambda: pilot.app.screen is chat(pilot))
+
+        app.push_screen(ExportDialog(Path(tmp_path / "talk.md")))
+        await until(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
+        markdown, json = pilot.app.screen.query(RadioButton)
+        assert drawn(markdown).startswith("(•) ") and drawn(json).startswith("( ) ")
+        json.value = True
+        await pilot.pause()
+        assert drawn(markdown).startswith("( ) ") and drawn(json).startswith("(•) ")

@@ -164,3 +164,22 @@ def test_a_reply_in_a_40_by_10_terminal(snap_compare, snapshot_server):
     """The smallest terminal Rill promises to be usable in: the prompt and the keys stay."""
     app = make_app(snapshot_server)
     assert snap_compare(app, terminal_size=(40, 10), run_before=steps("hello"))
+
+
+def test_a_schema_chosen_at_120_columns(snap_compare, snapshot_server):
+    """The options line keeps the schema's whole name, dropping later pieces whole."""
+    from rillchat.chat.structured import Schema
+
+    async def run_before(pilot) -> None:
+        screen = chat(pilot)
+        screen._next_schema = Schema("book_recommendations", {"type": "object"})
+        screen._show_controls()
+        await settle(pilot)
+
+    assert snap_compare(make_app(snapshot_server), terminal_size=(120, 40),
+                        run_before=run_before)
+
+
+def test_a_reply_at_200_columns_keeps_its_reading_width(snap_compare, snapshot_server):
+    assert snap_compare(make_app(snapshot_server), terminal_size=(200, 40),
+                        run_before=steps("hello"))

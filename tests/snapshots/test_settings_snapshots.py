@@ -84,3 +84,16 @@ def test_the_preset_editor(snap_compare, app):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(100, 40), run_before=run_before)
+
+
+def test_settings_checkboxes_on_and_off(snap_compare, app):
+    """On and off read apart in the marks themselves ([x] and [ ]), not only in colour."""
+    app.settings = replace(app.settings, generate_titles=True, builtin_tools=("calculator",))
+
+    async def run_before(pilot) -> None:
+        await pilot.press("f8")
+        await until(pilot, lambda: isinstance(pilot.app.screen, SettingsScreen)
+                    and "limit" in str(pilot.app.screen.query_one("#credit").render()))
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(100, 40), run_before=run_before)

@@ -207,3 +207,20 @@ def test_the_first_write_starts_from_the_commented_template_and_later_ones_keep_
     again = path.read_text()
     assert again.startswith(text.removesuffix('theme = "rill-light"\n'))
     assert tomllib.loads(again) == {"theme": "rill-light", "model": "anthropic/claude-sonnet-4.5"}
+
+
+@pytest.mark.parametrize(("line", "width"), [("", 100), ("reading_width = 72", 72),
+                                             ("reading_width = 0", 0),
+                                             ('reading_width = "full"', 0)])
+def test_the_reading_width_is_read(tmp_path, line, width):
+    config, problems = load_config(write(tmp_path, line))
+    assert (config.reading_width, problems) == (width, [])
+
+
+@pytest.mark.parametrize("line", ["reading_width = 12", 'reading_width = "wide"',
+                                  "reading_width = true", "reading_width = 90.5"])
+def test_a_reading_width_that_cannot_be_used_says_what_would(tmp_path, line):
+    config, [problem] = load_config(write(tmp_path, line))
+    assert config.reading_width == 100
+    assert "reading_width should be a number of columns (40 or more), or 0 or \"full\"" in problem
+    assert "using the default (100)" in problem

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Static
@@ -36,6 +35,7 @@ from rillchat.chat.tool_loop import (
 )
 from rillchat.chat.summary import conversation_cost, format_cost, turn_replies
 from rillchat.chat.titles import clean_title, title_request
+from rillchat.line_fit import Piece
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
 from rillchat.openrouter.request import ChatRequest
 from rillchat.redaction import mask_secrets
@@ -44,7 +44,8 @@ from rillchat.terminal_text import one_line
 from rillchat.ui.messages import ReplyChunk, ReplyStopped
 from rillchat.ui.textual_fixes import forget_layout_arithmetic, release_removed_widgets
 from rillchat.ui.widgets.branch_bar import BranchBar
-from rillchat.ui.widgets.controls_bar import ControlsBar, controls_text
+from rillchat.ui.widgets.controls_bar import ControlsBar, controls_pieces
+from rillchat.ui.widgets.fitted_line import FittedLine
 from rillchat.ui.widgets.conversation_view import ConversationView
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.keys_footer import KeysFooter
@@ -191,6 +192,8 @@ class ChatScreen(Screen[None]):
         their panels scrolls it, and once the last is decided it follows again."""
         self._queued: str | None = None
         """A prompt sent while a reply streamed: it goes once the reply ends well."""
+        self._queued_pastes: tuple[str, ...] = ()
+        """The folded pastes in the queued prompt, to fold again in the transcript."""
 
     def _default_conversation(self) -> Conversation:
         """A new conversation as Settings (F8) sets one up: the default model and effort.
@@ -215,20 +218,22 @@ class ChatScreen(Screen[None]):
     # Layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(self._top_bar_text(), id="top-bar", classes="-demo" if self.rill.demo else "")
+        yield FittedLine(self._top_bar_pieces(), id="top-bar",
+                         classes="-demo" if self.rill.demo else "")
         yield ConversationView(id="conversation")
         yield Static("↓ More below: click here or press Ctrl+End to jump to the latest",
                      id="jump-latest", markup=False)
         yield Static("", id="editing", markup=False)
         yield QueuedPromptBar(id="queued")
         yield WaitingCallsBar(id="tools-waiting")
-        yield ControlsBar(self._controls_text(), id="controls")
+        yield ControlsBar(self._controls_pieces(), hint="F5 change", id="controls")
         yield PromptInput(placeholder="Message (Enter sends, Ctrl+J new line, F1 help)",
                           cursor_blink=self.rill.cursor_blink, id="prompt")
         yield KeysFooter(compact=True)  # the keys shown must fit in 80 columns
 
     async def on_mount(self) -> None:
         self.watch(self.conversation_view, "following", self._show_jump_bar)
+        self.conversation_view.reading_width = self.rill.settings.reading_width
         if self.conversation.messages or self.conversation.other_branches:
             await self._show_saved()
         else:
@@ -505,22 +510,26 @@ class ChatScreen(Screen[None]):
         event.stop()
         await self._show_earlier()
 
-    def _top_bar_text(self) -> Content:
-        pieces = ["Rill", mask_secrets(one_line(self.conversation.model))]
+    def _top_bar_pieces(self) -> list[Piece]:
+        """Narrow terminals drop the base URL first, then the name, and shorten the rest;
+        the model goes last (and alone may end in an ellipsis)."""
+        pieces = [Piece("Rill", 2), Piece(mask_secrets(one_line(self.conversation.model)), 9)]
         spent = conversation_cost(self.conversation)
-        if spent or self.rill.session_cost:  # before the URL, which is cut first when narrow
-            pieces.append(f"{format_cost(spent)} this chat, "
-                          f"{format_cost(self.rill.session_cost)} this session")
+        if spent or self.rill.session_cost:
+            pieces.append(Piece(f"{format_cost(spent)} this chat, "
+                                f"{format_cost(self.rill.session_cost)} this session", 4,
+                                short=f"{format_cost(spent)} this chat"))
         if self.rill.demo:
-            pieces.append("DEMO: built-in local server, no key needed")
+            pieces.append(Piece("DEMO: built-in local server, no key needed", 3,
+                                short="DEMO (local server)"))
         elif not self.rill.settings.api_key:
-            pieces.append("no API key: see below")
+            pieces.append(Piece("no API key: see below", 5))
         else:
-            pieces.append(one_line(self.rill.settings.base_url))
-        return Content("  ·  ".join(pieces))
+            pieces.append(Piece(one_line(self.rill.settings.base_url), 1))
+        return pieces
 
     def _show_spend(self) -> None:
-        self.query_one("#top-bar", Static).update(self._top_bar_text())
+        self.query_one("#top-bar", FittedLine).show(self._top_bar_pieces())
 
     async def _show_welcome(self) -> None:
         if self.rill.history_problem:
@@ -560,10 +569,10 @@ class ChatScreen(Screen[None]):
 
     @on(PromptInput.Submitted)
     async def _submitted(self, event: PromptInput.Submitted) -> None:
-        if not await self._send(event.text):
-            self.prompt.give_back(event.text)
+        if not await self._send(event.text, event.pastes):
+            self.prompt.give_back(event.text, event.pastes)
 
-    async def _send(self, text: str) -> bool:
+    async def _send(self, text: str, pastes: tuple[str, ...] = ()) -> bool:
         """Send a prompt, or queue it while a reply streams. False: neither, and why was
         said; the caller keeps the text."""
         if not self.rill.settings.api_key:
@@ -573,7 +582,7 @@ class ChatScreen(Screen[None]):
                         title="Cannot send", severity="error", markup=False)
             return False
         if self._streaming is not None:
-            return self._queue(text)
+            return self._queue(text, pastes)
         if self._tool_round is not None:
             if self._tool_round.waiting:
                 words = ("Tool calls are waiting for you: Tab goes to them to decide (y, a or "
@@ -601,7 +610,8 @@ class ChatScreen(Screen[None]):
         bar = self._branch_bar(len(self.conversation.messages) - 1)
         if bar is not None:
             await self.conversation_view.mount(bar)
-        await self.conversation_view.mount(UserMessage(text, prompt.id, branched=bar is not None))
+        await self.conversation_view.mount(UserMessage(text, prompt.id, branched=bar is not None,
+                                                       pastes=pastes))
         schema, self._next_schema = self._next_schema, None
         request = self._next_request(schema)
         if schema is not None:
@@ -611,13 +621,14 @@ class ChatScreen(Screen[None]):
 
     # The queued prompt ----------------------------------------------------------------------
 
-    def _queue(self, text: str) -> bool:
+    def _queue(self, text: str, pastes: tuple[str, ...]) -> bool:
         if self._queued is not None:
             self.notify("A prompt is queued already: Up in the empty prompt takes it back to "
                         "edit. Your message is still in the prompt.", severity="warning",
                         markup=False)
             return False
         self.prompt.remember(text)
+        self._queued_pastes = pastes
         self._show_queued(text)
         return True
 
@@ -634,7 +645,7 @@ class ChatScreen(Screen[None]):
         if text is None:
             return
         self._show_queued(None)
-        self.prompt.give_back(text + ("\n" if self.prompt.text else ""))
+        self.prompt.give_back(text + ("\n" if self.prompt.text else ""), self._queued_pastes)
         self.prompt.focus()
 
     async def _settle_queued(self, reply: Reply) -> None:
@@ -643,10 +654,10 @@ class ChatScreen(Screen[None]):
             return  # the turn goes on (its tool calls, then the model again)
         status = reply.message.status
         if status is MessageStatus.COMPLETE:
-            text = self._queued
+            text, pastes = self._queued, self._queued_pastes
             self._show_queued(None)
-            if not await self._send(text):
-                self.prompt.give_back(text + ("\n" if self.prompt.text else ""))
+            if not await self._send(text, pastes):
+                self.prompt.give_back(text + ("\n" if self.prompt.text else ""), pastes)
             return
         self._return_queued("the reply failed" if status is MessageStatus.FAILED
                             else f"the reply was {status.value}")
@@ -1254,7 +1265,7 @@ class ChatScreen(Screen[None]):
                         "them first.", severity="warning")
             return
         if self._editing is None:
-            self._draft = self.prompt.text
+            self._draft = self.prompt.full_text
         else:
             self._unmark_editing()
         self._editing = message
@@ -1387,17 +1398,16 @@ class ChatScreen(Screen[None]):
             return None
         return toolbox.api_tools()
 
-    def _controls_text(self) -> Content:
+    def _controls_pieces(self) -> list[Piece]:
         model = self.conversation.model
         tools = len(self.rill.tools.toolbox.tools)
-        return controls_text(self.conversation, key="F5",
-                             reasoning=self.rill.model_reasons(model),
-                             tools=tools if self.rill.model_can(model, "tools") is not False
-                             else None if tools else 0,
-                             schema=self._next_schema.name if self._next_schema else None)
+        return controls_pieces(self.conversation, reasoning=self.rill.model_reasons(model),
+                               tools=tools if self.rill.model_can(model, "tools") is not False
+                               else None if tools else 0,
+                               schema=self._next_schema.name if self._next_schema else None)
 
     def _show_controls(self) -> None:
-        self.query_one("#controls", ControlsBar).update(self._controls_text())
+        self.query_one("#controls", ControlsBar).show(self._controls_pieces())
 
     @on(ControlsBar.Clicked)
     def _controls_clicked(self, event: ControlsBar.Clicked) -> None:
@@ -1484,6 +1494,8 @@ class ChatScreen(Screen[None]):
                 view.show_reasoning_as(settings.reasoning_display)
         elif key == "api_key" and settings.api_key:
             self._welcome_with_a_key()
+        elif key == "reading_width":
+            self.conversation_view.reading_width = settings.reading_width
         self._show_controls()
         self._show_spend()
 
@@ -1509,7 +1521,7 @@ class ChatScreen(Screen[None]):
                         "open the other conversation.", severity="warning")
             return
         self._cancel_editing()
-        self.rill.open_conversation(opened, draft=self.prompt.text,
+        self.rill.open_conversation(opened, draft=self.prompt.full_text,
                                     sent_prompts=self.prompt.sent_prompts)
 
     async def set_aside(self) -> None:

@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
+
+from rillchat.ui.widgets.toggle_marks import MarkedRadioButton
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -123,7 +125,7 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
             yield Label("Export the conversation", classes="dialog-title")
             with RadioSet(id="format"):
                 for key, label in EXPORT_FORMATS.items():
-                    yield RadioButton(label, value=key == "md", name=key)
+                    yield MarkedRadioButton(label, value=key == "md", name=key)
             yield _input(str(self._suggested.with_suffix(".md")), id="path",
                          placeholder="File to write",
                          blink=getattr(self.app, "cursor_blink", True))

@@ -19,6 +19,7 @@ HELP_TEXT = """\
 | Shift+Enter, Ctrl+J, Alt+Enter | new line (many terminals cannot send Shift+Enter) |
 | Up in an empty prompt, or a click on the queued line | take a queued prompt back to edit |
 | Up / Down in an empty prompt | recall earlier prompts |
+| F6 | expand folded pastes (over 20 lines or 2 KB) back into the prompt |
 | Ctrl+Z / Ctrl+Y | undo / redo in the prompt |
 
 ## The reply

@@ -22,7 +22,7 @@ from rillchat.redaction import looks_like_api_key
 from rillchat.settings import model_id_problem
 from rillchat.terminal_text import one_line
 from rillchat.ui.widgets.keys_footer import KeysFooter
-from rillchat.ui.widgets.model_row import ID_WIDTH, ModelRow
+from rillchat.ui.widgets.model_row import FULL_PLAN, ColumnPlan, ModelRow, badges_text, plan_columns
 
 BEST_SHOWN = 60
 """Matches listed while typing: nobody reads past the best few dozen before typing another
@@ -77,14 +77,16 @@ class ModelPicker(ModalScreen[str | None]):
         """The last query typed and every model matching it."""
         self.shown: list[ModelInfo] = []
         self._note: str | None = None
+        self._plan = FULL_PLAN
+        """The columns the rows show, fitted to the list's width (the heading is indented by the
+        list's border and padding)."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
             search = Input(placeholder="Type part of a model's id or name", id="filter")
             search.cursor_blink = getattr(self.app, "cursor_blink", True)
             yield search
-            yield Static(Content(f"  {'model':<{ID_WIDTH + 1}}{'context':>6} {'in $/M':>8} "
-                                 f"{'out $/M':>8}  can do"), id="columns")
+            yield Static(Content(" " + FULL_PLAN.heading()), id="columns")
             yield OptionList(id="models")
             yield Static("Loading the model list…", id="status", markup=False)
             yield MatchCount(id="count")
@@ -144,15 +146,28 @@ class ModelPicker(ModalScreen[str | None]):
         ranked = ranked if matcher is None else ranked[:BEST_SHOWN]
         self.shown = ranked
         options = self.query_one(OptionList)
+        self._plan = self._fitted_plan()
+        self.query_one("#columns", Static).update(Content(" " + self._plan.heading()))
         options.clear_options()
         options.add_options([
             Option(ModelRow(model, mark=self._mark(model), matched=matcher.fuzzy_search.match(
-                       text, model.id)[1] if matcher else ()), id=model.id)
+                       text, model.id)[1] if matcher else (), plan=self._plan), id=model.id)
             for model in ranked])
         if ranked:
             ids = [model.id for model in ranked]
             options.highlighted = ids.index(self.current) if (
                 matcher is None and self.current in ids) else 0
+
+    def _fitted_plan(self) -> ColumnPlan:
+        width = self.query_one(OptionList).scrollable_content_region.width
+        if not width or not self.models:
+            return FULL_PLAN
+        return plan_columns(width, longest_id=max(len(model.id) for model in self.models),
+                            badges_width=max(len(badges_text(model)) for model in self.models))
+
+    def on_resize(self) -> None:
+        if self.models and self._fitted_plan() != self._plan:
+            self.show_matches(self.query_one("#filter", Input).value)
 
     def _mark(self, model: ModelInfo) -> str:
         return "★ " if model.id in self.favourites else "↺ " if model.id in self.recent else "  "

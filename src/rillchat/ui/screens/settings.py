@@ -28,6 +28,7 @@ from rillchat.terminal_text import one_line
 from rillchat.ui.screens.preset_dialog import PresetDialog
 from rillchat.ui.screens.reply_options import MODEL_DEFAULT, effort_choices
 from rillchat.ui.widgets.keys_footer import KeysFooter
+from rillchat.ui.widgets.toggle_marks import MarkedCheckbox
 
 if TYPE_CHECKING:
     from rillchat.ui.app import RillApp
@@ -140,7 +141,7 @@ class SettingsScreen(Screen[None]):
                 compact=True))
             with Horizontal(classes="row"):
                 yield Label("Titles", classes="name")
-                yield Checkbox("Name new conversations with their model (a small paid "
+                yield MarkedCheckbox("Name new conversations with their model (a small paid "
                                "request each)", settings.generate_titles, id="titles",
                                compact=True)
             yield Label("Tools", classes="section")
@@ -150,7 +151,7 @@ class SettingsScreen(Screen[None]):
             for name, words in TOOL_CHOICES.items():
                 with Horizontal(classes="row"):
                     yield Label("" if name != "datetime" else "Built-in tools", classes="name")
-                    yield Checkbox(words, name in settings.builtin_tools, id=f"tool-{name}",
+                    yield MarkedCheckbox(words, name in settings.builtin_tools, id=f"tool-{name}",
                                    compact=True)
             yield self._row("Allowed folders", self._input(
                 os.pathsep.join(settings.allowed_folders), "folders", blink,

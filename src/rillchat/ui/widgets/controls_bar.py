@@ -2,40 +2,41 @@
 
 from __future__ import annotations
 
-from textual.content import Content
 from textual.message import Message
-from textual.widgets import Static
 
 from rillchat.chat.conversation import Conversation
+from rillchat.line_fit import Piece
 from rillchat.terminal_text import one_line
+from rillchat.ui.widgets.fitted_line import FittedLine
 
 
-def controls_text(conversation: Conversation, *, reasoning: bool | None, key: str,
-                  tools: int | None = 0, schema: str | None = None) -> Content:
+def controls_pieces(conversation: Conversation, *, reasoning: bool | None,
+                    tools: int | None = 0, schema: str | None = None) -> list[Piece]:
     """`tools`: how many are offered (None: some are on but the model takes none);
-    `schema`: the JSON Schema the next answer follows."""
+    `schema`: the JSON Schema the next answer follows. A narrow terminal drops the least
+    telling pieces whole (the options screen shows them all)."""
     options = conversation.options
     if options.preset and conversation.system_prompt:
-        system = f"system: {one_line(options.preset)[:24]}"
+        system = Piece(f"system: {one_line(options.preset)}", 5, short="system: preset")
     elif conversation.system_prompt:
-        system = "system: own prompt"
+        system = Piece("system: own prompt", 5)
     else:
-        system = "system: none"
-    # The schema holds for one answer only and changes it most: first, so a narrow terminal's
-    # ellipsis never hides it.
-    pieces = [f"next answer: JSON {one_line(schema)[:20]}"] if schema else []
-    pieces += [system, *options.summary(reasoning=reasoning)]
+        system = Piece("system: none", 5)
+    # The schema holds for one answer only and changes it most: first, and the last to go.
+    pieces = [Piece(f"next answer: JSON {one_line(schema)}", 9, short="next answer: JSON")
+              ] if schema else []
+    effort, temperature, max_tokens = options.summary(reasoning=reasoning)
+    pieces += [system, Piece(effort, 4), Piece(temperature, 2), Piece(max_tokens, 1)]
     if tools is None:
-        pieces.append("tools: n/a")
+        pieces.append(Piece("tools: n/a", 3))
     elif tools:
-        pieces.append(f"tools: {tools}")
-    return Content.assemble("  ·  ".join(pieces), (f"   {key} change", "dim"))
+        pieces.append(Piece(f"tools: {tools}", 3))
+    return pieces
 
 
-class ControlsBar(Static):
+class ControlsBar(FittedLine):
     DEFAULT_CSS = """
-    ControlsBar { height: 1; padding: 0 2; color: $text-muted; text-wrap: nowrap;
-                  text-overflow: ellipsis; }
+    ControlsBar { height: 1; padding: 0 2; color: $text-muted; }
     ControlsBar:hover { background: $boost; color: $text; }
     """
 

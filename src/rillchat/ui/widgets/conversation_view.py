@@ -21,6 +21,24 @@ class ConversationView(VerticalScroll):
 
     following: reactive[bool] = reactive(True)
 
+    reading_width: reactive[int] = reactive(0)
+    """The widest the messages are drawn, centred; 0: the whole width. Lines much longer
+    than a hundred columns are hard to read back from the end of one to the next."""
+
+    def watch_reading_width(self) -> None:
+        self._centre_messages()
+
+    def on_resize(self) -> None:
+        self._centre_messages()
+
+    def _centre_messages(self) -> None:
+        # The scrollbar's gutter is part of the width: it stays at the right edge.
+        gutter = self.styles.scrollbar_size_vertical
+        room = self.size.width - gutter
+        side = max(1, (room - self.reading_width) // 2) if self.reading_width else 1
+        if self.styles.padding.left != side:
+            self.styles.padding = (0, side, 0, side)
+
     def release_anchor(self) -> None:
         super().release_anchor()
         self.following = False

@@ -30,6 +30,7 @@ from rillchat.openrouter.events import (
     Usage,
 )
 from rillchat.terminal_text import one_line, strip_control
+from rillchat.ui.paste_fold import size_words
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.reasoning import ReasoningPanel
 from rillchat.ui.widgets.reply_body import ReplyBody
@@ -62,14 +63,37 @@ class UserMessage(Static):
             super().__init__()
             self.message_id = message_id
 
-    def __init__(self, text: str, message_id: str, *, branched: bool = False) -> None:
-        super().__init__(Content(strip_control(text)), markup=False,
-                         classes="-turn -branched" if branched else "-turn")
+    def __init__(self, text: str, message_id: str, *, branched: bool = False,
+                 pastes: tuple[str, ...] = ()) -> None:
         self.text = text
         self.message_id = message_id
-        self.tooltip = "Click to edit this prompt and send it again as a new branch"
+        self._pastes = tuple(paste for paste in pastes if paste in text)
+        """Big pastes in the prompt, shown folded until clicked."""
+        super().__init__(self._folded() if self._pastes else Content(strip_control(text)),
+                         markup=False, classes="-turn -branched" if branched else "-turn")
+        self.tooltip = ("Click to show the pasted text in full" if self._pastes else
+                        "Click to edit this prompt and send it again as a new branch")
+
+    @property
+    def folded(self) -> bool:
+        return bool(self._pastes)
+
+    def _folded(self) -> Content:
+        parts: list[Content | tuple[str, str]] = []
+        rest = self.text
+        for paste in self._pastes:
+            before, _, rest = rest.partition(paste)
+            parts += [Content(strip_control(before)),
+                      (f"▸ pasted {size_words(paste)} (click to show)", "italic")]
+        parts.append(Content(strip_control(rest)))
+        return Content.assemble(*parts)
 
     def on_click(self) -> None:
+        if self._pastes:
+            self._pastes = ()
+            self.update(Content(strip_control(self.text)))
+            self.tooltip = "Click to edit this prompt and send it again as a new branch"
+            return
         self.post_message(self.EditRequested(self.message_id))
 
 

@@ -7,7 +7,8 @@ from the network."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -18,9 +19,75 @@ from textual.style import Style
 from textual.visual import RenderOptions, Visual
 
 from rillchat.catalogue import ModelInfo, format_context, format_price
+from rillchat.line_fit import ellipsized
 
 ID_WIDTH = 38
+"""The id column, gap included, before the list's width is known."""
+NARROWEST_ID = 28
+"""The id column is given up to here before whole columns go: most ids fit in it."""
+MARK_WIDTH = 2
 SHORT_BADGES = {"reasoning": "think", "tools": "tools", "json": "json", "images": "image"}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    heading: str
+    width: int
+    """Cells, the gap before it included."""
+    priority: int
+    """Higher stays longer when the picker is narrow."""
+
+
+CONTEXT = Column("context", "context", 8, 1)
+PROMPT_PRICE = Column("in", "in $/M", 9, 4)
+COMPLETION_PRICE = Column("out", "out $/M", 9, 3)
+
+
+def badges_column(width: int) -> Column:
+    return Column("badges", "can do", 2 + max(width, len("can do")), 2)
+
+
+def badges_text(model: ModelInfo) -> str:
+    return " ".join(SHORT_BADGES[badge] for badge in model.badges)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnPlan:
+    """Which columns a row shows, and how wide its id is: the same for every row and for
+    the heading, so they line up."""
+
+    id_width: int
+    columns: tuple[Column, ...]
+
+    def heading(self) -> str:
+        text = " " * MARK_WIDTH + f"{'model':<{self.id_width}}"
+        for column in self.columns:
+            if column.name == "badges":
+                text += "  " + column.heading
+            else:
+                text += f"{column.heading:>{column.width}}"
+        return text
+
+
+def plan_columns(width: int, *, longest_id: int, badges_width: int) -> ColumnPlan:
+    """Columns that fit `width` whole, the most needed first (prices, then the badges,
+    then the context), with the id narrowed to `NARROWEST_ID` at most to make room; it gets
+    back what is left. An id longer than its column ends in an ellipsis."""
+    wanted_id = longest_id + 1
+    used = MARK_WIDTH + min(wanted_id, NARROWEST_ID)
+    order = (CONTEXT, PROMPT_PRICE, COMPLETION_PRICE, badges_column(badges_width))
+    kept = set()
+    for column in sorted(order, key=lambda column: -column.priority):
+        if used + column.width <= width:
+            kept.add(column)
+            used += column.width
+    columns = tuple(column for column in order if column in kept)
+    room = width - MARK_WIDTH - sum(column.width for column in columns)
+    return ColumnPlan(max(min(wanted_id, NARROWEST_ID), min(wanted_id, room)), columns)
+
+
+FULL_PLAN = ColumnPlan(ID_WIDTH, (CONTEXT, PROMPT_PRICE, COMPLETION_PRICE, badges_column(0)))
 MATCHED = RichStyle(reverse=True)
 FIGURES = RichStyle(dim=True)
 BADGES = RichStyle(italic=True)
@@ -40,17 +107,28 @@ def id_segments(model_id: str, matched: Iterable[int]) -> list[Segment]:
     return segments
 
 
+def _cells(model: ModelInfo, columns: Sequence[Column]) -> list[Segment]:
+    figures = {"context": format_context(model.context_length),
+               "in": format_price(model.prompt_price),
+               "out": format_price(model.completion_price)}
+    segments = []
+    for column in columns:
+        if column.name == "badges":
+            segments += [Segment("  "), Segment(badges_text(model), BADGES)]
+        else:
+            segments.append(Segment(f"{figures[column.name]:>{column.width}}", FIGURES))
+    return segments
+
+
 class ModelRow(Visual):
     """A model's mark, id, context, prices and badges on one line."""
 
-    def __init__(self, model: ModelInfo, *, mark: str, matched: Iterable[int] = ()) -> None:
-        figures = (f"{format_context(model.context_length):>6} "
-                   f"{format_price(model.prompt_price):>8} "
-                   f"{format_price(model.completion_price):>8}")
-        badges = " ".join(SHORT_BADGES[badge] for badge in model.badges)
-        padding = " " * max(1, ID_WIDTH - len(model.id))
-        self._segments = [Segment(mark), *id_segments(model.id, matched), Segment(padding),
-                          Segment(figures, FIGURES), Segment("  "), Segment(badges, BADGES)]
+    def __init__(self, model: ModelInfo, *, mark: str, matched: Iterable[int] = (),
+                 plan: ColumnPlan = FULL_PLAN) -> None:
+        shown_id = ellipsized(model.id, plan.id_width - 1)
+        padding = " " * max(1, plan.id_width - cell_len(shown_id))
+        self._segments = [Segment(mark), *id_segments(shown_id, matched), Segment(padding),
+                          *_cells(model, plan.columns)]
         self.plain = "".join(segment.text for segment in self._segments)
         self._width = cell_len(self.plain)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
 
 from rillchat.terminal_text import visible_controls
+from rillchat.ui.paste_fold import is_big, placeholder
 
 NEWLINE_KEYS = frozenset({"shift+enter", "ctrl+j", "newline", "alt+enter"})
 """Many terminals cannot send Shift+Enter, so Ctrl+J (and Alt+Enter) insert a newline too."""
@@ -27,10 +29,16 @@ class PromptInput(TextArea):
     PromptInput:focus { border: tall $primary; }
     """
 
+    BINDINGS = [Binding("f6", "expand_pastes", "Expand pastes", show=False,
+                        id="rill.expand-pastes")]
+
     @dataclass
     class Submitted(Message):
         prompt_input: PromptInput
         text: str
+        """All of it, each folded paste in full."""
+        pastes: tuple[str, ...] = ()
+        """The folded pastes in it, for the transcript to fold again."""
 
     class TakeBackQueued(Message):
         """Up in the empty prompt while a prompt is queued: the user wants it back to edit."""
@@ -46,6 +54,8 @@ class PromptInput(TextArea):
         self.queued = False
         """A prompt waits to be sent (the screen holds it): Up in the empty prompt asks for it
         back before it recalls earlier ones."""
+        self._pastes: dict[str, str] = {}
+        """Placeholder shown -> the paste it stands for, for the prompt being written."""
 
     # What is pasted (or loaded from a saved prompt) may hold escape sequences: the text area
     # would write them to the terminal as they are. Line ends become newlines; every other
@@ -58,6 +68,37 @@ class PromptInput(TextArea):
     def edit(self, edit: Edit) -> EditResult:
         edit.text = _typeable(edit.text)
         return super().edit(edit)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        if self.read_only:
+            return
+        event.stop()
+        event.prevent_default()
+        text = _typeable(event.text)
+        shown = text
+        if is_big(text):
+            shown = placeholder(text, len(self._pastes) + 1)
+            self._pastes[shown] = text
+        if result := self._replace_via_keyboard(shown, *self.selection):
+            self.move_cursor(result.end_location)
+        self.focus()
+
+    @property
+    def full_text(self) -> str:
+        """The prompt as it will be sent: every folded paste in full."""
+        text = self.text
+        for shown, pasted in self._pastes.items():
+            text = text.replace(shown, pasted)
+        return text
+
+    def _folded_pastes(self) -> tuple[str, ...]:
+        return tuple(pasted for shown, pasted in self._pastes.items() if shown in self.text)
+
+    def action_expand_pastes(self) -> None:
+        """Put the folded pastes back in as text, to read or edit them."""
+        if self._folded_pastes():
+            self.load_text(self.full_text)
+            self.move_cursor(self.document.end)
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
@@ -93,14 +134,21 @@ class PromptInput(TextArea):
         # (fast typing, a terminal sending a line at once) are handled before the screen
         # sees the Submitted message, and must start the next prompt, not be cleared with
         # this one. A prompt the screen does not send is given back.
-        text = self.text
+        text = self.full_text
         if not text.strip():
             return
+        pastes = self._folded_pastes()
+        self._pastes = {}
         self.clear()
-        self.post_message(self.Submitted(self, text))
+        self.post_message(self.Submitted(self, text, pastes))
 
-    def give_back(self, text: str) -> None:
-        """Put a prompt that was not sent back in front of what was typed since."""
+    def give_back(self, text: str, pastes: tuple[str, ...] = ()) -> None:
+        """Put a prompt that was not sent back in front of what was typed since, its big
+        pastes folded again."""
+        for pasted in pastes:
+            shown = placeholder(pasted, len(self._pastes) + 1)
+            self._pastes[shown] = pasted
+            text = text.replace(pasted, shown, 1)
         self.load_text(text + self.text)
         self.move_cursor(self.document.end)
 

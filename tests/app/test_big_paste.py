@@ -1,0 +1,56 @@
+"""A big paste is folded in the prompt and in the transcript, and sent and saved whole."""
+
+from __future__ import annotations
+
+from textual import events
+
+from rillchat.store.db import open_database
+from rillchat.store.history import History
+from rillchat.ui.widgets.messages_view import UserMessage
+from tests.app.helpers import chat, make_app, reply_done, type_prompt
+
+LOG = "\n".join(f"line {number}: the service answered 200 in {number % 97} ms"
+                for number in range(1, 3001))
+
+
+async def paste(pilot, text: str) -> None:
+    chat(pilot).prompt.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+async def test_a_big_paste_is_folded_and_sent_and_saved_whole(app_server, tmp_path):
+    path = tmp_path / "history.sqlite3"
+    app = make_app(app_server, history_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        prompt = chat(pilot).prompt
+        await type_prompt(pilot, "Why is this slow? ")
+        await paste(pilot, LOG)
+        assert prompt.document.line_count == 1
+        assert prompt.text.startswith("Why is this slow? [pasted #1: 3,000 lines, ")
+        assert "tokens (estimate)" in prompt.text
+        assert prompt.full_text == "Why is this slow? " + LOG
+
+        await pilot.press("enter")
+        await reply_done(pilot)
+        sent = app_server.requests[-1]["messages"][-1]["content"]
+        assert sent == "Why is this slow? " + LOG
+        shown = chat(pilot).query_one(UserMessage)
+        drawn = str(shown.render())
+        assert drawn.startswith("Why is this slow? ▸ pasted 3,000 lines, ")
+        assert "line 2999" not in drawn and shown.size.height < 5
+        await pilot.click(UserMessage)
+        assert "line 2999:" in str(shown.render())
+
+        stored = History(open_database(path)).load(chat(pilot).conversation.id)
+        assert stored.messages[0].text == "Why is this slow? " + LOG
+
+
+async def test_a_folded_paste_expands_in_the_prompt_to_edit(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        prompt = chat(pilot).prompt
+        await paste(pilot, LOG)
+        await paste(pilot, "a small paste stays as it is")
+        assert prompt.text.endswith("]a small paste stays as it is")
+        await pilot.press("f6")
+        assert prompt.text == LOG + "a small paste stays as it is"
