@@ -7,7 +7,7 @@ from textual import events
 from rillchat.store.db import open_database
 from rillchat.store.history import History
 from rillchat.ui.widgets.messages_view import UserMessage
-from tests.app.helpers import chat, make_app, reply_done, type_prompt
+from tests.app.helpers import chat, make_app, reply_done, type_prompt, until
 
 LOG = "\n".join(f"line {number}: the service answered 200 in {number % 97} ms"
                 for number in range(1, 3001))
@@ -38,6 +38,8 @@ async def test_a_big_paste_is_folded_and_sent_and_saved_whole(app_server, tmp_pa
         drawn = str(shown.render())
         assert drawn.startswith("Why is this slow? ▸ pasted 3,000 lines, ")
         assert "line 2999" not in drawn and shown.size.height < 5
+        chat(pilot).conversation_view.scroll_home(animate=False)
+        await pilot.pause()
         await pilot.click(UserMessage)
         assert "line 2999:" in str(shown.render())
 
@@ -54,3 +56,42 @@ async def test_a_folded_paste_expands_in_the_prompt_to_edit(app_server):
         assert prompt.text.endswith("]a small paste stays as it is")
         await pilot.press("f6")
         assert prompt.text == LOG + "a small paste stays as it is"
+
+
+async def test_a_big_prompt_reopened_from_history_is_folded_after_its_first_lines(app_server,
+                                                                                  tmp_path):
+    path = tmp_path / "history.sqlite3"
+    app = make_app(app_server, history_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await paste(pilot, LOG)
+        await pilot.press("enter")
+        await reply_done(pilot)
+        conversation_id = chat(pilot).conversation.id
+
+    app = make_app(app_server, history_path=path, reopen=conversation_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        shown = chat(pilot).query_one(UserMessage)
+        drawn = str(shown.render())
+        assert drawn.startswith("line 1: the service answered 200 in 1 ms\nline 2:")
+        assert "▸ 2,997 lines, " in drawn and "line 2999" not in drawn
+        assert shown.size.height < 6
+        await pilot.press("f6")  # the prompt is empty: F6 unfolds the conversation's prompts
+        assert "line 2999:" in str(shown.render())
+        assert "Showing 1 folded prompt in full" in str(list(app._notifications)[-1].message)
+
+
+async def test_a_big_paste_queued_during_a_reply_stays_folded_when_given_back(app_server):
+    app = make_app(app_server, model="demo/generate/100000/100")
+    async with app.run_test(size=(100, 30)) as pilot:
+        prompt = chat(pilot).prompt
+        await type_prompt(pilot, "go")
+        await pilot.press("enter")
+        await until(pilot, lambda: chat(pilot).replies and chat(pilot).replies[-1].message.text)
+        await paste(pilot, LOG)
+        await pilot.press("enter")
+        assert chat(pilot)._queued == LOG
+        await pilot.press("up")  # takes the queued prompt back to edit
+        assert prompt.text.startswith("[pasted #1: 3,000 lines, ")
+        assert prompt.full_text == LOG
+        await pilot.press("escape")
+        await reply_done(pilot)

@@ -46,3 +46,16 @@ async def test_the_readme_keys_example_is_accepted_and_works(app_server, config_
             await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
             await pilot.press("escape")
             await until(pilot, lambda: app.screen is base)
+
+
+async def test_the_prompt_s_own_binding_can_be_remapped_too(app_server, config_dir, tmp_path):
+    (config_dir / "config.toml").write_text('[keys]\n"rill.expand-pastes" = "ctrl+g"\n')
+    settings = settings_from_environment().with_overrides(api_key=TEST_API_KEY,
+                                                          base_url=app_server.url)
+    app = RillApp(settings, clock=frozen_clock, cursor_blink=False,
+                  history_path=tmp_path / "history.sqlite3")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert [n.message for n in app._notifications if n.title == "Keys"] == []
+        await pilot.press("ctrl+g")
+        assert "Nothing is folded" in str(list(app._notifications)[-1].message)

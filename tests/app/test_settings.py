@@ -290,3 +290,18 @@ async def test_on_and_off_read_differently_without_colour(app_server, config_dir
         json.value = True
         await pilot.pause()
         assert drawn(markdown).startswith("( ) ") and drawn(json).startswith("(•) ")
+
+
+async def test_the_reading_width_is_chosen_in_settings_and_applies_at_once(app_server,
+                                                                           config_dir):
+    app = make_app(app_server)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await send(pilot, "long")
+        body = chat(pilot).replies[-1].view
+        assert body.size.width <= 100
+        screen = await open_settings(pilot)
+        screen.query_one("#reading-width", Select).value = 0
+        await pilot.pause()
+        assert saved_config(config_dir)["reading_width"] == 0
+        await pilot.press("escape")
+        await until(pilot, lambda: body.size.width > 150)

@@ -77,7 +77,7 @@ async def test_keys_from_config_remap_bindings_and_unknown_ids_are_named(app_ser
         await pilot.press("f3")  # no longer the history key
         await pilot.pause()
         assert not isinstance(app.screen, HistoryScreen)
-        await pilot.press("f9")  # (F6 and F7 select in the prompt)
+        await pilot.press("f9")  # (F6 and F7 act in the prompt)
         await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
 
 

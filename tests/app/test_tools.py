@@ -433,7 +433,7 @@ async def test_a_tool_turn_ends_with_one_line_summing_its_rounds(app_server):
 
     app = make_app(app_server, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
-        await send(pilot, "try the tools")
+        await send(pilot, "tools")
         screen = chat(pilot)
         await until(pilot, lambda: len(waiting(pilot)) == 2)
         await decide_call(pilot, "y")

@@ -45,12 +45,14 @@ def test_the_plain_defaults_in_the_reference_are_the_real_ones():
 def test_every_binding_id_the_chat_accepts_is_documented_with_its_default_key():
     from rillchat.ui.screens.chat import ChatScreen
     from rillchat.ui.screens.help import HELP_TEXT
+    from rillchat.ui.widgets.prompt_input import PromptInput
 
     text = README.read_text(encoding="utf-8")
     section = text[text.index("**Re-mapping keys.**"):]
     section = section[:section.index("\n## ")]
     rows = dict(re.findall(r"^\| `(rill\.[^`]+)` \| ([^|]+) \|", section, flags=re.MULTILINE))
-    accepted = {binding.id: binding.key for binding in ChatScreen.BINDINGS if binding.id}
+    accepted = {binding.id: binding.key for bindings in (ChatScreen.BINDINGS, PromptInput.BINDINGS)
+                for binding in bindings if binding.id}
     assert sorted(rows) == sorted(accepted)
     for binding_id, keys in accepted.items():
         written = [key.strip().lower() for key in rows[binding_id].split(",")]

@@ -314,7 +314,7 @@ def test_a_paste_holding_escapes_is_text_in_the_prompt_of_rill_in_a_terminal(
             "the reply", terminal)
 
         # While tool calls wait: none is decided by a paste.
-        terminal.type(b"try the tools\r")
+        terminal.type(b"tools\r")
         terminal.read_until(b"Tab goes to them")
         requests = len(app_server.requests)
         terminal.type(bracketed(pasted))

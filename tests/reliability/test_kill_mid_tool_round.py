@@ -115,7 +115,7 @@ def test_the_chat_keeps_a_finished_result_leaves_no_process_and_goes_on(demo_ser
     terminal = Terminal("--continue", env=env)
     try:
         terminal.read_until(b"Type a message")
-        terminal.type(b"try the tools\r")
+        terminal.type(b"tools\r")
         saved, left = kill_9_mid_round(terminal.process, database, pid_file, terminal.read)
     finally:
         terminal.close()

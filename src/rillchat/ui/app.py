@@ -54,19 +54,22 @@ def _load_stream_layer() -> tuple[Any, Any]:
 
 def prompt_keys_taken(keymap: dict[str, str]) -> list[str]:
     """Keys re-mapped onto ones the prompt box (a TextArea, focused nearly always) answers to
-    first, like F6 and F7 (select line, select all), so the action would never run while
+    first, like F7 (select all) or F6 (expand pastes), so the action would never run while
     typing."""
     from textual.widgets import TextArea
 
-    prompt_keys = {key.strip(): binding.action.replace("_", " ")
-                   for binding in TextArea.BINDINGS if isinstance(binding, Binding)
+    from rillchat.ui.widgets.prompt_input import PromptInput
+
+    prompt_keys = {key.strip(): (binding.action.replace("_", " "), binding.id)
+                   for bindings in (TextArea.BINDINGS, PromptInput.BINDINGS)
+                   for binding in bindings if isinstance(binding, Binding)
                    for key in binding.key.split(",")}
     taken = []
     for binding_id, keys in keymap.items():
         for key in (key.strip() for key in keys.split(",")):
-            if key in prompt_keys:
+            if key in prompt_keys and prompt_keys[key][1] != binding_id:
                 taken.append(f"{key} for {binding_id} is what the prompt box uses to "
-                             f"{prompt_keys[key]}, so it would not reach {binding_id}")
+                             f"{prompt_keys[key][0]}, so it would not reach {binding_id}")
     return taken
 
 
@@ -205,7 +208,10 @@ class RillApp(App[None]):
 
     def _apply_keymap(self) -> None:
         """config.toml's [keys]: binding ids to keys. An id Rill does not have is named."""
-        known = {binding.id for binding in ChatScreen.BINDINGS if binding.id}
+        from rillchat.ui.widgets.prompt_input import PromptInput
+
+        known = {binding.id for bindings in (ChatScreen.BINDINGS, PromptInput.BINDINGS)
+                 for binding in bindings if isinstance(binding, Binding) and binding.id}
         keymap = {binding_id: keys for binding_id, keys in self.settings.keys
                   if binding_id in known}
         unknown = [binding_id for binding_id, _ in self.settings.keys if binding_id not in known]

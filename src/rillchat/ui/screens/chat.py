@@ -637,6 +637,13 @@ class ChatScreen(Screen[None]):
         self.prompt.queued = text is not None
         self.query_one("#queued", QueuedPromptBar).show_queued(text)
 
+    @on(PromptInput.UnfoldTranscript)
+    def _unfold_transcript(self) -> None:
+        unfolded = [view for view in self.conversation_view.query(UserMessage) if view.unfold()]
+        self.notify(f"Showing {len(unfolded)} folded prompt{'s' if len(unfolded) != 1 else ''} "
+                    "in full." if unfolded else "Nothing is folded: F6 unfolds a big paste in "
+                    "the prompt or in the conversation.", timeout=4, markup=False)
+
     @on(PromptInput.TakeBackQueued)
     @on(QueuedPromptBar.TakeBack)
     def _take_back_queued(self, event: object = None) -> None:

@@ -19,7 +19,7 @@ HELP_TEXT = """\
 | Shift+Enter, Ctrl+J, Alt+Enter | new line (many terminals cannot send Shift+Enter) |
 | Up in an empty prompt, or a click on the queued line | take a queued prompt back to edit |
 | Up / Down in an empty prompt | recall earlier prompts |
-| F6 | expand folded pastes (over 20 lines or 2 KB) back into the prompt |
+| F6 | expand folded pastes (over 20 lines or 2 KB) back into the prompt; with none there, unfold the conversation's folded prompts |
 | Ctrl+Z / Ctrl+Y | undo / redo in the prompt |
 
 ## The reply
@@ -76,7 +76,8 @@ for example `"rill.history" = "f3,ctrl+g"`: `rill.stop` (Escape), `rill.stop-or-
 (Ctrl+C), `rill.retry` (Ctrl+R), `rill.new-chat` (Ctrl+N), `rill.reasoning` (Ctrl+O),
 `rill.edit-prompt` (F2), `rill.history` (F3), `rill.model` (F4), `rill.options` (F5),
 `rill.settings` (F8), `rill.help` (F1), `rill.branch-before` (Alt+Left), `rill.branch-after`
-(Alt+Right), `rill.latest` (Ctrl+End), `rill.start` (Ctrl+Home). The README has the table.
+(Alt+Right), `rill.latest` (Ctrl+End), `rill.start` (Ctrl+Home), `rill.expand-pastes` (F6).
+The README has the table.
 
 Copies go to the clipboard through the terminal (OSC 52); some terminals and tmux need
 that turned on (`set -g set-clipboard on` in tmux).

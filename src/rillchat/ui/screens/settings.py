@@ -21,6 +21,7 @@ from rillchat.settings import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
     DEFAULT_MODEL,
+    DEFAULT_READING_WIDTH,
     looks_like_base_url,
     model_id_problem,
 )
@@ -165,6 +166,11 @@ class SettingsScreen(Screen[None]):
             yield self._row("Theme", Select(
                 [(name, name) for name in sorted(self.app.available_themes)],
                 value=self.app.theme, allow_blank=False, id="theme", compact=True))
+            yield self._row("Reading width", Select(
+                reading_width_choices(settings.reading_width), value=settings.reading_width,
+                allow_blank=False, id="reading-width", compact=True))
+            yield self._hint("The widest replies and prompts are drawn, centred in a wider "
+                             "terminal.")
             yield Label("System-prompt presets", classes="section")
             yield Static("", id="presets-empty", classes="hint", markup=False)
             yield Button("New preset", id="new-preset", compact=True)
@@ -363,6 +369,10 @@ class SettingsScreen(Screen[None]):
                              f"Reasoning effort {effort or 'the model default'}")
         elif event.select.id == "display" and value != settings.reasoning_display:
             self._change("reasoning_display", str(value), f"Reasoning shows {DISPLAY_CHOICES[str(value)]}")
+        elif event.select.id == "reading-width" and value != settings.reading_width:
+            width = int(value)  # type: ignore[call-overload]
+            self._change("reading_width", width, "Reading width " + (
+                f"{width} columns" if width else "the whole window"))
         elif event.select.id == "theme" and value != self.app.theme:
             self.app.theme = str(value)
             self._change("theme", str(value), f"Theme {value}")
@@ -490,3 +500,13 @@ class SettingsScreen(Screen[None]):
         status = self.query_one("#settings-status", Static)
         status.update(text)
         status.set_class(warning, "-warning")
+
+
+READING_WIDTHS = (72, 80, 100, 120, 140)
+
+
+def reading_width_choices(current: int) -> list[tuple[str, int]]:
+    """The usual widths, the one in config.toml among them even when it is another."""
+    widths = sorted({*READING_WIDTHS, current} - {0})
+    return [(f"{width} columns" + (" (default)" if width == DEFAULT_READING_WIDTH else ""),
+             width) for width in widths] + [("The whole window", 0)]

@@ -30,7 +30,7 @@ from rillchat.openrouter.events import (
     Usage,
 )
 from rillchat.terminal_text import one_line, strip_control
-from rillchat.ui.paste_fold import size_words
+from rillchat.ui.paste_fold import is_big, size_words
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.reasoning import ReasoningPanel
 from rillchat.ui.widgets.reply_body import ReplyBody
@@ -40,6 +40,10 @@ from rillchat.ui.widgets.stream_status import StreamStatus
 
 
 _CONTENT_EVENTS = (TextDelta, ReasoningDelta, ToolCallDelta)
+
+
+PREVIEW_LINES = 3
+"""Lines of a long reopened prompt shown above its fold."""
 
 
 class UserMessage(Static):
@@ -69,16 +73,25 @@ class UserMessage(Static):
         self.message_id = message_id
         self._pastes = tuple(paste for paste in pastes if paste in text)
         """Big pastes in the prompt, shown folded until clicked."""
-        super().__init__(self._folded() if self._pastes else Content(strip_control(text)),
+        self._long = not self._pastes and is_big(text)
+        """A big prompt whose pastes are not known (one reopened from history): folded after
+        its first lines."""
+        super().__init__(self._folded() if self.folded else Content(strip_control(text)),
                          markup=False, classes="-turn -branched" if branched else "-turn")
-        self.tooltip = ("Click to show the pasted text in full" if self._pastes else
+        self.tooltip = ("Click to show the prompt in full" if self.folded else
                         "Click to edit this prompt and send it again as a new branch")
 
     @property
     def folded(self) -> bool:
-        return bool(self._pastes)
+        return bool(self._pastes) or self._long
 
     def _folded(self) -> Content:
+        if self._long:
+            lines = self.text.split("\n")
+            shown = "\n".join(line[:200] for line in lines[:PREVIEW_LINES])
+            rest = "\n".join(lines[PREVIEW_LINES:]) or self.text[len(shown):]
+            return Content.assemble(Content(strip_control(shown)), "\n",
+                                    (f"▸ {size_words(rest)} more (click to show)", "italic"))
         parts: list[Content | tuple[str, str]] = []
         rest = self.text
         for paste in self._pastes:
@@ -89,12 +102,17 @@ class UserMessage(Static):
         return Content.assemble(*parts)
 
     def on_click(self) -> None:
-        if self._pastes:
-            self._pastes = ()
-            self.update(Content(strip_control(self.text)))
-            self.tooltip = "Click to edit this prompt and send it again as a new branch"
-            return
-        self.post_message(self.EditRequested(self.message_id))
+        if not self.unfold():
+            self.post_message(self.EditRequested(self.message_id))
+
+    def unfold(self) -> bool:
+        """Show the prompt in full; False when it was not folded."""
+        if not self.folded:
+            return False
+        self._pastes, self._long = (), False
+        self.update(Content(strip_control(self.text)))
+        self.tooltip = "Click to edit this prompt and send it again as a new branch"
+        return True
 
 
 _STATUS_MARKS = {

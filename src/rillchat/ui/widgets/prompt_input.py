@@ -94,11 +94,17 @@ class PromptInput(TextArea):
     def _folded_pastes(self) -> tuple[str, ...]:
         return tuple(pasted for shown, pasted in self._pastes.items() if shown in self.text)
 
+    class UnfoldTranscript(Message):
+        """F6 with no folded paste in the prompt: unfold the prompts above instead."""
+
     def action_expand_pastes(self) -> None:
-        """Put the folded pastes back in as text, to read or edit them."""
+        """Put the folded pastes back in as text, to read or edit them; with none here, the
+        transcript's folded prompts are shown in full."""
         if self._folded_pastes():
             self.load_text(self.full_text)
             self.move_cursor(self.document.end)
+        else:
+            self.post_message(self.UnfoldTranscript())
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
