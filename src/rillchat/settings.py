@@ -61,10 +61,10 @@ class Settings:
     mcp_servers: tuple[McpServerConfig, ...] = ()
     schemas: tuple[SchemaPreset, ...] = ()
     config_problems: tuple[str, ...] = ()
+    """What was wrong in config.toml, for the user to see; the defaults were used instead."""
     api_key_source: str = ""
     """Where the key came from, as a refused key's hint names it: OPENROUTER_API_KEY, or
     api_key in the config file's path; empty when it is not known (a test, the demo)."""
-    """What was wrong in config.toml, for the user to see; the defaults were used instead."""
 
     def with_overrides(self, **changes: object) -> Settings:
         kept = {name: value for name, value in changes.items() if value is not None}

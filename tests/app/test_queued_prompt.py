@@ -29,7 +29,7 @@ async def streaming(pilot, model_prompt: str = "go") -> None:
 
 
 async def test_enter_while_a_reply_streams_queues_the_prompt_and_sends_it_after(app_server):
-    app = make_app(app_server, model="demo/generate/1500/300")
+    app = make_app(app_server, model="demo/generate/3000/300")
     async with app.run_test(size=(100, 30)) as pilot:
         await streaming(pilot)
         screen = chat(pilot)

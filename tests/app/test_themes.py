@@ -89,7 +89,7 @@ async def test_keys_the_prompt_box_would_swallow_are_named(app_server):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         [warning] = [n.message for n in app._notifications if "prompt box" in n.message]
-        assert "f6 for rill.history is what the prompt box uses to select line" in warning
+        assert "f6 for rill.history is what the prompt box uses to expand pastes" in warning
         assert "f7 for rill.model" in warning and "select all" in warning
 
 

@@ -10,12 +10,17 @@ FOLD_BYTES = 2048
 """A paste over either is folded: more than a screenful, or a long single line."""
 
 
+def line_count(text: str) -> int:
+    """Lines as an editor counts them: a final line end does not start another."""
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
 def is_big(text: str) -> bool:
-    return text.count("\n") + 1 > FOLD_LINES or len(text.encode()) > FOLD_BYTES
+    return line_count(text) > FOLD_LINES or len(text.encode()) > FOLD_BYTES
 
 
 def size_words(text: str) -> str:
-    lines = text.count("\n") + 1
+    lines = line_count(text)
     size = len(text.encode())
     amount = f"{size / 1024:,.0f} KB" if size >= 1024 else f"{size:,} bytes"
     return f"{lines:,} line{'s' if lines != 1 else ''}, {amount}"

@@ -399,7 +399,7 @@ class HistoryScreen(Screen[Opened | None]):
             table.remove_row(conversation_id)
         elif index is not None and title is not None:
             self._summaries[index] = replace(self._summaries[index], title=title)
-            table.update_cell(conversation_id, "title", one_line(title))
+            table.update_cell(conversation_id, "title", _plain(one_line(title)))
         if self._query:
             highlighted = self._highlighted_hit()
             self.run_search(self._query)

@@ -102,7 +102,7 @@ class SettingsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         settings = self.rill.settings
         blink = self.rill.cursor_blink
-        yield Static("Settings · changes apply at once and are saved in config.toml · "
+        yield Static("Settings · changes apply at once, saved in config.toml · "
                      "Escape closes", id="settings-title", markup=False)
         with VerticalScroll():
             yield Label("Connection", classes="section")
@@ -142,9 +142,10 @@ class SettingsScreen(Screen[None]):
                 compact=True))
             with Horizontal(classes="row"):
                 yield Label("Titles", classes="name")
-                yield MarkedCheckbox("Name new conversations with their model (a small paid "
-                               "request each)", settings.generate_titles, id="titles",
-                               compact=True)
+                yield MarkedCheckbox("Name new conversations with their model",
+                                     settings.generate_titles, id="titles", compact=True)
+            yield self._hint("A small paid request for each new conversation; off, a "
+                             "conversation is named after its first prompt.")
             yield Label("Tools", classes="section")
             yield self._hint_wide("The model may call tools that are on. Each call waits for "
                                   "your Allow in its panel, unless you allowed that tool for "

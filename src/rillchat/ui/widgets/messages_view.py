@@ -95,7 +95,10 @@ class UserMessage(Static):
         parts: list[Content | tuple[str, str]] = []
         rest = self.text
         for paste in self._pastes:
-            before, _, rest = rest.partition(paste)
+            before, found, after = rest.partition(paste)
+            if not found:
+                continue
+            rest = after
             parts += [Content(strip_control(before)),
                       (f"▸ pasted {size_words(paste)} (click to show)", "italic")]
         parts.append(Content(strip_control(rest)))

@@ -77,11 +77,17 @@ class PromptInput(TextArea):
         text = _typeable(event.text)
         shown = text
         if is_big(text):
-            shown = placeholder(text, len(self._pastes) + 1)
-            self._pastes[shown] = text
+            shown = self._fold(text)
         if result := self._replace_via_keyboard(shown, *self.selection):
             self.move_cursor(result.end_location)
         self.focus()
+
+    def _fold(self, pasted: str) -> str:
+        """The placeholder for `pasted`. Each keeps its paste for as long as the prompt lives,
+        so one brought back by Ctrl+Z (after sending, too) still expands."""
+        shown = placeholder(pasted, len(self._pastes) + 1)
+        self._pastes[shown] = pasted
+        return shown
 
     @property
     def full_text(self) -> str:
@@ -92,7 +98,11 @@ class PromptInput(TextArea):
         return text
 
     def _folded_pastes(self) -> tuple[str, ...]:
-        return tuple(pasted for shown, pasted in self._pastes.items() if shown in self.text)
+        """The pastes still folded, in the order they stand in the prompt."""
+        text = self.text
+        placed = sorted((text.find(shown), pasted) for shown, pasted in self._pastes.items()
+                        if shown in text)
+        return tuple(pasted for _, pasted in placed)
 
     class UnfoldTranscript(Message):
         """F6 with no folded paste in the prompt: unfold the prompts above instead."""
@@ -144,7 +154,6 @@ class PromptInput(TextArea):
         if not text.strip():
             return
         pastes = self._folded_pastes()
-        self._pastes = {}
         self.clear()
         self.post_message(self.Submitted(self, text, pastes))
 
@@ -152,9 +161,7 @@ class PromptInput(TextArea):
         """Put a prompt that was not sent back in front of what was typed since, its big
         pastes folded again."""
         for pasted in pastes:
-            shown = placeholder(pasted, len(self._pastes) + 1)
-            self._pastes[shown] = pasted
-            text = text.replace(pasted, shown, 1)
+            text = text.replace(pasted, self._fold(pasted), 1)
         self.load_text(text + self.text)
         self.move_cursor(self.document.end)
 
