@@ -1647,16 +1647,10 @@ class ChatScreen(Screen[None]):
     def _export_to(self, conversation: Conversation, answer: tuple[str, Path] | None) -> None:
         if answer is None:
             return
-        from rillchat.store.export import write_export
+        from rillchat.ui.export_notice import export_and_tell
 
         kind, path = answer
-        try:
-            write_export(conversation, kind, path)
-        except OSError as exc:
-            self.notify(f"Could not write {path}: {exc.strerror}", severity="error",
-                        markup=False)
-            return
-        self.notify(f"Exported to {path}", markup=False, timeout=6)
+        export_and_tell(self, conversation, kind, path)
 
     def copy_code_block(self, block: CodeBlock) -> None:
         self.app.copy_to_clipboard(block.code)

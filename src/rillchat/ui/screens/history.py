@@ -339,7 +339,7 @@ class HistoryScreen(Screen[Opened | None]):
     @work
     async def action_export(self) -> None:
         from rillchat.paths import export_folder
-        from rillchat.store.export import write_export
+        from rillchat.ui.export_notice import export_and_tell
 
         conversation_id = self._chosen_id()
         if conversation_id is None:
@@ -354,13 +354,7 @@ class HistoryScreen(Screen[Opened | None]):
         if conversation is None:
             self.notify("That conversation is gone.", severity="warning")
             return
-        try:
-            write_export(conversation, kind, path)
-        except OSError as exc:
-            self.notify(f"Could not write {path}: {exc.strerror}", severity="error",
-                        markup=False)
-            return
-        self.notify(f"Exported to {path}", markup=False, timeout=6)
+        export_and_tell(self, conversation, kind, path)
 
     @work
     async def action_delete(self) -> None:
