@@ -250,10 +250,11 @@ async def tool_calls(studio: Studio) -> None:
         await until(pilot, lambda: panel_states(pilot) == ["waiting", "waiting"],
                     "two calls waiting")
         await pilot.press("tab")  # the first call has the keys, and shows it
-        # Going to the panel scrolls while the reply's last lines may still be settling:
-        # pin the scroll to the end, or the scrollbar differs from run to run.
+        # Going to the panel scrolls it into view, animated: once that ends, pin the scroll
+        # to the end, or a picture taken mid-way has the scrollbar's thumb between cells.
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
-        chat(pilot).conversation_view.scroll_end(animate=False)
+        chat(pilot).conversation_view.scroll_end(animate=False, immediate=True)
         await studio.shoot(pilot, "tool-calls-waiting")
         await decide(pilot, "n", there=True)  # today's date would change the picture daily
         await decide(pilot, "a")
