@@ -111,7 +111,9 @@ def hostile_reply(draw: random.Random) -> bytes:
 
     return sse(
         delta(reasoning=hostile(draw)),
-        delta(content=f"{hostile(draw)} {MARKUP} {hostile(draw)}"),
+        # Blank lines around the marker: hostile text before it may open an escape sequence
+        # that a later BEL ends, and what a terminal would swallow Rill strips with it.
+        delta(content=f"{hostile(draw)}\n\n{MARKUP}\n\n{hostile(draw)}"),
         delta(tool_calls=[{"index": 0, "id": "call_a", "type": "function", "function": {
             "name": "echo_back", "arguments": json.dumps({"text": hostile(draw)})}}]),
         delta(tool_calls=[{"index": 1, "id": "call_b", "type": "function", "function": {
