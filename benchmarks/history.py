@@ -222,15 +222,18 @@ def main() -> None:
         print(f"first page of the list ({PAGE}, as the history screen reads it): median "
               f"{statistics.median(timings) * 1000:.1f} ms (target: under 50 ms)")
 
-        searches = []
-        for query in QUERIES:
-            started = time.perf_counter()
-            history.search(query)
-            searches.append(time.perf_counter() - started)
-        searches.sort()
-        print(f"20 searches: p50 {statistics.median(searches) * 1000:.1f} ms, "
-              f"p95 {searches[int(len(searches) * 0.95)] * 1000:.1f} ms, "
-              f"max {searches[-1] * 1000:.1f} ms (target: p95 under 100 ms)")
+        for label, search in [("20 searches", history.search),
+                              ("20 searches grouped with hit counts, as the history screen "
+                               "runs them per keystroke", history.search_by_conversation)]:
+            searches = []
+            for query in QUERIES:
+                started = time.perf_counter()
+                search(query)
+                searches.append(time.perf_counter() - started)
+            searches.sort()
+            print(f"{label}: p50 {statistics.median(searches) * 1000:.1f} ms, "
+                  f"p95 {searches[int(len(searches) * 0.95)] * 1000:.1f} ms, "
+                  f"max {searches[-1] * 1000:.1f} ms (target: p95 under 100 ms)")
         history.connection.close()
         listed = asyncio.run(open_history_screen(path))
         print(f"press F3 to the history screen's first painted list: {listed * 1000:.0f} ms")

@@ -23,5 +23,6 @@ def dated_labels(timestamps: Sequence[float]) -> list[str]:
     return labels
 
 
-def hits_label(count: int) -> str:
-    return f"{count:,} hit{'' if count == 1 else 's'}"
+def hits_label(count: int, *, more: bool = False) -> str:
+    """`more`: counting stopped early, there may be more."""
+    return f"{count:,}{'+' if more else ''} hit{'' if count == 1 and not more else 's'}"

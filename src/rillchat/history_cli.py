@@ -127,14 +127,16 @@ def _search(history: History, args, stdin, stdout, stderr) -> int:
     groups = history.search_by_conversation(" ".join(args.query))
     bold, plain = ("\x1b[1m", "\x1b[22m") if stdout.isatty() else ("", "")
     dates = dated_labels([group.updated for group in groups])
-    for group, date in zip(groups, dates):
+    for number, (group, date) in enumerate(zip(groups, dates)):
+        if number:
+            print(file=stdout)  # a blank line between conversations
         print(f"{group.conversation_id[:SHORT_ID]}  {bold}"
-              f"{one_line(group.title or '(untitled)')}{plain} · {hits_label(group.hit_count)}"
-              f" · {date}", file=stdout)
+              f"{one_line(group.title or '(untitled)')}{plain} · "
+              f"{hits_label(group.hit_count, more=group.more_hits)} · {date}", file=stdout)
         for hit in group.hits:
             snippet = "".join(f"{bold}{text}{plain}" if matched else text
                               for text, matched in hit.snippet_pieces())
-            print(f"  {hit.kind:<11}  {snippet}", file=stdout)
+            print(f"  in {hit.where:<11}  {snippet}", file=stdout)
     if not groups:
         print("No matches.", file=stderr)
     return exit_codes.OK

@@ -95,3 +95,38 @@ async def test_a_big_paste_queued_during_a_reply_stays_folded_when_given_back(ap
         assert prompt.full_text == LOG
         await pilot.press("escape")
         await reply_done(pilot)
+
+
+async def test_a_big_paste_while_a_message_has_the_focus_is_folded_in_the_prompt(app_server):
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        prompt = chat(pilot).prompt
+        await type_prompt(pilot, "hello")
+        await pilot.press("enter")
+        await reply_done(pilot)
+        await pilot.press("shift+tab")
+        assert not prompt.has_focus
+        app.post_message(events.Paste(LOG))  # as the terminal delivers it
+        await until(pilot, lambda: prompt.text)
+        assert prompt.has_focus and prompt.document.line_count == 1
+        assert prompt.text.startswith("[pasted #1: 3,000 lines, ") and prompt.full_text == LOG
+
+
+async def test_a_placeholder_is_one_piece_backspace_takes_the_paste_whole(app_server):
+    """One Backspace used to leave "[pasted #1: … (estimate" in the prompt, sent as it was."""
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        prompt = chat(pilot).prompt
+        await type_prompt(pilot, "Why? ")
+        await paste(pilot, LOG)
+        await pilot.press("backspace")
+        assert prompt.text == "Why? " and prompt.full_text == "Why? "
+        await pilot.press("ctrl+z")
+        assert prompt.full_text == "Why? " + LOG
+
+        await pilot.press("end", "left", "left", "left", "!")  # typed inside: goes after it
+        assert prompt.text.endswith("F6 expands]!") and prompt.full_text == "Why? " + LOG + "!"
+        await pilot.press("home", "right", "right", "right", "right", "right", "delete")
+        assert prompt.text == "Why? !" and prompt.full_text == "Why? !"
+        await pilot.press("ctrl+z", "shift+end", "x")  # a selection into it replaces it whole
+        assert prompt.full_text == "Why? x"

@@ -580,3 +580,67 @@ async def test_replies_keep_a_reading_width_in_a_wide_terminal(app_server):
                 left = reply.region.x
                 right = 200 - reply.region.right
                 assert abs(left - right) <= 3  # centred, the scrollbar's gutter aside
+
+
+async def test_every_message_takes_the_focus_and_ctrl_c_copies_it(app_server):
+    """Shift+Tab from the prompt goes back through the messages; the one with the focus is
+    what Ctrl+C (nothing selected, nothing running) and "Copy message" copy."""
+    app = make_app(app_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "hello")
+        screen = chat(pilot)
+        (reply,) = screen.replies
+        await pilot.press("shift+tab")
+        assert screen.focused is reply.view
+        await pilot.press("ctrl+c")
+        assert app.clipboard == reply.message.text
+        assert "Copied the focused reply" in last_notice(app)
+
+        await pilot.press("shift+tab")
+        prompt_view = screen.query_one(UserMessage)
+        assert screen.focused is prompt_view
+        await pilot.press("ctrl+c")
+        assert app.clipboard == "hello"
+        assert "Copied the focused prompt, 5 characters" in last_notice(app)
+        await pilot.press("enter")  # Enter on a prompt shown whole edits it, as a click does
+        await pilot.pause()
+        assert prompt_view.has_class("-editing") and screen.prompt.text == "hello"
+        await pilot.press("escape")
+        assert not prompt_view.has_class("-editing") and screen.focused is screen.prompt
+
+        await pilot.press("shift+tab")
+        assert screen.focused is reply.view
+        await pilot.press("escape")  # nothing runs: back to the prompt
+        assert screen.focused is screen.prompt
+        await pilot.press("shift+tab", "o", "k")  # typing on a message writes in the prompt
+        assert screen.focused is screen.prompt and screen.prompt.text == "ok"
+
+
+async def test_a_tool_result_takes_the_focus_unfolds_and_is_copied_whole(app_server, tmp_path):
+    from rillchat.chat.conversation import Conversation, Message
+    from rillchat.store.db import open_database
+    from rillchat.store.history import History
+    from rillchat.ui.app import LATEST
+    from rillchat.ui.widgets.messages_view import ToolResult
+
+    result = "\n".join(f"line {number}" for number in range(1, 21))
+    conversation = Conversation(model="demo/auto", title="orphan result")
+    conversation.messages += [Message.user("run it"), Message.tool_result("call_9", result)]
+    path = tmp_path / "history.sqlite3"
+    history = History(open_database(path))
+    history.save_all(conversation)
+    history.connection.close()
+    app = make_app(app_server, history_path=path, reopen=LATEST)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = chat(pilot)
+        view = screen.query_one(ToolResult)
+        assert "12 more lines (click to show)" in str(view.render())
+        await pilot.press("shift+tab")
+        assert screen.focused is view
+        await pilot.press("enter")
+        assert "line 20" in str(view.render()) and "more lines" not in str(view.render())
+        await pilot.press("ctrl+c")
+        assert app.clipboard == result
+        assert "Copied the focused tool result" in last_notice(app)
+        await pilot.press("enter")
+        assert "12 more lines" in str(view.render())

@@ -106,3 +106,33 @@ async def test_ctrl_q_during_a_reply_then_quit_keeps_the_partial(app_server, tmp
     stored = History(open_database(path)).load(screen.conversation.id).messages[-1]
     assert stored.status is MessageStatus.INTERRUPTED
     assert stored.text == shown and len(shown) > 100
+
+
+async def test_a_prompt_left_unsent_at_quit_is_kept_and_given_back(app_server, tmp_path):
+    """Ctrl+Q with a prompt queued behind the reply said nothing of it, and it was lost."""
+    from rillchat.ui.app import LATEST
+
+    path = tmp_path / "history.sqlite3"
+    app = make_app(app_server, model=LONG, history_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await streaming(pilot)
+        screen = chat(pilot)
+        await type_prompt(pilot, "and then?")
+        await pilot.press("enter")
+        assert screen.queued_prompt == "and then?"
+        await type_prompt(pilot, "Also this.")
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        detail = " ".join(str(widget.render()) for widget in app.screen.query("Static"))
+        assert "Your queued prompt is not sent: it is kept" in detail
+        await pilot.click("#confirm")
+        await until(pilot, lambda: not app.is_running)
+    stored = History(open_database(path)).load(screen.conversation.id)
+    assert stored.draft == "and then?\nAlso this."
+
+    again = make_app(app_server, history_path=path, reopen=LATEST)
+    async with again.run_test(size=(100, 30)) as pilot:
+        assert chat(pilot).prompt.text == "and then?\nAlso this."
+        assert "left unsent last time is back in the prompt box" in notices(again)
+        chat(pilot).prompt.clear()
+    assert History(open_database(path)).load(screen.conversation.id).draft == ""

@@ -99,3 +99,12 @@ async def test_a_key_remapped_in_config_keeps_its_place_in_the_footer(app_server
     app = make_app(app_server, keys=(("rill.new-chat", "ctrl+g"),))
     async with app.run_test(size=(100, 30)) as pilot:
         assert footer_text(chat(pilot)).startswith("esc Stop ^r Retry ^g New f2 Edit f3 History")
+
+
+async def test_a_narrow_footer_ends_with_the_palette_key_and_nothing_after(app_server):
+    """At 40 columns the last cell showed a letter of the key under the palette's key."""
+    app = make_app(app_server)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        line = footer_text(chat(pilot))
+        assert len(line) == 40 and line.endswith("▏^p palette ")

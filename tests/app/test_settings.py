@@ -290,6 +290,13 @@ async def test_on_and_off_read_differently_without_colour(app_server, config_dir
         json.value = True
         await pilot.pause()
         assert drawn(markdown).startswith("( ) ") and drawn(json).startswith("(•) ")
+        dialog = pilot.app.screen
+        assert "File to write" in " ".join(str(label.render()) for label in dialog.query("Label"))
+        folder = dialog.query_one("#export-folder")
+        assert str(folder.render()) == f"in {tmp_path}"  # the field may show only its end
+        dialog.query_one("#path").value = "~/notes/talk.json"
+        await pilot.pause()
+        assert str(folder.render()) == f"in {Path.home() / 'notes'}"
 
 
 async def test_the_reading_width_is_chosen_in_settings_and_applies_at_once(app_server,

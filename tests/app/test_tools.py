@@ -156,6 +156,8 @@ async def test_the_round_limit_stops_the_loop_with_a_banner(app_server):
         await decide_call(pilot, "a")
         await until(pilot, lambda: screen.query(".-round-limit"))
         assert decisions(screen)[-1] == ("calculator", Decision.NOT_RUN, True)
+        (total,) = screen.replies[-1].view.query(".-turn-total")  # the turn ended here
+        assert str(total.render()).startswith("Σ This turn: ")
         assert not screen.busy
         await pilot.press("ctrl+r")  # go on: the model answers with what it has
         await until(pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended)

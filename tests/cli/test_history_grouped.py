@@ -45,14 +45,15 @@ def test_search_prints_each_conversation_once_with_its_hits_below(twins):
     found = rill(folder, "search", "lighthouse")
     assert found.returncode == 0, found.stderr
     lines = found.stdout.splitlines()
-    headings = [line for line in lines if not line.startswith(" ")]
+    headings = [line for line in lines if line and not line.startswith(" ")]
     assert headings == [
         f"{next_day.id[:8]}  Harbour · 1 hit · 2026-12-02",
         f"{noon.id[:8]}  Trip notes · 2 hits · 2026-12-01 12:00",
         f"{morning.id[:8]}  Trip notes · 3 hits · 2026-12-01 09:00",
     ]
     below_morning = lines[lines.index(headings[2]) + 1:]
-    assert len(below_morning) == 3 and all(line.startswith("  text  ") for line in below_morning)
+    assert [line.split()[:2] for line in below_morning] == [["in", "reply"]] * 2 + [["in", "prompt"]]
+    assert lines[lines.index(headings[1]) - 1] == "", "a blank line between conversations"
     assert "A lighthouse keeper." in found.stdout
 
 
@@ -92,6 +93,6 @@ def test_conversations_saved_in_the_same_minute_show_seconds(tmp_path):
     first, second = save(history, "hello", "Hi."), save(history, "hello", "Hi.")
     history.connection.close()
     found = rill(tmp_path, "search", "lighthouse").stdout.splitlines()
-    assert [line for line in found if not line.startswith(" ")] == [
+    assert [line for line in found if line and not line.startswith(" ")] == [
         f"{second.id[:8]}  hello · 1 hit · 2026-12-01 09:00:40",
         f"{first.id[:8]}  hello · 1 hit · 2026-12-01 09:00:05"]

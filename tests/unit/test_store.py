@@ -391,3 +391,23 @@ def test_branches_made_while_the_history_was_off_are_saved_with_it(tmp_path):
     stored = History(open_database(path)).load(conversation.id)
     assert [m.text for m in stored.messages] == ["go", "second answer"]
     assert [m.text for m in stored.other_branches] == ["first answer"]
+
+
+def test_hit_counts_stop_early_for_words_found_everywhere(history, monkeypatch):
+    """Counting every match of a common word in a big history took 0.5 s a keystroke: the
+    counts cover the newest matches only, and say when there may be more."""
+    from rillchat.dates import hits_label
+    from rillchat.store import history as history_module
+
+    conversation = Conversation(model="demo/auto", title="Lighthouses")
+    conversation.messages += [Message.user(f"lighthouse number {n}") for n in range(12)]
+    history.save_all(conversation)
+    (group,) = history.search_by_conversation("lighthouse", limit=3)
+    assert (group.hit_count, group.more_hits) == (13, False)  # the title and twelve prompts
+    assert hits_label(group.hit_count, more=group.more_hits) == "13 hits"
+
+    monkeypatch.setattr(history_module, "COUNTED_MATCHES", 5)
+    (group,) = history.search_by_conversation("lighthouse", limit=3)
+    assert (group.hit_count, group.more_hits) == (5, True)
+    assert hits_label(group.hit_count, more=group.more_hits) == "5+ hits"
+    assert hits_label(1, more=True) == "1+ hits" and hits_label(1) == "1 hit"

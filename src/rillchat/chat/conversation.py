@@ -297,6 +297,8 @@ class Conversation:
     options: ReplyOptions = field(default_factory=ReplyOptions)
     allowed_tools: set[str] = field(default_factory=set)
     """Tools the user allowed for every call in this conversation."""
+    draft: str = field(default="", compare=False)
+    """What was in the prompt, unsent, when Rill last closed on this conversation."""
 
     def settings_dict(self) -> dict[str, Any]:
         """What is kept in the conversation's settings: its reply options and its tool

@@ -6,6 +6,7 @@ import json
 import re
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,6 +40,12 @@ class ConversationSummary:
     cost: float
 
 
+_KIND_LABELS = {
+    "title": "title", "reasoning": "reasoning", "tool_call": "tool call",
+    "tool_result": "tool result", "error": "error",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     conversation_id: str
@@ -50,6 +57,13 @@ class SearchHit:
     title: str | None
     role: str | None = None
     """Who wrote the message the words are in (None for a title)."""
+
+    @property
+    def where(self) -> str:
+        """Where the words were found, in words: prompt, reply, title, reasoning, ..."""
+        if self.kind == "text":
+            return "prompt" if self.role == "user" else "reply"
+        return _KIND_LABELS.get(self.kind, self.kind)
 
     def snippet_pieces(self) -> list[tuple[str, bool]]:
         """The snippet as (text, is a match) pieces, on one line."""
@@ -72,8 +86,12 @@ class SearchGroup:
     title: str | None
     updated: float
     hit_count: int
-    """Every passage of the conversation that matches, including those not in `hits`."""
+    """Every passage of the conversation that matches, including those not in `hits`; a
+    lower bound when `more_hits`."""
     hits: tuple[SearchHit, ...]
+    more_hits: bool = False
+    """The words match so often in the whole history that counting stopped early: there may
+    be more hits than `hit_count`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +252,14 @@ class History:
             cursor = db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
             return cursor.rowcount > 0
 
+    def save_draft(self, conversation_id: str, text: str | None) -> bool:
+        """Keep the prompt left unsent in a saved conversation (None forgets it); False when
+        the conversation is not saved."""
+        with self._transaction() as db:
+            cursor = db.execute("UPDATE conversations SET draft = ? WHERE id = ?",
+                                (text or None, conversation_id))
+            return cursor.rowcount > 0
+
     # Reading -----------------------------------------------------------------------------
 
     def load(self, conversation_id: str) -> Conversation | None:
@@ -242,7 +268,8 @@ class History:
         if row is None:
             return None
         conversation = Conversation(model=row["model"], system_prompt=row["system_prompt"],
-                                    title=row["title"], id=row["id"], created=row["created"])
+                                    title=row["title"], id=row["id"], created=row["created"],
+                                    draft=row["draft"] or "")
         conversation.apply_settings(_json_or_none(row["settings"]))
         messages = db.execute("SELECT * FROM messages WHERE conversation_id = ? "
                               "ORDER BY position, created", (conversation_id,)).fetchall()
@@ -332,16 +359,19 @@ class History:
             grouped.setdefault(hit.conversation_id, []).append(hit)
         if not grouped:
             return []
+        # The index cannot count by conversation: count over the newest matches only, so a
+        # common word costs the same few milliseconds per keystroke in any size of history.
+        newest = self.connection.execute(
+            "SELECT conversation_id FROM search WHERE search MATCH ? "
+            "ORDER BY rowid DESC LIMIT ?", (fts_query(query), COUNTED_MATCHES)).fetchall()
+        counts = Counter(row[0] for row in newest)
+        more_hits = len(newest) == COUNTED_MATCHES
         marks = ", ".join("?" * len(grouped))
-        counts = dict(self.connection.execute(
-            "SELECT conversation_id, count(*) FROM search "
-            f"WHERE search MATCH ? AND conversation_id IN ({marks}) GROUP BY conversation_id",
-            (fts_query(query), *grouped)).fetchall())
         updated = dict(self.connection.execute(
             f"SELECT id, updated FROM conversations WHERE id IN ({marks})",
             tuple(grouped)).fetchall())
         return [SearchGroup(conversation_id, group[0].title, updated.get(conversation_id, 0.0),
-                            max(counts.get(conversation_id, 0), len(group)), tuple(group))
+                            max(counts[conversation_id], len(group)), tuple(group), more_hits)
                 for conversation_id, group in grouped.items()]
 
     def recent_models(self, limit: int = 5) -> list[str]:
@@ -354,6 +384,9 @@ class History:
     def count(self) -> int:
         return self.connection.execute("SELECT count(*) FROM conversations").fetchone()[0]
 
+
+COUNTED_MATCHES = 2_000
+"""Matches counted for the hit counts of a search, newest first."""
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

@@ -134,6 +134,11 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # 4: no API key in what was saved before Rill masked them (see the function).
     _mask_saved_keys,
+    # 5: the prompt left unsent (typed, or queued behind a reply) when Rill closed, given
+    # back when the conversation is opened again.
+    """
+    ALTER TABLE conversations ADD COLUMN draft TEXT;
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -509,10 +509,15 @@ class RillApp(App[None]):
                 self.save_before_exit()
                 self.exit()
 
+        queued = any(isinstance(screen, ChatScreen) and screen.queued_prompt
+                     for screen in self.screen_stack)
+        kept = (" Your queued prompt is not sent: it is kept, and is back in the prompt box "
+                "when you open this conversation again." if queued else "")
         self._quit_question = ConfirmDialog(
             "A reply is streaming: quit and keep the partial reply?",
-            "What arrived so far is saved in the history, marked interrupted. Quit (or Ctrl+Q "
-            "again) quits; Cancel or Escape goes back to the chat, and the reply goes on.",
+            "What arrived so far is saved in the history, marked interrupted." + kept +
+            " Quit (or Ctrl+Q again) quits; Cancel or Escape goes back to the chat, and the "
+            "reply goes on.",
             confirm="Quit")
         self.push_screen(self._quit_question, answered)
 
@@ -549,8 +554,9 @@ class RillApp(App[None]):
                                 screen.action_retry)
             yield SystemCommand("Copy last reply", "Copy the last reply's Markdown to the "
                                 "clipboard", screen.copy_last_reply)
-            yield SystemCommand("Copy message", "Copy the message that holds the focus (Tab "
-                                "moves it), or else the last reply", screen.copy_message)
+            yield SystemCommand("Copy message", "Copy the message that holds the focus "
+                                "(Shift+Tab from the prompt reaches them), or else the last reply",
+                                screen.copy_message)
             yield SystemCommand("Export this conversation", "Write it to a Markdown or JSON "
                                 "file (the Downloads folder unless you change it)",
                                 screen.action_export_conversation)

@@ -212,6 +212,11 @@ class ChatScreen(Screen[None]):
         return self._streaming is not None
 
     @property
+    def queued_prompt(self) -> str | None:
+        """A prompt sent while the reply streams, waiting for it to end."""
+        return self._queued
+
+    @property
     def rill(self) -> RillApp:
         return self.app  # type: ignore[return-value]
 
@@ -240,6 +245,8 @@ class ChatScreen(Screen[None]):
             await self._show_welcome()
         draft, sent_prompts = self._carried
         self.prompt.sent_prompts[:0] = sent_prompts
+        if not draft and self.conversation.draft:
+            draft = self._take_saved_draft()
         if draft:
             self.prompt.load_text(draft)
             self.prompt.move_cursor(self.prompt.document.end)
@@ -867,6 +874,9 @@ class ChatScreen(Screen[None]):
             panel = reply.view.tool_panel(part.tool_call_id) if part is not None else None
             if panel is not None and part is not None:
                 panel.settle(part, result.id)
+        index = next(i for i, shown in enumerate(self.conversation.messages)
+                     if shown is reply.message)
+        await reply.view.show_turn_total(turn_replies(self.conversation.messages, index))
         await self.conversation_view.mount(Notice(
             f"**Stopped after {limit} round{'s' if limit != 1 else ''} of tool calls** for "
             "one prompt "
@@ -924,12 +934,11 @@ class ChatScreen(Screen[None]):
 
     @on(events.Paste)
     def _paste_from_a_panel(self, event: events.Paste) -> None:
-        """A paste is text, never a decision: one made while a tool call's panel has the
-        keys goes to the prompt."""
-        if isinstance(self.focused, ToolCallPanel):
+        """A paste is text, never a decision: one made while a tool call's panel or a message
+        has the keys goes to the prompt, folded there as any big paste is."""
+        if isinstance(self.focused, (ToolCallPanel, UserMessage, ToolResult, AssistantMessage)):
             event.stop()
-            self.prompt.focus()
-            self.prompt.insert(event.text)
+            self.prompt.paste(event.text)
 
     def _show_waiting_calls(self) -> None:
         """The bar above the prompt says what waits, and which call has the keys."""
@@ -1084,8 +1093,10 @@ class ChatScreen(Screen[None]):
             recorder.progress(self.conversation, message)
 
     def save_before_exit(self) -> None:
-        """Rill is closing mid-reply: what reached the screen's inbox is kept too, and the
-        reply is saved as interrupted."""
+        """Rill is closing. Mid-reply, what reached the screen's inbox is kept too, and the
+        reply is saved as interrupted. A prompt left unsent (queued, or typed) is kept with
+        the conversation, to be given back when it is opened again."""
+        self._save_unsent_prompt()
         reply = self._streaming
         if reply is None or reply.ended:
             return
@@ -1094,6 +1105,30 @@ class ChatScreen(Screen[None]):
         reply.ended = True  # the screen is going: its widgets take no more
         self._streaming = None
         self._record(reply.message, now=True)
+
+    @property
+    def unsent_prompt(self) -> str:
+        """The queued prompt, then what is in the prompt box: what closing now leaves
+        unsent."""
+        return "\n".join(text for text in (self._queued, self.prompt.full_text) if text)
+
+    def _save_unsent_prompt(self) -> None:
+        recorder, unsent = self.rill.recorder, self.unsent_prompt
+        if recorder is None or not unsent.strip() or not self.conversation.messages:
+            return  # a conversation not saved yet has no place for it
+        conversation_id = self.conversation.id
+        recorder.change(lambda history: history.save_draft(conversation_id, unsent))
+
+    def _take_saved_draft(self) -> str:
+        """The prompt left unsent when Rill last closed on this conversation, now back in
+        the prompt box (and no longer kept apart from it)."""
+        draft, self.conversation.draft = self.conversation.draft, ""
+        recorder, conversation_id = self.rill.recorder, self.conversation.id
+        if recorder is not None:
+            recorder.change(lambda history: history.save_draft(conversation_id, None))
+        self.notify("The prompt you left unsent last time is back in the prompt box.",
+                    timeout=5)
+        return draft
 
     # Actions -----------------------------------------------------------------------------
 
@@ -1106,10 +1141,13 @@ class ChatScreen(Screen[None]):
             return
         if self._cancel_editing():
             self.notify("Edit cancelled.", timeout=2)
+        elif self.focused is not self.prompt:
+            self.prompt.focus()
 
     def action_stop_or_copy(self) -> None:
-        """Ctrl+C, as in other chat clients: copy what is selected, else stop what runs. (A
-        selection in the prompt is copied by the prompt itself, before this.)"""
+        """Ctrl+C, as in other chat clients: copy what is selected, else stop what runs, else
+        copy the message that has the focus. (A selection in the prompt is copied by the
+        prompt itself, before this.)"""
         selected = self.get_selected_text()
         if selected:
             self.app.copy_to_clipboard(selected)
@@ -1118,8 +1156,21 @@ class ChatScreen(Screen[None]):
         if self.busy:
             self.action_stop()
             return
+        if self._focused_message() is not None:
+            self.copy_message()
+            return
         self.notify("Nothing to stop or copy: Ctrl+C stops a reply, or copies the selected "
-                    "text. Ctrl+Q quits.", timeout=4)
+                    "text or the message that has the focus (Shift+Tab reaches them). "
+                    "Ctrl+Q quits.", timeout=4)
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while a message has the focus writes in the prompt, as if it had it."""
+        if (event.is_printable and event.character
+                and isinstance(self.focused, (UserMessage, ToolResult, AssistantMessage))):
+            event.stop()
+            event.prevent_default()
+            self.prompt.focus()
+            self.prompt.insert(event.character)
 
     async def action_retry(self) -> None:
         await self._retry_last()

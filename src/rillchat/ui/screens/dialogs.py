@@ -22,6 +22,7 @@ DIALOG_CSS = """
 }}
 {name} .dialog-title {{ text-style: bold; margin: 0 0 1 0; }}
 {name} .dialog-problem {{ color: $text-error; height: auto; }}
+{name} .dialog-hint {{ color: $text-muted; height: auto; }}
 {name} Horizontal {{ height: auto; margin: 1 0 0 0; align-horizontal: right; }}
 {name} Horizontal Button {{ margin: 0 0 0 2; }}
 """
@@ -126,10 +127,24 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
             with RadioSet(id="format"):
                 for key, label in EXPORT_FORMATS.items():
                     yield MarkedRadioButton(label, value=key == "md", name=key)
+            yield Label("File to write (edit the name or the folder):")
             yield _input(str(self._suggested.with_suffix(".md")), id="path",
                          placeholder="File to write",
                          blink=getattr(self.app, "cursor_blink", True))
+            # The field shows the end of a long path: its folder is named in full below.
+            yield Static(self._folder_words(self._suggested), id="export-folder",
+                         classes="dialog-hint", markup=False)
             yield from _problem_and_buttons("export", "Export")
+
+    @staticmethod
+    def _folder_words(path: Path) -> str:
+        return f"in {path.expanduser().absolute().parent}"
+
+    @on(Input.Changed, "#path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        self.query_one("#export-folder", Static).update(
+            self._folder_words(Path(text)) if text else "")
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()

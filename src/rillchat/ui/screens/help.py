@@ -20,6 +20,7 @@ HELP_TEXT = """\
 | Up in an empty prompt, or a click on the queued line | take a queued prompt back to edit |
 | Up / Down in an empty prompt | recall earlier prompts |
 | F6 | expand folded pastes (over 20 lines or 2 KB) back into the prompt; with none there, unfold the conversation's folded prompts |
+| Backspace / Delete on a folded paste | remove the whole paste (Ctrl+Z brings it back) |
 | Ctrl+Z / Ctrl+Y | undo / redo in the prompt |
 
 ## The reply
@@ -27,12 +28,13 @@ HELP_TEXT = """\
 | Key | Does |
 | --- | --- |
 | Escape | stop the reply; what arrived is kept, marked stopped |
-| Ctrl+C | copy the selected text (in the prompt or on screen); with nothing selected, stop the reply as Escape does |
+| Ctrl+C | copy the selected text (in the prompt or on screen); with nothing selected, stop the reply as Escape does; with nothing running either, copy the message that has the focus |
 | Ctrl+R | retry the last reply (the old one is kept as a branch) |
 | Retry as a new branch, on an older failed reply | ask again for that reply; it and what followed are kept as a branch |
 | Ctrl+O | fold or unfold the reasoning of the last reply |
 | Enter or click on a reasoning title | fold or unfold that reasoning |
 | Tab / Shift+Tab | move between the prompt, panels and buttons (while tool calls wait: between them and the prompt) |
+| Shift+Tab from the prompt | go back through the messages (Tab goes forward): Ctrl+C copies the one with the focus, Enter on a prompt unfolds or edits it, Enter on a tool result shows it whole, typing writes in the prompt, Escape goes back to it |
 
 ## Tools and JSON answers
 
@@ -69,7 +71,7 @@ HELP_TEXT = """\
 | F3 (or Ctrl+H where the terminal tells it from Backspace) | history: browse, search, open, rename, export, delete |
 | Ctrl+P | command palette: copy the last reply, a code block or the focused message, export this conversation, and more |
 | F1 | this help |
-| Ctrl+Q | quit; while a reply streams it asks first (Ctrl+Q again quits, and what arrived is saved) |
+| Ctrl+Q | quit; while a reply streams it asks first (Ctrl+Q again quits, and what arrived is saved). A prompt left unsent is kept, and is back when the conversation is opened again |
 
 Keys can be re-mapped in config.toml's `[keys]` table (`rill config edit`), by binding id,
 for example `"rill.history" = "f3,ctrl+g"`: `rill.stop` (Escape), `rill.stop-or-copy`

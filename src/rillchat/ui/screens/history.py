@@ -31,12 +31,6 @@ PAGE = 200
 SEARCH_DELAY = 0.12
 """Seconds of quiet typing before searching: each key does not need its own search."""
 
-_KIND_LABELS = {
-    "title": "title", "reasoning": "reasoning", "tool_call": "tool call",
-    "tool_result": "tool result", "error": "error",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Opened:
     """What the user chose: a conversation, and the search hit to open it at."""
@@ -61,12 +55,6 @@ class OpenConversation(Protocol):
     def history_deleted(self, conversation_id: str) -> None:
         """The conversation is gone from the history: if it is open, a new chat starts."""
         ...
-
-
-def where_found(hit: SearchHit) -> str:
-    if hit.kind == "text":
-        return "prompt" if hit.role == "user" else "reply"
-    return _KIND_LABELS.get(hit.kind, hit.kind)
 
 
 def export_name(summary_title: str | None, conversation_id: str) -> str:
@@ -236,12 +224,13 @@ class HistoryScreen(Screen[Opened | None]):
 
     def _group_heading(self, group: SearchGroup, date: str) -> Content:
         return Content.assemble((one_line(group.title or "(untitled)"), "bold"),
-                                (f"  ·  {hits_label(group.hit_count)}  ·  {date}", "dim"))
+                                (f"  ·  {hits_label(group.hit_count, more=group.more_hits)}"
+                                 f"  ·  {date}", "dim"))
 
     def _hit_prompt(self, hit: SearchHit) -> Content:
         snippet = Content.assemble(*[(text, "bold reverse") if matched else text
                                      for text, matched in hit.snippet_pieces()])
-        return Content.assemble(("  in ", "dim"), (where_found(hit), "dim"), "\n    ", snippet)
+        return Content.assemble(("  in ", "dim"), (hit.where, "dim"), "\n    ", snippet)
 
     def _highlighted_hit(self) -> int | None:
         """Which of `hits` the cursor is on."""

@@ -178,8 +178,9 @@ class KeysFooter(Widget, can_focus=False):
             items = [item._replace(end=min(item.end, start)) for item in items
                      if item.start < start]
             items.append(_Item(self._palette, start, end))
+            # Right of the palette's key is the gap, never the keys the line had under it.
             line = Strip.join([line.crop(0, start), Strip(drawn).crop(0, end - start),
-                               line.crop(end, width)])
+                               Strip([Segment(" " * (width - end), blank)])])
         self._items = items  # where each key was drawn, for the mouse
         return line
 

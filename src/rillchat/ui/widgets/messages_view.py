@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message as TextualMessage
 from textual.widget import Widget
@@ -46,8 +47,12 @@ PREVIEW_LINES = 3
 """Lines of a long reopened prompt shown above its fold."""
 
 
-class UserMessage(Static):
-    """The prompt as typed: plain text, never Markdown or markup. A click edits it."""
+_FOCUS_HINT = "Ctrl+C copies it, Escape goes back to the prompt"
+
+
+class UserMessage(Static, can_focus=True):
+    """The prompt as typed: plain text, never Markdown or markup. A click, or Enter once it
+    has the focus, unfolds it, and on a prompt shown whole, edits it."""
 
     DEFAULT_CSS = """
     UserMessage {
@@ -58,9 +63,11 @@ class UserMessage(Static):
         margin: 1 0 1 0;
     }
     UserMessage:hover { background: $primary 16%; }
+    UserMessage:focus { border-left: wide $accent; background: $primary 20%; }
     UserMessage.-branched { margin: 0 0 1 0; }
     UserMessage.-editing { border-left: wide $warning; background: $warning 12%; }
     """
+    BINDINGS = [Binding("enter", "open", "Show or edit", show=False)]
 
     class EditRequested(TextualMessage):
         def __init__(self, message_id: str) -> None:
@@ -78,8 +85,13 @@ class UserMessage(Static):
         its first lines."""
         super().__init__(self._folded() if self.folded else Content(strip_control(text)),
                          markup=False, classes="-turn -branched" if branched else "-turn")
-        self.tooltip = ("Click to show the prompt in full" if self.folded else
-                        "Click to edit this prompt and send it again as a new branch")
+        self._set_tooltip()
+
+    def _set_tooltip(self) -> None:
+        self.tooltip = ((f"Click or Enter shows the prompt in full; {_FOCUS_HINT}")
+                        if self.folded else
+                        "Click or Enter edits this prompt, to send it again as a new branch; "
+                        f"{_FOCUS_HINT}")
 
     @property
     def folded(self) -> bool:
@@ -105,6 +117,9 @@ class UserMessage(Static):
         return Content.assemble(*parts)
 
     def on_click(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
         if not self.unfold():
             self.post_message(self.EditRequested(self.message_id))
 
@@ -114,7 +129,7 @@ class UserMessage(Static):
             return False
         self._pastes, self._long = (), False
         self.update(Content(strip_control(self.text)))
-        self.tooltip = "Click to edit this prompt and send it again as a new branch"
+        self._set_tooltip()
         return True
 
 
@@ -142,8 +157,9 @@ def turn_total_text(replies: list[Message]) -> str:
     return "Σ This turn: " + " · ".join(turn_total_pieces(replies))
 
 
-class ToolResult(Static):
-    """What a tool answered, as sent back to the model; long results show their start."""
+class ToolResult(Static, can_focus=True):
+    """What a tool answered, as sent back to the model; long results show their start until
+    clicked, or Enter once it has the focus."""
 
     DEFAULT_CSS = """
     ToolResult {
@@ -151,20 +167,43 @@ class ToolResult(Static):
         border-left: wide $accent 40%;
     }
     ToolResult.-error { border-left: wide $error; }
+    ToolResult:focus { border-left: wide $accent; background: $accent 10%; }
     """
+    BINDINGS = [Binding("enter", "toggle", "Show whole or fold", show=False)]
     SHOWN_LINES = 8
 
     def __init__(self, message: Message) -> None:
-        result = next(part for part in message.parts if isinstance(part, ToolResultPart))
-        lines = strip_control(result.content).splitlines() or [""]
-        shown = "\n".join(lines[:self.SHOWN_LINES])
-        if len(lines) > self.SHOWN_LINES:
-            shown += f"\n… {len(lines) - self.SHOWN_LINES} more lines"
-        label = "Tool error" if result.is_error else "Tool result"
-        super().__init__(Content.assemble((f"↳ {label} ", "bold"), f"({one_line(result.tool_call_id)})\n",
-                                          shown),
-                         classes="-turn -error" if result.is_error else "-turn")
+        self._result = next(part for part in message.parts if isinstance(part, ToolResultPart))
+        self._lines = strip_control(self._result.content).splitlines() or [""]
+        self.whole = False
+        """Every line shown, not only the first ones."""
+        super().__init__(self._drawn(), classes="-turn -error" if self._result.is_error else "-turn")
         self.message_id = message.id
+        self.tooltip = (f"Click or Enter shows it whole; {_FOCUS_HINT}" if self.foldable
+                        else _FOCUS_HINT[0].upper() + _FOCUS_HINT[1:])
+
+    @property
+    def foldable(self) -> bool:
+        return len(self._lines) > self.SHOWN_LINES
+
+    def _drawn(self) -> Content:
+        shown = "\n".join(self._lines if self.whole else self._lines[:self.SHOWN_LINES])
+        if self.foldable and not self.whole:
+            shown += f"\n… {len(self._lines) - self.SHOWN_LINES} more lines (click to show)"
+        label = "Tool error" if self._result.is_error else "Tool result"
+        return Content.assemble((f"↳ {label} ", "bold"),
+                                f"({one_line(self._result.tool_call_id)})\n", shown)
+
+    def on_click(self) -> None:
+        self.action_toggle()
+
+    def action_toggle(self) -> None:
+        if not self.foldable:
+            return
+        self.whole = not self.whole
+        self.update(self._drawn())
+        self.tooltip = (f"Click or Enter folds it again; {_FOCUS_HINT}" if self.whole
+                        else f"Click or Enter shows it whole; {_FOCUS_HINT}")
 
 
 class ReplyFooter(Static):
@@ -176,12 +215,13 @@ class ReplyFooter(Static):
     """
 
 
-class AssistantMessage(Vertical):
+class AssistantMessage(Vertical, can_focus=True):
     """One reply, growing as its events arrive: reasoning panels, the Markdown body, tool-call
     panels, then an error banner if it failed and a footer with the figures."""
 
     DEFAULT_CSS = """
     AssistantMessage { height: auto; padding: 0 1; margin: 0 0 1 0; }
+    AssistantMessage:focus { background: $primary 8%; }
     """
 
     def __init__(self, clock: Callable[[], float], message_id: str, *, live: bool = True,
@@ -331,12 +371,18 @@ class AssistantMessage(Vertical):
         footer = ReplyFooter(Content(strip_control(footer_text(message))),
                              classes=f"-{message.status.value}")
         await self.mount(footer)
-        if turn is not None and len(turn) > 1:
-            await self.mount(ReplyFooter(Content(strip_control(turn_total_text(turn))),
-                                         classes="-turn-total"))
+        if turn is not None:
+            await self.show_turn_total(turn)
         # Not a CSS class: changing a class on the reply restyles every block in it, which
         # took 1.8 s at the end of a 4,000-token reply.
         self.status = message.status
+
+    async def show_turn_total(self, turn: list[Message]) -> None:
+        """Under the last reply of a turn of several (tool rounds, then the answer): their
+        sum."""
+        if len(turn) > 1:
+            await self.mount(ReplyFooter(Content(strip_control(turn_total_text(turn))),
+                                         classes="-turn-total"))
 
     async def _add(self, widget: Widget) -> None:
         """Content goes above the status line, which stays last while the reply streams."""

@@ -67,17 +67,43 @@ class PromptInput(TextArea):
 
     def edit(self, edit: Edit) -> EditResult:
         edit.text = _typeable(edit.text)
+        self._keep_placeholders_whole(edit)
         return super().edit(edit)
+
+    def _keep_placeholders_whole(self, edit: Edit) -> None:
+        """A paste's placeholder is one piece, so what is sent is never a half-edited
+        placeholder standing for nothing: an edit that cuts into one takes it whole (one
+        Backspace removes the paste, Ctrl+Z brings it back), and typing inside one goes
+        after it."""
+        if not self._pastes:
+            return
+        document, text = self.document, self.text
+        first, last = sorted((edit.from_location, edit.to_location))
+        start = document.get_index_from_location(first)
+        end = document.get_index_from_location(last)
+        for shown in self._pastes:
+            at = text.find(shown)
+            while at != -1:
+                stop = at + len(shown)
+                if start == end and at < start < stop:
+                    start = end = stop
+                elif start < stop and end > at and (start > at or end < stop):
+                    start, end = min(start, at), max(end, stop)
+                at = text.find(shown, stop)
+        edit.from_location = document.get_location_from_index(start)
+        edit.to_location = document.get_location_from_index(end)
 
     async def _on_paste(self, event: events.Paste) -> None:
         if self.read_only:
             return
         event.stop()
         event.prevent_default()
-        text = _typeable(event.text)
-        shown = text
-        if is_big(text):
-            shown = self._fold(text)
+        self.paste(event.text)
+
+    def paste(self, pasted: str) -> None:
+        """Put a paste where the cursor is (over the selection), a big one folded."""
+        text = _typeable(pasted)
+        shown = self._fold(text) if is_big(text) else text
         if result := self._replace_via_keyboard(shown, *self.selection):
             self.move_cursor(result.end_location)
         self.focus()
