@@ -49,7 +49,12 @@ from rillchat.ui.widgets.fitted_line import FittedLine
 from rillchat.ui.widgets.conversation_view import ConversationView
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.keys_footer import KeysFooter
-from rillchat.ui.widgets.messages_view import AssistantMessage, ToolResult, UserMessage
+from rillchat.ui.widgets.messages_view import (
+    MESSAGE_VIEWS,
+    AssistantMessage,
+    ToolResult,
+    UserMessage,
+)
 from rillchat.ui.widgets.notices import (
     DEMO_WELCOME,
     NO_KEY,
@@ -936,7 +941,7 @@ class ChatScreen(Screen[None]):
     def _paste_from_a_panel(self, event: events.Paste) -> None:
         """A paste is text, never a decision: one made while a tool call's panel or a message
         has the keys goes to the prompt, folded there as any big paste is."""
-        if isinstance(self.focused, (ToolCallPanel, UserMessage, ToolResult, AssistantMessage)):
+        if isinstance(self.focused, (ToolCallPanel, *MESSAGE_VIEWS)):
             event.stop()
             self.prompt.paste(event.text)
 
@@ -1166,7 +1171,7 @@ class ChatScreen(Screen[None]):
     def on_key(self, event: events.Key) -> None:
         """Typing while a message has the focus writes in the prompt, as if it had it."""
         if (event.is_printable and event.character
-                and isinstance(self.focused, (UserMessage, ToolResult, AssistantMessage))):
+                and isinstance(self.focused, MESSAGE_VIEWS)):
             event.stop()
             event.prevent_default()
             self.prompt.focus()

@@ -415,3 +415,7 @@ class AssistantMessage(Vertical, can_focus=True):
         for panel in panels:
             panel.collapsed = collapse
         return True
+
+
+MESSAGE_VIEWS = (UserMessage, ToolResult, AssistantMessage)
+"""The widgets that take the focus as a whole message."""
