@@ -46,7 +46,7 @@ def test_show_and_search_by_a_short_id(data):
     assert shown.returncode == 0 and shown.stdout.startswith("# Weather in Paris")
     found = rill(folder, "search", "zanzibarian")
     assert found.stdout.startswith(f"{conversation.id[:8]}  Weather in Paris · 1 hit · ")
-    assert "\n  reasoning    " in found.stdout
+    assert "\n  in reasoning    " in found.stdout
     assert "zanzibarian" in found.stdout
     assert rill(folder, "search", '"AND (').returncode == 0
     assert rill(folder, "search", '"AND ( xyzzy*').stderr == "No matches.\n"
