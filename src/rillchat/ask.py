@@ -8,27 +8,27 @@ import json
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import TextIO
 
 from rillchat import exit_codes
-from rillchat.chat.assembler import ReplyAssembler
-from rillchat.chat.conversation import (
-    Conversation,
-    Decision,
-    Message,
-    StructuredPart,
-)
+from rillchat.chat.conversation import Conversation, Decision, Message
+from rillchat.chat.engine import ChatEngine, Keeper
 from rillchat.chat.structured import Schema
-from rillchat.chat.tool_loop import (
-    DECISION_RESULTS,
-    not_run_result,
-    results_for_unanswered,
-    wants_tools,
-)
+from rillchat.chat.summary import format_cost, who_answered
+from rillchat.chat.tool_round import ToolPolicy
 from rillchat.chat.tools.session import ToolSession
 from rillchat.chat.tools.toolbox import CheckedCall
-from rillchat.chat.summary import format_cost, who_answered
+from rillchat.chat.turn_events import (
+    ReplyProgress,
+    RoundLimitReached,
+    ToolCallWaiting,
+    ToolResultKept,
+    ToolRoundStarted,
+    TurnEvent,
+)
+from rillchat.chat.tools.configs import DEFAULT_MAX_ROUNDS
 from rillchat.openrouter.client import make_client
 from rillchat.openrouter.events import (
     FailureKind,
@@ -171,163 +171,84 @@ class AskTools:
     session: ToolSession
     allow_all: bool = False
     """--yes: every call runs without asking."""
-    max_rounds: int = 8
+    max_rounds: int = DEFAULT_MAX_ROUNDS
     approve: Callable[[str], Awaitable[str]] | None = None
     """Asks the user a question on the terminal and returns the answer; None when there is
     no terminal to ask on."""
+
+    def policy(self) -> ToolPolicy:
+        # One question at a time on the terminal, all before any call runs.
+        return ToolPolicy(self.session.toolbox, self.max_rounds, allow_all=self.allow_all,
+                          decide_all_first=True)
 
 
 async def ask(settings: Settings, conversation: Conversation,
               request_for: Callable[[], ChatRequest], output: AskOutput,
               out: TextIO = sys.stdout, err: TextIO = sys.stderr, *,
-              save: Callable[[Message, bool], None] | None = None,
-              tools: AskTools | None = None, schema: Schema | None = None,
-              notes: NotesFromThreads | None = None) -> int:
+              keeper: Keeper | None = None, tools: AskTools | None = None,
+              schema: Schema | None = None, notes: NotesFromThreads | None = None) -> int:
     """Stream the reply to the conversation's last prompt, running the tool loop when there
-    are tools; returns the exit code. `save(message, ended)` sees each new message as it
-    grows and once more when it has ended. `notes`: lines other threads tell meanwhile.
-    Cancellation (Ctrl+C) propagates after the printed part of the answer has been closed
-    with a newline."""
+    are tools; returns the exit code. `keeper` saves each message as it grows and once it has
+    ended. `notes`: lines other threads tell meanwhile. Cancellation (Ctrl+C) propagates after
+    the printed part of the answer has been closed with a newline and the reply and its calls
+    have been saved as stopped."""
     printer = _Printer(out, err, settings.api_key)
     with (notes or NotesFromThreads(err)).through(printer):
-        return await _ask(settings, conversation, request_for, output, printer, save=save,
-                          tools=tools, schema=schema)
-
-
-async def _ask(settings: Settings, conversation: Conversation,
-               request_for: Callable[[], ChatRequest], output: AskOutput, printer: _Printer, *,
-               save: Callable[[Message, bool], None] | None, tools: AskTools | None,
-               schema: Schema | None) -> int:
-    client = make_client(settings)
-    try:
-        rounds = 0
-        while True:
-            message = await _one_reply(client, settings, request_for(), printer, output,
-                                       conversation, save, schema)
-            if tools is None or not wants_tools(message):
-                break
-            if rounds >= tools.max_rounds:
-                printer.note(f"rill: the model asked for more tools after {tools.max_rounds} "
-                             "rounds; stopped here (max_tool_rounds in config.toml).")
-                _answer_unanswered(conversation, message, save, Decision.NOT_RUN,
-                                   not_run_result(tools.max_rounds))
-                break
-            rounds += 1
+        client = make_client(settings)
+        engine = ChatEngine(
+            conversation, lambda request: stream_reply(client, request, retries=settings.retries),
+            lambda _schema: request_for(), keeper=keeper,
+            tools=tools.policy() if tools is not None else None, api_key=settings.api_key)
+        try:
+            async with aclosing(engine.turn(schema)) as turn:
+                async for event in turn:
+                    await _show(event, engine, printer, output, settings, tools)
+        finally:
             printer.end_answer()
-            await _run_tools(message, tools, printer, conversation, save)
-    finally:
-        printer.end_answer()
-        await client.close()
-    return _verdict(conversation.messages[-1] if conversation.messages else None, printer,
-                    output, schema)
+            await client.close()
+        return _verdict(conversation.messages[-1] if conversation.messages else None, printer,
+                        output, schema)
 
 
-async def _one_reply(client, settings: Settings, request: ChatRequest, printer: _Printer,
-                     output: AskOutput, conversation: Conversation,
-                     save: Callable[[Message, bool], None] | None,
-                     schema: Schema | None) -> Message:
-    assembler = ReplyAssembler(model=request.model)
-    if schema is not None:
-        assembler.message.parts.append(StructuredPart(schema.name, schema.schema))
-    conversation.messages.append(assembler.message)
-    try:
-        async for event in stream_reply(client, request, retries=settings.retries):
-            assembler.apply(event)
-            if save is not None:
-                save(assembler.message, False)
-            kind = type(event)
-            if kind is TextDelta:
-                printer.answer(event.text)
-            elif kind is ReasoningDelta:
-                if output.show_reasoning:
-                    printer.reasoning(event.text)
-            elif kind is Retrying:
-                printer.note(f"rill: {describe_failure(event.failure)}; retrying in "
-                             f"{event.delay:g} s (attempt {event.attempt} of {settings.retries})")
-    finally:
-        assembler.stop()
-        message = assembler.message
-        if save is not None:
-            save(message, True)
-    return message
+async def _show(event: TurnEvent, engine: ChatEngine, printer: _Printer, output: AskOutput,
+                settings: Settings, tools: AskTools | None) -> None:
+    match event:
+        case ReplyProgress(event=TextDelta(text=text)):
+            printer.answer(text)
+        case ReplyProgress(event=ReasoningDelta(text=text)):
+            if output.show_reasoning:
+                printer.reasoning(text)
+        case ReplyProgress(event=Retrying(failure=failure, delay=delay, attempt=attempt)):
+            printer.note(f"rill: {describe_failure(failure)}; retrying in {delay:g} s "
+                         f"(attempt {attempt} of {settings.retries})")
+        case ToolRoundStarted(calls=calls):
+            printer.end_answer()
+            for checked in calls:
+                printer.note(f"rill: tool call: "
+                             f"{describe_tool_call(checked.call.name, checked.call.arguments)}")
+        case ToolCallWaiting(call=checked):
+            if checked.call.call_id in engine.waiting_calls:  # else allowed for the chat since
+                assert tools is not None
+                engine.decide(checked.call.call_id, await _ask_approval(checked, tools, printer))
+        case ToolResultKept(result=result):
+            _say_result(result, printer)
+        case RoundLimitReached(limit=limit):
+            printer.note(f"rill: the model asked for more tools after {limit} rounds; stopped "
+                         "here (max_tool_rounds in config.toml).")
 
 
-async def _run_tools(message: Message, tools: AskTools, printer: _Printer,
-                     conversation: Conversation,
-                     save: Callable[[Message, bool], None] | None) -> None:
-    """Decide on each call (in order, on the terminal), then run the allowed ones together,
-    keeping each result as soon as it is known: a call that finished is not lost when Rill is
-    killed while another still runs."""
-    try:
-        await _decide_and_run(message, tools, printer, conversation, save)
-    except BaseException:  # Ctrl+C, at a question or while tools run: the calls are stopped
-        _answer_unanswered(conversation, message, save, Decision.STOPPED,
-                           DECISION_RESULTS[Decision.STOPPED])
-        raise
-
-
-async def _decide_and_run(message: Message, tools: AskTools, printer: _Printer,
-                          conversation: Conversation,
-                          save: Callable[[Message, bool], None] | None) -> None:
-    toolbox = tools.session.toolbox
-    decided: list[tuple[CheckedCall, Decision]] = []
-    for call in message.tool_calls:
-        checked = toolbox.check(call)
-        printer.note(f"rill: tool call: {describe_tool_call(call.name, call.arguments)}")
-        if checked.problem is not None:
-            decision = Decision.INVALID
-        elif tools.allow_all:
-            decision = Decision.ALLOWED_BY_FLAG
-        elif checked.name in conversation.allowed_tools:
-            decision = Decision.ALLOWED_IN_CHAT
-        else:
-            decision = await _ask_approval(checked, tools, printer)
-            if decision is Decision.ALLOWED_IN_CHAT:
-                conversation.allowed_tools.add(checked.name)
-        decided.append((checked, decision))
-
-    async def settle(checked: CheckedCall, decision: Decision) -> None:
-        result = await outcome_of(checked, decision)
-        conversation.messages.append(result)
-        if save is not None:
-            save(result, True)
-
-    async def outcome_of(checked: CheckedCall, decision: Decision) -> Message:
-        name = checked.call.name
-        if decision is Decision.INVALID:
-            printer.note(f"rill: {one_line(name or '?')} not run: {checked.problem}")
-            return Message.tool_result(checked.call.call_id, checked.problem or "", is_error=True,
-                                       name=name, decision=decision)
-        if decision is Decision.DENIED:
-            printer.note(f"rill: {one_line(name or '?')} denied; the model is told.")
-            return Message.tool_result(checked.call.call_id, DECISION_RESULTS[decision],
-                                       is_error=True, name=name, decision=decision)
-        result = await toolbox.run(checked)
-        outcome = result.outcome
-        first = one_line(outcome.content)[:160]
-        printer.note(f"rill: {one_line(name or '?')} {'failed' if outcome.is_error else '->'} "
-                     f"{first} ({result.duration:.1f} s)")
-        return Message.tool_result(checked.call.call_id, outcome.content,
-                                   is_error=outcome.is_error, name=name, decision=decision,
-                                   duration=result.duration)
-
-    tasks = [asyncio.ensure_future(settle(checked, decision)) for checked, decision in decided]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        raise
-
-
-def _answer_unanswered(conversation: Conversation, message: Message,
-                       save: Callable[[Message, bool], None] | None, decision: Decision,
-                       content: str) -> None:
-    """Give every call still without a result one, so the history stays one the API takes."""
-    for result in results_for_unanswered(conversation, message, decision, content):
-        conversation.messages.append(result)
-        if save is not None:
-            save(result, True)
+def _say_result(result: Message, printer: _Printer) -> None:
+    part = result.tool_result_part
+    assert part is not None
+    name = one_line(part.name or "?")
+    if part.decision is Decision.INVALID:
+        printer.note(f"rill: {name} not run: {part.content}")
+    elif part.decision is Decision.DENIED:
+        printer.note(f"rill: {name} denied; the model is told.")
+    elif part.decision not in (Decision.NOT_RUN, Decision.STOPPED):
+        first = one_line(part.content)[:160]
+        took = f" ({part.duration:.1f} s)" if part.duration is not None else ""
+        printer.note(f"rill: {name} {'failed' if part.is_error else '->'} {first}{took}")
 
 
 async def _ask_approval(checked: CheckedCall, tools: AskTools, printer: _Printer) -> Decision:
@@ -335,7 +256,8 @@ async def _ask_approval(checked: CheckedCall, tools: AskTools, printer: _Printer
         printer.note("rill: no terminal to ask for approval on, so the call is denied; "
                      "--yes allows every call.")
         return Decision.DENIED
-    question = (f"Allow {one_line(checked.name)} ({checked.tool.spec.source if checked.tool else ''})? "
+    source = checked.tool.spec.source if checked.tool else ""
+    question = (f"Allow {one_line(checked.name)} ({source})? "
                 "[y] once, [a] always in this conversation, [N] deny: ")
     answer = (await tools.approve(question)).strip().lower()
     if answer in ("y", "yes"):

@@ -74,15 +74,21 @@ class AskHistory:
             conversation.system_prompt = args.system
         return conversation
 
-    def save(self, conversation: Conversation, message: Message, *, now: bool) -> None:
-        if self._recorder is None or not self._save:
-            return
-        if conversation.title is None and message.role == "user":
-            conversation.title = title_from_prompt(message.text)
-        if now:
+    def save(self, conversation: Conversation, message: Message) -> None:
+        """Save now: the prompt, a reply that ended, a tool result."""
+        if self._recorder is not None and self._save:
+            if conversation.title is None and message.role == "user":
+                conversation.title = title_from_prompt(message.text)
             self._recorder.save(conversation, message)
-        else:
+
+    def progress(self, conversation: Conversation, message: Message) -> None:
+        """A reply grew: saved when the last save is old enough."""
+        if self._recorder is not None and self._save:
             self._recorder.progress(conversation, message)
+
+    def save_conversation(self, conversation: Conversation) -> None:
+        if self._recorder is not None and self._save:
+            self._recorder.save_conversation(conversation)
 
     def close(self) -> None:
         """Wait (a while) for the exchange to be written, and say so when it could not be."""

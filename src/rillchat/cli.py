@@ -195,11 +195,8 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
         conversation = saving.conversation(args, settings.model)
         prompt_message = Message.user(prompt)
         conversation.messages.append(prompt_message)
-        saving.save(conversation, prompt_message, now=True)
+        saving.save(conversation, prompt_message)
         output = AskOutput(show_reasoning=args.show_reasoning, show_usage=args.usage)
-
-        def save(message: Message, ended: bool) -> None:
-            saving.save(conversation, message, now=ended)
 
         async def run() -> int:
             tools = await _open_ask_tools(args, settings, stderr) if args.tools else None
@@ -213,7 +210,7 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
 
             try:
                 return await ask(settings, conversation, request_for, output, stdout, stderr,
-                                 save=save, tools=tools, schema=schema, notes=notes)
+                                 keeper=saving, tools=tools, schema=schema, notes=notes)
             finally:
                 if tools is not None:
                     await tools.session.close()
