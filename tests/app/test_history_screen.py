@@ -61,6 +61,23 @@ async def test_f3_lists_conversations_newest_first_with_their_figures(app_server
         assert chat(pilot)
 
 
+async def test_a_narrow_list_shortens_titles_and_model_ids_with_a_mark(app_server, tmp_path):
+    path = tmp_path / "history.sqlite3"
+    history = History(open_database(path))
+    long_one = Conversation(model="anthropic/claude-sonnet-4.5",
+                            title="Rust lifetimes explained to someone who writes Python")
+    long_one.messages.append(Message.user("why"))
+    history.save_all(long_one)
+    history.connection.close()
+    app = make_app(app_server, history_path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        title, model = [str(cell) for cell in
+                        history_screen(pilot).query_one(DataTable).get_row_at(0)[:2]]
+        assert title.startswith("Rust lifetimes") and title.endswith("…")
+        assert model.startswith("claude-son") and model.endswith("…")  # the provider goes first
+
+
 async def test_search_finds_a_reasoning_word_and_opens_the_conversation_at_it(app_server,
                                                                              tmp_path):
     path = tmp_path / "history.sqlite3"

@@ -8,6 +8,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from rillchat.chat.summary import format_cost
 from rillchat.dates import dated_labels, hits_label
+from rillchat.line_fit import ellipsized
 from rillchat.store.history import ConversationSummary, SearchGroup, SearchHit
 from rillchat.store.problems import ProblemKind, diagnose
 from rillchat.store.recorder import Recorder
@@ -124,7 +126,8 @@ class HistoryScreen(Screen[Opened | None]):
         # Margins, scrollbar and each column's padding take 14 cells; the last three 32.
         shared = max(30, self.app.size.width - 14 - 32)
         model_width = min(28, max(12, shared * 35 // 100))
-        table.add_column("Title", width=shared - model_width, key="title")
+        self._title_width, self._model_width = shared - model_width, model_width
+        table.add_column("Title", width=self._title_width, key="title")
         table.add_column("Model", width=model_width, key="model")
         table.add_column("Updated", width=19, key="updated")
         table.add_column("Msgs", width=4, key="messages")
@@ -159,8 +162,12 @@ class HistoryScreen(Screen[Opened | None]):
     def _cells(self, summary: ConversationSummary, date: str) -> tuple[Text | str, ...]:
         # Text, not str: DataTable reads a str cell as markup, and a title is whatever the
         # first prompt (or an imported file) said.
-        return (_plain(summary.title or "(untitled)"), _plain(summary.model), date,
+        return (self._title_cell(summary.title or "(untitled)"),
+                _plain(fitted_model_id(summary.model, self._model_width)), date,
                 str(summary.message_count), format_cost(summary.cost) if summary.cost else "")
+
+    def _title_cell(self, title: str) -> Text:
+        return _plain(ellipsized(one_line(title), self._title_width))
 
     def _show_count(self) -> None:
         count = self.history.count()
@@ -382,7 +389,7 @@ class HistoryScreen(Screen[Opened | None]):
             table.remove_row(conversation_id)
         elif index is not None and title is not None:
             self._summaries[index] = replace(self._summaries[index], title=title)
-            table.update_cell(conversation_id, "title", _plain(one_line(title)))
+            table.update_cell(conversation_id, "title", self._title_cell(title))
         if self._query:
             highlighted = self._highlighted_hit()
             self.run_search(self._query)
@@ -391,6 +398,14 @@ class HistoryScreen(Screen[Opened | None]):
                     min(highlighted, len(self.hits) - 1)]
         self._show_count()
         self._show_empty_state()
+
+
+def fitted_model_id(model: str, width: int) -> str:
+    """A model id that fits `width`: whole, or without its provider ("claude-sonnet-4.5"),
+    or ended with an ellipsis, never cut mid-word without a mark."""
+    if cell_len(model) > width and "/" in model:
+        model = model.rsplit("/", 1)[1]
+    return ellipsized(model, width)
 
 
 def _plain(text: str) -> Text:
