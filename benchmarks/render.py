@@ -98,16 +98,16 @@ async def steady_latency(url: str, tokens: int, rate: int) -> tuple[list[float],
     painted_upto = 0
     display = app._display
     deliver = ChatScreen._deliver
-    drain = ChatScreen._drain
+    drain = ChatScreen._show_news
 
-    def timed_deliver(screen, reply, event) -> None:
+    def timed_deliver(screen, engine, event) -> None:
         arrived.append(time.perf_counter())
-        deliver(screen, reply, event)
+        deliver(screen, engine, event)
 
-    async def timed_drain(screen, reply) -> None:
+    async def timed_drain(screen) -> None:
         nonlocal pending
         count = len(arrived)
-        await drain(screen, reply)
+        await drain(screen)
         pending = count
 
     def timed_display(screen, renderable) -> None:
@@ -119,7 +119,7 @@ async def steady_latency(url: str, tokens: int, rate: int) -> tuple[list[float],
             painted_upto += 1
 
     ChatScreen._deliver = timed_deliver  # type: ignore[method-assign]
-    ChatScreen._drain = timed_drain  # type: ignore[method-assign]
+    ChatScreen._show_news = timed_drain  # type: ignore[method-assign]
     app._display = timed_display  # type: ignore[method-assign]
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -132,7 +132,7 @@ async def steady_latency(url: str, tokens: int, rate: int) -> tuple[list[float],
             await pilot.pause(0.2)
     finally:
         ChatScreen._deliver = deliver  # type: ignore[method-assign]
-        ChatScreen._drain = drain  # type: ignore[method-assign]
+        ChatScreen._show_news = drain  # type: ignore[method-assign]
     return delays, delays[-1] if delays else float("nan")
 
 

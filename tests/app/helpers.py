@@ -67,7 +67,11 @@ async def until(pilot: Pilot, condition: Callable[[], object], *, timeout: float
 async def reply_done(pilot: Pilot, *, timeout: float = 10.0) -> None:
     screen = chat(pilot)
     await until(pilot, lambda: screen.replies and screen.replies[-1].ended, timeout=timeout)
-    await pilot.app.workers.wait_for_complete()
+    # The turn goes on while its tool calls wait for the user: done for now, as far as a
+    # test goes, once they wait (or the turn is over).
+    await until(pilot, lambda: not screen.busy or screen.engine.waiting_calls, timeout=timeout)
+    if not screen.busy:
+        await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await saved(pilot)
 

@@ -88,6 +88,8 @@ class ChatEngine:
         self._task: asyncio.Task[object] | None = None
         self._assembler: ReplyAssembler | None = None
         self._round: ToolRound | None = None
+        self._stopped_round: ToolRound | None = None
+        """The round a turn left early stopped, whose calls are still letting go."""
         self._told: deque[TurnEvent] = deque()
         """Events the tool round's calls told, not yielded yet."""
         self._news = asyncio.Event()
@@ -234,11 +236,11 @@ class ChatEngine:
                 request = replace(request, messages=self.conversation.request_messages())
         except BaseException:
             self._late += self._end_early()
-            if self._round is not None:
-                await self._round.wait_for_tasks()
+            if self._stopped_round is not None:
+                await self._stopped_round.wait_for_tasks()
             raise
         finally:
-            self._assembler = self._round = None
+            self._assembler = self._round = self._stopped_round = None
             self._told.clear()
             self.busy, self._task = False, None
 
@@ -251,6 +253,12 @@ class ChatEngine:
         """Stop the turn: the reply keeps what arrived, calls not done are stopped."""
         if self._task is not None:
             self._task.cancel()
+
+    def abandon(self) -> None:
+        """Stop the turn, its reply and calls ended as stopped and saved right now (the
+        conversation is being put away; what that ending yields is not wanted)."""
+        self._end_early()
+        self.stop()
 
     def interrupt(self) -> None:
         """Rill is closing mid-reply: what arrived is saved, the reply marked interrupted."""
@@ -343,6 +351,7 @@ class ChatEngine:
             late += self._told
             self._told.clear()
             late.append(ToolsStopped(tool_round.reply))
+            self._round, self._stopped_round = None, tool_round
         return late
 
     def _allowed_changed(self) -> None:

@@ -9,6 +9,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import aclosing
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -465,8 +466,11 @@ class RillApp(App[None]):
         make_client, stream_reply = await self._start_loading_stream_layer()
         if self._client is None:
             self._client = make_client(self.settings)
-        async for event in stream_reply(self._client, request, retries=self.settings.retries):
-            yield event
+        # Closed with this one: a turn left early must not leave the HTTP response open.
+        async with aclosing(stream_reply(self._client, request,
+                                         retries=self.settings.retries)) as events:
+            async for event in events:
+                yield event
 
     def _handle_exit_signals(self) -> None:
         """SIGTERM (a shutdown, `kill`) and SIGHUP (the terminal closed) save the reply that

@@ -1,4 +1,4 @@
-"""Messages the reply worker posts to the chat screen, and the history's thread to the app."""
+"""Messages the turn's worker posts to the chat screen, and the history's thread to the app."""
 
 from __future__ import annotations
 
@@ -12,22 +12,12 @@ if TYPE_CHECKING:
     from rillchat.store.recorder import Recorder
 
 
-@dataclass
-class ReplyChunk(Message):
-    """New events of a streaming reply are waiting in its inbox.
+class TurnNews(Message):
+    """What the chat's turn told is waiting in the screen's inbox.
 
-    The worker posts one of these only when none is pending, and the screen drains every event
+    The worker posts one of these only when none is pending, and the screen shows every event
     that arrived meanwhile: a burst of a thousand tokens becomes a few UI updates instead of a
     thousand, and the reader still sees each token as soon as the UI is free."""
-
-    reply_id: int
-
-
-@dataclass
-class ReplyStopped(Message):
-    """The user stopped the reply; posted after every chunk that arrived before the stop."""
-
-    reply_id: int
 
 
 @dataclass

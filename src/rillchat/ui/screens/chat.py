@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import sqlite3
-from dataclasses import dataclass, field, replace
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -15,25 +16,32 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from rillchat.chat.assembler import ReplyAssembler
 from rillchat.chat.conversation import (
     Conversation,
-    Decision,
     Message,
     MessageStatus,
-    StructuredPart,
-    title_from_prompt,
 )
 from rillchat.chat.options import ReplyOptions
 from rillchat.chat.replay import events_from_message
 from rillchat.chat.structured import Schema
-from rillchat.chat.tool_loop import (
-    not_run_result,
-    results_for_unanswered,
-    rounds_since_prompt,
-    wants_tools,
+from rillchat.chat.engine import ChatEngine
+from rillchat.chat.tool_round import ToolPolicy
+from rillchat.chat.turn_events import (
+    ReplyEnded,
+    ReplyProgress,
+    ReplyStarted,
+    RoundLimitReached,
+    ToolAllowedInChat,
+    ToolCallRunning,
+    ToolCallWaiting,
+    ToolResultKept,
+    ToolRoundStarted,
+    ToolsNotRun,
+    ToolsStopped,
+    TurnEvent,
 )
 from rillchat.chat.summary import conversation_cost, format_cost, turn_replies
+from rillchat.chat.tool_loop import wants_tools
 from rillchat.chat.titles import clean_title, title_request
 from rillchat.line_fit import Piece
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
@@ -41,7 +49,7 @@ from rillchat.openrouter.request import ChatRequest
 from rillchat.redaction import mask_secrets
 from rillchat.settings import model_id_problem
 from rillchat.terminal_text import one_line
-from rillchat.ui.messages import ReplyChunk, ReplyStopped
+from rillchat.ui.messages import TurnNews
 from rillchat.ui.textual_fixes import forget_layout_arithmetic, release_removed_widgets
 from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.controls_bar import ControlsBar, controls_pieces
@@ -75,7 +83,6 @@ if TYPE_CHECKING:  # the screens and dialogs are imported when first opened: sta
     from rillchat.ui.code_blocks import CodeBlock
     from rillchat.ui.screens.history import Opened
     from rillchat.ui.screens.reply_options import OptionsChosen
-    from rillchat.ui.screens.tool_round import ToolRound
     from rillchat.ui.app import RillApp
 
 
@@ -91,23 +98,34 @@ WORKER_SLICE = 0.004
 
 @dataclass(eq=False)
 class Reply:
-    """A reply on screen: the request that asked for it, its domain message, its widget."""
+    """A reply streamed on this screen: its domain message and its widget."""
 
-    id: int
-    request: ChatRequest
-    assembler: ReplyAssembler
+    message: Message
     view: AssistantMessage
     ended: bool = False
-    schema: Schema | None = None
-    """The JSON Schema the answer was asked to follow, if any."""
-    inbox: list[StreamEvent] = field(default_factory=list)
-    """Events the worker received that the screen has not shown yet."""
-    signalled: bool = False
-    """A ReplyChunk for this inbox is on its way."""
 
-    @property
-    def message(self) -> Message:
-        return self.assembler.message
+
+class TurnOver:
+    """The worker is done with a turn, whether it ended, failed or was stopped."""
+
+
+class _RecorderOfApp:
+    """The engine's keeper: the app's history, which can come on later (a lock let go)."""
+
+    def __init__(self, app: RillApp) -> None:
+        self._app = app
+
+    def save(self, conversation: Conversation, message: Message) -> None:
+        if (recorder := self._app.recorder) is not None:
+            recorder.save(conversation, message)
+
+    def progress(self, conversation: Conversation, message: Message) -> None:
+        if (recorder := self._app.recorder) is not None:
+            recorder.progress(conversation, message)
+
+    def save_conversation(self, conversation: Conversation) -> None:
+        if (recorder := self._app.recorder) is not None:
+            recorder.save_conversation(conversation)
 
 
 class ChatScreen(Screen[None]):
@@ -184,10 +202,11 @@ class ChatScreen(Screen[None]):
         self._drawn_until: int | None = None
         """When a window around a search hit or a switched branch is drawn: the index of the
         first later message not drawn yet (they come a page at a time). None: all are."""
-        self._reply_ids = itertools.count(1)
-        self._streaming: Reply | None = None
-        self._tool_round: ToolRound | None = None
-        """The tool calls of the last reply, while they wait for the user or run."""
+        self.engine = self._engine_for(self.conversation)
+        self._inbox: list[tuple[ChatEngine, TurnEvent | TurnOver]] = []
+        """What the turn's worker told that the screen has not shown yet."""
+        self._news_posted = False
+        """A TurnNews for the inbox is on its way."""
         self._next_schema: Schema | None = None
         """The JSON Schema the next message's answer should follow (once)."""
         self._told_no_tools: set[str] = set()
@@ -210,11 +229,11 @@ class ChatScreen(Screen[None]):
     @property
     def busy(self) -> bool:
         """A reply streams, or its tool calls wait or run."""
-        return self._streaming is not None or self._tool_round is not None
+        return self.engine.busy
 
     @property
     def streaming(self) -> bool:
-        return self._streaming is not None
+        return self.engine.streaming is not None
 
     @property
     def queued_prompt(self) -> str | None:
@@ -512,10 +531,11 @@ class ChatScreen(Screen[None]):
         """The history was off and is on now: the notice goes, and what is on screen is
         saved."""
         self.query("#history-off").remove()
-        for message in self.conversation.messages:
-            self._record(message, now=True)
-        if self.rill.recorder is not None:
-            self.rill.recorder.save_branches(self.conversation)
+        recorder = self.rill.recorder
+        if recorder is not None:
+            for message in self.conversation.messages:
+                recorder.save(self.conversation, message)
+            recorder.save_branches(self.conversation)
 
     @on(Button.Pressed, "#earlier")
     async def _earlier_pressed(self, event: Button.Pressed) -> None:
@@ -593,10 +613,10 @@ class ChatScreen(Screen[None]):
                         "message is still in the prompt.",
                         title="Cannot send", severity="error", markup=False)
             return False
-        if self._streaming is not None:
+        if self.engine.streaming is not None:
             return self._queue(text, pastes)
-        if self._tool_round is not None:
-            if self._tool_round.waiting:
+        if self.engine.busy:
+            if self.engine.waiting_calls:
                 words = ("Tool calls are waiting for you: Tab goes to them to decide (y, a or "
                          "n), or Escape stops them.")
             else:
@@ -611,24 +631,22 @@ class ChatScreen(Screen[None]):
         if self._editing is not None:
             edited, self._draft = self._editing, ""
             self._stop_editing()
-            await self._set_aside_from(edited)
+            await self._remove_turns_from(edited.id, self._index_of(edited))
+            self.engine.edit(edited, text)
+            self._forget_hidden_views()
         else:
             await self._draw_latest()
-        prompt = Message.user(text)
-        self.conversation.messages.append(prompt)
-        if self.conversation.title is None:
-            self.conversation.title = title_from_prompt(text)
-        self._record(prompt, now=True)
+            self.engine.add_prompt(text)
         bar = self._branch_bar(len(self.conversation.messages) - 1)
         if bar is not None:
             await self.conversation_view.mount(bar)
+        prompt = self.conversation.messages[-1]
         await self.conversation_view.mount(UserMessage(text, prompt.id, branched=bar is not None,
                                                        pastes=pastes))
         schema, self._next_schema = self._next_schema, None
-        request = self._next_request(schema)
         if schema is not None:
             self._show_controls()
-        await self._start_reply(request, schema=schema)
+        self._run_turn(self.engine.turn(schema))
         return True
 
     # The queued prompt ----------------------------------------------------------------------
@@ -667,11 +685,14 @@ class ChatScreen(Screen[None]):
         self.prompt.give_back(text + ("\n" if self.prompt.text else ""), self._queued_pastes)
         self.prompt.focus()
 
-    async def _settle_queued(self, reply: Reply) -> None:
-        """The reply ended: send the queued prompt if it ended well; else give it back."""
-        if self._queued is None or self._tool_round is not None or self._streaming is not None:
-            return  # the turn goes on (its tool calls, then the model again)
-        status = reply.message.status
+    async def _settle_queued(self) -> None:
+        """The turn ended: send the queued prompt if its last reply ended well; else give
+        it back."""
+        if self._queued is None or self.engine.busy:
+            return
+        last = next((message for message in reversed(self.conversation.messages)
+                     if message.role == "assistant"), None)
+        status = last.status if last is not None else MessageStatus.FAILED
         if status is MessageStatus.COMPLETE:
             text, pastes = self._queued, self._queued_pastes
             self._show_queued(None)
@@ -688,12 +709,8 @@ class ChatScreen(Screen[None]):
         self.notify(f"Your queued message was not sent, as {why}: it is back in the prompt.",
                     timeout=6, markup=False)
 
-    async def _set_aside_from(self, message: Message) -> None:
-        """Take `message` and what follows it off the screen and keep them as a branch."""
-        index = next(i for i, shown in enumerate(self.conversation.messages) if shown is message)
-        await self._remove_turns_from(message.id, index)
-        self.conversation.branch_off(index)
-        self._forget_hidden_views()
+    def _index_of(self, message: Message) -> int:
+        return next(i for i, shown in enumerate(self.conversation.messages) if shown is message)
 
     async def _remove_turns_from(self, message_id: str, index: int) -> None:
         """Take messages from `index` to the end off the screen (the caller draws what goes
@@ -719,119 +736,148 @@ class ChatScreen(Screen[None]):
         self._saved_views = {message_id: view for message_id, view in self._saved_views.items()
                              if message_id in shown}
 
-    async def _start_reply(self, request: ChatRequest, *, schema: Schema | None = None) -> None:
-        for banner in self.conversation_view.query(ErrorBanner):
-            banner.make_stale()
-        reply_id = next(self._reply_ids)
-        assembler = ReplyAssembler(model=request.model, clock=self.rill.clock)
-        if schema is not None:
-            assembler.message.parts.append(StructuredPart(schema.name, schema.schema))
-        reply = Reply(reply_id, request, assembler,
-                      AssistantMessage(self.rill.clock, assembler.message.id,
-                                       reasoning_display=self.rill.settings.reasoning_display,
-                                       schema_name=schema.name if schema else None),
-                      schema=schema)
-        self.conversation.messages.append(reply.message)
-        self._record(reply.message, now=True)
-        self.replies.append(reply)
-        self._streaming = reply
-        bar = self._branch_bar(len(self.conversation.messages) - 1)
-        if bar is not None:
-            await self.conversation_view.mount(bar)
-        await self.conversation_view.mount(reply.view)
-        if self._offer_earlier_once_drawn:
-            await self._offer_earlier()
-        self.conversation_view.jump_to_latest()
-        self._stream_reply(reply)
+    # Running a turn ------------------------------------------------------------------------
+
+    def _engine_for(self, conversation: Conversation) -> ChatEngine:
+        return ChatEngine(conversation, self.rill.stream, self._next_request,
+                          keeper=_RecorderOfApp(self.rill), clock=self.rill.clock,
+                          api_key=self.rill.settings.api_key)
+
+    def _run_turn(self, turn: AsyncIterator[TurnEvent]) -> None:
+        # The tools and their limit as Settings has them now.
+        toolbox = self.rill.tools.toolbox
+        self.engine.tools = ToolPolicy(toolbox, self.rill.settings.max_tool_rounds)
+        self._stream_turn(self.engine, turn)
 
     @work(group="reply", exclusive=True, exit_on_error=False)
-    async def _stream_reply(self, reply: Reply) -> None:
+    async def _stream_turn(self, engine: ChatEngine, turn: AsyncIterator[TurnEvent]) -> None:
         clock = asyncio.get_running_loop().time
         last_pause = clock()
         try:
-            async for event in self.rill.stream(reply.request):
-                self._deliver(reply, event)
-                if clock() - last_pause > WORKER_SLICE:
-                    # A burst is read without the socket ever making this task wait, which
-                    # would starve the UI: give keys, drawing and the inbox their turn.
-                    await asyncio.sleep(0)
-                    last_pause = clock()
+            async with aclosing(turn) as events:
+                async for event in events:
+                    self._deliver(engine, event)
+                    if clock() - last_pause > WORKER_SLICE:
+                        # A burst is read without the socket ever making this task wait,
+                        # which would starve the UI: give keys, drawing and the inbox a turn.
+                        await asyncio.sleep(0)
+                        last_pause = clock()
         except asyncio.CancelledError:
-            self.post_message(ReplyStopped(reply.id))
+            for event in engine.take_late_events():
+                self._deliver(engine, event)
+            self._deliver(engine, TurnOver())
             raise
-        except Exception as exc:  # a bug in Rill: say so where it happened, keep the reply
-            self._deliver(reply, StreamFailed(
-                kind=FailureKind.PROTOCOL,
-                message=f"Rill hit an unexpected {type(exc).__name__}: {one_line(str(exc))}",
-                hint="This is a bug in Rill; please report it. Retry may work.",
-            ).without_secrets(self.rill.settings.api_key))
-        self.post_message(ReplyStopped(reply.id))
+        except Exception as exc:  # a bug in Rill outside the stream: said, the chat goes on
+            self.notify(f"Rill hit an unexpected {type(exc).__name__}: "
+                        f"{mask_secrets(one_line(str(exc)), self.rill.settings.api_key)}. This "
+                        "is a bug in Rill; please report it.", severity="error", markup=False)
+        self._deliver(engine, TurnOver())
 
-    def _deliver(self, reply: Reply, event: StreamEvent) -> None:
-        reply.inbox.append(event)
-        if not reply.signalled:
-            reply.signalled = True
-            self.post_message(ReplyChunk(reply.id))
+    def _deliver(self, engine: ChatEngine, event: TurnEvent | TurnOver) -> None:
+        self._inbox.append((engine, event))
+        if not self._news_posted:
+            self._news_posted = True
+            self.post_message(TurnNews())
 
-    # Receiving ---------------------------------------------------------------------------
+    @on(TurnNews)
+    async def _on_turn_news(self) -> None:
+        await self._show_news()
 
-    def _reply(self, reply_id: int) -> Reply | None:
-        for reply in reversed(self.replies):
-            if reply.id == reply_id:
-                return None if reply.ended else reply
-        return None
+    async def _show_news(self) -> None:
+        """Everything the turn told since the last look: the stream's events of one reply
+        in one go, the rest one by one, in order."""
+        inbox, self._inbox = self._inbox, []
+        self._news_posted = False
+        batch: list[StreamEvent] = []
+        for engine, event in inbox:
+            if engine is not self.engine:
+                continue  # a conversation put away (Ctrl+N) while its turn ended
+            if isinstance(event, ReplyProgress):
+                batch.append(event.event)
+                continue
+            if batch:
+                await self._live_view().show_all(batch)
+                batch = []
+            await self._show_turn_event(event)
+        if batch:
+            await self._live_view().show_all(batch)
 
-    @on(ReplyChunk)
-    async def _on_reply_chunk(self, chunk: ReplyChunk) -> None:
-        reply = self._reply(chunk.reply_id)
-        if reply is not None:
-            await self._drain(reply)
+    def _live_view(self) -> AssistantMessage:
+        return self.replies[-1].view
 
-    async def _drain(self, reply: Reply) -> None:
-        events = self._take_inbox(reply)
-        self._record(reply.message)
-        await reply.view.show_all(events)
+    async def _show_turn_event(self, event: TurnEvent | TurnOver) -> None:
+        match event:
+            case ReplyStarted(reply=reply, schema=schema):
+                await self._reply_started(reply, schema)
+            case ReplyEnded(reply=reply, turn=turn):
+                await self._reply_ended(reply, turn)
+            case ToolsNotRun(why=why):
+                for panel in self._live_view().tool_panels:
+                    panel.not_offered(why)
+            case ToolRoundStarted():
+                self._follow_after_calls = self.conversation_view.following
+            case ToolCallWaiting(call=checked):
+                panel = self._live_view().tool_panel(checked.call.call_id)
+                if panel is not None:
+                    panel.wait_for_decision(checked.tool.spec.source if checked.tool else "")
+                self._show_waiting_calls()
+            case ToolCallRunning(call=checked, decision=decision):
+                panel = self._live_view().tool_panel(checked.call.call_id)
+                if panel is not None:
+                    panel.running(decision)
+                self._show_waiting_calls()
+            case ToolResultKept(result=result):
+                part = result.tool_result_part
+                panel = self._live_view().tool_panel(part.tool_call_id) if part else None
+                if panel is not None and part is not None:
+                    panel.settle(part, result.id)
+            case ToolAllowedInChat(name=name):
+                self.notify(f"{name} may run without asking for the rest of this "
+                            "conversation.", timeout=3, markup=False)
+            case ToolsStopped():
+                self.notify("Tool calls stopped; the model was not asked again. Ctrl+R lets "
+                            "it go on with what it has.", timeout=5)
+                self._return_queued("the tool calls were stopped")
+            case RoundLimitReached(limit=limit, turn=turn):
+                await self._stop_at_round_limit(limit, turn)
+            case TurnOver():
+                self._show_waiting_calls()
+                if isinstance(self.focused, ToolCallPanel):
+                    self.prompt.focus()
+                await self._settle_queued()
 
-    @staticmethod
-    def _take_inbox(reply: Reply) -> list[StreamEvent]:
-        """Fold the events the worker delivered into the reply's message; returns them."""
-        events, reply.inbox = reply.inbox, []
-        reply.signalled = False
-        for event in events:
-            reply.assembler.apply(event)
-        return events
+    async def _reply_started(self, reply: Message, schema: Schema | None) -> None:
+        for banner in self.conversation_view.query(ErrorBanner):
+            banner.make_stale()
+        if isinstance(self.focused, ToolCallPanel):  # its round is over
+            self.prompt.focus()
+        self._show_waiting_calls()
+        view = AssistantMessage(self.rill.clock, reply.id,
+                                reasoning_display=self.rill.settings.reasoning_display,
+                                schema_name=schema.name if schema else None)
+        self.replies.append(Reply(reply, view))
+        bar = self._branch_bar(self._index_of(reply))
+        if bar is not None:
+            await self.conversation_view.mount(bar)
+        await self.conversation_view.mount(view)
+        if self._offer_earlier_once_drawn:
+            await self._offer_earlier()
+        self.conversation_view.jump_to_latest()
 
-    @on(ReplyStopped)
-    async def _on_reply_stopped(self, stopped: ReplyStopped) -> None:
-        """The worker is done, whether the stream ended, failed or was cancelled."""
-        reply = self._reply(stopped.reply_id)
-        if reply is None:
-            return
-        await self._drain(reply)
-        if reply.message.status is MessageStatus.STREAMING:
-            reply.assembler.stop()
-        reply.ended = True
+    async def _reply_ended(self, reply: Message, turn: list[Message] | None) -> None:
+        live = self.replies[-1]
+        live.ended = True
         release_removed_widgets()  # what the reply replaced (a banner, a status line)
-        message = reply.message
-        self._record(message, now=True)
-        if self._streaming is reply:
-            self._streaming = None
-        index = next((i for i, shown in enumerate(self.conversation.messages)
-                      if shown is message), None)
-        await reply.view.end(message, turn=self._turn_ended_by(index) if index is not None
-                             else None)
-        if message.tool_calls:
-            await self._after_tool_calls(reply)
-        if reply.message.usage is not None and reply.message.usage.cost:
-            self.rill.session_cost += reply.message.usage.cost
+        await live.view.end(reply, turn=turn)
+        if reply.usage is not None and reply.usage.cost:
+            self.rill.session_cost += reply.usage.cost
         self._show_spend()
-        if self.rill.settings.generate_titles and self._first_complete_reply(reply.message):
+        if self.rill.settings.generate_titles and self._first_complete_reply(reply):
             self._name_conversation(automatic=True)
-        await self._settle_queued(reply)
 
     def _turn_ended_by(self, index: int) -> list[Message] | None:
-        """The replies of the turn the reply at `index` ends (None when it asks for tools,
-        so the turn goes on)."""
+        """The replies of the turn the saved reply at `index` ends (None when it asks for
+        tools, so the turn goes on)."""
         messages = self.conversation.messages
         if wants_tools(messages[index]):
             return None
@@ -844,44 +890,8 @@ class ChatScreen(Screen[None]):
 
     # The tool loop --------------------------------------------------------------------------
 
-    async def _after_tool_calls(self, reply: Reply) -> None:
-        """The reply asked for tools: run the loop's next round, or say why not."""
-        message = reply.message
-        if not wants_tools(message):  # the same rule as rill ask's
-            for panel in reply.view.tool_panels:
-                panel.not_offered("Not run: the reply did not finish.")
-            return
-        if not reply.request.tools:
-            for panel in reply.view.tool_panels:
-                panel.not_offered("Not run: no tools were offered with this request.")
-            return
-        from rillchat.ui.screens.tool_round import RoundContext, ToolRound
-
-        context = RoundContext(reply.request, reply.schema)
-        limit = self.rill.settings.max_tool_rounds
-        if rounds_since_prompt(self.conversation) > limit:
-            await self._stop_at_round_limit(reply, limit)
-            return
-        self._tool_round = ToolRound(
-            self, self.conversation, message, reply.view, self.rill.tools.toolbox, context,
-            clock=self.rill.clock, on_result=self._tool_result, on_done=self._tool_round_done,
-            on_allowed=self._tool_allowed)
-        self._follow_after_calls = self.conversation_view.following
-        self._tool_round.start()
-        self._show_waiting_calls()
-
-    async def _stop_at_round_limit(self, reply: Reply, limit: int) -> None:
-        for result in results_for_unanswered(self.conversation, reply.message, Decision.NOT_RUN,
-                                             not_run_result(limit)):
-            self.conversation.messages.append(result)
-            self._record(result, now=True)
-            part = result.tool_result_part
-            panel = reply.view.tool_panel(part.tool_call_id) if part is not None else None
-            if panel is not None and part is not None:
-                panel.settle(part, result.id)
-        index = next(i for i, shown in enumerate(self.conversation.messages)
-                     if shown is reply.message)
-        await reply.view.show_turn_total(turn_replies(self.conversation.messages, index))
+    async def _stop_at_round_limit(self, limit: int, turn: list[Message]) -> None:
+        await self._live_view().show_turn_total(turn)
         await self.conversation_view.mount(Notice(
             f"**Stopped after {limit} round{'s' if limit != 1 else ''} of tool calls** for "
             "one prompt "
@@ -890,28 +900,29 @@ class ChatScreen(Screen[None]):
             classes="-warning -round-limit"))
         self.conversation_view.jump_to_latest()
 
-    def _tool_allowed(self, name: str) -> None:
-        if self.rill.recorder is not None:
-            self.rill.recorder.save_conversation(self.conversation)
-        self.notify(f"{name} may run without asking for the rest of this conversation.",
-                    timeout=3, markup=False)
-
     @on(ToolCallPanel.Decided)
     def _tool_decided(self, event: ToolCallPanel.Decided) -> None:
         event.stop()
-        if self._tool_round is not None:
-            self._tool_round.decide(event.panel, event.decision)
+        if event.panel.call_id is not None:
+            self.engine.decide(event.panel.call_id, event.decision)
         # Back to the prompt: the next call is decided only once the user goes to it.
         self.prompt.focus()
         self._show_waiting_calls()
         if not self._waiting_ring() and self._follow_after_calls:
             self.conversation_view.jump_to_latest()
 
+    def _waiting_panels(self) -> list[ToolCallPanel]:
+        """The panels of the calls waiting for the user, in the reply's order."""
+        if not self.replies or not self.engine.in_tool_round:
+            return []
+        view = self._live_view()
+        return [panel for call_id in self.engine.waiting_calls
+                if (panel := view.tool_panel(call_id)) is not None]
+
     def _waiting_ring(self) -> list[Widget]:
         """The prompt and the panels of the calls waiting, in the order Tab visits them;
         empty when none wait."""
-        tool_round = self._tool_round
-        panels = tool_round.waiting_panels() if tool_round is not None else []
+        panels = self._waiting_panels()
         return [self.prompt, *panels] if panels else []
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -934,7 +945,7 @@ class ChatScreen(Screen[None]):
     @on(events.DescendantBlur)
     @on(ToolCallPanel.Asking)
     def _waiting_calls_changed(self) -> None:
-        if self._tool_round is not None:
+        if self.engine.in_tool_round:
             self._show_waiting_calls()
 
     @on(events.Paste)
@@ -947,40 +958,12 @@ class ChatScreen(Screen[None]):
 
     def _show_waiting_calls(self) -> None:
         """The bar above the prompt says what waits, and which call has the keys."""
-        tool_round = self._tool_round
-        count = len(tool_round.waiting) if tool_round is not None else 0
+        panels = self._waiting_panels()
         focused = self.focused
-        panel = (focused if isinstance(focused, ToolCallPanel) and tool_round is not None
-                 and focused in tool_round.waiting_panels() else None)
+        panel = focused if isinstance(focused, ToolCallPanel) and focused in panels else None
         self.query_one("#tools-waiting", WaitingCallsBar).show_waiting(
-            count, panel.tool_name if panel is not None else None,
+            len(panels), panel.tool_name if panel is not None else None,
             confirming=panel is not None and panel.confirming)
-
-    def _tool_result(self, round: ToolRound, result: Message) -> None:
-        """One call has its result: keep it now, in the order the results come."""
-        round.conversation.messages.append(result)
-        if self.rill.recorder is not None:
-            self.rill.recorder.save(round.conversation, result)
-
-    def _tool_round_done(self, round: ToolRound) -> None:
-        """Every call has its result (each kept as it came): ask the model again unless
-        stopped."""
-        if self._tool_round is round:
-            self._tool_round = None
-            self._show_waiting_calls()
-        conversation = round.conversation
-        if conversation is not self.conversation:
-            return
-        if not self.prompt.has_focus:
-            self.prompt.focus()
-        if round.stopped:
-            self.notify("Tool calls stopped; the model was not asked again. Ctrl+R lets it go "
-                        "on with what it has.", timeout=5)
-            self._return_queued("the tool calls were stopped")
-            return
-        request = replace(round.context.request,
-                          messages=self.conversation.request_messages())
-        self.call_later(self._start_reply, request, schema=round.context.schema)
 
     def tool_servers_failed(self, failures: list[tuple[str, str]]) -> None:
         """MCP servers that would not start: a banner each, with what they said."""
@@ -1087,29 +1070,12 @@ class ChatScreen(Screen[None]):
         self.notify(f"{'Named' if automatic else 'Renamed'} “{title}”{paid}.", markup=False,
                     timeout=5)
 
-    def _record(self, message: Message, *, now: bool = False) -> None:
-        """Save to the history: `now`, or when the streaming reply's last save is old enough."""
-        recorder = self.rill.recorder
-        if recorder is None:
-            return
-        if now:
-            recorder.save(self.conversation, message)
-        else:
-            recorder.progress(self.conversation, message)
-
     def save_before_exit(self) -> None:
-        """Rill is closing. Mid-reply, what reached the screen's inbox is kept too, and the
-        reply is saved as interrupted. A prompt left unsent (queued, or typed) is kept with
-        the conversation, to be given back when it is opened again."""
+        """Rill is closing. Mid-reply, everything that arrived is kept, and the reply is
+        saved as interrupted. A prompt left unsent (queued, or typed) is kept with the
+        conversation, to be given back when it is opened again."""
         self._save_unsent_prompt()
-        reply = self._streaming
-        if reply is None or reply.ended:
-            return
-        self._take_inbox(reply)
-        reply.assembler.interrupt()
-        reply.ended = True  # the screen is going: its widgets take no more
-        self._streaming = None
-        self._record(reply.message, now=True)
+        self.engine.interrupt()
 
     @property
     def unsent_prompt(self) -> str:
@@ -1138,11 +1104,8 @@ class ChatScreen(Screen[None]):
     # Actions -----------------------------------------------------------------------------
 
     def action_stop(self) -> None:
-        if self._streaming is not None:
+        if self.engine.busy:
             self.workers.cancel_group(self, "reply")
-            return
-        if self._tool_round is not None:
-            self._tool_round.stop()
             return
         if self._cancel_editing():
             self.notify("Edit cancelled.", timeout=2)
@@ -1201,11 +1164,11 @@ class ChatScreen(Screen[None]):
         if message is None:
             self.notify("That reply is no longer on the branch shown.", severity="warning")
             return
-        structured = message.structured
-        schema = Schema(structured.name, structured.schema) if structured else None
         self._cancel_editing()
-        await self._set_aside_from(message)
-        await self._start_reply(self._next_request(schema), schema=schema)
+        await self._remove_turns_from(message.id, self._index_of(message))
+        turn = self.engine.retry_as_branch(message)
+        self._forget_hidden_views()
+        self._run_turn(turn)
         self.notify("Asking again as a new branch; the old reply and what followed are kept "
                     "(‹ › above it).", timeout=4)
 
@@ -1223,37 +1186,19 @@ class ChatScreen(Screen[None]):
             self.notify("A reply or its tool calls are still going: press Escape to stop "
                         "them first.", severity="warning")
             return
-        if self._tool_round is not None:
-            self.notify("Tool calls are waiting or running: decide on them, or press Escape "
-                        "to stop them first.", severity="warning")
-            return
         await self._draw_latest()
         messages = self.conversation.messages
         if messages and messages[-1].role == "tool":
             # The tools were stopped or ran out of rounds: go on from their results.
-            schema = self._schema_of_last_reply()
             self.notify("Going on: the model gets the tool results so far.", timeout=3)
-            await self._start_reply(self._next_request(schema), schema=schema)
-            return
-        view = self._last_reply_view()
-        if view is None:
+        elif self._last_reply_view() is None:
             self.notify("There is no reply to retry yet.", severity="warning")
             return
-        message = messages[-1]
-        live = self.replies and self.replies[-1].message is message
-        request = self.replies[-1].request if live else None
-        schema = self._schema_of_last_reply()
-        await self._set_aside_from(message)
-        await self._start_reply(request or self._next_request(schema), schema=schema)
-
-    def _schema_of_last_reply(self) -> Schema | None:
-        for message in reversed(self.conversation.messages):
-            if message.role == "user":
-                return None
-            structured = message.structured
-            if structured is not None:
-                return Schema(structured.name, structured.schema)
-        return None
+        else:
+            await self._remove_turns_from(messages[-1].id, len(messages) - 1)
+        turn = self.engine.retry()
+        self._forget_hidden_views()
+        self._run_turn(turn)
 
     # Branches ----------------------------------------------------------------------------
 
@@ -1277,23 +1222,16 @@ class ChatScreen(Screen[None]):
                         "them first.", severity="warning")
             return
         messages = self.conversation.messages
-        index = next((i for i, message in enumerate(messages) if message.id == message_id), None)
+        index = self.engine.switch_branch(message_id, step)
         if index is None:
             return
-        alternatives = self.conversation.alternatives(index)
-        number = next(n for n, other in enumerate(alternatives) if other is messages[index])
-        if not 0 <= number + step < len(alternatives):
-            return
         self._cancel_editing()
-        await self._remove_turns_from(message_id, index)
-        self.conversation.switch_to(alternatives[number + step])
+        await self._remove_turns_from(message_id, index)  # the widgets of the branch left
         self._forget_hidden_views()
         await self._draw_window(max(index, self._shown_from))
         if self._offer_earlier_once_drawn:
             await self._offer_earlier()
         self._mark_stale_banners()
-        if self.rill.recorder is not None:
-            self.rill.recorder.save_conversation(self.conversation)
         bar = next((turn for turn in self._turn_widgets()
                     if isinstance(turn, BranchBar) and turn.message_id == messages[index].id),
                    None)
@@ -1365,13 +1303,9 @@ class ChatScreen(Screen[None]):
             widget.remove_class("-editing")
 
     async def action_new_chat(self) -> None:
-        if self._tool_round is not None:  # the old conversation keeps the calls, stopped
-            self._tool_round.stop()
+        # The old conversation keeps its reply and calls, stopped.
+        self.engine.abandon()
         self.workers.cancel_group(self, "reply")
-        if self._streaming is not None:  # the old conversation keeps it, marked stopped
-            self._streaming.assembler.stop()
-            self._record(self._streaming.message, now=True)
-            self._streaming = None
         self._cancel_editing()
         self._take_back_queued()
         self.replies.clear()
@@ -1380,6 +1314,7 @@ class ChatScreen(Screen[None]):
         self._drawn_until = None
         self._found = None
         self.conversation = self._default_conversation()
+        self.engine = self._engine_for(self.conversation)
         self._next_schema = None
         await self.conversation_view.remove_children()
         release_removed_widgets()
