@@ -289,6 +289,22 @@ async def test_escape_while_calls_wait_stops_them_all_and_nothing_runs(app_serve
             "user", "assistant", "tool", "tool", "user"]
 
 
+async def test_a_new_chat_while_calls_wait_keeps_them_stopped_in_the_old_one(app_server):
+    app = make_app(app_server, **CALCULATOR)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, "tools")
+        await until(pilot, lambda: len(waiting(pilot)) == 2)
+        screen = chat(pilot)
+        old = screen.conversation
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: not screen.busy)
+        assert [part.decision for message in old.messages
+                if (part := message.tool_result_part) is not None] == [Decision.STOPPED] * 2
+        assert not screen.query_one("#tools-waiting").has_class("-visible")
+        await send(pilot, "hello")
+        assert [m.role for m in screen.conversation.messages] == ["user", "assistant"]
+
+
 async def test_a_command_that_floods_its_output_leaves_the_chat_responsive(app_server):
     flood = CommandToolConfig(
         "slow_lookup", "Writes without end",

@@ -1315,6 +1315,7 @@ class ChatScreen(Screen[None]):
         self._found = None
         self.conversation = self._default_conversation()
         self.engine = self._engine_for(self.conversation)
+        self._show_waiting_calls()  # the old conversation's calls are stopped
         self._next_schema = None
         await self.conversation_view.remove_children()
         release_removed_widgets()
