@@ -104,9 +104,11 @@ def main() -> None:
             delays, layouts_per_change = asyncio.run(measure(server))
     delays.sort()
     p95 = delays[int(len(delays) * 0.95)]
-    print(f"keystroke to painted list over 304 models ({len(delays)} keys): median "
-          f"{statistics.median(delays) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max "
-          f"{delays[-1] * 1000:.1f} ms")
+    print(
+        f"keystroke to painted list over 304 models ({len(delays)} keys): median "
+        f"{statistics.median(delays) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max "
+        f"{delays[-1] * 1000:.1f} ms"
+    )
     for name, bar in (("no visible lag", NO_VISIBLE_LAG_P95), ("stretch goal", STRETCH_P95)):
         print(f"  {name}, p95 under {bar * 1000:.0f} ms: {'met' if p95 < bar else 'NOT met'}")
     print(f"full layouts of the picker per change of the search text: {layouts_per_change:.2f}")

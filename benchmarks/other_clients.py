@@ -29,10 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from startup import RILL, pane, start, wait_for  # noqa: E402
-from stream_throughput import API_KEY, bare_sdk, start_server  # noqa: E402
-
-from rillchat.demo.scenarios import generated_tokens  # noqa: E402
+from rillchat.demo.scenarios import generated_tokens
+from startup import RILL, pane, start, wait_for
+from stream_throughput import API_KEY, bare_sdk, start_server
 
 BORDERS = " │┃▏▕▎▊▁▂▃▄▅▆▇█"
 """What clients draw at the right of a line: a frame, a scroll bar."""
@@ -49,8 +48,10 @@ def ending_of(tokens: int) -> str:
 
 def shows_end(ending: str, finished: Callable[[str], bool]) -> Callable[[str], bool]:
     def seen(text: str) -> bool:
-        return finished(text) and any(line.rstrip(BORDERS).endswith(ending)
-                                      for line in text.splitlines())
+        return finished(text) and any(
+            line.rstrip(BORDERS).endswith(ending) for line in text.splitlines()
+        )
+
     return seen
 
 
@@ -65,8 +66,9 @@ def wait_for_end(session: str, seen: Callable[[str], bool]) -> float:
     raise TimeoutError
 
 
-def time_client(session: str, command: str, ready: str, send: str, ending: str,
-                finished: Callable[[str], bool]) -> float:
+def time_client(
+    session: str, command: str, ready: str, send: str, ending: str, finished: Callable[[str], bool]
+) -> float:
     """Seconds from the send key to the reply's last line in the pane."""
     start(session, command)
     try:
@@ -86,11 +88,14 @@ def time_client(session: str, command: str, ready: str, send: str, ending: str,
 
 
 def rill(folder: Path, url: str, model: str, ending: str) -> float:
-    command = (f"OPENROUTER_API_KEY={API_KEY} RILL_CONFIG_DIR={folder}/config "
-               f"RILL_DATA_DIR={folder}/data {RILL} --base-url {url} -m {model}")
+    command = (
+        f"OPENROUTER_API_KEY={API_KEY} RILL_CONFIG_DIR={folder}/config "
+        f"RILL_DATA_DIR={folder}/data {RILL} --base-url {url} -m {model}"
+    )
     # The footer's speed shows once the reply has ended.
-    return time_client("bench-rill", command, "F1 help", "Enter", ending,
-                       finished=lambda text: "tok/s" in text)
+    return time_client(
+        "bench-rill", command, "F1 help", "Enter", ending, finished=lambda text: "tok/s" in text
+    )
 
 
 def elia(program: str, folder: Path, url: str, model: str, ending: str) -> float:
@@ -98,11 +103,18 @@ def elia(program: str, folder: Path, url: str, model: str, ending: str) -> float
     config.mkdir(parents=True)
     (config / "config.toml").write_text(
         f'default_model = "openai/{model}"\n\n[[models]]\nname = "openai/{model}"\n'
-        f'display_name = "demo"\napi_base = "{url}"\napi_key = "{API_KEY}"\n')
-    command = (f"XDG_CONFIG_HOME={folder}/config XDG_DATA_HOME={folder}/data {program}")
+        f'display_name = "demo"\napi_base = "{url}"\napi_key = "{API_KEY}"\n'
+    )
+    command = f"XDG_CONFIG_HOME={folder}/config XDG_DATA_HOME={folder}/data {program}"
     # Elia titles the reply "Agent is responding..." until the stream has ended.
-    return time_client("bench-elia", command, "Enter your message", "C-j", ending,
-                       finished=lambda text: "go" in text and "is responding" not in text)
+    return time_client(
+        "bench-elia",
+        command,
+        "Enter your message",
+        "C-j",
+        ending,
+        finished=lambda text: "go" in text and "is responding" not in text,
+    )
 
 
 async def sdk_read(url: str, model: str) -> float:
@@ -121,8 +133,11 @@ def main() -> None:
     process, url = start_server()
     subprocess.run(["tmux", "new-session", "-d", "-s", "bench-keep"], check=True)
     try:
-        print(f"{'tokens':>8} {'bare SDK':>9} {'Rill':>8} {'Elia 1.10':>10}   (send key to the "
-              "reply's last line in tmux, 120x40)", flush=True)
+        print(
+            f"{'tokens':>8} {'bare SDK':>9} {'Rill':>8} {'Elia 1.10':>10}   (send key to the "
+            "reply's last line in tmux, 120x40)",
+            flush=True,
+        )
         for size in (int(size) for size in args.sizes.split(",")):
             model = f"demo/generate/{size}"
             ending = ending_of(size)

@@ -27,12 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from stream_throughput import bare_sdk, start_server  # noqa: E402
+from textual import events
 
-from textual import events  # noqa: E402
-
-from rillchat.settings import Settings  # noqa: E402
-from rillchat.ui.app import RillApp  # noqa: E402
+from rillchat.settings import Settings
+from rillchat.ui.app import RillApp
+from stream_throughput import bare_sdk, start_server
 
 API_KEY = "benchmark"
 
@@ -44,8 +43,9 @@ def press_enter(app: RillApp) -> None:
 
 
 async def app_render(url: str, model: str) -> float:
-    app = RillApp(Settings(api_key=API_KEY, base_url=url, model=model, read_timeout=600),
-                  cursor_blink=False)
+    app = RillApp(
+        Settings(api_key=API_KEY, base_url=url, model=model, read_timeout=600), cursor_blink=False
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         await pilot.pause()
@@ -63,8 +63,9 @@ async def app_render(url: str, model: str) -> float:
 
 async def typing_latency(url: str, model: str) -> list[float]:
     """Seconds from a key event being sent to the prompt showing it, during a burst reply."""
-    app = RillApp(Settings(api_key=API_KEY, base_url=url, model=model, read_timeout=600),
-                  cursor_blink=False)
+    app = RillApp(
+        Settings(api_key=API_KEY, base_url=url, model=model, read_timeout=600), cursor_blink=False
+    )
     delays: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
@@ -89,10 +90,13 @@ async def steady_latency(url: str, tokens: int, rate: int) -> tuple[list[float],
     that of the last one."""
     from rillchat.ui.screens.chat import ChatScreen
 
-    app = RillApp(Settings(api_key=API_KEY, base_url=url, model=f"demo/generate/{tokens}/{rate}",
-                           read_timeout=600), cursor_blink=False)
+    app = RillApp(
+        Settings(
+            api_key=API_KEY, base_url=url, model=f"demo/generate/{tokens}/{rate}", read_timeout=600
+        ),
+        cursor_blink=False,
+    )
     arrived: list[float] = []
-    drawn: list[int] = []  # how many arrivals had been drawn when each drain finished
     delays: list[float] = []
     pending = 0  # arrivals drawn but not yet painted
     painted_upto = 0
@@ -156,31 +160,44 @@ async def main() -> None:
             await bare_sdk(url, model)
             bare = time.perf_counter() - started
             rendered = await app_render(url, model)
-            print(f"{size:>8,} {bare:>9.2f}s {rendered:>9.2f}s {rendered / bare:>6.1f}x "
-                  f"{rendered / size * 1000:>9.2f}", flush=True)
+            print(
+                f"{size:>8,} {bare:>9.2f}s {rendered:>9.2f}s {rendered / bare:>6.1f}x "
+                f"{rendered / size * 1000:>9.2f}",
+                flush=True,
+            )
             per_token[size] = rendered / size
             ratios[size] = rendered / bare
         for size in (4000, 20000):
             if size in ratios:
-                print(f"target: {size:,} tokens within 3x the bare SDK read: {ratios[size]:.1f}x, "
-                      f"{verdict(ratios[size] <= 3)}")
+                print(
+                    f"target: {size:,} tokens within 3x the bare SDK read: {ratios[size]:.1f}x, "
+                    f"{verdict(ratios[size] <= 3)}"
+                )
         if len(per_token) > 1:
             smallest, largest = min(per_token), max(per_token)
             growth = per_token[largest] / per_token[smallest]
-            print(f"target: cost per token flat from {smallest:,} to {largest:,} tokens "
-                  f"(within 25%): {growth:.2f}x, {verdict(growth <= 1.25)}")
+            print(
+                f"target: cost per token flat from {smallest:,} to {largest:,} tokens "
+                f"(within 25%): {growth:.2f}x, {verdict(growth <= 1.25)}"
+            )
         delays = sorted(await typing_latency(url, "demo/generate/20000"))
         p95 = delays[int(len(delays) * 0.95)] if delays else float("nan")
-        print(f"typing during a 20,000-token burst: {len(delays)} keys, median "
-              f"{statistics.median(delays) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-              f"max {delays[-1] * 1000:.0f} ms", flush=True)
+        print(
+            f"typing during a 20,000-token burst: {len(delays)} keys, median "
+            f"{statistics.median(delays) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+            f"max {delays[-1] * 1000:.0f} ms",
+            flush=True,
+        )
         steady, last = await steady_latency(url, 1500, 300)
         steady.sort()
         p95 = steady[int(len(steady) * 0.95)]
-        print(f"300 tokens/s, {len(steady)} chunks: arrival to painted frame median "
-              f"{statistics.median(steady) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (target < 50 ms: "
-              f"{verdict(p95 < 0.05)}); last token {last * 1000:.0f} ms (target < 100 ms: "
-              f"{verdict(last < 0.1)})", flush=True)
+        print(
+            f"300 tokens/s, {len(steady)} chunks: arrival to painted frame median "
+            f"{statistics.median(steady) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (target < 50 ms: "
+            f"{verdict(p95 < 0.05)}); last token {last * 1000:.0f} ms (target < 100 ms: "
+            f"{verdict(last < 0.1)})",
+            flush=True,
+        )
     finally:
         process.kill()
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from stream_throughput import bare_sdk, start_server  # noqa: E402
+from stream_throughput import bare_sdk, start_server
 
 RILL = str(Path(sys.executable).with_name("rill"))
 VERSION_TARGET = 0.150
@@ -46,8 +46,9 @@ def version_time() -> float:
 
 
 def pane(session: str) -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+    ).stdout
 
 
 def wait_for(session: str, seen, timeout: float = 30.0) -> float:
@@ -68,8 +69,9 @@ def demo_command(folder: Path, model: str | None = None) -> str:
 def start(session: str, command: str) -> float:
     """Starts `command` in a tmux session at 120x40; returns when the process was started."""
     started = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-                    command], check=True)
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True
+    )
     return started
 
 
@@ -143,9 +145,11 @@ def bare_sdk_reads(runs: int) -> list[float]:
 def line(name: str, values: list[float], target: float) -> str:
     median = statistics.median(values)
     verdict = "met" if median < target else "NOT met"
-    return (f"{name:<44} median {median * 1000:7.0f} ms  (min {min(values) * 1000:.0f}, max "
-            f"{max(values) * 1000:.0f}, {len(values)} runs)  target < {target * 1000:.0f} ms: "
-            f"{verdict}")
+    return (
+        f"{name:<44} median {median * 1000:7.0f} ms  (min {min(values) * 1000:.0f}, max "
+        f"{max(values) * 1000:.0f}, {len(values)} runs)  target < {target * 1000:.0f} ms: "
+        f"{verdict}"
+    )
 
 
 def main() -> None:
@@ -158,8 +162,10 @@ def main() -> None:
 
     compileall.compile_dir(Path(rillchat.__file__).parent, quiet=1)
     version_time()  # the first run warms the file cache
-    print(line("rill --version", [version_time() for _ in range(args.runs)], VERSION_TARGET),
-          flush=True)
+    print(
+        line("rill --version", [version_time() for _ in range(args.runs)], VERSION_TARGET),
+        flush=True,
+    )
     if shutil.which("tmux") is None:
         print("tmux is not installed: the terminal figures are skipped")
         return
@@ -173,20 +179,26 @@ def main() -> None:
         for run in range(args.runs):
             paints.append(first_paint_time(demo_command(Path(folder) / f"paint-{run}")))
             floor.append(first_paint_time(f"{sys.executable} {script}"))
-        print(line("rill --demo to its first painted screen", paints, FIRST_PAINT_TARGET),
-              flush=True)
+        print(
+            line("rill --demo to its first painted screen", paints, FIRST_PAINT_TARGET), flush=True
+        )
         rill_share = statistics.median(paints) - statistics.median(floor)
-        print(f"  for reference, a one-widget Textual app timed the same way, in turns with it: "
-              f"median {statistics.median(floor) * 1000:.0f} ms (min {min(floor) * 1000:.0f}); "
-              f"Rill's own share: {rill_share * 1000:.0f} ms", flush=True)
-        bursts = [last_line_time(Path(folder) / f"burst-{run}")
-                  for run in range(max(3, args.runs // 3))]
-        print(line("4,000-token burst: last line visible", bursts, LAST_LINE_TARGET),
-              flush=True)
+        print(
+            f"  for reference, a one-widget Textual app timed the same way, in turns with it: "
+            f"median {statistics.median(floor) * 1000:.0f} ms (min {min(floor) * 1000:.0f}); "
+            f"Rill's own share: {rill_share * 1000:.0f} ms",
+            flush=True,
+        )
+        bursts = [
+            last_line_time(Path(folder) / f"burst-{run}") for run in range(max(3, args.runs // 3))
+        ]
+        print(line("4,000-token burst: last line visible", bursts, LAST_LINE_TARGET), flush=True)
     sdk_reads = bare_sdk_reads(len(bursts))
-    print(f"  for reference, a bare SDK read of the same stream: median "
-          f"{statistics.median(sdk_reads) * 1000:.0f} ms (min {min(sdk_reads) * 1000:.0f})",
-          flush=True)
+    print(
+        f"  for reference, a bare SDK read of the same stream: median "
+        f"{statistics.median(sdk_reads) * 1000:.0f} ms (min {min(sdk_reads) * 1000:.0f})",
+        flush=True,
+    )
     subprocess.run(["tmux", "kill-session", "-t", "rill-keep"], capture_output=True)
 
 

@@ -30,8 +30,9 @@ API_KEY = "benchmark"
 
 
 def start_server() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen([sys.executable, "-m", "rillchat.demo", "--instant"],
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rillchat.demo", "--instant"], stdout=subprocess.PIPE, text=True
+    )
     first_line = process.stdout.readline() if process.stdout else ""
     url = first_line.rsplit(" ", 1)[-1].strip()
     if not url.startswith("http://"):
@@ -43,7 +44,8 @@ def start_server() -> tuple[subprocess.Popen[str], str]:
 async def bare_sdk(url: str, model: str) -> int:
     client = openai.AsyncOpenAI(api_key=API_KEY, base_url=url, max_retries=0)
     stream = await client.chat.completions.create(
-        model=model, messages=[{"role": "user", "content": "go"}], stream=True)
+        model=model, messages=[{"role": "user", "content": "go"}], stream=True
+    )
     pieces = []
     async for chunk in stream:
         if chunk.choices and chunk.choices[0].delta.content:
@@ -82,8 +84,11 @@ async def timed(reader, url: str, model: str) -> float:
 async def main(chunks: int, rounds: int) -> None:
     process, url = start_server()
     model = f"demo/generate/{chunks}"
-    readers = {"bare SDK loop": bare_sdk, "stream layer": stream_layer,
-               "stream layer + assembler": stream_layer_and_assembler}
+    readers = {
+        "bare SDK loop": bare_sdk,
+        "stream layer": stream_layer,
+        "stream layer + assembler": stream_layer_and_assembler,
+    }
     try:
         counts = {name: await reader(url, model) for name, reader in readers.items()}  # warm-up
         if counts["bare SDK loop"] != chunks or counts["stream layer"] != chunks:
@@ -97,13 +102,17 @@ async def main(chunks: int, rounds: int) -> None:
         process.wait()
 
     baseline = statistics.median(times["bare SDK loop"])
-    print(f"{chunks:,} chunks in a burst, median of {rounds} rounds, Python {sys.version.split()[0]}, "
-          f"openai {openai.__version__}")
+    print(
+        f"{chunks:,} chunks in a burst, median of {rounds} rounds, Python {sys.version.split()[0]}, "
+        f"openai {openai.__version__}"
+    )
     print(f"{'reader':<26} {'median s':>9} {'min s':>7} {'chunks/s':>10} {'ratio':>6}")
     for name, samples in times.items():
         median = statistics.median(samples)
-        print(f"{name:<26} {median:>9.3f} {min(samples):>7.3f} {chunks / median:>10,.0f} "
-              f"{median / baseline:>6.2f}")
+        print(
+            f"{name:<26} {median:>9.3f} {min(samples):>7.3f} {chunks / median:>10,.0f} "
+            f"{median / baseline:>6.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -24,12 +24,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import openai  # noqa: E402
-from render import app_render  # noqa: E402
-from stream_throughput import API_KEY, bare_sdk, start_server  # noqa: E402
-from textual.app import App, ComposeResult  # noqa: E402
-from textual.containers import VerticalScroll  # noqa: E402
-from textual.widgets import Markdown  # noqa: E402
+import openai
+from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown
+
+from render import app_render
+from stream_throughput import API_KEY, bare_sdk, start_server
 
 
 class OneReply(App[None]):
@@ -45,7 +46,8 @@ async def markdown_stream(url: str, model: str) -> float:
         client = openai.AsyncOpenAI(api_key=API_KEY, base_url=url, max_retries=0)
         started = time.perf_counter()
         stream = await client.chat.completions.create(
-            model=model, messages=[{"role": "user", "content": "go"}], stream=True)
+            model=model, messages=[{"role": "user", "content": "go"}], stream=True
+        )
         writer = Markdown.get_stream(markdown)
         async for chunk in stream:
             if chunk.choices and chunk.choices[0].delta.content:
@@ -72,8 +74,11 @@ async def main() -> None:
             rill = await app_render(url, model)
             streamed = await markdown_stream(url, model)
             print(f"{size:>8,} {bare:>9.2f}s {rill:>9.2f}s {streamed:>14.2f}s", flush=True)
-            print(f"{'':>8} {'':>10} {rill / bare:>9.1f}x {streamed / bare:>14.1f}x   (times the "
-                  "bare SDK read)", flush=True)
+            print(
+                f"{'':>8} {'':>10} {rill / bare:>9.1f}x {streamed / bare:>14.1f}x   (times the "
+                "bare SDK read)",
+                flush=True,
+            )
     finally:
         process.kill()
 

@@ -26,9 +26,12 @@ class HeldLock:
         self._process: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> HeldLock:
-        self._process = subprocess.Popen([sys.executable, "-c", _HOLDER, str(self.database)],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         text=True)
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _HOLDER, str(self.database)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self._process.stdout is not None
         line = self._process.stdout.readline()
         assert line == "held\n", "the other process could not take the lock"

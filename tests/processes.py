@@ -65,8 +65,12 @@ def group_members(group: int) -> list[int]:
             if int(fields[2]) == group and fields[0] != "Z":
                 members.append(int(entry.name))
         return members
-    listing = subprocess.run(["ps", "-A", "-o", "pid=", "-o", "pgid=", "-o", "stat="],
-                             capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(
+        ["ps", "-A", "-o", "pid=", "-o", "pgid=", "-o", "stat="],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for line in listing.splitlines():
         pid, pgid, state = line.split()[:3]
         if int(pgid) == group and not state.startswith("Z"):

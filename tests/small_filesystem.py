@@ -62,8 +62,12 @@ class RunInNamespace:
 
 def _mount(folder: Path) -> str | None:
     """Mount a small tmpfs on `folder`; the reason it could not, or None."""
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={SIZE},mode=0700", "tmpfs",
-                             str(folder)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={SIZE},mode=0700", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return None if result.returncode == 0 else (result.stderr.strip() or "mount failed")
 
 
@@ -75,7 +79,10 @@ def namespace_refusal() -> str | None:
     with tempfile.TemporaryDirectory() as folder:
         result = subprocess.run(
             ["unshare", "-rm", "sh", "-c", f"mount -t tmpfs -o size=64k tmpfs '{folder}'"],
-            capture_output=True, text=True, check=False)
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     return None if result.returncode == 0 else (result.stderr.strip() or "unshare failed")
 
 
@@ -87,8 +94,10 @@ def small_filesystem(tmp_path: Path) -> Iterator[SmallFilesystem | RunInNamespac
         yield RunInNamespace()  # see run_inside_namespace
         return
     if not os.environ.get(INSIDE) and os.geteuid() != 0:
-        pytest.skip(f"a full disk needs a small tmpfs: not root, and `unshare -rm` cannot "
-                    f"mount one here ({namespace_refusal()})")
+        pytest.skip(
+            f"a full disk needs a small tmpfs: not root, and `unshare -rm` cannot "
+            f"mount one here ({namespace_refusal()})"
+        )
     refusal = _mount(folder)
     if refusal is not None:
         pytest.skip(f"a full disk needs a small tmpfs, and mounting one failed: {refusal}")
@@ -104,10 +113,27 @@ def run_inside_namespace(item: pytest.Function) -> None:
     basetemp = Path(tempfile.mkdtemp(prefix="rill-namespace-"))
     try:
         result = subprocess.run(
-            ["unshare", "-rm", sys.executable, "-m", "pytest", "-q", "-rs", "-s",
-             "-p", "no:cacheprovider", f"--basetemp={basetemp / 'run'}", item.nodeid],
-            cwd=item.config.rootpath, env={**os.environ, INSIDE: "1"}, capture_output=True,
-            text=True, check=False, timeout=600)
+            [
+                "unshare",
+                "-rm",
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-rs",
+                "-s",
+                "-p",
+                "no:cacheprovider",
+                f"--basetemp={basetemp / 'run'}",
+                item.nodeid,
+            ],
+            cwd=item.config.rootpath,
+            env={**os.environ, INSIDE: "1"},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
     finally:
         shutil.rmtree(basetemp, ignore_errors=True)
     output = result.stdout + result.stderr

@@ -18,6 +18,7 @@ from rillchat.chat.engine import ChatEngine, Keeper
 from rillchat.chat.structured import Schema
 from rillchat.chat.summary import format_cost, who_answered
 from rillchat.chat.tool_round import ToolPolicy
+from rillchat.chat.tools.configs import DEFAULT_MAX_ROUNDS
 from rillchat.chat.tools.session import ToolSession
 from rillchat.chat.tools.toolbox import CheckedCall
 from rillchat.chat.turn_events import (
@@ -28,7 +29,6 @@ from rillchat.chat.turn_events import (
     ToolRoundStarted,
     TurnEvent,
 )
-from rillchat.chat.tools.configs import DEFAULT_MAX_ROUNDS
 from rillchat.openrouter.client import make_client
 from rillchat.openrouter.events import (
     FailureKind,
@@ -178,15 +178,24 @@ class AskTools:
 
     def policy(self) -> ToolPolicy:
         # One question at a time on the terminal, all before any call runs.
-        return ToolPolicy(self.session.toolbox, self.max_rounds, allow_all=self.allow_all,
-                          decide_all_first=True)
+        return ToolPolicy(
+            self.session.toolbox, self.max_rounds, allow_all=self.allow_all, decide_all_first=True
+        )
 
 
-async def ask(settings: Settings, conversation: Conversation,
-              request_for: Callable[[], ChatRequest], output: AskOutput,
-              out: TextIO = sys.stdout, err: TextIO = sys.stderr, *,
-              keeper: Keeper | None = None, tools: AskTools | None = None,
-              schema: Schema | None = None, notes: NotesFromThreads | None = None) -> int:
+async def ask(
+    settings: Settings,
+    conversation: Conversation,
+    request_for: Callable[[], ChatRequest],
+    output: AskOutput,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    *,
+    keeper: Keeper | None = None,
+    tools: AskTools | None = None,
+    schema: Schema | None = None,
+    notes: NotesFromThreads | None = None,
+) -> int:
     """Stream the reply to the conversation's last prompt, running the tool loop when there
     are tools; returns the exit code. `keeper` saves each message as it grows and once it has
     ended. `notes`: lines other threads tell meanwhile. Cancellation (Ctrl+C) propagates after
@@ -196,9 +205,13 @@ async def ask(settings: Settings, conversation: Conversation,
     with (notes or NotesFromThreads(err)).through(printer):
         client = make_client(settings)
         engine = ChatEngine(
-            conversation, lambda request: stream_reply(client, request, retries=settings.retries),
-            lambda _schema: request_for(), keeper=keeper,
-            tools=tools.policy() if tools is not None else None, api_key=settings.api_key)
+            conversation,
+            lambda request: stream_reply(client, request, retries=settings.retries),
+            lambda _schema: request_for(),
+            keeper=keeper,
+            tools=tools.policy() if tools is not None else None,
+            api_key=settings.api_key,
+        )
         try:
             async with aclosing(engine.turn(schema)) as turn:
                 async for event in turn:
@@ -206,12 +219,19 @@ async def ask(settings: Settings, conversation: Conversation,
         finally:
             printer.end_answer()
             await client.close()
-        return _verdict(conversation.messages[-1] if conversation.messages else None, printer,
-                        output, schema)
+        return _verdict(
+            conversation.messages[-1] if conversation.messages else None, printer, output, schema
+        )
 
 
-async def _show(event: TurnEvent, engine: ChatEngine, printer: _Printer, output: AskOutput,
-                settings: Settings, tools: AskTools | None) -> None:
+async def _show(
+    event: TurnEvent,
+    engine: ChatEngine,
+    printer: _Printer,
+    output: AskOutput,
+    settings: Settings,
+    tools: AskTools | None,
+) -> None:
     match event:
         case ReplyProgress(event=TextDelta(text=text)):
             printer.answer(text)
@@ -219,13 +239,17 @@ async def _show(event: TurnEvent, engine: ChatEngine, printer: _Printer, output:
             if output.show_reasoning:
                 printer.reasoning(text)
         case ReplyProgress(event=Retrying(failure=failure, delay=delay, attempt=attempt)):
-            printer.note(f"rill: {describe_failure(failure)}; retrying in {delay:g} s "
-                         f"(attempt {attempt} of {settings.retries})")
+            printer.note(
+                f"rill: {describe_failure(failure)}; retrying in {delay:g} s "
+                f"(attempt {attempt} of {settings.retries})"
+            )
         case ToolRoundStarted(calls=calls):
             printer.end_answer()
             for checked in calls:
-                printer.note(f"rill: tool call: "
-                             f"{describe_tool_call(checked.call.name, checked.call.arguments)}")
+                printer.note(
+                    f"rill: tool call: "
+                    f"{describe_tool_call(checked.call.name, checked.call.arguments)}"
+                )
         case ToolCallWaiting(call=checked):
             if checked.call.call_id in engine.waiting_calls:  # else allowed for the chat since
                 assert tools is not None
@@ -233,8 +257,10 @@ async def _show(event: TurnEvent, engine: ChatEngine, printer: _Printer, output:
         case ToolResultKept(result=result):
             _say_result(result, printer)
         case RoundLimitReached(limit=limit):
-            printer.note(f"rill: the model asked for more tools after {limit} rounds; stopped "
-                         "here (max_tool_rounds in config.toml).")
+            printer.note(
+                f"rill: the model asked for more tools after {limit} rounds; stopped "
+                "here (max_tool_rounds in config.toml)."
+            )
 
 
 def _say_result(result: Message, printer: _Printer) -> None:
@@ -253,12 +279,16 @@ def _say_result(result: Message, printer: _Printer) -> None:
 
 async def _ask_approval(checked: CheckedCall, tools: AskTools, printer: _Printer) -> Decision:
     if tools.approve is None:
-        printer.note("rill: no terminal to ask for approval on, so the call is denied; "
-                     "--yes allows every call.")
+        printer.note(
+            "rill: no terminal to ask for approval on, so the call is denied; "
+            "--yes allows every call."
+        )
         return Decision.DENIED
     source = checked.tool.spec.source if checked.tool else ""
-    question = (f"Allow {one_line(checked.name)} ({source})? "
-                "[y] once, [a] always in this conversation, [N] deny: ")
+    question = (
+        f"Allow {one_line(checked.name)} ({source})? "
+        "[y] once, [a] always in this conversation, [N] deny: "
+    )
     answer = (await tools.approve(question)).strip().lower()
     if answer in ("y", "yes"):
         return Decision.ALLOWED_ONCE
@@ -267,8 +297,9 @@ async def _ask_approval(checked: CheckedCall, tools: AskTools, printer: _Printer
     return Decision.DENIED
 
 
-def _verdict(message: Message | None, printer: _Printer, output: AskOutput,
-             schema: Schema | None) -> int:
+def _verdict(
+    message: Message | None, printer: _Printer, output: AskOutput, schema: Schema | None
+) -> int:
     if message is None:
         return exit_codes.BUG
     if output.show_usage and message.usage is not None:
@@ -284,8 +315,10 @@ def _verdict(message: Message | None, printer: _Printer, output: AskOutput,
         printer.note("rill: the answer was cut off at the max tokens limit.")
     structured = message.structured
     if schema is not None and structured is not None and structured.problems:
-        printer.note(f"rill: the answer does not fit the schema {schema.name!r}: "
-                     + "; ".join(structured.problems))
+        printer.note(
+            f"rill: the answer does not fit the schema {schema.name!r}: "
+            + "; ".join(structured.problems)
+        )
         return exit_codes.INVALID_ANSWER
     return exit_codes.OK
 

@@ -25,8 +25,14 @@ class AskHistory:
     own thread, so a locked history or a full disk never holds up the answer. What it has to
     say goes to `say` (a line for stderr), from that thread too."""
 
-    def __init__(self, recorder: Recorder | None, say: Callable[[str], None], *, save: bool,
-                 not_saved: str | None = None) -> None:
+    def __init__(
+        self,
+        recorder: Recorder | None,
+        say: Callable[[str], None],
+        *,
+        save: bool,
+        not_saved: str | None = None,
+    ) -> None:
         self._recorder = recorder
         self._history = recorder.history if recorder is not None else None
         self._say = say
@@ -53,7 +59,7 @@ class AskHistory:
         try:
             recorder = open_recorder(path, on_paused=paused, on_resumed=resumed)
         except (StoreError, sqlite3.Error, OSError) as exc:
-            reason = (diagnose(exc, path).reason if isinstance(exc, sqlite3.Error) else str(exc))
+            reason = diagnose(exc, path).reason if isinstance(exc, sqlite3.Error) else str(exc)
             if needed:
                 raise UsageError(f"cannot continue: {reason}") from exc
             say(f"rill: not saving this exchange: {reason}")
@@ -99,6 +105,8 @@ class AskHistory:
             return
         problem = self._recorder.problem
         self.not_saved = problem.reason if problem is not None else "it could not be written"
-        self._say(f"rill: not saved in the history: {self.not_saved}, still after "
-                  f"{SAVE_WAIT:g} s. The answer above is all there is of this exchange; try "
-                  "again once that is over, or use --no-save.")
+        self._say(
+            f"rill: not saved in the history: {self.not_saved}, still after "
+            f"{SAVE_WAIT:g} s. The answer above is all there is of this exchange; try "
+            "again once that is over, or use --no-save."
+        )

@@ -36,9 +36,16 @@ class ModelInfo:
 
     @property
     def badges(self) -> list[str]:
-        return [badge for badge, on in (("reasoning", self.reasoning), ("tools", self.tools),
-                                        ("json", self.structured), ("images", self.images))
-                if on]
+        return [
+            badge
+            for badge, on in (
+                ("reasoning", self.reasoning),
+                ("tools", self.tools),
+                ("json", self.structured),
+                ("images", self.images),
+            )
+            if on
+        ]
 
     @property
     def free(self) -> bool:
@@ -64,18 +71,20 @@ def parse_models(entries: list[Any]) -> list[ModelInfo]:
         architecture = entry.get("architecture") or {}
         pricing = entry.get("pricing") or {}
         context = entry.get("context_length")
-        models.append(ModelInfo(
-            id=one_line(entry["id"]),
-            name=one_line(str(entry.get("name") or entry["id"])),
-            description=one_line(str(entry.get("description") or "")),
-            context_length=context if isinstance(context, int) else None,
-            prompt_price=_per_million(pricing.get("prompt")),
-            completion_price=_per_million(pricing.get("completion")),
-            reasoning="reasoning" in parameters or "include_reasoning" in parameters,
-            tools="tools" in parameters,
-            structured="structured_outputs" in parameters or "response_format" in parameters,
-            images="image" in (architecture.get("input_modalities") or []),
-        ))
+        models.append(
+            ModelInfo(
+                id=one_line(entry["id"]),
+                name=one_line(str(entry.get("name") or entry["id"])),
+                description=one_line(str(entry.get("description") or "")),
+                context_length=context if isinstance(context, int) else None,
+                prompt_price=_per_million(pricing.get("prompt")),
+                completion_price=_per_million(pricing.get("completion")),
+                reasoning="reasoning" in parameters or "include_reasoning" in parameters,
+                tools="tools" in parameters,
+                structured="structured_outputs" in parameters or "response_format" in parameters,
+                images="image" in (architecture.get("input_modalities") or []),
+            )
+        )
     return models
 
 
@@ -104,8 +113,9 @@ def read_cache(base_url: str, path: Path | None = None) -> CachedCatalogue | Non
     private_file(path)  # mkstemp made it 0600; one copied in or loosened is tightened
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-        cached = CachedCatalogue(float(document["fetched"]), str(document["base_url"]),
-                                 list(document["data"]))
+        cached = CachedCatalogue(
+            float(document["fetched"]), str(document["base_url"]), list(document["data"])
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return cached if cached.base_url == base_url else None

@@ -45,10 +45,16 @@ class Preset:
 
     def to_dict(self) -> dict[str, str]:
         """As a [[presets]] table: the keys that are set, in the order people read them."""
-        return {key: value for key, value in (
-            ("name", self.name), ("model", self.model),
-            ("reasoning_effort", self.reasoning_effort), ("prompt", self.prompt))
-            if value is not None}
+        return {
+            key: value
+            for key, value in (
+                ("name", self.name),
+                ("model", self.model),
+                ("reasoning_effort", self.reasoning_effort),
+                ("prompt", self.prompt),
+            )
+            if value is not None
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +76,9 @@ class SchemaPreset:
         try:
             check_schema(self.schema)
         except SchemaInvalid as exc:
-            raise SchemaInvalid(f"the schema {self.name!r} is not valid JSON Schema: "
-                                f"{exc}") from None
+            raise SchemaInvalid(
+                f"the schema {self.name!r} is not valid JSON Schema: {exc}"
+            ) from None
         return Schema(self.name, self.schema or {})
 
 
@@ -148,13 +155,13 @@ _TEMPLATE = """\
 """
 
 
-
 def commented_template() -> str:
     """What a new config.toml starts as: every setting, commented out, with its default."""
     from rillchat.settings import API_KEY_ENV, DEFAULT_BASE_URL, DEFAULT_MODEL
 
-    return _TEMPLATE.format(model=DEFAULT_MODEL, base_url=DEFAULT_BASE_URL,
-                            api_key_env=API_KEY_ENV)
+    return _TEMPLATE.format(
+        model=DEFAULT_MODEL, base_url=DEFAULT_BASE_URL, api_key_env=API_KEY_ENV
+    )
 
 
 def write_template(path: Path) -> None:
@@ -178,8 +185,10 @@ def read_document(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}. Rill uses its defaults and leaves "
-                          "the file as it is until it is fixed (rill config edit).") from exc
+        raise ConfigError(
+            f"{path}: not valid TOML: {exc}. Rill uses its defaults and leaves "
+            "the file as it is until it is fixed (rill config edit)."
+        ) from exc
 
 
 def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
@@ -212,8 +221,9 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
         schemas=reader.schemas(),
     )
     if config.api_key and path.stat().st_mode & 0o077:
-        problems.append(f"{path} holds an API key and other users can read it: run "
-                        f"chmod 600 {path}")
+        problems.append(
+            f"{path} holds an API key and other users can read it: run chmod 600 {path}"
+        )
     return config, problems
 
 
@@ -254,13 +264,25 @@ def save_config(changes: dict[str, Any], path: Path | None = None) -> Path:
     return path
 
 
-_TYPE_NAMES = {str: "text in quotes", bool: "true or false", dict: "a table", list: "a list",
-               int: "a whole number", float: "a number"}
+_TYPE_NAMES = {
+    str: "text in quotes",
+    bool: "true or false",
+    dict: "a table",
+    list: "a list",
+    int: "a whole number",
+    float: "a number",
+}
 
 
 def _kind(value: object) -> str:
-    return {bool: "true/false", int: "a number", float: "a number", str: "text",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 class _Reader:
@@ -271,8 +293,9 @@ class _Reader:
         self._document = document
         self._problems = problems
 
-    def _get(self, key: str, expected: type, table: dict[str, Any] | None = None,
-             where: str = "") -> Any:
+    def _get(
+        self, key: str, expected: type, table: dict[str, Any] | None = None, where: str = ""
+    ) -> Any:
         source = self._document if table is None else table
         if key not in source:
             return None
@@ -280,7 +303,8 @@ class _Reader:
         if type(value) is not expected:
             self._problems.append(
                 f"{self._path}: {where}{key} should be {_TYPE_NAMES[expected]}, but it is "
-                f"{_kind(value)} ({mask_secrets(repr(value))}); using the default.")
+                f"{_kind(value)} ({mask_secrets(repr(value))}); using the default."
+            )
             return None
         return value
 
@@ -288,8 +312,13 @@ class _Reader:
         value = self._get(key, str)
         return value.strip() or None if value is not None else None
 
-    def model(self, table: dict[str, Any] | None = None, where: str = "", *,
-              instead: str = "using the default model instead") -> str | None:
+    def model(
+        self,
+        table: dict[str, Any] | None = None,
+        where: str = "",
+        *,
+        instead: str = "using the default model instead",
+    ) -> str | None:
         """A model id; one that cannot be (a key pasted in the wrong place) is a problem."""
         value = self._get("model", str, table, where)
         value = value.strip() if value is not None else None
@@ -306,8 +335,9 @@ class _Reader:
         if values is None:
             return ()
         if not all(isinstance(value, str) for value in values):
-            self._problems.append(f"{self._path}: {key} should be a list of text in quotes; "
-                                  "ignored.")
+            self._problems.append(
+                f"{self._path}: {key} should be a list of text in quotes; ignored."
+            )
             return ()
         return tuple(values)
 
@@ -317,8 +347,10 @@ class _Reader:
     def choice(self, key: str, choices: tuple[str, ...]) -> str | None:
         value = self.text(key)
         if value is not None and value not in choices:
-            self._problems.append(f"{self._path}: {key} = {value!r} is not one of "
-                                  f"{', '.join(choices)}; using the default.")
+            self._problems.append(
+                f"{self._path}: {key} = {value!r} is not one of "
+                f"{', '.join(choices)}; using the default."
+            )
             return None
         return value
 
@@ -327,8 +359,9 @@ class _Reader:
         if entries is None:
             return ()
         if not isinstance(entries, list):
-            self._problems.append(f"{self._path}: presets should be a list of [[presets]] "
-                                  "tables; ignored.")
+            self._problems.append(
+                f"{self._path}: presets should be a list of [[presets]] tables; ignored."
+            )
             return ()
         presets = []
         for number, entry in enumerate(entries, start=1):
@@ -339,13 +372,14 @@ class _Reader:
             name = self._get("name", str, entry, where)
             prompt = self._get("prompt", str, entry, where)
             if not name or prompt is None:
-                self._problems.append(f"{self._path}: {where}needs a name and a prompt; "
-                                      "ignored.")
+                self._problems.append(f"{self._path}: {where}needs a name and a prompt; ignored.")
                 continue
             effort = self._get("reasoning_effort", str, entry, where)
             if effort is not None and effort not in REASONING_EFFORTS:
-                self._problems.append(f"{self._path}: {where}reasoning_effort {effort!r} is "
-                                      f"not one of {', '.join(REASONING_EFFORTS)}; ignored.")
+                self._problems.append(
+                    f"{self._path}: {where}reasoning_effort {effort!r} is "
+                    f"not one of {', '.join(REASONING_EFFORTS)}; ignored."
+                )
                 effort = None
             model = self.model(entry, where, instead="the preset is kept without a model")
             presets.append(Preset(name, prompt, model, effort))
@@ -360,8 +394,10 @@ class _Reader:
             if isinstance(value, str) and value.strip():
                 keys[binding_id] = value.strip()
             else:
-                self._problems.append(f"{self._path}: [keys] {binding_id} should be keys in "
-                                      f'quotes, like "ctrl+g" or "f3,ctrl+g"; ignored.')
+                self._problems.append(
+                    f"{self._path}: [keys] {binding_id} should be keys in "
+                    f'quotes, like "ctrl+g" or "f3,ctrl+g"; ignored.'
+                )
         return keys
 
     def reading_width(self) -> int:
@@ -374,8 +410,9 @@ class _Reader:
             return value
         self._problems.append(
             f"{self._path}: reading_width should be a number of columns "
-            f"({NARROWEST_READING_WIDTH} or more), or 0 or \"full\" for the whole width, but "
-            f"it is {_kind(value)} ({value!r}); using the default ({DEFAULT_READING_WIDTH}).")
+            f'({NARROWEST_READING_WIDTH} or more), or 0 or "full" for the whole width, but '
+            f"it is {_kind(value)} ({value!r}); using the default ({DEFAULT_READING_WIDTH})."
+        )
         return DEFAULT_READING_WIDTH
 
     def positive_int(self, key: str) -> int | None:
@@ -389,8 +426,10 @@ class _Reader:
         names = self.texts("builtin_tools")
         unknown = [name for name in names if name not in BUILTIN_TOOLS]
         if unknown:
-            self._problems.append(f"{self._path}: builtin_tools: {', '.join(map(repr, unknown))} "
-                                  f"unknown; the built-in tools are {', '.join(BUILTIN_TOOLS)}.")
+            self._problems.append(
+                f"{self._path}: builtin_tools: {', '.join(map(repr, unknown))} "
+                f"unknown; the built-in tools are {', '.join(BUILTIN_TOOLS)}."
+            )
         return tuple(name for name in names if name in BUILTIN_TOOLS)
 
     def _tables(self, key: str) -> list[tuple[str, dict[str, Any]]]:
@@ -399,8 +438,9 @@ class _Reader:
         if entries is None:
             return []
         if not isinstance(entries, list):
-            self._problems.append(f"{self._path}: {key} should be a list of [[{key}]] tables; "
-                                  "ignored.")
+            self._problems.append(
+                f"{self._path}: {key} should be a list of [[{key}]] tables; ignored."
+            )
             return []
         tables = []
         for number, entry in enumerate(entries, start=1):
@@ -414,8 +454,9 @@ class _Reader:
     def _number(self, key: str, table: dict[str, Any], where: str, default: float) -> float:
         value = table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            self._problems.append(f"{self._path}: {where}{key} should be a positive number; "
-                                  f"using {default:g}.")
+            self._problems.append(
+                f"{self._path}: {where}{key} should be a positive number; using {default:g}."
+            )
             return default
         return value
 
@@ -425,26 +466,39 @@ class _Reader:
             name = self._get("name", str, entry, where)
             command = entry.get("command")
             if not name or not TOOL_NAME.fullmatch(name):
-                self._problems.append(f"{self._path}: {where}needs a name of letters, digits, "
-                                      "_ or - (at most 64); ignored.")
+                self._problems.append(
+                    f"{self._path}: {where}needs a name of letters, digits, "
+                    "_ or - (at most 64); ignored."
+                )
                 continue
-            if (not isinstance(command, list) or not command
-                    or not all(isinstance(word, str) and word for word in command)):
+            if (
+                not isinstance(command, list)
+                or not command
+                or not all(isinstance(word, str) and word for word in command)
+            ):
                 self._problems.append(
                     f"{self._path}: {where}{name}: command should be a list of words, like "
-                    '["python3", "tool.py"] (it runs without a shell); ignored.')
+                    '["python3", "tool.py"] (it runs without a shell); ignored.'
+                )
                 continue
             parameters = entry.get("parameters", {"type": "object", "properties": {}})
             if not isinstance(parameters, dict):
-                self._problems.append(f"{self._path}: {where}{name}: parameters should be a "
-                                      "JSON Schema table; ignored.")
+                self._problems.append(
+                    f"{self._path}: {where}{name}: parameters should be a "
+                    "JSON Schema table; ignored."
+                )
                 continue
-            tools.append(CommandToolConfig(
-                name=name,
-                description=self._get("description", str, entry, where) or f"Runs {command[0]}.",
-                command=tuple(command), parameters=parameters,
-                timeout=self._number("timeout", entry, where, DEFAULT_TIMEOUT),
-                max_output=int(self._number("max_output", entry, where, DEFAULT_MAX_OUTPUT))))
+            tools.append(
+                CommandToolConfig(
+                    name=name,
+                    description=self._get("description", str, entry, where)
+                    or f"Runs {command[0]}.",
+                    command=tuple(command),
+                    parameters=parameters,
+                    timeout=self._number("timeout", entry, where, DEFAULT_TIMEOUT),
+                    max_output=int(self._number("max_output", entry, where, DEFAULT_MAX_OUTPUT)),
+                )
+            )
         return tuple(tools)
 
     def mcp_servers(self) -> tuple[McpServerConfig, ...]:
@@ -453,19 +507,21 @@ class _Reader:
             name = self._get("name", str, entry, where)
             command = self._get("command", str, entry, where)
             if not name or not command:
-                self._problems.append(f"{self._path}: {where}needs a name and a command; "
-                                      "ignored.")
+                self._problems.append(f"{self._path}: {where}needs a name and a command; ignored.")
                 continue
             args = entry.get("args", [])
             env = entry.get("env", {})
             if not isinstance(args, list) or not all(isinstance(arg, str) for arg in args):
-                self._problems.append(f"{self._path}: {where}{name}: args should be a list of "
-                                      "text; ignored.")
+                self._problems.append(
+                    f"{self._path}: {where}{name}: args should be a list of text; ignored."
+                )
                 continue
-            if not isinstance(env, dict) or not all(isinstance(value, str)
-                                                    for value in env.values()):
-                self._problems.append(f"{self._path}: {where}{name}: env should be a table of "
-                                      "text values; ignored.")
+            if not isinstance(env, dict) or not all(
+                isinstance(value, str) for value in env.values()
+            ):
+                self._problems.append(
+                    f"{self._path}: {where}{name}: env should be a table of text values; ignored."
+                )
                 continue
             servers.append(McpServerConfig(name, command, tuple(args), dict(env)))
         return tuple(servers)
@@ -477,16 +533,20 @@ class _Reader:
             schema = entry.get("schema")
             file = entry.get("file")
             if not name or (schema is None) == (file is None):
-                self._problems.append(f"{self._path}: {where}needs a name and either schema "
-                                      "(a table) or file (a path); ignored.")
+                self._problems.append(
+                    f"{self._path}: {where}needs a name and either schema "
+                    "(a table) or file (a path); ignored."
+                )
                 continue
             if schema is not None and not isinstance(schema, dict):
-                self._problems.append(f"{self._path}: {where}{name}: schema should be a table; "
-                                      "ignored.")
+                self._problems.append(
+                    f"{self._path}: {where}{name}: schema should be a table; ignored."
+                )
                 continue
             if file is not None and not isinstance(file, str):
-                self._problems.append(f"{self._path}: {where}{name}: file should be a path in "
-                                      "quotes; ignored.")
+                self._problems.append(
+                    f"{self._path}: {where}{name}: file should be a path in quotes; ignored."
+                )
                 continue
             schemas.append(SchemaPreset(name, schema, file))
         return tuple(schemas)

@@ -21,18 +21,23 @@ from rillchat.config import (
 from rillchat.redaction import mask_secrets, masked
 from rillchat.settings import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_MODEL
 
+
 def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "config", help="where the settings file is, what it says, and editing it",
+        "config",
+        help="where the settings file is, what it says, and editing it",
         description="config.toml holds Rill's settings (the model, base URL, presets, theme, "
-                    "keys). The environment and flags win over it.")
+        "keys). The environment and flags win over it.",
+    )
     actions = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     actions.add_parser("path", help="print where config.toml is (or would be)")
-    actions.add_parser("show", help="print config.toml (the API key masked) and what is "
-                                    "in effect")
-    actions.add_parser("edit", help="open config.toml in $VISUAL or $EDITOR (else the first "
-                                    "of editor, nano, vi on PATH; made from a commented "
-                                    "template when missing)")
+    actions.add_parser("show", help="print config.toml (the API key masked) and what is in effect")
+    actions.add_parser(
+        "edit",
+        help="open config.toml in $VISUAL or $EDITOR (else the first "
+        "of editor, nano, vi on PATH; made from a commented "
+        "template when missing)",
+    )
 
 
 def run_config(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -61,8 +66,7 @@ def _show(path: Path, stdout: TextIO, stderr: TextIO) -> int:
     import tomli_w
 
     config, problems = load_config(path)
-    print(f"# {path}" + ("" if path.exists() else " (not there yet: defaults only)"),
-          file=stdout)
+    print(f"# {path}" + ("" if path.exists() else " (not there yet: defaults only)"), file=stdout)
     try:
         document = read_document(path)
     except ConfigError as exc:
@@ -75,18 +79,24 @@ def _show(path: Path, stdout: TextIO, stderr: TextIO) -> int:
     key = key_from_environment or config.api_key
     if document:  # a key pasted into another setting is not shown either
         stdout.write(mask_secrets(tomli_w.dumps(document), key))
-    key_source = (API_KEY_ENV if key_from_environment else
-                  "config.toml" if config.api_key else "not set")
+    key_source = (
+        API_KEY_ENV if key_from_environment else "config.toml" if config.api_key else "not set"
+    )
     base_url_from_environment = os.environ.get(BASE_URL_ENV)
     rows = [
         ("model", config.model or DEFAULT_MODEL, "config.toml" if config.model else "default"),
-        ("base_url", base_url_from_environment or config.base_url or DEFAULT_BASE_URL,
-         BASE_URL_ENV if base_url_from_environment else
-         "config.toml" if config.base_url else "default"),
+        (
+            "base_url",
+            base_url_from_environment or config.base_url or DEFAULT_BASE_URL,
+            BASE_URL_ENV
+            if base_url_from_environment
+            else "config.toml"
+            if config.base_url
+            else "default",
+        ),
         ("api key", masked(key) if key else "-", key_source),
     ]
-    print("\n# In effect (flags win over the environment, which wins over the file):",
-          file=stdout)
+    print("\n# In effect (flags win over the environment, which wins over the file):", file=stdout)
     for name, value, source in rows:
         print(f"#   {name:<9} {value}  ({source})", file=stdout)
     if unreadable is not None:
@@ -100,9 +110,12 @@ def _show(path: Path, stdout: TextIO, stderr: TextIO) -> int:
 def _edit(path: Path, stdout: TextIO, stderr: TextIO) -> int:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or _editor_on_path()
     if not editor:
-        print(f"rill: no editor found: VISUAL and EDITOR are not set and none of "
-              f"{', '.join(FALLBACK_EDITORS)} is on PATH. Set one (e.g. export EDITOR=nano), "
-              f"or edit {path} by hand", file=stderr)
+        print(
+            f"rill: no editor found: VISUAL and EDITOR are not set and none of "
+            f"{', '.join(FALLBACK_EDITORS)} is on PATH. Set one (e.g. export EDITOR=nano), "
+            f"or edit {path} by hand",
+            file=stderr,
+        )
         return exit_codes.USAGE
     if not path.exists():
         try:

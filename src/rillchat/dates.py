@@ -18,8 +18,10 @@ def dated_labels(timestamps: Sequence[float]) -> list[str]:
     labels = [moment.strftime(_FINER[0]) for moment in moments]
     for finer in _FINER[1:]:
         shared = Counter(labels)
-        labels = [moment.strftime(finer) if shared[label] > 1 else label
-                  for moment, label in zip(moments, labels)]
+        labels = [
+            moment.strftime(finer) if shared[label] > 1 else label
+            for moment, label in zip(moments, labels, strict=True)
+        ]
     return labels
 
 

@@ -24,10 +24,12 @@ def format_cost_lazily(cost: float) -> str:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("history", help="list, search, show, export, import, delete "
-                                                 "saved conversations",
-                                 description="Saved conversations. IDs may be shortened to any "
-                                             "unique start, as `rill history list` shows them.")
+    parser = commands.add_parser(
+        "history",
+        help="list, search, show, export, import, delete saved conversations",
+        description="Saved conversations. IDs may be shortened to any "
+        "unique start, as `rill history list` shows them.",
+    )
     actions = parser.add_subparsers(dest="history_action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="newest first")
     listing.add_argument("-n", "--limit", type=int, default=50, help="how many (default: 50)")
@@ -39,11 +41,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     export = actions.add_parser("export", help="a conversation as Markdown or Rill JSON")
     export.add_argument("id")
     export.add_argument("--format", choices=("md", "json"), default="md")
-    export.add_argument("-o", "--output", type=Path,
-                        help="file to write (default: stdout); an existing file is refused "
-                             "unless --force")
-    export.add_argument("--force", action="store_true",
-                        help="overwrite the --output file when it already exists")
+    export.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="file to write (default: stdout); an existing file is refused unless --force",
+    )
+    export.add_argument(
+        "--force", action="store_true", help="overwrite the --output file when it already exists"
+    )
     importing = actions.add_parser("import", help="a conversation exported as Rill JSON")
     importing.add_argument("file", type=Path)
     delete = actions.add_parser("delete", help="a conversation, for good")
@@ -66,9 +72,13 @@ def run_history(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr:
     except OSError as exc:  # the data folder cannot be made: a file in its place, no rights
         from rillchat.redaction import mask_secrets
 
-        print(mask_secrets(f"rill: cannot use the data folder {default_path().parent}: "
-                           f"{exc.strerror or exc}. Set RILL_DATA_DIR to a folder of yours."),
-              file=stderr)
+        print(
+            mask_secrets(
+                f"rill: cannot use the data folder {default_path().parent}: "
+                f"{exc.strerror or exc}. Set RILL_DATA_DIR to a folder of yours."
+            ),
+            file=stderr,
+        )
         return exit_codes.USAGE
     except sqlite3.Error as exc:
         return _cannot_write(exc, default_path(), stderr)
@@ -89,8 +99,11 @@ def _cannot_write(exc, database: Path, stderr: TextIO) -> int:
     from rillchat.store.problems import ProblemKind, diagnose
 
     problem = diagnose(exc, database)
-    advice = ("Try again once that program is done." if problem.kind is ProblemKind.BUSY
-              else f"{problem.advice} Then try again.")
+    advice = (
+        "Try again once that program is done."
+        if problem.kind is ProblemKind.BUSY
+        else f"{problem.advice} Then try again."
+    )
     print(f"rill: {problem.reason}; nothing was changed. {advice}", file=stderr)
     return exit_codes.NOT_SAVED
 
@@ -99,14 +112,28 @@ def _list(history: History, args, stdin, stdout, stderr) -> int:
     summaries = history.recent(limit=max(1, args.limit))
     for summary in summaries:
         if args.json:
-            print(json.dumps({"id": summary.id, "title": summary.title, "model": summary.model,
-                              "updated": summary.updated, "messages": summary.message_count,
-                              "cost": summary.cost}, ensure_ascii=False), file=stdout)
+            print(
+                json.dumps(
+                    {
+                        "id": summary.id,
+                        "title": summary.title,
+                        "model": summary.model,
+                        "updated": summary.updated,
+                        "messages": summary.message_count,
+                        "cost": summary.cost,
+                    },
+                    ensure_ascii=False,
+                ),
+                file=stdout,
+            )
             continue
         when = dt.datetime.fromtimestamp(summary.updated).strftime("%Y-%m-%d %H:%M")
-        print(f"{summary.id[:SHORT_ID]}  {when}  {summary.message_count:>4} msgs  "
-              f"{format_cost_lazily(summary.cost):>9}  {one_line(summary.model)[:28]:<28}  "
-              f"{one_line(summary.title or '(untitled)')}", file=stdout)
+        print(
+            f"{summary.id[:SHORT_ID]}  {when}  {summary.message_count:>4} msgs  "
+            f"{format_cost_lazily(summary.cost):>9}  {one_line(summary.model)[:28]:<28}  "
+            f"{one_line(summary.title or '(untitled)')}",
+            file=stdout,
+        )
     if not summaries and not args.json:
         print("No saved conversations yet.", file=stderr)
     return exit_codes.OK
@@ -127,15 +154,20 @@ def _search(history: History, args, stdin, stdout, stderr) -> int:
     groups = history.search_by_conversation(" ".join(args.query))
     bold, plain = ("\x1b[1m", "\x1b[22m") if stdout.isatty() else ("", "")
     dates = dated_labels([group.updated for group in groups])
-    for number, (group, date) in enumerate(zip(groups, dates)):
+    for number, (group, date) in enumerate(zip(groups, dates, strict=True)):
         if number:
             print(file=stdout)  # a blank line between conversations
-        print(f"{group.conversation_id[:SHORT_ID]}  {bold}"
-              f"{one_line(group.title or '(untitled)')}{plain} · "
-              f"{hits_label(group.hit_count, more=group.more_hits)} · {date}", file=stdout)
+        print(
+            f"{group.conversation_id[:SHORT_ID]}  {bold}"
+            f"{one_line(group.title or '(untitled)')}{plain} · "
+            f"{hits_label(group.hit_count, more=group.more_hits)} · {date}",
+            file=stdout,
+        )
         for hit in group.hits:
-            snippet = "".join(f"{bold}{text}{plain}" if matched else text
-                              for text, matched in hit.snippet_pieces())
+            snippet = "".join(
+                f"{bold}{text}{plain}" if matched else text
+                for text, matched in hit.snippet_pieces()
+            )
             print(f"  in {hit.where:<11}  {snippet}", file=stdout)
     if not groups:
         print("No matches.", file=stderr)
@@ -155,8 +187,11 @@ def _export(history: History, args, stdin, stdout, stderr) -> int:
         with args.output.open("w" if args.force else "x", encoding="utf-8") as file:
             file.write(text)
     except FileExistsError:
-        print(f"rill: {args.output} already exists and was left as it is; pass --force to "
-              "overwrite it, or choose another file with -o.", file=stderr)
+        print(
+            f"rill: {args.output} already exists and was left as it is; pass --force to "
+            "overwrite it, or choose another file with -o.",
+            file=stderr,
+        )
         return exit_codes.USAGE
     except OSError as exc:
         print(f"rill: cannot write {args.output}: {exc.strerror}", file=stderr)
@@ -181,22 +216,32 @@ def _import(history: History, args, stdin, stdout, stderr) -> int:
         return exit_codes.USAGE
     imported = history.import_conversation(conversation)
     if imported.clashing_id is not None:
-        print(f"rill: conversation {imported.clashing_id[:SHORT_ID]} is already in the history "
-              f"and stays as it is; the file was imported as a new conversation, "
-              f"{imported.conversation_id[:SHORT_ID]}", file=stderr)
+        print(
+            f"rill: conversation {imported.clashing_id[:SHORT_ID]} is already in the history "
+            f"and stays as it is; the file was imported as a new conversation, "
+            f"{imported.conversation_id[:SHORT_ID]}",
+            file=stderr,
+        )
     elif imported.renamed_messages:
         count = imported.renamed_messages
-        print(f"rill: {count} message{'s' if count > 1 else ''} in the file had an id already "
-              f"in the history, and got {'new ones' if count > 1 else 'a new one'}; no other "
-              "conversation was changed", file=stderr)
+        print(
+            f"rill: {count} message{'s' if count > 1 else ''} in the file had an id already "
+            f"in the history, and got {'new ones' if count > 1 else 'a new one'}; no other "
+            "conversation was changed",
+            file=stderr,
+        )
     if imported.dropped_grants:
         names = ", ".join(one_line(name) for name in imported.dropped_grants)
-        print(f"rill: the file allowed {names} for the whole conversation; approvals are not "
-              "imported, so each call of "
-              f"{'them' if len(imported.dropped_grants) > 1 else 'it'} asks again",
-              file=stderr)
-    print(f"{imported.conversation_id[:SHORT_ID]}  "
-          f"{one_line(conversation.title or '(untitled)')}", file=stdout)
+        print(
+            f"rill: the file allowed {names} for the whole conversation; approvals are not "
+            "imported, so each call of "
+            f"{'them' if len(imported.dropped_grants) > 1 else 'it'} asks again",
+            file=stderr,
+        )
+    print(
+        f"{imported.conversation_id[:SHORT_ID]}  {one_line(conversation.title or '(untitled)')}",
+        file=stdout,
+    )
     return exit_codes.OK
 
 
@@ -209,8 +254,12 @@ def _delete(history: History, args, stdin, stdout, stderr) -> int:
         if not stdin.isatty():
             print("rill: add --yes to delete without a terminal to confirm in", file=stderr)
             return exit_codes.USAGE
-        print(f"Delete {title!r} ({len(conversation.messages)} messages) for good? [y/N] ",
-              end="", file=stderr, flush=True)
+        print(
+            f"Delete {title!r} ({len(conversation.messages)} messages) for good? [y/N] ",
+            end="",
+            file=stderr,
+            flush=True,
+        )
         if stdin.readline().strip().lower() not in ("y", "yes"):
             print("rill: kept", file=stderr)
             return exit_codes.OK
@@ -219,5 +268,11 @@ def _delete(history: History, args, stdin, stdout, stderr) -> int:
     return exit_codes.OK
 
 
-_ACTIONS = {"list": _list, "show": _show, "search": _search, "export": _export,
-            "import": _import, "delete": _delete}
+_ACTIONS = {
+    "list": _list,
+    "show": _show,
+    "search": _search,
+    "export": _export,
+    "import": _import,
+    "delete": _delete,
+}

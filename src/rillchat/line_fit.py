@@ -27,8 +27,7 @@ def line_width(pieces: Sequence[Piece], separator: str = SEPARATOR) -> int:
     return sum(cell_len(piece.text) for piece in pieces) + cell_len(separator) * (len(pieces) - 1)
 
 
-def fit_pieces(pieces: Sequence[Piece], width: int,
-               separator: str = SEPARATOR) -> list[Piece]:
+def fit_pieces(pieces: Sequence[Piece], width: int, separator: str = SEPARATOR) -> list[Piece]:
     """The pieces, in their order, that fit `width` joined by `separator`. While they do not,
     the lowest-priority piece takes its short form if it has one, or else goes; of equal
     priority the one further right goes first, since the line reads left to right."""

@@ -27,8 +27,11 @@ def data_dir() -> Path:
 def export_folder() -> Path:
     """Where an export is offered to go: the Downloads folder, else Documents, else home
     (the folder Rill was started in is rarely where a user looks for a file)."""
-    for folder in (platformdirs.user_downloads_dir(), platformdirs.user_documents_dir(),
-                   str(Path.home())):
+    for folder in (
+        platformdirs.user_downloads_dir(),
+        platformdirs.user_documents_dir(),
+        str(Path.home()),
+    ):
         if os.path.isdir(folder):
             return Path(folder)
     return Path.cwd()

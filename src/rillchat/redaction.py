@@ -60,8 +60,9 @@ def mask_secrets_in(value: Any, key: str | None = None) -> Any:
     if isinstance(value, str):
         return mask_secrets(value, key)
     if isinstance(value, dict):
-        return {mask_secrets_in(name, key): mask_secrets_in(item, key)
-                for name, item in value.items()}
+        return {
+            mask_secrets_in(name, key): mask_secrets_in(item, key) for name, item in value.items()
+        }
     if isinstance(value, list):
         return [mask_secrets_in(item, key) for item in value]
     if isinstance(value, tuple):

@@ -83,8 +83,10 @@ def model_id_problem(model: str, key_goes_in: str = KEY_GOES_IN) -> str | None:
     key pasted where the model goes must never be sent, shown or saved as the model.
     `key_goes_in`: where the user can put a key instead, from where they are."""
     if looks_like_api_key(model):
-        return (f"that looks like an API key, not a model id ({key_goes_in}); model ids look "
-                f"like {DEFAULT_MODEL}")
+        return (
+            f"that looks like an API key, not a model id ({key_goes_in}); model ids look "
+            f"like {DEFAULT_MODEL}"
+        )
     if not model.strip():
         return f"the model id is empty; model ids look like {DEFAULT_MODEL}"
     if any(character.isspace() for character in model):
@@ -111,8 +113,13 @@ def settings_from_environment() -> Settings:
     key_from_environment = os.environ.get(API_KEY_ENV)
     return Settings(
         api_key=key_from_environment or config.api_key,
-        api_key_source=(API_KEY_ENV if key_from_environment else
-                        key_in_file(config_path()) if config.api_key else ""),
+        api_key_source=(
+            API_KEY_ENV
+            if key_from_environment
+            else key_in_file(config_path())
+            if config.api_key
+            else ""
+        ),
         base_url=os.environ.get(BASE_URL_ENV) or config.base_url or DEFAULT_BASE_URL,
         model=config.model or DEFAULT_MODEL,
         generate_titles=config.generate_titles,

@@ -33,9 +33,9 @@ def _symbol(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code < 0x20:
         return chr(0x2400 + code)  # the Unicode control pictures: ␀ … ␛ … ␟
-    if code == 0x7f:
+    if code == 0x7F:
         return "\u2421"  # ␡
-    if code <= 0x9f:
+    if code <= 0x9F:
         return "\u241b" + chr(code - 0x40)  # a C1 control as its ESC form: CSI shows as ␛[
     return ""  # bidi overrides and isolates: invisible, and only good for reordering
 
@@ -73,8 +73,12 @@ class StreamStripper:
         text = self._held + fragment if self._held else fragment
         self._held = ""
         escape = text.rfind("\x1b")
-        if (escape != -1 and len(text) - escape < _LONGEST_HELD
-                and "\n" not in text[escape:] and not _COMPLETE_SEQUENCE.match(text, escape)):
+        if (
+            escape != -1
+            and len(text) - escape < _LONGEST_HELD
+            and "\n" not in text[escape:]
+            and not _COMPLETE_SEQUENCE.match(text, escape)
+        ):
             text, self._held = text[:escape], text[escape:]
         return strip_control(text)
 

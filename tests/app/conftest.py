@@ -14,8 +14,12 @@ APP_FIXTURES = Path(__file__).parent.parent / "fixtures" / "app"
 def app_server() -> Iterator[DemoServer]:
     """A fresh server per test: failure scenarios fail once, then recover on retry, so tests
     must not share that memory. It also replays the streams in tests/fixtures/app."""
-    with DemoServer(pacing=Pacing.instant(), recordings_dir=APP_FIXTURES, stall_limit=30,
-                    transient_failures=True) as server:
+    with DemoServer(
+        pacing=Pacing.instant(),
+        recordings_dir=APP_FIXTURES,
+        stall_limit=30,
+        transient_failures=True,
+    ) as server:
         yield server
 
 

@@ -21,17 +21,38 @@ def frozen_clock() -> float:
     return 0.0
 
 
-def make_app(server: DemoServer | None, *, model: str = "demo/auto", api_key: str | None = TEST_API_KEY,
-             read_timeout: float = 30.0, demo: bool = False, retries: int = 0,
-             clock: Callable[[], float] = frozen_clock,
-             history_path: Path | None = None, reopen: str | None = None,
-             config_problems: tuple[str, ...] = (), **settings_extra: object) -> RillApp:
+def make_app(
+    server: DemoServer | None,
+    *,
+    model: str = "demo/auto",
+    api_key: str | None = TEST_API_KEY,
+    read_timeout: float = 30.0,
+    demo: bool = False,
+    retries: int = 0,
+    clock: Callable[[], float] = frozen_clock,
+    history_path: Path | None = None,
+    reopen: str | None = None,
+    config_problems: tuple[str, ...] = (),
+    **settings_extra: object,
+) -> RillApp:
     base_url = server.url if server is not None else "https://openrouter.ai/api/v1"
-    settings = Settings(api_key=api_key, base_url=base_url, model=model,
-                        read_timeout=read_timeout, retries=retries,
-                        config_problems=config_problems, **settings_extra)
-    return RillApp(settings, demo=demo, clock=clock, cursor_blink=False,
-                   history_path=history_path, reopen=reopen)
+    settings = Settings(
+        api_key=api_key,
+        base_url=base_url,
+        model=model,
+        read_timeout=read_timeout,
+        retries=retries,
+        config_problems=config_problems,
+        **settings_extra,
+    )
+    return RillApp(
+        settings,
+        demo=demo,
+        clock=clock,
+        cursor_blink=False,
+        history_path=history_path,
+        reopen=reopen,
+    )
 
 
 def chat(pilot: Pilot) -> ChatScreen:

@@ -9,8 +9,9 @@ from rillchat.store.history import History
 from rillchat.ui.widgets.messages_view import UserMessage
 from tests.app.helpers import chat, make_app, reply_done, type_prompt, until
 
-LOG = "\n".join(f"line {number}: the service answered 200 in {number % 97} ms"
-                for number in range(1, 3001))
+LOG = "\n".join(
+    f"line {number}: the service answered 200 in {number % 97} ms" for number in range(1, 3001)
+)
 
 
 async def paste(pilot, text: str) -> None:
@@ -58,8 +59,9 @@ async def test_a_folded_paste_expands_in_the_prompt_to_edit(app_server):
         assert prompt.text == LOG + "a small paste stays as it is"
 
 
-async def test_a_big_prompt_reopened_from_history_is_folded_after_its_first_lines(app_server,
-                                                                                  tmp_path):
+async def test_a_big_prompt_reopened_from_history_is_folded_after_its_first_lines(
+    app_server, tmp_path
+):
     path = tmp_path / "history.sqlite3"
     app = make_app(app_server, history_path=path)
     async with app.run_test(size=(100, 30)) as pilot:

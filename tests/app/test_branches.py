@@ -59,8 +59,9 @@ async def test_retry_keeps_the_old_reply_as_a_branch_to_switch_back_to(app_serve
         assert screen.conversation.messages[-1].error is not None
 
 
-async def test_editing_an_earlier_prompt_starts_a_branch_and_keeps_the_old_one(app_server,
-                                                                              tmp_path):
+async def test_editing_an_earlier_prompt_starts_a_branch_and_keeps_the_old_one(
+    app_server, tmp_path
+):
     path = tmp_path / "history.sqlite3"
     app = make_app(app_server, history_path=path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -100,7 +101,10 @@ async def test_editing_an_earlier_prompt_starts_a_branch_and_keeps_the_old_one(a
         screen.query_one("#previous-branch").press()  # as Enter on it does, once Tab reaches it
         await until(pilot, lambda: bars(screen) == [(1, 2)])
         assert [m.text for m in screen.conversation.messages[::2]] == [
-            "hello", "markdown", "thanks"]
+            "hello",
+            "markdown",
+            "thanks",
+        ]
         assert len(screen.query(UserMessage)) == 3
 
         await send(pilot, "one more")  # continues the branch shown
@@ -111,9 +115,9 @@ async def test_editing_an_earlier_prompt_starts_a_branch_and_keeps_the_old_one(a
     assert sorted(m.text[:4] for m in stored.other_branches if m.role == "user") == ["code"]
 
 
-async def test_titles_come_from_the_prompt_and_from_the_model_only_when_asked(app_server,
-                                                                               tmp_path,
-                                                                               monkeypatch):
+async def test_titles_come_from_the_prompt_and_from_the_model_only_when_asked(
+    app_server, tmp_path, monkeypatch
+):
     monkeypatch.setenv("RILL_CONFIG_DIR", str(tmp_path))
     path = tmp_path / "history.sqlite3"
     app = make_app(app_server, history_path=path)
@@ -155,8 +159,10 @@ async def test_an_older_failed_reply_is_retried_as_a_new_branch_from_its_banner(
         retry = banner.query_one("#retry")
         assert retry.display and not retry.disabled
         assert str(retry.label) == "Retry as a new branch", "the button says what it does"
-        failed, later_prompt, later_reply = (screen.conversation.messages[1],
-                                             *screen.conversation.messages[2:])
+        failed, later_prompt, later_reply = (
+            screen.conversation.messages[1],
+            *screen.conversation.messages[2:],
+        )
         banner.scroll_visible(animate=False)
         await pilot.pause()
         await pilot.click(retry)
@@ -167,10 +173,14 @@ async def test_an_older_failed_reply_is_retried_as_a_new_branch_from_its_banner(
         assert messages[1].text.startswith("**The retry worked.**")
         assert app_server.requests[-1]["messages"] == [{"role": "user", "content": "error 500"}]
         assert {failed.id, later_prompt.id, later_reply.id} <= {
-            message.id for message in screen.conversation.other_branches}, "nothing is lost"
+            message.id for message in screen.conversation.other_branches
+        }, "nothing is lost"
         bar = screen.query_one(BranchBar)
         assert (bar.number, bar.count) == (2, 2)
         await pilot.press("alt+left")
         await pilot.pause()
         assert [message.id for message in screen.conversation.messages][1:] == [
-            failed.id, later_prompt.id, later_reply.id]
+            failed.id,
+            later_prompt.id,
+            later_reply.id,
+        ]

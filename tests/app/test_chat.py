@@ -12,9 +12,9 @@ from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.messages_view import AssistantMessage, ReplyFooter, UserMessage
 from rillchat.ui.widgets.notices import Notice
 from rillchat.ui.widgets.reasoning import ReasoningPanel
+from rillchat.ui.widgets.reply_body import ReplyBody
 from rillchat.ui.widgets.stream_status import StreamStatus
 from rillchat.ui.widgets.tool_call import ToolCallPanel
-from rillchat.ui.widgets.reply_body import ReplyBody
 from tests.app.helpers import chat, make_app, reply_done, send, shown_text, type_prompt, until
 
 
@@ -61,8 +61,13 @@ async def test_reasoning_panel_is_open_and_live_while_thinking(app_server):
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "capital of France?", wait=False)
         screen = chat(pilot)
-        await until(pilot, lambda: screen.query(ReasoningPanel)
-                    and "Let me also" in screen.query_one(ReasoningPanel).body.text)
+        await until(
+            pilot,
+            lambda: (
+                screen.query(ReasoningPanel)
+                and "Let me also" in screen.query_one(ReasoningPanel).body.text
+            ),
+        )
         panel = screen.query_one(ReasoningPanel)
         assert not panel.collapsed and panel.thinking
         assert panel.title.startswith("Thinking… ~")
@@ -89,8 +94,13 @@ async def test_tool_call_arguments_stream_then_show_as_json(app_server):
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "weather in Paris?", wait=False)
         screen = chat(pilot)
-        await until(pilot, lambda: screen.query(ToolCallPanel)
-                    and screen.query_one(ToolCallPanel).arguments.endswith('"cel'))
+        await until(
+            pilot,
+            lambda: (
+                screen.query(ToolCallPanel)
+                and screen.query_one(ToolCallPanel).arguments.endswith('"cel')
+            ),
+        )
         panel = screen.query_one(ToolCallPanel)
         assert panel.tool_name == "get_weather"
         assert str(panel.query_one(".tool-status").render()) == "Arguments streaming…"
@@ -120,23 +130,69 @@ async def test_a_failure_before_the_first_token_is_retried_once_by_itself(app_se
 
 FAILURES = [
     ("error 401", FailureKind.AUTH, "Not authorised (HTTP 401)", "OPENROUTER_API_KEY", False),
-    ("error 402", FailureKind.CREDITS, "Out of credits (HTTP 402)", "openrouter.ai/settings/credits", False),
-    ("error 429", FailureKind.RATE_LIMIT, "Rate limited (HTTP 429)", "retry possible in 7 s", False),
-    ("error 500", FailureKind.PROVIDER, "Provider error (HTTP 500)", "choose another model", False),
-    ("error 503", FailureKind.PROVIDER, "Provider error (HTTP 503)", "choose another model", False),
-    ("mid-stream error", FailureKind.PROVIDER, "Provider error (code 502)", "choose another model", True),
-    ("choice error", FailureKind.PROVIDER, "Provider error (code 500)", "choose another model", True),
+    (
+        "error 402",
+        FailureKind.CREDITS,
+        "Out of credits (HTTP 402)",
+        "openrouter.ai/settings/credits",
+        False,
+    ),
+    (
+        "error 429",
+        FailureKind.RATE_LIMIT,
+        "Rate limited (HTTP 429)",
+        "retry possible in 7 s",
+        False,
+    ),
+    (
+        "error 500",
+        FailureKind.PROVIDER,
+        "Provider error (HTTP 500)",
+        "choose another model",
+        False,
+    ),
+    (
+        "error 503",
+        FailureKind.PROVIDER,
+        "Provider error (HTTP 503)",
+        "choose another model",
+        False,
+    ),
+    (
+        "mid-stream error",
+        FailureKind.PROVIDER,
+        "Provider error (code 502)",
+        "choose another model",
+        True,
+    ),
+    (
+        "choice error",
+        FailureKind.PROVIDER,
+        "Provider error (code 500)",
+        "choose another model",
+        True,
+    ),
     ("drop", FailureKind.NETWORK, "Connection failed", "what arrived is kept", True),
     ("stall", FailureKind.STALLED, "Stream stalled", "No data arrived for 1 s", True),
-    ("not json", FailureKind.PROTOCOL, "Unexpected response", "did not answer like OpenRouter", True),
+    (
+        "not json",
+        FailureKind.PROTOCOL,
+        "Unexpected response",
+        "did not answer like OpenRouter",
+        True,
+    ),
     ("html", FailureKind.PROTOCOL, "Unexpected response", "did not answer like OpenRouter", False),
 ]
 
 
-@pytest.mark.parametrize(("prompt", "kind", "title", "hint", "partial"), FAILURES,
-                         ids=[failure[0] for failure in FAILURES])
-async def test_each_failure_shows_a_banner_under_what_arrived(app_server, prompt, kind, title,
-                                                              hint, partial):
+@pytest.mark.parametrize(
+    ("prompt", "kind", "title", "hint", "partial"),
+    FAILURES,
+    ids=[failure[0] for failure in FAILURES],
+)
+async def test_each_failure_shows_a_banner_under_what_arrived(
+    app_server, prompt, kind, title, hint, partial
+):
     app = make_app(app_server, read_timeout=1.0)
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, prompt)
@@ -324,8 +380,18 @@ async def test_demo_banner_and_first_screen_say_what_to_type(app_server):
         screen = chat(pilot)
         assert "DEMO" in str(screen.query_one("#top-bar").render())
         source = screen.query_one(Notice).source
-        for scenario in ("reasoning", "tools", "a failing tool", "a slow tool", "books",
-                         "long", "error 401", "drop", "stall", "untrusted"):
+        for scenario in (
+            "reasoning",
+            "tools",
+            "a failing tool",
+            "a slow tool",
+            "books",
+            "long",
+            "error 401",
+            "drop",
+            "stall",
+            "untrusted",
+        ):
             assert f"`{scenario}`" in source
 
 
@@ -335,13 +401,23 @@ async def test_copy_last_reply_and_code_blocks_through_the_palette(app_server):
         await send(pilot, "hello")
         screen = chat(pilot)
         titles = [command.title for command in app.get_system_commands(screen)]
-        for title in ("New chat", "Stop", "Retry", "Copy last reply", "Copy code block 1",
-                      "Fold or unfold reasoning", "Help", "Quit"):
+        for title in (
+            "New chat",
+            "Stop",
+            "Retry",
+            "Copy last reply",
+            "Copy code block 1",
+            "Fold or unfold reasoning",
+            "Help",
+            "Quit",
+        ):
             assert title in titles
         screen.copy_last_reply()
         assert app.clipboard == screen.replies[-1].message.text
         (block,) = screen.last_code_blocks()
-        command = next(c for c in app.get_system_commands(screen) if c.title == "Copy code block 1")
+        command = next(
+            c for c in app.get_system_commands(screen) if c.title == "Copy code block 1"
+        )
         command.callback()
         assert app.clipboard == block.code
         assert block.code.startswith("async for event in stream_reply")
@@ -520,8 +596,9 @@ async def test_copy_message_copies_the_focused_message_or_the_last_reply(app_ser
         assert f"Copied the focused reply, {len(first.text):,} characters" in last_notice(app)
 
 
-async def test_export_this_conversation_writes_to_the_downloads_folder(app_server, tmp_path,
-                                                                      monkeypatch):
+async def test_export_this_conversation_writes_to_the_downloads_folder(
+    app_server, tmp_path, monkeypatch
+):
     downloads = tmp_path / "Downloads"
     downloads.mkdir()
     monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(downloads))
@@ -550,17 +627,18 @@ async def test_a_stopped_reply_shows_what_is_known_of_its_figures(app_server):
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "stall", wait=False)
         screen = chat(pilot)
-        await until(pilot, lambda: screen.replies and "is kept" in
-                    screen.replies[-1].message.text)
+        await until(pilot, lambda: screen.replies and "is kept" in screen.replies[-1].message.text)
         await pilot.press("escape")
         await reply_done(pilot)
         message = screen.replies[-1].message
         assert message.status is MessageStatus.STOPPED and message.usage is None
         footer = str(screen.replies[-1].view.query_one(ReplyFooter).render())
         estimate = round(len(message.text) / 4)
-        assert footer == (f"■ Stopped · demo/auto via Rill Demo · first token 0.0 s · "
-                          f"partial: ~{estimate:,} tokens out (estimated) · 0.0 s elapsed · "
-                          "cost not reported")
+        assert footer == (
+            f"■ Stopped · demo/auto via Rill Demo · first token 0.0 s · "
+            f"partial: ~{estimate:,} tokens out (estimated) · 0.0 s elapsed · "
+            "cost not reported"
+        )
 
 
 async def test_replies_keep_a_reading_width_in_a_wide_terminal(app_server):

@@ -18,9 +18,11 @@ async def test_a_refused_key_from_the_environment_is_named_as_that(app_server):
     app = make_app(app_server, api_key_source="OPENROUTER_API_KEY")
     async with app.run_test(size=(120, 40)) as pilot:
         await send(pilot, "error 401")
-        assert banner_hint(pilot) == ("The key from OPENROUTER_API_KEY was refused: replace it "
-                                      "there with a valid one "
-                                      "(https://openrouter.ai/settings/keys).")
+        assert banner_hint(pilot) == (
+            "The key from OPENROUTER_API_KEY was refused: replace it "
+            "there with a valid one "
+            "(https://openrouter.ai/settings/keys)."
+        )
 
 
 async def test_a_key_set_in_the_settings_is_named_in_the_config_file(app_server, config_dir):
@@ -29,8 +31,9 @@ async def test_a_key_set_in_the_settings_is_named_in_the_config_file(app_server,
         app.change_setting("api_key", "sk-or-v1-" + "1" * 64)
         await send(pilot, "error 401")
         hint = banner_hint(pilot)
-        assert hint.startswith(f"The key from api_key in {config_dir / 'config.toml'} was "
-                               "refused: replace it there")
+        assert hint.startswith(
+            f"The key from api_key in {config_dir / 'config.toml'} was refused: replace it there"
+        )
         assert "OPENROUTER_API_KEY" not in hint
 
 

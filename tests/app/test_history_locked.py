@@ -67,16 +67,19 @@ async def test_a_lock_held_elsewhere_leaves_keys_and_the_stream_going(app_server
             await reply_done(pilot, timeout=20)
             assert reply.message.status is MessageStatus.COMPLETE
             assert stored_messages(path, screen.conversation.id)[-1].status is (
-                MessageStatus.STREAMING), "nothing written while the lock is held"
-        await until(pilot, lambda: any(n.startswith("Saved again") for n in notices(app)),
-                    timeout=10)
+                MessageStatus.STREAMING
+            ), "nothing written while the lock is held"
+        await until(
+            pilot, lambda: any(n.startswith("Saved again") for n in notices(app)), timeout=10
+        )
         stored = stored_messages(path, screen.conversation.id)
         assert stored == screen.conversation.messages
         assert stored[-1].status is MessageStatus.COMPLETE and stored[-1].usage.cost
 
 
 async def test_a_lock_at_start_up_keeps_history_on_and_it_saves_once_the_lock_goes(
-        app_server, tmp_path):
+    app_server, tmp_path
+):
     path = tmp_path / "history.sqlite3"
     History(open_database(path)).close()
     with HeldLock(path) as lock:
@@ -90,14 +93,16 @@ async def test_a_lock_at_start_up_keeps_history_on_and_it_saves_once_the_lock_go
             await until(pilot, lambda: told(app, "another program holds the history locked"))
             assert stored_messages(path, screen.conversation.id) == []
             lock.release()
-            await until(pilot, lambda: any(n.startswith("Saved again") for n in notices(app)),
-                        timeout=10)
+            await until(
+                pilot, lambda: any(n.startswith("Saved again") for n in notices(app)), timeout=10
+            )
             stored = stored_messages(path, screen.conversation.id)
             assert stored == screen.conversation.messages and len(stored) == 2
 
 
 async def test_a_lock_while_the_history_needs_upgrading_is_retried_until_it_goes(
-        app_server, tmp_path):
+    app_server, tmp_path
+):
     path = tmp_path / "history.sqlite3"
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA journal_mode = WAL")
@@ -113,13 +118,15 @@ async def test_a_lock_while_the_history_needs_upgrading_is_retried_until_it_goes
             lock.release()
             await until(pilot, lambda: not screen.query("#history-off"), timeout=15)
             assert any(n.startswith("History is on") for n in notices(app))
-            await until(pilot, lambda: len(stored_messages(path, screen.conversation.id)) == 2,
-                        timeout=10)
+            await until(
+                pilot, lambda: len(stored_messages(path, screen.conversation.id)) == 2, timeout=10
+            )
             assert stored_messages(path, screen.conversation.id) == screen.conversation.messages
 
 
 async def test_the_open_conversation_renamed_or_deleted_under_a_lock_loses_nothing(
-        app_server, tmp_path):
+    app_server, tmp_path
+):
     from rillchat.ui.screens.history import HistoryScreen
 
     path = tmp_path / "history.sqlite3"

@@ -19,9 +19,16 @@ def fill(path, count: int = 3) -> list[Conversation]:
     for number in range(count):
         conversation = Conversation(model="demo/auto", title=f"talk {number}")
         conversation.messages.append(Message.user(f"question {number}"))
-        conversation.messages.append(Message(role="assistant", model="demo/auto", parts=[
-            ReasoningPart("weighing the zanzibarian option" if number == 0 else "hmm"),
-            TextPart(f"answer {number}")]))
+        conversation.messages.append(
+            Message(
+                role="assistant",
+                model="demo/auto",
+                parts=[
+                    ReasoningPart("weighing the zanzibarian option" if number == 0 else "hmm"),
+                    TextPart(f"answer {number}"),
+                ],
+            )
+        )
         history.save_all(conversation)
         conversations.append(conversation)
     history.connection.close()
@@ -64,22 +71,26 @@ async def test_f3_lists_conversations_newest_first_with_their_figures(app_server
 async def test_a_narrow_list_shortens_titles_and_model_ids_with_a_mark(app_server, tmp_path):
     path = tmp_path / "history.sqlite3"
     history = History(open_database(path))
-    long_one = Conversation(model="anthropic/claude-sonnet-4.5",
-                            title="Rust lifetimes explained to someone who writes Python")
+    long_one = Conversation(
+        model="anthropic/claude-sonnet-4.5",
+        title="Rust lifetimes explained to someone who writes Python",
+    )
     long_one.messages.append(Message.user("why"))
     history.save_all(long_one)
     history.connection.close()
     app = make_app(app_server, history_path=path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
-        title, model = [str(cell) for cell in
-                        history_screen(pilot).query_one(DataTable).get_row_at(0)[:2]]
+        title, model = [
+            str(cell) for cell in history_screen(pilot).query_one(DataTable).get_row_at(0)[:2]
+        ]
         assert title.startswith("Rust lifetimes") and title.endswith("…")
         assert model.startswith("claude-son") and model.endswith("…")  # the provider goes first
 
 
-async def test_search_finds_a_reasoning_word_and_opens_the_conversation_at_it(app_server,
-                                                                             tmp_path):
+async def test_search_finds_a_reasoning_word_and_opens_the_conversation_at_it(
+    app_server, tmp_path
+):
     path = tmp_path / "history.sqlite3"
     conversations = fill(path)
     app = make_app(app_server, history_path=path)
@@ -88,7 +99,8 @@ async def test_search_finds_a_reasoning_word_and_opens_the_conversation_at_it(ap
         await pilot.press("f3")
         screen = await search_for(pilot, "zanzib")
         assert [(hit.kind, hit.conversation_id) for hit in screen.hits] == [
-            ("reasoning", conversations[0].id)]
+            ("reasoning", conversations[0].id)
+        ]
         heading = screen.query_one(OptionList).get_option_at_index(0)
         assert heading.disabled and heading.prompt.plain.startswith("talk 0  ·  1 hit  ·  ")
         prompt = screen.query_one(OptionList).get_option_at_index(1).prompt
@@ -142,8 +154,7 @@ async def test_any_text_typed_into_search_gives_hits_or_says_no_matches(app_serv
         assert not screen._query and isinstance(pilot.app.screen, HistoryScreen)
 
 
-async def test_rename_and_export_and_delete_with_confirmation(app_server, tmp_path,
-                                                             monkeypatch):
+async def test_rename_and_export_and_delete_with_confirmation(app_server, tmp_path, monkeypatch):
     path = tmp_path / "history.sqlite3"
     conversations = fill(path)
     downloads = tmp_path / "Downloads"
@@ -239,8 +250,7 @@ async def test_a_hit_on_another_branch_opens_that_branch(app_server, tmp_path):
         assert chat(pilot).query_one(AssistantMessage).has_class("-found")
 
 
-async def test_a_hit_early_in_a_long_conversation_draws_a_page_around_it(app_server,
-                                                                         tmp_path):
+async def test_a_hit_early_in_a_long_conversation_draws_a_page_around_it(app_server, tmp_path):
     from rillchat.ui.screens.chat import SAVED_MESSAGES_PER_PAGE
     from rillchat.ui.widgets.messages_view import UserMessage
 
@@ -248,8 +258,12 @@ async def test_a_hit_early_in_a_long_conversation_draws_a_page_around_it(app_ser
     conversation = Conversation(model="demo/auto", title="long")
     for number in range(100):
         conversation.messages.append(Message.user(f"question {number}"))
-        conversation.messages.append(Message(role="assistant", parts=[
-            TextPart("the quokka answer" if number == 2 else f"answer {number}")]))
+        conversation.messages.append(
+            Message(
+                role="assistant",
+                parts=[TextPart("the quokka answer" if number == 2 else f"answer {number}")],
+            )
+        )
     history = History(open_database(path))
     history.save_all(conversation)
     history.connection.close()

@@ -18,17 +18,21 @@ KEY = "sk-or-v1-" + secrets.token_hex(32)
 
 def banner_text(reply) -> str:
     banner = reply.view.query_one(ErrorBanner)
-    return " ".join(str(banner.query_one(part).render())
-                    for part in (".banner-title", ".banner-message", ".banner-hint"))
+    return " ".join(
+        str(banner.query_one(part).render())
+        for part in (".banner-title", ".banner-message", ".banner-hint")
+    )
 
 
 def files_holding(folder, secret: str) -> list[str]:
-    return sorted(path.name for path in folder.iterdir()
-                  if path.is_file() and secret.encode() in path.read_bytes())
+    return sorted(
+        path.name
+        for path in folder.iterdir()
+        if path.is_file() and secret.encode() in path.read_bytes()
+    )
 
 
-async def test_the_banner_and_the_history_never_hold_a_key_the_server_echoes(app_server,
-                                                                              tmp_path):
+async def test_the_banner_and_the_history_never_hold_a_key_the_server_echoes(app_server, tmp_path):
     path = tmp_path / "history.sqlite3"
     app = make_app(app_server, api_key=KEY, history_path=path)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -16,7 +16,7 @@ from tests.docs.test_readme import README
 
 def readme_keys_example() -> str:
     text = README.read_text(encoding="utf-8")
-    section = text[text.index("**Re-mapping keys.**"):]
+    section = text[text.index("**Re-mapping keys.**") :]
     return re.search(r"```toml\n(\[keys\]\n.*?)```", section, flags=re.DOTALL).group(1)
 
 
@@ -27,15 +27,17 @@ def test_the_configuration_table_shows_the_same_example():
 
 async def test_the_readme_keys_example_is_accepted_and_works(app_server, config_dir, tmp_path):
     (config_dir / "config.toml").write_text(readme_keys_example())
-    settings = settings_from_environment().with_overrides(api_key=TEST_API_KEY,
-                                                          base_url=app_server.url)
+    settings = settings_from_environment().with_overrides(
+        api_key=TEST_API_KEY, base_url=app_server.url
+    )
     assert settings.config_problems == ()
     remapped = dict(settings.keys)
     assert remapped, "the example re-maps a key"
     binding_id, keys = next(iter(remapped.items()))
     assert binding_id == "rill.history"
-    app = RillApp(settings, clock=frozen_clock, cursor_blink=False,
-                  history_path=tmp_path / "history.sqlite3")
+    app = RillApp(
+        settings, clock=frozen_clock, cursor_blink=False, history_path=tmp_path / "history.sqlite3"
+    )
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         assert [n.message for n in app._notifications if n.title == "Keys"] == []
@@ -50,10 +52,12 @@ async def test_the_readme_keys_example_is_accepted_and_works(app_server, config_
 
 async def test_the_prompt_s_own_binding_can_be_remapped_too(app_server, config_dir, tmp_path):
     (config_dir / "config.toml").write_text('[keys]\n"rill.expand-pastes" = "ctrl+g"\n')
-    settings = settings_from_environment().with_overrides(api_key=TEST_API_KEY,
-                                                          base_url=app_server.url)
-    app = RillApp(settings, clock=frozen_clock, cursor_blink=False,
-                  history_path=tmp_path / "history.sqlite3")
+    settings = settings_from_environment().with_overrides(
+        api_key=TEST_API_KEY, base_url=app_server.url
+    )
+    app = RillApp(
+        settings, clock=frozen_clock, cursor_blink=False, history_path=tmp_path / "history.sqlite3"
+    )
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         assert [n.message for n in app._notifications if n.title == "Keys"] == []

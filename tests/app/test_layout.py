@@ -44,8 +44,9 @@ async def test_the_picker_drops_whole_columns_at_80_columns(app_server):
     app = make_app(app_server)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f4")
-        await until(pilot, lambda: isinstance(pilot.app.screen, ModelPicker)
-                    and pilot.app.screen.shown)
+        await until(
+            pilot, lambda: isinstance(pilot.app.screen, ModelPicker) and pilot.app.screen.shown
+        )
         picker = pilot.app.screen
         heading = str(picker.query_one("#columns").render())
         assert "can do" not in heading and "in $/M" in heading and "out $/M" in heading

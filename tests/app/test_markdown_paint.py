@@ -89,7 +89,9 @@ Last paragraph.
 LONG_CODE_AND_LIST = (
     "```python\n"
     + "".join(f"def f{number}(x):\n    return x * {number}\n" for number in range(40))
-    + '    """A docstring that runs\n' + "over many lines\n" * 10 + '    """\n'
+    + '    """A docstring that runs\n'
+    + "over many lines\n" * 10
+    + '    """\n'
     + "".join(f"value_{number} = {number}\n" for number in range(60))
     + "```\n\n"
     + "".join(f"- item {number} with **bold** and `code`\n" for number in range(120))
@@ -118,15 +120,25 @@ def lines_of(widget) -> list[list[Segment]]:
     """What the widget draws, without the meta that only maps clicks and selections."""
     compositor = Compositor()
     compositor.reflow(widget, Size(*widget.size))
-    return [list(Segment.simplify(Segment(segment.text, segment.style.clear_meta_and_links()
-                                          if segment.style else None)
-                                  for segment in strip))
-            for strip in compositor.render_strips()]
+    return [
+        list(
+            Segment.simplify(
+                Segment(
+                    segment.text, segment.style.clear_meta_and_links() if segment.style else None
+                )
+                for segment in strip
+            )
+        )
+        for strip in compositor.render_strips()
+    ]
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "nord"])
-@pytest.mark.parametrize("source", [EVERY_BLOCK, generated_markdown(1200), LONG_CODE_AND_LIST],
-                         ids=["every-block", "generated", "long-code-and-list"])
+@pytest.mark.parametrize(
+    "source",
+    [EVERY_BLOCK, generated_markdown(1200), LONG_CODE_AND_LIST],
+    ids=["every-block", "generated", "long-code-and-list"],
+)
 async def test_the_painter_draws_what_textuals_markdown_draws(source: str, theme: str) -> None:
     app = SideBySide(source)
     async with app.run_test(size=(90, 200)) as pilot:
@@ -134,7 +146,7 @@ async def test_the_painter_draws_what_textuals_markdown_draws(source: str, theme
         body = app.query_one(ReplyBody)
         # In pieces, as a stream brings it: finished blocks are kept, the last drawn again.
         for start in range(0, len(source), 97):
-            await body.add_fragment(source[start:start + 97])
+            await body.add_fragment(source[start : start + 97])
             if start % 970 == 0:
                 await pilot.pause()
         await body.finish()
@@ -148,10 +160,12 @@ async def test_the_painter_draws_what_textuals_markdown_draws(source: str, theme
 
 
 async def test_a_table_is_drawn_in_a_grid_that_fits() -> None:
-    source = ("| Scenario | What arrives on the wire | What Rill does |\n"
-              "| --- | --- | --- |\n"
-              "| Markdown | text deltas | renders them as they come |\n"
-              "| Failure | an HTTP error or an error chunk | keeps the partial reply |\n")
+    source = (
+        "| Scenario | What arrives on the wire | What Rill does |\n"
+        "| --- | --- | --- |\n"
+        "| Markdown | text deltas | renders them as they come |\n"
+        "| Failure | an HTTP error or an error chunk | keeps the partial reply |\n"
+    )
     app = SideBySide("")
     async with app.run_test(size=(50, 40)) as pilot:
         body = app.query_one(ReplyBody)

@@ -47,7 +47,8 @@ async def test_without_a_key_the_settings_open_on_the_key_field(app_server, conf
         key_field = screen.query_one("#api-key", Input)
         assert pilot.app.focused is key_field
         assert "sk-" not in key_field.placeholder and "…" not in key_field.placeholder, (
-            "an empty field must not look like one holding a masked key")
+            "an empty field must not look like one holding a masked key"
+        )
         await paste(pilot, KEY)
         assert key_field.value == KEY
         await pilot.press("escape")  # leaving the screen applies the focused field
@@ -57,9 +58,9 @@ async def test_without_a_key_the_settings_open_on_the_key_field(app_server, conf
         assert KEY not in top_bar(pilot)
 
 
-async def test_a_key_pasted_over_the_default_model_is_moved_to_the_key_field(app_server,
-                                                                            config_dir,
-                                                                            tmp_path):
+async def test_a_key_pasted_over_the_default_model_is_moved_to_the_key_field(
+    app_server, config_dir, tmp_path
+):
     history = tmp_path / "history.sqlite3"
     app = make_app(app_server, history_path=history)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -131,8 +132,9 @@ async def test_the_model_picker_and_the_reply_options_refuse_a_key(app_server, c
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ModelPicker), "not chosen"
-        assert any("looks like an API key" in notice.message
-                   for notice in pilot.app._notifications)
+        assert any(
+            "looks like an API key" in notice.message for notice in pilot.app._notifications
+        )
         await pilot.press("escape")
         await until(pilot, lambda: pilot.app.screen is screen)
 
@@ -147,5 +149,6 @@ async def test_the_model_picker_and_the_reply_options_refuse_a_key(app_server, c
         dialog.action_apply()
         await pilot.pause()
         assert "system prompt holds what looks like an API key" in str(
-            dialog.query_one(".dialog-problem").render())
+            dialog.query_one(".dialog-problem").render()
+        )
         assert pilot.app.screen is dialog and screen.conversation.system_prompt is None

@@ -10,13 +10,15 @@ from tests.app.helpers import chat, make_app, send, until
 
 async def open_picker(pilot) -> ModelPicker:
     await pilot.press("f4")
-    await until(pilot, lambda: isinstance(pilot.app.screen, ModelPicker)
-                and pilot.app.screen.models)
+    await until(
+        pilot, lambda: isinstance(pilot.app.screen, ModelPicker) and pilot.app.screen.models
+    )
     return pilot.app.screen
 
 
-async def test_typing_filters_and_enter_sets_the_conversations_model(app_server, tmp_path,
-                                                                      monkeypatch):
+async def test_typing_filters_and_enter_sets_the_conversations_model(
+    app_server, tmp_path, monkeypatch
+):
     monkeypatch.setenv("RILL_DATA_DIR", str(tmp_path))
     app = make_app(app_server, history_path=tmp_path / "history.sqlite3")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -45,8 +47,9 @@ async def test_favourites_come_first_and_are_kept(app_server, tmp_path, monkeypa
     async with app.run_test(size=(120, 40)) as pilot:
         picker = await open_picker(pilot)
         await pilot.press(*"gemini 2.5 pro")
-        await until(pilot, lambda: picker.shown and picker.shown[0].id.startswith(
-            "google/gemini-2.5-pro"))
+        await until(
+            pilot, lambda: picker.shown and picker.shown[0].id.startswith("google/gemini-2.5-pro")
+        )
         favourite = picker.shown[0].id
         await pilot.press("ctrl+t", "escape")
         picker = await open_picker(pilot)
@@ -56,8 +59,9 @@ async def test_favourites_come_first_and_are_kept(app_server, tmp_path, monkeypa
     assert config["favourite_models"] == [favourite]
 
 
-async def test_a_model_missing_from_the_catalogue_can_still_be_typed(app_server, tmp_path,
-                                                                     monkeypatch):
+async def test_a_model_missing_from_the_catalogue_can_still_be_typed(
+    app_server, tmp_path, monkeypatch
+):
     monkeypatch.setenv("RILL_DATA_DIR", str(tmp_path))
     app = make_app(app_server)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -77,14 +81,19 @@ async def test_without_a_catalogue_the_picker_says_so(tmp_path, monkeypatch):
     app.settings = replace(app.settings, base_url="http://127.0.0.1:9/api/v1")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f4")
-        await until(pilot, lambda: isinstance(pilot.app.screen, ModelPicker) and "Could not "
-                    "fetch" in str(pilot.app.screen.query_one("#status").render()))
+        await until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, ModelPicker)
+                and "Could not fetch" in str(pilot.app.screen.query_one("#status").render())
+            ),
+        )
 
 
 async def test_the_top_bar_shows_what_this_chat_and_this_session_cost(app_server):
     app = make_app(app_server)
     async with app.run_test(size=(140, 30)) as pilot:
-        bar = lambda: str(chat(pilot).query_one("#top-bar").render())  # noqa: E731
+        bar = lambda: str(chat(pilot).query_one("#top-bar").render())
         assert "this chat" not in bar()
         await send(pilot, "hello")
         first = chat(pilot).conversation.messages[-1].usage.cost
@@ -100,18 +109,19 @@ def test_a_model_id_with_markup_in_it_stays_literal():
     from rillchat.catalogue import ModelInfo
     from rillchat.ui.widgets.model_row import ModelRow
 
-    model = ModelInfo("evil/[bold]model[/bold]", "Evil", "", 8000, 1.0, 2.0,
-                      False, False, False, False)
+    model = ModelInfo(
+        "evil/[bold]model[/bold]", "Evil", "", 8000, 1.0, 2.0, False, False, False, False
+    )
     row = ModelRow(model, mark="  ", matched=[0, 1, 2, 3])
     assert str(row).startswith("  evil/[bold]model[/bold] ")
     [strip] = row.render_strips(30, None, Style(), None)
     assert strip.text == "  evil/[bold]model[/bold]    …"
     assert [segment.text for segment in strip if segment.style and segment.style.reverse] == [
-        "evil"]
+        "evil"
+    ]
 
 
-async def test_an_old_list_is_used_and_said_to_be_old_when_fetching_fails(tmp_path,
-                                                                          monkeypatch):
+async def test_an_old_list_is_used_and_said_to_be_old_when_fetching_fails(tmp_path, monkeypatch):
     from dataclasses import replace
 
     from rillchat.catalogue import write_cache
@@ -124,20 +134,26 @@ async def test_an_old_list_is_used_and_said_to_be_old_when_fetching_fails(tmp_pa
     app.settings = replace(app.settings, base_url=unreachable)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f4")
-        await until(pilot, lambda: isinstance(pilot.app.screen, ModelPicker)
-                    and pilot.app.screen.models)
+        await until(
+            pilot, lambda: isinstance(pilot.app.screen, ModelPicker) and pilot.app.screen.models
+        )
         await pilot.press("ctrl+r")  # fetch again, from a server that is not there
         status = pilot.app.screen.query_one("#status")
         await until(pilot, lambda: "Could not refresh the model list" in str(status.render()))
         assert status.display and len(pilot.app.screen.models) >= 300
 
 
-async def test_a_new_chat_starts_with_the_default_model_not_the_one_picked(app_server, tmp_path,
-                                                                             monkeypatch):
+async def test_a_new_chat_starts_with_the_default_model_not_the_one_picked(
+    app_server, tmp_path, monkeypatch
+):
     """Settings says new conversations start with the default model; F4 is for this one."""
     monkeypatch.setenv("RILL_DATA_DIR", str(tmp_path))
-    app = make_app(app_server, model="demo/auto", reasoning_effort="low",
-                   history_path=tmp_path / "history.sqlite3")
+    app = make_app(
+        app_server,
+        model="demo/auto",
+        reasoning_effort="low",
+        history_path=tmp_path / "history.sqlite3",
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         picker = await open_picker(pilot)
         await pilot.press(*"qwen3 coder")

@@ -44,10 +44,21 @@ async def test_every_turn_is_saved_whole(app_server, tmp_path):
         assert stored == conversation
         assert stored.title == "reasoning"
         assert [m.role for m in stored.messages] == [
-            "user", "assistant", "user", "assistant", "tool", "assistant", "user", "assistant"]
+            "user",
+            "assistant",
+            "user",
+            "assistant",
+            "tool",
+            "assistant",
+            "user",
+            "assistant",
+        ]
         assert [m.status for m in stored.messages if m.role == "assistant"] == [
-            MessageStatus.COMPLETE, MessageStatus.COMPLETE, MessageStatus.COMPLETE,
-            MessageStatus.FAILED]
+            MessageStatus.COMPLETE,
+            MessageStatus.COMPLETE,
+            MessageStatus.COMPLETE,
+            MessageStatus.FAILED,
+        ]
         assert stored.messages[1].reasoning and stored.messages[3].tool_calls
         assert stored.messages[4].tool_result_part.decision is Decision.ALLOWED_ONCE
         assert saved(path).search("expression")[0].kind == "tool_call"
@@ -83,8 +94,9 @@ async def test_a_stopped_reply_is_saved_as_stopped(app_server, tmp_path):
         assert stored.messages[1].text == screen.replies[-1].message.text
 
 
-async def test_a_history_file_that_is_not_a_database_turns_saving_off_not_the_chat(app_server,
-                                                                                   tmp_path):
+async def test_a_history_file_that_is_not_a_database_turns_saving_off_not_the_chat(
+    app_server, tmp_path
+):
     path = tmp_path / "history.sqlite3"
     path.write_bytes(b"my notes\n" * 1000)
     app = make_app(app_server, history_path=path)
@@ -138,8 +150,9 @@ async def test_a_saved_conversation_reopens_whole_and_can_be_continued(app_serve
     assert len(saved(path).load(original.id).messages) == len(original.messages) + 2
 
 
-async def test_retrying_a_reopened_failed_reply_asks_again_with_what_came_before(app_server,
-                                                                                tmp_path):
+async def test_retrying_a_reopened_failed_reply_asks_again_with_what_came_before(
+    app_server, tmp_path
+):
     path = tmp_path / "history.sqlite3"
     app = make_app(app_server, history_path=path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -166,7 +179,8 @@ async def test_continue_with_nothing_saved_opens_a_new_chat_and_says_so(app_serv
 
 
 async def test_a_long_conversation_opens_at_its_latest_page_and_shows_earlier_on_request(
-        app_server, tmp_path):
+    app_server, tmp_path
+):
     from rillchat.ui.screens.chat import SAVED_MESSAGES_PER_PAGE
     from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage
 
@@ -182,7 +196,9 @@ async def test_a_long_conversation_opens_at_its_latest_page_and_shows_earlier_on
         while screen.query("#earlier"):
             before = shown()
             label = str(screen.query_one("#earlier").label)
-            assert label == f"↑ {100 - before} earlier messages: show {min(page, 100 - before)} more"
+            assert (
+                label == f"↑ {100 - before} earlier messages: show {min(page, 100 - before)} more"
+            )
             screen.query_one("#earlier").press()  # as Enter on it does, once Tab reaches it
             await until(pilot, lambda: shown() == min(100, before + page))
         assert shown() == 100 and screen.query(UserMessage).first().text == "question 0"
@@ -206,8 +222,9 @@ async def test_an_unreadable_history_can_be_moved_aside_and_saving_resumes(app_s
     assert [m.text for m in stored.messages if m.role == "user"] == ["hello", "again"]
 
 
-async def test_long_messages_make_shorter_pages_and_ctrl_home_reaches_the_first(app_server,
-                                                                               tmp_path):
+async def test_long_messages_make_shorter_pages_and_ctrl_home_reaches_the_first(
+    app_server, tmp_path
+):
     from rillchat.demo.scenarios import generated_markdown
     from rillchat.ui.screens.chat import SAVED_MESSAGES_PER_PAGE, SAVED_PAGE_CHARACTERS
     from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage

@@ -35,8 +35,9 @@ async def test_each_setting_applies_at_once_and_is_saved(app_server, config_dir)
     app = make_app(app_server)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_settings(pilot)
-        await until(pilot, lambda: "left of its $10.00 limit" in str(
-            screen.query_one("#credit").render()))
+        await until(
+            pilot, lambda: "left of its $10.00 limit" in str(screen.query_one("#credit").render())
+        )
         await type_into(pilot, screen.query_one("#model", Input), "demo/reasoning")
         screen.query_one("#effort", Select).value = "high"
         screen.query_one("#display", Select).value = "open"
@@ -44,11 +45,19 @@ async def test_each_setting_applies_at_once_and_is_saved(app_server, config_dir)
         screen.query_one("#titles", Checkbox).value = True
         await pilot.pause()
         assert app.theme == "rill-light"
-        assert (app.settings.model, app.settings.reasoning_effort, app.settings.reasoning_display,
-                app.settings.generate_titles) == ("demo/reasoning", "high", "open", True)
-        assert saved_config(config_dir) == {"model": "demo/reasoning", "reasoning_effort": "high",
-                                     "reasoning_display": "open", "theme": "rill-light",
-                                     "generate_titles": True}
+        assert (
+            app.settings.model,
+            app.settings.reasoning_effort,
+            app.settings.reasoning_display,
+            app.settings.generate_titles,
+        ) == ("demo/reasoning", "high", "open", True)
+        assert saved_config(config_dir) == {
+            "model": "demo/reasoning",
+            "reasoning_effort": "high",
+            "reasoning_display": "open",
+            "theme": "rill-light",
+            "generate_titles": True,
+        }
         await pilot.press("escape")
         await until(pilot, lambda: pilot.app.screen is chat(pilot))
         # The chat had not started: it takes the new defaults.
@@ -61,14 +70,16 @@ async def test_each_setting_applies_at_once_and_is_saved(app_server, config_dir)
         assert reply.reasoning_panels and not reply.reasoning_panels[0].collapsed  # "open"
 
 
-async def test_a_bad_base_url_is_refused_with_the_reason_and_nothing_is_saved(app_server,
-                                                                              config_dir):
+async def test_a_bad_base_url_is_refused_with_the_reason_and_nothing_is_saved(
+    app_server, config_dir
+):
     app = make_app(app_server)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_settings(pilot)
         await type_into(pilot, screen.query_one("#base-url", Input), "openrouter.ai")
         assert "a base URL looks like https://host/path" in str(
-            screen.query_one("#settings-status").render())
+            screen.query_one("#settings-status").render()
+        )
         assert not (config_dir / "config.toml").exists()
         assert app.settings.base_url == app_server.url
 
@@ -90,8 +101,7 @@ async def test_an_api_key_is_saved_readable_only_by_the_user(app_server, config_
         assert "sk-or-v1-typed" not in str(screen.query_one("#settings-status").render())
 
 
-async def test_the_environment_key_wins_and_its_field_says_so(app_server, config_dir,
-                                                              monkeypatch):
+async def test_the_environment_key_wins_and_its_field_says_so(app_server, config_dir, monkeypatch):
     monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-v1-from-the-environment")
     app = make_app(app_server)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -117,18 +127,26 @@ async def test_a_preset_written_in_settings_is_saved_and_sent(app_server, config
         dialog.query_one("#name", Input).value = "Reviewer"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: pilot.app.screen is screen)
-        assert app.settings.presets == (Preset("Reviewer", "Answer like a careful reviewer.",
-                                               None, "low"),)
-        assert saved_config(config_dir)["presets"] == [{"name": "Reviewer", "reasoning_effort": "low",
-                                                 "prompt": "Answer like a careful reviewer."}]
+        assert app.settings.presets == (
+            Preset("Reviewer", "Answer like a careful reviewer.", None, "low"),
+        )
+        assert saved_config(config_dir)["presets"] == [
+            {
+                "name": "Reviewer",
+                "reasoning_effort": "low",
+                "prompt": "Answer like a careful reviewer.",
+            }
+        ]
         assert screen.query(".preset-row")
         await pilot.press("escape")
         chat(pilot).use_preset(app.settings.presets[0])
         assert "system: Reviewer" in controls(pilot) and "effort: low" in controls(pilot)
         await send(pilot, "hello")
         request = app_server.requests[-1]
-        assert request["messages"][0] == {"role": "system",
-                                          "content": "Answer like a careful reviewer."}
+        assert request["messages"][0] == {
+            "role": "system",
+            "content": "Answer like a careful reviewer.",
+        }
         assert request["reasoning"] == {"effort": "low"}
 
 
@@ -141,7 +159,8 @@ async def test_reply_options_refuse_bad_numbers_and_reach_the_request(app_server
         dialog.query_one("#temperature", Input).value = "hot"
         await pilot.press("ctrl+s")
         assert "Temperature is a number from 0 to 2" in str(
-            dialog.query_one(".dialog-problem").render())
+            dialog.query_one(".dialog-problem").render()
+        )
         dialog.query_one("#temperature", Input).value = "0.4"
         dialog.query_one("#max-tokens", Input).value = "1,500"
         dialog.query_one("#system-text", TextArea).load_text("Be brief.")
@@ -158,8 +177,9 @@ async def test_reply_options_refuse_bad_numbers_and_reach_the_request(app_server
         assert conversation.options.temperature == 0.4 and conversation.system_prompt
 
 
-async def test_effort_is_not_offered_or_sent_for_a_model_that_does_not_reason(app_server,
-                                                                               config_dir):
+async def test_effort_is_not_offered_or_sent_for_a_model_that_does_not_reason(
+    app_server, config_dir
+):
     plain = "meta-llama/llama-3.2-11b-vision-instruct"  # no "reasoning" parameter
     app = make_app(app_server, model=plain)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -185,8 +205,9 @@ async def test_hidden_reasoning_stays_folded_while_it_thinks(app_server, config_
         assert panel.collapsed and "Reasoning" in str(panel.title)
 
 
-async def test_tools_are_turned_on_in_settings_and_offered_at_once(app_server, config_dir,
-                                                                   tmp_path):
+async def test_tools_are_turned_on_in_settings_and_offered_at_once(
+    app_server, config_dir, tmp_path
+):
     notes = tmp_path / "notes"
     notes.mkdir()
     app = make_app(app_server)
@@ -206,18 +227,24 @@ async def test_tools_are_turned_on_in_settings_and_offered_at_once(app_server, c
         await type_into(pilot, screen.query_one("#max-rounds", Input), "0")
         assert "from 1 to 100" in str(screen.query_one("#settings-status").render())
         await type_into(pilot, screen.query_one("#max-rounds", Input), "3")
-        assert saved_config(config_dir) == {"builtin_tools": ["calculator", "files"],
-                                     "allowed_folders": [str(notes)], "max_tool_rounds": 3}
+        assert saved_config(config_dir) == {
+            "builtin_tools": ["calculator", "files"],
+            "allowed_folders": [str(notes)],
+            "max_tool_rounds": 3,
+        }
         assert "Command tools ([[tools]]): none" in str(
-            screen.query_one("#configured-tools").render())
+            screen.query_one("#configured-tools").render()
+        )
         await pilot.press("escape")
         assert "tools: 3" in controls(pilot)  # calculator, read_file, list_folder
         await send(pilot, "hello")
         offered = {tool["function"]["name"] for tool in app_server.requests[-1]["tools"]}
         assert offered == {"calculator", "read_file", "list_folder"}
-        assert str(notes) in next(tool["function"]["description"] for tool in
-                                  app_server.requests[-1]["tools"]
-                                  if tool["function"]["name"] == "read_file")
+        assert str(notes) in next(
+            tool["function"]["description"]
+            for tool in app_server.requests[-1]["tools"]
+            if tool["function"]["name"] == "read_file"
+        )
 
 
 async def test_the_palette_turns_a_tool_on_and_picks_a_schema(app_server, config_dir):
@@ -235,8 +262,9 @@ async def test_the_palette_turns_a_tool_on_and_picks_a_schema(app_server, config
         screen.choose_schema_preset(app.settings.schemas[0])
         await pilot.pause()
         assert screen.next_schema is None
-        assert any("'broken' is not valid JSON Schema" in str(n.message)
-                   for n in app._notifications)
+        assert any(
+            "'broken' is not valid JSON Schema" in str(n.message) for n in app._notifications
+        )
 
 
 async def test_a_key_saved_in_settings_replaces_the_no_key_welcome(app_server, config_dir):
@@ -299,8 +327,7 @@ async def test_on_and_off_read_differently_without_colour(app_server, config_dir
         assert str(folder.render()) == f"in {Path.home() / 'notes'}"
 
 
-async def test_the_reading_width_is_chosen_in_settings_and_applies_at_once(app_server,
-                                                                           config_dir):
+async def test_the_reading_width_is_chosen_in_settings_and_applies_at_once(app_server, config_dir):
     app = make_app(app_server)
     async with app.run_test(size=(200, 40)) as pilot:
         await send(pilot, "long")

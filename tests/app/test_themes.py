@@ -10,8 +10,9 @@ from tests.app.helpers import make_app, until
 SHIPPED = {"rill-dark", "rill-light", "rill-high-contrast", "rill-dusk"}
 
 
-async def test_shipped_and_user_themes_load_and_a_broken_file_is_named(app_server, tmp_path,
-                                                                        monkeypatch):
+async def test_shipped_and_user_themes_load_and_a_broken_file_is_named(
+    app_server, tmp_path, monkeypatch
+):
     monkeypatch.setenv("RILL_CONFIG_DIR", str(tmp_path))
     themes = tmp_path / "themes"
     themes.mkdir()
@@ -42,7 +43,8 @@ async def test_the_configured_theme_is_used_and_an_unknown_one_is_named(app_serv
 
 
 async def test_the_picker_previews_each_theme_and_escape_puts_the_old_one_back(
-        app_server, tmp_path, monkeypatch):
+    app_server, tmp_path, monkeypatch
+):
     monkeypatch.setenv("RILL_CONFIG_DIR", str(tmp_path))
     app = make_app(app_server)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -104,6 +106,14 @@ async def test_the_palette_offers_effort_presets_and_settings(app_server):
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: "demo/auto" in app.catalogue)
         titles = [command.title for command in app.get_system_commands(chat(pilot))]
-        assert {"Reply options", "Reasoning effort: high", "Reasoning effort: model default (now)",
-                "Preset: Terse", "System prompt: none", "Temperature", "Max tokens",
-                "Settings", "Model"} <= set(titles)
+        assert {
+            "Reply options",
+            "Reasoning effort: high",
+            "Reasoning effort: model default (now)",
+            "Preset: Terse",
+            "System prompt: none",
+            "Temperature",
+            "Max tokens",
+            "Settings",
+            "Model",
+        } <= set(titles)

@@ -29,8 +29,11 @@ def waiting(pilot) -> list[ToolCallPanel]:
 
 
 def decisions(screen) -> list[tuple[str, Decision, bool]]:
-    return [(part.name, part.decision, part.is_error) for message in screen.conversation.messages
-            if (part := message.tool_result_part) is not None]
+    return [
+        (part.name, part.decision, part.is_error)
+        for message in screen.conversation.messages
+        if (part := message.tool_result_part) is not None
+    ]
 
 
 async def test_two_rounds_each_call_asked_then_run_and_sent_back(app_server):
@@ -48,17 +51,26 @@ async def test_two_rounds_each_call_asked_then_run_and_sent_back(app_server):
         assert app.focused is screen.prompt
         await until(pilot, lambda: first.has_class("-done"))
         await decide_call(pilot, "a")  # the calculator, for the rest of the conversation
-        await until(pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended,
-                    timeout=15)
+        await until(
+            pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended, timeout=15
+        )
         await reply_done(pilot)
 
         assert decisions(screen) == [
             ("current_datetime", Decision.ALLOWED_ONCE, False),
             ("calculator", Decision.ALLOWED_IN_CHAT, False),
-            ("calculator", Decision.ALLOWED_IN_CHAT, False)]  # round two did not ask
+            ("calculator", Decision.ALLOWED_IN_CHAT, False),
+        ]  # round two did not ask
         assert screen.conversation.allowed_tools == {"calculator"}
         assert [m.role for m in screen.conversation.messages] == [
-            "user", "assistant", "tool", "tool", "assistant", "tool", "assistant"]
+            "user",
+            "assistant",
+            "tool",
+            "tool",
+            "assistant",
+            "tool",
+            "assistant",
+        ]
         assert "`calculator`: 1047" in screen.conversation.messages[-1].text
         sent = app_server.requests[1]["messages"]
         assert sent[3] == {"role": "tool", "tool_call_id": second.call_id, "content": "391"}
@@ -101,17 +113,26 @@ async def test_a_failing_tool_and_arguments_that_do_not_parse_fail_in_their_pane
         await until(pilot, lambda: len(screen.replies) == 4 and screen.replies[-1].ended)
         bad = panels(pilot)[-1]
         assert bad.has_class("-failed") and "not valid JSON" in str(
-            bad.query_one(".tool-result").render())
+            bad.query_one(".tool-result").render()
+        )
         assert decisions(screen)[-1] == ("calculator", Decision.INVALID, True)
 
 
 async def test_escape_stops_a_running_command_tool_and_kills_it(app_server, tmp_path):
     pid_file = tmp_path / "pid"
     slow = CommandToolConfig(
-        "slow_lookup", "Never answers", (sys.executable, "-c", f"import os, time; open("
-                                         f"{str(pid_file)!r}, 'w').write(str(os.getpid())); "
-                                         "time.sleep(60)"),
-        {"type": "object", "properties": {"query": {"type": "string"}}}, timeout=60)
+        "slow_lookup",
+        "Never answers",
+        (
+            sys.executable,
+            "-c",
+            f"import os, time; open("
+            f"{str(pid_file)!r}, 'w').write(str(os.getpid())); "
+            "time.sleep(60)",
+        ),
+        {"type": "object", "properties": {"query": {"type": "string"}}},
+        timeout=60,
+    )
     app = make_app(app_server, command_tools=(slow,), clock=time.monotonic)
     async with app.run_test(size=(100, 40)) as pilot:
         await send(pilot, "a slow tool")
@@ -134,9 +155,13 @@ async def test_escape_stops_a_running_command_tool_and_kills_it(app_server, tmp_
 
 
 async def test_a_command_tool_is_killed_at_its_time_limit(app_server):
-    slow = CommandToolConfig("slow_lookup", "Never answers",
-                             (sys.executable, "-c", "import time; time.sleep(60)"),
-                             {"type": "object"}, timeout=0.5)
+    slow = CommandToolConfig(
+        "slow_lookup",
+        "Never answers",
+        (sys.executable, "-c", "import time; time.sleep(60)"),
+        {"type": "object"},
+        timeout=0.5,
+    )
     app = make_app(app_server, command_tools=(slow,))
     async with app.run_test(size=(100, 40)) as pilot:
         await answer_one_call(pilot, "a slow tool", "y")
@@ -174,9 +199,10 @@ async def test_tools_are_not_offered_to_a_model_that_takes_none(app_server):
 
 
 async def test_an_mcp_server_that_fails_gets_a_banner_and_the_others_still_work(app_server):
-    servers = (McpServerConfig("notes", sys.executable, (str(MCP_FIXTURES / "notes_server.py"),)),
-               McpServerConfig("broken", sys.executable,
-                               (str(MCP_FIXTURES / "broken_server.py"),)))
+    servers = (
+        McpServerConfig("notes", sys.executable, (str(MCP_FIXTURES / "notes_server.py"),)),
+        McpServerConfig("broken", sys.executable, (str(MCP_FIXTURES / "broken_server.py"),)),
+    )
     app = make_app(app_server, mcp_servers=servers)
     async with app.run_test(size=(100, 40)) as pilot:
         screen = chat(pilot)
@@ -187,13 +213,15 @@ async def test_an_mcp_server_that_fails_gets_a_banner_and_the_others_still_work(
         await send(pilot, "tools")
         await until(pilot, lambda: waiting(pilot))
         await decide_call(pilot, "a")
-        await until(pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended,
-                    timeout=20)
+        await until(
+            pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended, timeout=20
+        )
         assert "no note called" in app_server.requests[1]["messages"][-1]["content"]
 
 
-BOOKS = Schema("books", {"type": "object", "properties": {"books": {"type": "array"}},
-                         "required": ["books"]})
+BOOKS = Schema(
+    "books", {"type": "object", "properties": {"books": {"type": "array"}}, "required": ["books"]}
+)
 
 
 async def test_a_structured_answer_grows_into_an_outline_and_is_checked(app_server):
@@ -219,7 +247,8 @@ async def test_a_structured_answer_grows_into_an_outline_and_is_checked(app_serv
 
 
 async def test_a_reopened_conversation_shows_every_call_decision_result_and_answer(
-        app_server, tmp_path):
+    app_server, tmp_path
+):
     history = tmp_path / "history.sqlite3"
     app = make_app(app_server, history_path=history, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -245,8 +274,9 @@ async def test_a_reopened_conversation_shows_every_call_decision_result_and_answ
         assert "Fits the schema" in str(view.query_one(".structured-verdict").render())
 
 
-async def test_a_schema_file_that_is_not_json_schema_is_refused_in_its_dialog(app_server,
-                                                                          tmp_path):
+async def test_a_schema_file_that_is_not_json_schema_is_refused_in_its_dialog(
+    app_server, tmp_path
+):
     from textual.widgets import Input
 
     from rillchat.ui.screens.dialogs import SchemaFileDialog
@@ -281,12 +311,19 @@ async def test_escape_while_calls_wait_stops_them_all_and_nothing_runs(app_serve
         screen = chat(pilot)
         await until(pilot, lambda: not screen.busy)
         assert [panel.state for panel in panels(pilot)] == ["stopped", "stopped"]
-        assert decisions(screen) == [("current_datetime", Decision.STOPPED, True),
-                                     ("calculator", Decision.STOPPED, True)]
+        assert decisions(screen) == [
+            ("current_datetime", Decision.STOPPED, True),
+            ("calculator", Decision.STOPPED, True),
+        ]
         assert len(app_server.requests) == 1
         await send(pilot, "hello")  # the next request carries the stopped results
         assert [m["role"] for m in app_server.requests[-1]["messages"]] == [
-            "user", "assistant", "tool", "tool", "user"]
+            "user",
+            "assistant",
+            "tool",
+            "tool",
+            "user",
+        ]
 
 
 async def test_a_new_chat_while_calls_wait_keeps_them_stopped_in_the_old_one(app_server):
@@ -298,8 +335,11 @@ async def test_a_new_chat_while_calls_wait_keeps_them_stopped_in_the_old_one(app
         old = screen.conversation
         await pilot.press("ctrl+n")
         await until(pilot, lambda: not screen.busy)
-        assert [part.decision for message in old.messages
-                if (part := message.tool_result_part) is not None] == [Decision.STOPPED] * 2
+        assert [
+            part.decision
+            for message in old.messages
+            if (part := message.tool_result_part) is not None
+        ] == [Decision.STOPPED] * 2
         assert not screen.query_one("#tools-waiting").has_class("-visible")
         await send(pilot, "hello")
         assert [m.role for m in screen.conversation.messages] == ["user", "assistant"]
@@ -307,10 +347,13 @@ async def test_a_new_chat_while_calls_wait_keeps_them_stopped_in_the_old_one(app
 
 async def test_a_command_that_floods_its_output_leaves_the_chat_responsive(app_server):
     flood = CommandToolConfig(
-        "slow_lookup", "Writes without end",
+        "slow_lookup",
+        "Writes without end",
         (sys.executable, "-c", "import sys\nwhile True: sys.stdout.write('y' * 65536)"),
         {"type": "object", "properties": {"query": {"type": "string"}}},
-        timeout=120, max_output=10_000)
+        timeout=120,
+        max_output=10_000,
+    )
     app = make_app(app_server, command_tools=(flood,), clock=time.monotonic)
     async with app.run_test(size=(100, 40)) as pilot:
         await send(pilot, "a slow tool")
@@ -329,8 +372,8 @@ async def test_a_command_that_floods_its_output_leaves_the_chat_responsive(app_s
 
 # Approval is a deliberate act -------------------------------------------------------------
 
-async def test_typing_while_calls_wait_decides_nothing_and_the_prompt_keeps_the_text(
-        app_server):
+
+async def test_typing_while_calls_wait_decides_nothing_and_the_prompt_keeps_the_text(app_server):
     app = make_app(app_server, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
         await send(pilot, "tools")
@@ -374,8 +417,10 @@ async def test_tab_goes_to_a_waiting_call_and_y_or_n_decide_it(app_server):
         await pilot.press("y")
         await until(pilot, lambda: len(screen.replies) == 2 and screen.replies[-1].ended)
         # Results are kept in the order they came: the denied call's first.
-        assert decisions(screen) == [("calculator", Decision.DENIED, True),
-                                     ("current_datetime", Decision.ALLOWED_ONCE, False)]
+        assert decisions(screen) == [
+            ("calculator", Decision.DENIED, True),
+            ("current_datetime", Decision.ALLOWED_ONCE, False),
+        ]
 
 
 async def one_call_waiting(pilot):
@@ -457,12 +502,17 @@ async def test_a_tool_turn_ends_with_one_line_summing_its_rounds(app_server):
         await decide_call(pilot, "y")
         await until(pilot, lambda: len(waiting(pilot)) == 1)
         await decide_call(pilot, "a")
-        await until(pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended,
-                    timeout=15)
+        await until(
+            pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended, timeout=15
+        )
         await reply_done(pilot)
         replies = [reply.message for reply in screen.replies]
-        totals = [footer for reply in screen.replies
-                  for footer in reply.view.query(ReplyFooter) if footer.has_class("-turn-total")]
+        totals = [
+            footer
+            for reply in screen.replies
+            for footer in reply.view.query(ReplyFooter)
+            if footer.has_class("-turn-total")
+        ]
         assert len(totals) == 1, "one total, under the answer that ends the turn"
         assert totals[0].parent is screen.replies[-1].view
         prompt_tokens = sum(reply.usage.prompt_tokens for reply in replies)
@@ -470,8 +520,12 @@ async def test_a_tool_turn_ends_with_one_line_summing_its_rounds(app_server):
         cost = sum(reply.usage.cost for reply in replies)
         assert str(totals[0].render()) == (
             f"Σ This turn: 3 replies · {prompt_tokens:,} in · {completion_tokens:,} out · "
-            f"{format_cost(cost)} · 0.0 s of model time")
+            f"{format_cost(cost)} · 0.0 s of model time"
+        )
 
         await send(pilot, "hello")  # a turn of one reply needs no total
-        assert not [footer for footer in screen.replies[-1].view.query(ReplyFooter)
-                    if footer.has_class("-turn-total")]
+        assert not [
+            footer
+            for footer in screen.replies[-1].view.query(ReplyFooter)
+            if footer.has_class("-turn-total")
+        ]

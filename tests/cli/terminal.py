@@ -15,9 +15,15 @@ from pathlib import Path
 class Terminal:
     """`rill` running in a pseudo-terminal, as a person would run it."""
 
-    def __init__(self, *args: str, env: dict[str, str], cwd: Path | None = None,
-                 term: str = "xterm-256color", extra: dict[str, str] | None = None,
-                 controlling: bool = False) -> None:
+    def __init__(
+        self,
+        *args: str,
+        env: dict[str, str],
+        cwd: Path | None = None,
+        term: str = "xterm-256color",
+        extra: dict[str, str] | None = None,
+        controlling: bool = False,
+    ) -> None:
         """`controlling`: the pseudo-terminal becomes rill's controlling terminal, in a
         session of its own, so /dev/tty is it and Ctrl+C typed there sends SIGINT."""
         import pty
@@ -25,10 +31,16 @@ class Terminal:
         env = {**env, "TERM": term, "COLUMNS": "100", "LINES": "30", **(extra or {})}
         self.primary, secondary = pty.openpty()
         os.set_blocking(self.primary, False)
-        self.process = subprocess.Popen([sys.executable, "-m", "rillchat", *args],
-                                        stdin=secondary, stdout=secondary, stderr=secondary,
-                                        env=env, cwd=cwd, start_new_session=controlling,
-                                        preexec_fn=_take_as_controlling if controlling else None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "rillchat", *args],
+            stdin=secondary,
+            stdout=secondary,
+            stderr=secondary,
+            env=env,
+            cwd=cwd,
+            start_new_session=controlling,
+            preexec_fn=_take_as_controlling if controlling else None,
+        )
         os.close(secondary)
         self.shown = bytearray()
 
@@ -89,8 +101,11 @@ def open_and_quit(env: dict[str, str], cwd: Path | None = None) -> Terminal:
 
 
 def environment(**extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL")
+    }
     env.update(extra)
     return env
 
@@ -105,7 +120,8 @@ def saved_messages(database: Path) -> dict[str, tuple[str, str, str]]:
         rows = connection.execute(
             "SELECT m.id, m.role, m.status, coalesce(group_concat(p.text, ''), '') "
             "FROM messages AS m LEFT JOIN parts AS p ON p.message_id = m.id "
-            "AND p.kind = 'text' GROUP BY m.id").fetchall()
+            "AND p.kind = 'text' GROUP BY m.id"
+        ).fetchall()
     except sqlite3.OperationalError:
         return {}
     finally:
@@ -115,6 +131,9 @@ def saved_messages(database: Path) -> dict[str, tuple[str, str, str]]:
 
 def saved_reply(database: Path) -> tuple[str, str]:
     """The status and text of the reply in a history of one exchange, or empty strings."""
-    replies = [(status, text) for role, status, text in saved_messages(database).values()
-               if role == "assistant"]
+    replies = [
+        (status, text)
+        for role, status, text in saved_messages(database).values()
+        if role == "assistant"
+    ]
     return replies[0] if replies else ("", "")

@@ -8,15 +8,17 @@ import time
 
 from rillchat.demo.scenarios import generated_markdown
 from rillchat.store.db import DATABASE_NAME
-from tests.cli.test_ask import run_rill
 from tests.cli.terminal import Terminal, environment, open_and_quit, saved_reply
+from tests.cli.test_ask import run_rill
 from tests.conftest import TEST_API_KEY
 
 
 def test_the_chat_without_a_terminal_says_what_to_use_instead():
     result = run_rill(stdin="hello")
     assert result.returncode == 2
-    assert result.stderr == "rill: the chat needs a terminal; to pipe a question, use: rill ask -\n"
+    assert (
+        result.stderr == "rill: the chat needs a terminal; to pipe a question, use: rill ask -\n"
+    )
 
 
 def test_demo_chat_opens_in_a_terminal_answers_and_quits_cleanly(tmp_path):
@@ -32,8 +34,11 @@ def test_demo_chat_opens_in_a_terminal_answers_and_quits_cleanly(tmp_path):
 
 
 def test_kill_9_while_a_reply_streams_keeps_it_up_to_the_last_save(demo_server, tmp_path):
-    env = environment(RILL_DATA_DIR=str(tmp_path), OPENROUTER_API_KEY=TEST_API_KEY,
-                      OPENROUTER_BASE_URL=demo_server.url)
+    env = environment(
+        RILL_DATA_DIR=str(tmp_path),
+        OPENROUTER_API_KEY=TEST_API_KEY,
+        OPENROUTER_BASE_URL=demo_server.url,
+    )
     database = tmp_path / DATABASE_NAME
     terminal = Terminal("-m", "demo/generate/100000/100", env=env)
     try:

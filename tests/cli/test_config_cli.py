@@ -50,14 +50,22 @@ def test_edit_without_visual_or_editor_falls_back_to_editor_nano_then_vi(tmp_pat
 
 def test_edit_with_no_editor_anywhere_says_so_and_how_to_set_one(tmp_path):
     (tmp_path / "bin").mkdir()
-    result = run_rill("config", "edit", env_extra={
-        "RILL_CONFIG_DIR": str(tmp_path), "EDITOR": "", "VISUAL": "",
-        "PATH": str(tmp_path / "bin")})
+    result = run_rill(
+        "config",
+        "edit",
+        env_extra={
+            "RILL_CONFIG_DIR": str(tmp_path),
+            "EDITOR": "",
+            "VISUAL": "",
+            "PATH": str(tmp_path / "bin"),
+        },
+    )
     assert result.returncode == 2
     assert result.stderr == (
         "rill: no editor found: VISUAL and EDITOR are not set and none of editor, nano, vi is "
         f"on PATH. Set one (e.g. export EDITOR=nano), or edit {tmp_path / 'config.toml'} by "
-        "hand\n")
+        "hand\n"
+    )
 
 
 def test_show_names_what_is_wrong_in_a_file_that_is_not_toml(tmp_path):
@@ -65,16 +73,18 @@ def test_show_names_what_is_wrong_in_a_file_that_is_not_toml(tmp_path):
     path.write_text('theme = "rill-light"\nmodel = \n')
     shown = run_rill("config", "show", env_extra={"RILL_CONFIG_DIR": str(tmp_path)})
     assert shown.returncode == 2
-    assert shown.stderr.startswith(f"rill: {path}: not valid TOML: Invalid value (at line 2, "
-                                   "column 9).")
+    assert shown.stderr.startswith(
+        f"rill: {path}: not valid TOML: Invalid value (at line 2, column 9)."
+    )
     assert "rill config edit" in shown.stderr
     assert "model     openai/gpt-4o-mini  (default)" in shown.stdout
 
 
 def test_ask_warns_about_a_broken_config_and_goes_on_with_defaults(tmp_path, demo_server):
     (tmp_path / "config.toml").write_text("model = \n")
-    result = run_rill("ask", "--demo", "hello", "--no-save",
-                      env_extra={"RILL_CONFIG_DIR": str(tmp_path)})
+    result = run_rill(
+        "ask", "--demo", "hello", "--no-save", env_extra={"RILL_CONFIG_DIR": str(tmp_path)}
+    )
     assert result.returncode == 0
     assert "config.toml: not valid TOML" in result.stderr and "line 1" in result.stderr
     assert result.stdout

@@ -45,8 +45,11 @@ def test_a_terminal_gone_before_an_error_is_told_leaves_the_exit_code_alone():
     try:
         process = subprocess.run(
             [sys.executable, "-m", "rillchat", "ask", "--retries", "-1", "hello"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=secondary,
-            timeout=60)
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=secondary,
+            timeout=60,
+        )
     finally:
         os.close(secondary)
     assert process.returncode == 2, "a usage error, whether or not it could be told"

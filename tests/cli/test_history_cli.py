@@ -55,8 +55,12 @@ def test_show_and_search_by_a_short_id(data):
 def test_export_then_import_elsewhere_brings_back_the_same_conversation(data, tmp_path_factory):
     folder, conversation = data
     exported = folder / "out.json"
-    assert rill(folder, "export", conversation.id[:8], "--format", "json", "-o",
-                str(exported)).returncode == 0
+    assert (
+        rill(
+            folder, "export", conversation.id[:8], "--format", "json", "-o", str(exported)
+        ).returncode
+        == 0
+    )
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     imported = rill(elsewhere, "import", str(exported))
     assert imported.returncode == 0, imported.stderr
@@ -66,8 +70,10 @@ def test_export_then_import_elsewhere_brings_back_the_same_conversation(data, tm
     assert restored == replace(conversation, allowed_tools=set())
     again = rill(elsewhere, "import", str(exported))
     assert again.returncode == 0, again.stderr
-    assert (f"conversation {conversation.id[:8]} is already in the history and stays as it "
-            "is; the file was imported as a new conversation") in again.stderr
+    assert (
+        f"conversation {conversation.id[:8]} is already in the history and stays as it "
+        "is; the file was imported as a new conversation"
+    ) in again.stderr
     assert history.count() == 2 and history.load(conversation.id) == restored
 
 
@@ -142,8 +148,10 @@ def test_a_failed_answer_is_saved_with_its_error(demo_server, tmp_path):
 
 def test_imported_approvals_are_dropped_so_the_tools_ask_again(demo_server, tmp_path):
     conversation = Conversation(model="demo/auto", title="Granted")
-    conversation.messages += [Message.user("hello"),
-                              Message(role="assistant", parts=[TextPart("Hi.")])]
+    conversation.messages += [
+        Message.user("hello"),
+        Message(role="assistant", parts=[TextPart("Hi.")]),
+    ]
     conversation.allowed_tools = {"calculator", "run_anything"}
     file = tmp_path / "granted.json"
     file.write_text(to_json(conversation))
@@ -154,14 +162,23 @@ def test_imported_approvals_are_dropped_so_the_tools_ask_again(demo_server, tmp_
 
     imported = rill(folder, "import", str(file))
     assert imported.returncode == 0, imported.stderr
-    assert imported.stderr == ("rill: the file allowed calculator, run_anything for the whole "
-                               "conversation; approvals are not imported, so each call of "
-                               "them asks again\n")
-    assert History(open_database(folder / DATABASE_NAME)).load(
-        conversation.id).allowed_tools == set()
-    asked = run_rill("ask", "-c", "--tools", "a failing tool", server=demo_server,
-                     new_session=True, env_extra={"RILL_DATA_DIR": str(folder),
-                                                  "RILL_CONFIG_DIR": str(config)})
+    assert imported.stderr == (
+        "rill: the file allowed calculator, run_anything for the whole "
+        "conversation; approvals are not imported, so each call of "
+        "them asks again\n"
+    )
+    assert (
+        History(open_database(folder / DATABASE_NAME)).load(conversation.id).allowed_tools == set()
+    )
+    asked = run_rill(
+        "ask",
+        "-c",
+        "--tools",
+        "a failing tool",
+        server=demo_server,
+        new_session=True,
+        env_extra={"RILL_DATA_DIR": str(folder), "RILL_CONFIG_DIR": str(config)},
+    )
     assert asked.returncode == 0, asked.stderr
     assert "no terminal to ask for approval on, so the call is denied" in asked.stderr
     assert "allowed in this conversation" not in asked.stderr + asked.stdout
@@ -184,15 +201,19 @@ def test_an_edited_copy_of_an_export_never_changes_the_conversation_it_came_from
 
     imported = rill(folder, "import", str(copy))
     assert imported.returncode == 0, imported.stderr
-    assert ("5 messages in the file had an id already in the history, and got new ones; no "
-            "other conversation was changed") in imported.stderr
+    assert (
+        "5 messages in the file had an id already in the history, and got new ones; no "
+        "other conversation was changed"
+    ) in imported.stderr
     assert history.load(conversation.id) == original
     assert [m.id for m in history.load(conversation.id).messages] == [
-        m.id for m in original.messages]
+        m.id for m in original.messages
+    ]
     edited = history.load("c0ffee" * 5 + "00")
     assert edited.title == "Edited copy" and edited.messages[0].text == "And in Lyon?"
     assert not {m.id for m in edited.messages + edited.other_branches} & {
-        m.id for m in original.messages + original.other_branches}
+        m.id for m in original.messages + original.other_branches
+    }
     [branch] = edited.other_branches
     assert branch.parent_id == edited.messages[2].id, "the branch follows its renamed parent"
     assert branch.text == "It is 21 degrees and" and edited.messages[-1].text == "21 degrees."
@@ -203,8 +224,12 @@ def test_delete_and_import_while_another_program_holds_the_lock_say_so(data, tmp
 
     folder, conversation = data
     exported = tmp_path_factory.mktemp("export") / "copy.json"
-    assert rill(folder, "export", conversation.id[:8], "--format", "json", "-o",
-                str(exported)).returncode == 0
+    assert (
+        rill(
+            folder, "export", conversation.id[:8], "--format", "json", "-o", str(exported)
+        ).returncode
+        == 0
+    )
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     History(open_database(elsewhere / DATABASE_NAME)).close()
     with HeldLock(folder / DATABASE_NAME), HeldLock(elsewhere / DATABASE_NAME):
@@ -222,8 +247,7 @@ def test_delete_and_import_while_another_program_holds_the_lock_say_so(data, tmp
     assert rill(folder, "delete", conversation.id[:8], "--yes").returncode == 0, "once it goes"
 
 
-def test_rill_ask_with_the_history_locked_answers_and_says_it_was_not_saved(demo_server,
-                                                                          tmp_path):
+def test_rill_ask_with_the_history_locked_answers_and_says_it_was_not_saved(demo_server, tmp_path):
     from rillchat.exit_codes import NOT_SAVED
 
     History(open_database(tmp_path / DATABASE_NAME)).close()

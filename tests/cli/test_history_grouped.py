@@ -51,8 +51,10 @@ def test_search_prints_each_conversation_once_with_its_hits_below(twins):
         f"{noon.id[:8]}  Trip notes · 2 hits · 2026-12-01 12:00",
         f"{morning.id[:8]}  Trip notes · 3 hits · 2026-12-01 09:00",
     ]
-    below_morning = lines[lines.index(headings[2]) + 1:]
-    assert [line.split()[:2] for line in below_morning] == [["in", "reply"]] * 2 + [["in", "prompt"]]
+    below_morning = lines[lines.index(headings[2]) + 1 :]
+    assert [line.split()[:2] for line in below_morning] == [["in", "reply"]] * 2 + [
+        ["in", "prompt"]
+    ]
     assert lines[lines.index(headings[1]) - 1] == "", "a blank line between conversations"
     assert "A lighthouse keeper." in found.stdout
 
@@ -69,8 +71,10 @@ def test_export_refuses_to_overwrite_a_file_unless_forced(twins):
     target.write_text("my own notes\n")
     refused = rill(folder, "export", morning.id[:8], "-o", str(target))
     assert refused.returncode == 2
-    assert refused.stderr == (f"rill: {target} already exists and was left as it is; pass "
-                              "--force to overwrite it, or choose another file with -o.\n")
+    assert refused.stderr == (
+        f"rill: {target} already exists and was left as it is; pass "
+        "--force to overwrite it, or choose another file with -o.\n"
+    )
     assert target.read_text() == "my own notes\n"
 
     forced = rill(folder, "export", morning.id[:8], "-o", str(target), "--force")
@@ -95,4 +99,5 @@ def test_conversations_saved_in_the_same_minute_show_seconds(tmp_path):
     found = rill(tmp_path, "search", "lighthouse").stdout.splitlines()
     assert [line for line in found if line and not line.startswith(" ")] == [
         f"{second.id[:8]}  hello · 1 hit · 2026-12-01 09:00:40",
-        f"{first.id[:8]}  hello · 1 hit · 2026-12-01 09:00:05"]
+        f"{first.id[:8]}  hello · 1 hit · 2026-12-01 09:00:05",
+    ]

@@ -33,9 +33,11 @@ def test_ask_and_the_history_commands_never_print_an_echoed_key(demo_server, tmp
     ids = [line.split('"id": "')[1][:8] for line in listed.stdout.splitlines()]
     assert len(ids) == 2
     for conversation in ids:
-        for command in (("show", conversation),
-                        ("export", conversation, "--format", "md"),
-                        ("export", conversation, "--format", "json")):
+        for command in (
+            ("show", conversation),
+            ("export", conversation, "--format", "md"),
+            ("export", conversation, "--format", "json"),
+        ):
             result = rill(tmp_path, "history", *command, key=key)
             assert result.returncode == 0, result.stderr
             assert masked(key) in result.stdout, command

@@ -18,16 +18,22 @@ REFUSED = "-m/--model: that looks like an API key, not a model id"
 
 
 def test_a_key_given_as_the_model_flag_is_refused(demo_server, tmp_path):
-    asked = run_rill("ask", "-m", KEY, "hello", server=demo_server,
-                     env_extra={"RILL_DATA_DIR": str(tmp_path)})
+    asked = run_rill(
+        "ask", "-m", KEY, "hello", server=demo_server, env_extra={"RILL_DATA_DIR": str(tmp_path)}
+    )
     assert asked.returncode == 2
     assert REFUSED in asked.stderr
-    assert ("an API key goes in OPENROUTER_API_KEY, or in api_key in config.toml)"
-            in asked.stderr)
+    assert "an API key goes in OPENROUTER_API_KEY, or in api_key in config.toml)" in asked.stderr
     assert "F8" not in asked.stderr
-    chat = Terminal("-m", KEY, env=environment(RILL_DATA_DIR=str(tmp_path),
-                                               OPENROUTER_API_KEY="sk-or-v1-" + "0" * 64,
-                                               OPENROUTER_BASE_URL=demo_server.url))
+    chat = Terminal(
+        "-m",
+        KEY,
+        env=environment(
+            RILL_DATA_DIR=str(tmp_path),
+            OPENROUTER_API_KEY="sk-or-v1-" + "0" * 64,
+            OPENROUTER_BASE_URL=demo_server.url,
+        ),
+    )
     try:
         assert chat.wait() == 2
     finally:
@@ -39,8 +45,9 @@ def test_a_key_given_as_the_model_flag_is_refused(demo_server, tmp_path):
 
 def test_a_key_as_the_configured_model_is_named_and_the_default_used(demo_server, tmp_path):
     config = tmp_path / "config.toml"
-    config.write_text(f'model = "{KEY}"\n\n[[presets]]\nname = "Pasted"\nprompt = "Hi."\n'
-                      f'model = "{KEY}"\n')
+    config.write_text(
+        f'model = "{KEY}"\n\n[[presets]]\nname = "Pasted"\nprompt = "Hi."\nmodel = "{KEY}"\n'
+    )
     loaded, problems = load_config(config)
     assert loaded.model is None and loaded.presets[0].model is None
     assert len(problems) == 2 and all("looks like an API key" in problem for problem in problems)

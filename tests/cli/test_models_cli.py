@@ -13,12 +13,13 @@ def test_models_lists_searches_and_prints_json(tmp_path):
     env = {"RILL_DATA_DIR": str(tmp_path)}
     listed = run_rill("models", "--demo", env_extra=env)
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) >= 300
-    found = run_rill("models", "--demo", "--search", "claude sonnet 4.5", "--json",
-                     env_extra=env)
+    found = run_rill("models", "--demo", "--search", "claude sonnet 4.5", "--json", env_extra=env)
     rows = [json.loads(line) for line in found.stdout.splitlines()]
     assert rows[0]["id"] == "anthropic/claude-sonnet-4.5" and rows[0]["prompt_price"] == 3.0
-    assert "no model matches" in run_rill("models", "--demo", "--search", "zzzz",
-                                          env_extra=env).stderr
+    assert (
+        "no model matches"
+        in run_rill("models", "--demo", "--search", "zzzz", env_extra=env).stderr
+    )
 
 
 def test_offline_the_cached_catalogue_is_used_and_the_user_told(tmp_path):

@@ -27,8 +27,9 @@ def sent_prompts(terminal: Terminal, database, count: int, timeout: float = 20) 
 
 
 def chat(tmp_path) -> Terminal:
-    terminal = Terminal("--demo", env=environment(RILL_DATA_DIR=str(tmp_path),
-                                                  RILL_CONFIG_DIR=str(tmp_path)))
+    terminal = Terminal(
+        "--demo", env=environment(RILL_DATA_DIR=str(tmp_path), RILL_CONFIG_DIR=str(tmp_path))
+    )
     terminal.read_until(b"Demo")
     return terminal
 

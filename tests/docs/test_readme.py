@@ -11,15 +11,20 @@ import tomli_w
 from rillchat.config import Config
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-TABLES = {"presets": "[[presets]]", "command_tools": "[[tools]]",
-          "mcp_servers": "[[mcp_servers]]", "schemas": "[[schemas]]", "keys": "[keys]"}
+TABLES = {
+    "presets": "[[presets]]",
+    "command_tools": "[[tools]]",
+    "mcp_servers": "[[mcp_servers]]",
+    "schemas": "[[schemas]]",
+    "keys": "[keys]",
+}
 """Config fields that are TOML tables, as the file spells them."""
 
 
 def reference_rows() -> dict[str, str]:
     text = README.read_text(encoding="utf-8")
-    section = text[text.index("## Configuration\n"):]
-    section = section[:section.index("\n## ", 1)]
+    section = text[text.index("## Configuration\n") :]
+    section = section[: section.index("\n## ", 1)]
     rows = re.findall(r"^\| `([^`]+)` \| ([^|]+) \|", section, flags=re.MULTILINE)
     return {key: default.strip() for key, default in rows}
 
@@ -48,11 +53,15 @@ def test_every_binding_id_the_chat_accepts_is_documented_with_its_default_key():
     from rillchat.ui.widgets.prompt_input import PromptInput
 
     text = README.read_text(encoding="utf-8")
-    section = text[text.index("**Re-mapping keys.**"):]
-    section = section[:section.index("\n## ")]
+    section = text[text.index("**Re-mapping keys.**") :]
+    section = section[: section.index("\n## ")]
     rows = dict(re.findall(r"^\| `(rill\.[^`]+)` \| ([^|]+) \|", section, flags=re.MULTILINE))
-    accepted = {binding.id: binding.key for bindings in (ChatScreen.BINDINGS, PromptInput.BINDINGS)
-                for binding in bindings if binding.id}
+    accepted = {
+        binding.id: binding.key
+        for bindings in (ChatScreen.BINDINGS, PromptInput.BINDINGS)
+        for binding in bindings
+        if binding.id
+    }
     assert sorted(rows) == sorted(accepted)
     for binding_id, keys in accepted.items():
         written = [key.strip().lower() for key in rows[binding_id].split(",")]

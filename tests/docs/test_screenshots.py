@@ -33,8 +33,13 @@ screenshots = _load_script()
 def drawn(tmp_path_factory) -> Path:
     """The script, run as a user runs it, into a fresh folder."""
     out = tmp_path_factory.mktemp("screenshots")
-    result = subprocess.run([sys.executable, str(SCRIPT), "--out", str(out)], cwd=REPOSITORY,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(out)],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, f"the script failed:\n{result.stdout}\n{result.stderr}"
     return out
 
@@ -51,10 +56,15 @@ def test_every_picture_is_drawn_and_shows_its_screen(drawn):
 def test_the_committed_pictures_are_the_app_as_it_is(drawn):
     committed = sorted(path.stem for path in COMMITTED.glob("*.svg"))
     assert committed == sorted(screenshots.PICTURES), f"screenshots/ is out of date: {REDRAW}"
-    stale = [name for name in screenshots.PICTURES
-             if (COMMITTED / f"{name}.svg").read_bytes() != (drawn / f"{name}.svg").read_bytes()]
-    assert not stale, (f"the app no longer looks like screenshots/{stale[0]}.svg (and "
-                       f"{len(stale) - 1} more): run {REDRAW}, look at the pictures, commit them")
+    stale = [
+        name
+        for name in screenshots.PICTURES
+        if (COMMITTED / f"{name}.svg").read_bytes() != (drawn / f"{name}.svg").read_bytes()
+    ]
+    assert not stale, (
+        f"the app no longer looks like screenshots/{stale[0]}.svg (and "
+        f"{len(stale) - 1} more): run {REDRAW}, look at the pictures, commit them"
+    )
 
 
 def test_the_readme_shows_only_pictures_the_script_draws():
@@ -66,8 +76,10 @@ def test_the_readme_shows_only_pictures_the_script_draws():
 
 
 def test_svg_text_reads_rows_and_columns():
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><text x="600" y="27">Rill</text>'
-           '<text x="24.4" y="20" clip-path="url(#t-line-0)">two&#160;words</text>'
-           '<text x="183" y="20" clip-path="url(#t-line-0)">later</text>'
-           '<text x="0" y="44" clip-path="url(#t-line-1)">next</text></svg>')
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><text x="600" y="27">Rill</text>'
+        '<text x="24.4" y="20" clip-path="url(#t-line-0)">two&#160;words</text>'
+        '<text x="183" y="20" clip-path="url(#t-line-0)">later</text>'
+        '<text x="0" y="44" clip-path="url(#t-line-1)">next</text></svg>'
+    )
     assert screenshots.svg_text(svg) == "  two words    later\nnext"

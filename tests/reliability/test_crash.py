@@ -45,8 +45,11 @@ def test_kill_9_at_twenty_random_moments_loses_nothing_saved(demo_server, tmp_pa
     seed = int(os.environ.get("RILL_CRASH_SEED", random.randrange(10**6)))
     print(f"crash seed {seed} (set RILL_CRASH_SEED to repeat)")
     draw = random.Random(seed)
-    env = environment(RILL_DATA_DIR=str(tmp_path), OPENROUTER_API_KEY=TEST_API_KEY,
-                      OPENROUTER_BASE_URL=demo_server.url)
+    env = environment(
+        RILL_DATA_DIR=str(tmp_path),
+        OPENROUTER_API_KEY=TEST_API_KEY,
+        OPENROUTER_BASE_URL=demo_server.url,
+    )
     database = tmp_path / DATABASE_NAME
     answer = generated_markdown(100000)
     cut: dict[str, tuple[str, str, str]] = {}
@@ -60,8 +63,9 @@ def test_kill_9_at_twenty_random_moments_loses_nothing_saved(demo_server, tmp_pa
             # Started: the reply the last kill cut is marked interrupted, nothing else moved.
             before = saved_messages(database)
             assert not [m for m in before.values() if m[1] == "streaming"], where
-            assert all(before[key] == (role, "interrupted", text)
-                       for key, (role, _, text) in cut.items()), where
+            assert all(
+                before[key] == (role, "interrupted", text) for key, (role, _, text) in cut.items()
+            ), where
             terminal.type(f"prompt {number}\r".encode())
             deadline = time.monotonic() + wait
             while time.monotonic() < deadline:
@@ -88,8 +92,10 @@ def test_kill_9_at_twenty_random_moments_loses_nothing_saved(demo_server, tmp_pa
     open_and_quit(env)
     final = saved_messages(database)
     assert all(final[key] == (role, "interrupted", text) for key, (role, _, text) in cut.items())
-    print(f"{KILLS} kills: {len(cut_lengths)} cut replies saved, "
-          f"{sorted(cut_lengths)} characters each")
+    print(
+        f"{KILLS} kills: {len(cut_lengths)} cut replies saved, "
+        f"{sorted(cut_lengths)} characters each"
+    )
 
 
 def _streaming(database: Path, *, at_least: int, terminal: Terminal) -> str:
@@ -102,12 +108,17 @@ def _streaming(database: Path, *, at_least: int, terminal: Terminal) -> str:
     return text
 
 
-@pytest.mark.parametrize("number, terminal_gone", [(signal.SIGTERM, False),
-                                                   (signal.SIGHUP, True)],
-                         ids=["SIGTERM", "SIGHUP with the terminal closed"])
+@pytest.mark.parametrize(
+    "number, terminal_gone",
+    [(signal.SIGTERM, False), (signal.SIGHUP, True)],
+    ids=["SIGTERM", "SIGHUP with the terminal closed"],
+)
 def test_a_signal_saves_the_reply_whole_and_exits(demo_server, tmp_path, number, terminal_gone):
-    env = environment(RILL_DATA_DIR=str(tmp_path), OPENROUTER_API_KEY=TEST_API_KEY,
-                      OPENROUTER_BASE_URL=demo_server.url)
+    env = environment(
+        RILL_DATA_DIR=str(tmp_path),
+        OPENROUTER_API_KEY=TEST_API_KEY,
+        OPENROUTER_BASE_URL=demo_server.url,
+    )
     database = tmp_path / DATABASE_NAME
     terminal = Terminal("-m", MODEL, env=env)
     try:
@@ -148,8 +159,11 @@ def _main_file_alone(database: Path, copy: Path) -> dict[str, tuple[str, str, st
 
 
 def test_with_its_log_removed_a_killed_rill_keeps_what_was_saved(demo_server, tmp_path):
-    env = environment(RILL_DATA_DIR=str(tmp_path / "data"), OPENROUTER_API_KEY=TEST_API_KEY,
-                      OPENROUTER_BASE_URL=demo_server.url)
+    env = environment(
+        RILL_DATA_DIR=str(tmp_path / "data"),
+        OPENROUTER_API_KEY=TEST_API_KEY,
+        OPENROUTER_BASE_URL=demo_server.url,
+    )
     database = tmp_path / "data" / DATABASE_NAME
     copy = tmp_path / "alone.sqlite3"
     terminal = Terminal(env=env)
@@ -157,8 +171,10 @@ def test_with_its_log_removed_a_killed_rill_keeps_what_was_saved(demo_server, tm
         terminal.read_until(b"Type a message")
         terminal.type(b"hello\r")
         deadline = time.monotonic() + 10
-        while not any(status == "complete" and role == "assistant"
-                      for role, status, _ in _main_file_alone(database, copy).values()):
+        while not any(
+            status == "complete" and role == "assistant"
+            for role, status, _ in _main_file_alone(database, copy).values()
+        ):
             assert time.monotonic() < deadline, "the finished reply never reached the main file"
             terminal.read(0.1)
         database.with_name(f"{DATABASE_NAME}-wal").unlink()  # a clean-up tool, or a person
@@ -168,4 +184,6 @@ def test_with_its_log_removed_a_killed_rill_keeps_what_was_saved(demo_server, tm
         terminal.close()
     assert integrity(database) == "ok"
     assert sorted(saved_messages(database).values()) == [
-        ("assistant", "complete", texts.WELCOME), ("user", "complete", "hello")]
+        ("assistant", "complete", texts.WELCOME),
+        ("user", "complete", "hello"),
+    ]

@@ -42,9 +42,16 @@ def test_a_fresh_data_folder_and_its_files_are_for_their_owner_only(demo_server,
     data = tmp_path / "data"
     asked = subprocess.run(
         [sys.executable, "-m", "rillchat", "ask", "-m", "demo/markdown", "hi"],
-        capture_output=True, text=True, timeout=60,
-        env={**os.environ, "RILL_DATA_DIR": str(data), "OPENROUTER_API_KEY": TEST_API_KEY,
-             "OPENROUTER_BASE_URL": demo_server.url})
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "RILL_DATA_DIR": str(data),
+            "OPENROUTER_API_KEY": TEST_API_KEY,
+            "OPENROUTER_BASE_URL": demo_server.url,
+        },
+    )
     assert asked.returncode == 0, asked.stderr
     assert modes(data)["."] == 0o700 and modes(data)[DATABASE_NAME] == 0o600
 
@@ -53,13 +60,19 @@ def test_a_fresh_data_folder_and_its_files_are_for_their_owner_only(demo_server,
     path = data / DATABASE_NAME
     connection = open_database(path)
     lease = WriterLease(leases_folder(path))
-    connection.execute("INSERT INTO conversations (id, model, created, updated) "
-                       "VALUES ('c', 'm', 0, 0)")
+    connection.execute(
+        "INSERT INTO conversations (id, model, created, updated) VALUES ('c', 'm', 0, 0)"
+    )
     write_cache("http://example.test/api/v1", [{"id": "a/b"}], data / "models.json")
     try:
         found = modes(data)
-        assert {DATABASE_NAME + "-wal", DATABASE_NAME + "-shm", "writers", "models.json",
-                f"writers/{lease.token}.lock"} <= set(found)
+        assert {
+            DATABASE_NAME + "-wal",
+            DATABASE_NAME + "-shm",
+            "writers",
+            "models.json",
+            f"writers/{lease.token}.lock",
+        } <= set(found)
         assert private(found), {name: oct(mode) for name, mode in found.items()}
         assert found["writers"] == 0o700 and found[DATABASE_NAME + "-wal"] == 0o600
     finally:
@@ -82,8 +95,13 @@ def test_files_an_older_rill_left_readable_are_made_private_on_start(tmp_path):
     write_cache("http://example.test/api/v1", [{"id": "a/b"}], data / "models.json")
     for folder in (data, data / "writers"):
         folder.chmod(0o755)
-    for name in (DATABASE_NAME, DATABASE_NAME + "-wal", DATABASE_NAME + "-shm", "models.json",
-                 "writers/0123abcd.lock"):
+    for name in (
+        DATABASE_NAME,
+        DATABASE_NAME + "-wal",
+        DATABASE_NAME + "-shm",
+        "models.json",
+        "writers/0123abcd.lock",
+    ):
         (data / name).chmod(0o644)
     assert not private(modes(data))
     try:
@@ -94,7 +112,9 @@ def test_files_an_older_rill_left_readable_are_made_private_on_start(tmp_path):
         found = modes(data)
         assert private(found), {name: oct(mode) for name, mode in found.items()}
         assert found["."] == found["writers"] == 0o700
-        assert found[DATABASE_NAME] == found["models.json"] == found["writers/0123abcd.lock"] == 0o600
+        assert (
+            found[DATABASE_NAME] == found["models.json"] == found["writers/0123abcd.lock"] == 0o600
+        )
         lease.release()
         connection.close()
     finally:

@@ -26,11 +26,15 @@ MODEL = f"demo/generate/{TOKENS}/150"
 """About seven seconds of Markdown."""
 
 
-def test_a_reply_cut_by_a_full_disk_is_saved_whole_once_there_is_room(demo_server,
-                                                                     small_filesystem):
+def test_a_reply_cut_by_a_full_disk_is_saved_whole_once_there_is_room(
+    demo_server, small_filesystem
+):
     data = small_filesystem.folder / "rill"
-    env = environment(RILL_DATA_DIR=str(data), OPENROUTER_API_KEY=TEST_API_KEY,
-                      OPENROUTER_BASE_URL=demo_server.url)
+    env = environment(
+        RILL_DATA_DIR=str(data),
+        OPENROUTER_API_KEY=TEST_API_KEY,
+        OPENROUTER_BASE_URL=demo_server.url,
+    )
     database = data / DATABASE_NAME
     answer = generated_markdown(TOKENS)
     terminal = Terminal("-m", MODEL, env=env)
@@ -41,7 +45,7 @@ def test_a_reply_cut_by_a_full_disk_is_saved_whole_once_there_is_room(demo_serve
         while time.monotonic() < deadline:
             terminal.read(0.05)
         small_filesystem.fill()
-        terminal.read_until("Not saved yet".encode(), timeout=10)
+        terminal.read_until(b"Not saved yet", timeout=10)
         terminal.read_until("✓".encode(), timeout=20)  # the reply ended, on screen
         status, cut = saved_reply(database)
         assert status == "streaming" and len(cut) < len(answer), "the disk was full"
@@ -59,8 +63,10 @@ def test_a_reply_cut_by_a_full_disk_is_saved_whole_once_there_is_room(demo_serve
     assert reply.status.value == "complete"
     assert reply.text == answer, f"saved {len(reply.text)} of {len(answer)} characters"
     assert reply.usage is not None and reply.usage.cost, "its usage and cost are kept"
-    print(f"cut at {len(cut)} of {len(answer)} characters while the disk was full; "
-          "saved whole once it was freed")
+    print(
+        f"cut at {len(cut)} of {len(answer)} characters while the disk was full; "
+        "saved whole once it was freed"
+    )
 
 
 READER = """
@@ -86,8 +92,12 @@ def test_a_log_that_fills_the_disk_is_named_and_given_back_once_it_can_be(small_
     History(open_database(path)).close()
     problems, resumed = [], threading.Event()
     recorder = open_recorder(path, on_paused=problems.append, on_resumed=resumed.set)
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert reader.stdout.readline() == "reading\n"
         conversation = Conversation(model="m", title="long")
@@ -116,5 +126,7 @@ def test_a_log_that_fills_the_disk_is_named_and_given_back_once_it_can_be(small_
     history = History(open_database(path))
     assert history.load(conversation.id).messages[-1].text == reply.text
     history.close()
-    print(f"the log filled the disk at {full_log:,} bytes; folded in and cut back once the "
-          f"reader let go and there was room")
+    print(
+        f"the log filled the disk at {full_log:,} bytes; folded in and cut back once the "
+        f"reader let go and there was room"
+    )

@@ -34,12 +34,39 @@ from tests.cli.terminal import Terminal, environment, saved_messages
 from tests.conftest import TEST_API_KEY
 
 HOSTILE = [
-    "[bold red]loud[/]", "[link=file:///etc/passwd]click[/link]", "[@click=app.quit]q[/]",
-    "\x1b]8;;https://evil.example/\x07a link\x1b]8;;\x07", "\x1b]52;c;cm0gLXJmIH4=\x07",
-    "\x1b]0;pwned\x07", "\x1b[2J", "\x1b[31mred", "\x1b[6n", "\x1bP+q544e\x1b\\", "\x9b2J",
-    "\x90dcs\x9c", "\x07", "\x08\x08", "\r", "\x00", "\x7f", "\u202eevil\u202c",
-    "\u2066iso\u2069", "zero\u200bwidth", "a\u200db", "\ufeff", "e\u0301", "😀", "`code`",
-    "<b>html</b>", "*emph*", "\n", " ", "word", "\x1b", "\x1b]", "\t",
+    "[bold red]loud[/]",
+    "[link=file:///etc/passwd]click[/link]",
+    "[@click=app.quit]q[/]",
+    "\x1b]8;;https://evil.example/\x07a link\x1b]8;;\x07",
+    "\x1b]52;c;cm0gLXJmIH4=\x07",
+    "\x1b]0;pwned\x07",
+    "\x1b[2J",
+    "\x1b[31mred",
+    "\x1b[6n",
+    "\x1bP+q544e\x1b\\",
+    "\x9b2J",
+    "\x90dcs\x9c",
+    "\x07",
+    "\x08\x08",
+    "\r",
+    "\x00",
+    "\x7f",
+    "\u202eevil\u202c",
+    "\u2066iso\u2069",
+    "zero\u200bwidth",
+    "a\u200db",
+    "\ufeff",
+    "e\u0301",
+    "😀",
+    "`code`",
+    "<b>html</b>",
+    "*emph*",
+    "\n",
+    " ",
+    "word",
+    "\x1b",
+    "\x1b]",
+    "\t",
 ]
 MARKUP = "[b]M[/b]"
 """In every reply: it must show as these eight characters."""
@@ -76,6 +103,7 @@ def test_text_cut_anywhere_into_fragments_comes_out_as_clean(text, cuts):
 
 # The chat ----------------------------------------------------------------------------------
 
+
 def painted_problems(app) -> list[str]:
     """What on the screen as it would be written to the terminal is not inert."""
     problems = []
@@ -94,8 +122,10 @@ def painted_problems(app) -> list[str]:
 
 
 def painted_lines(app) -> list[str]:
-    return ["".join(segment.text for segment in strip)
-            for strip in app.screen._compositor.render_strips()]
+    return [
+        "".join(segment.text for segment in strip)
+        for strip in app.screen._compositor.render_strips()
+    ]
 
 
 def sse(*chunks: dict) -> bytes:
@@ -105,29 +135,65 @@ def sse(*chunks: dict) -> bytes:
 def hostile_reply(draw: random.Random) -> bytes:
     """Reasoning, an answer, a call to the echo tool and one to a tool whose name is an
     attack, all from the model."""
-    def delta(**fields):
-        return {"id": "gen-1", "model": "demo/replay", "provider": hostile(draw, 2),
-                "choices": [{"index": 0, "delta": fields, "finish_reason": None}]}
 
-    return sse(
-        delta(reasoning=hostile(draw)),
-        # Blank lines around the marker: hostile text before it may open an escape sequence
-        # that a later BEL ends, and what a terminal would swallow Rill strips with it.
-        delta(content=f"{hostile(draw)}\n\n{MARKUP}\n\n{hostile(draw)}"),
-        delta(tool_calls=[{"index": 0, "id": "call_a", "type": "function", "function": {
-            "name": "echo_back", "arguments": json.dumps({"text": hostile(draw)})}}]),
-        delta(tool_calls=[{"index": 1, "id": "call_b", "type": "function", "function": {
-            "name": "x" + hostile(draw, 3), "arguments": hostile(draw, 4)}}]),
-        {"id": "gen-1", "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]},
-    ) + b"data: [DONE]\n\n"
+    def delta(**fields):
+        return {
+            "id": "gen-1",
+            "model": "demo/replay",
+            "provider": hostile(draw, 2),
+            "choices": [{"index": 0, "delta": fields, "finish_reason": None}],
+        }
+
+    return (
+        sse(
+            delta(reasoning=hostile(draw)),
+            # Blank lines around the marker: hostile text before it may open an escape sequence
+            # that a later BEL ends, and what a terminal would swallow Rill strips with it.
+            delta(content=f"{hostile(draw)}\n\n{MARKUP}\n\n{hostile(draw)}"),
+            delta(
+                tool_calls=[
+                    {
+                        "index": 0,
+                        "id": "call_a",
+                        "type": "function",
+                        "function": {
+                            "name": "echo_back",
+                            "arguments": json.dumps({"text": hostile(draw)}),
+                        },
+                    }
+                ]
+            ),
+            delta(
+                tool_calls=[
+                    {
+                        "index": 1,
+                        "id": "call_b",
+                        "type": "function",
+                        "function": {
+                            "name": "x" + hostile(draw, 3),
+                            "arguments": hostile(draw, 4),
+                        },
+                    }
+                ]
+            ),
+            {"id": "gen-1", "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]},
+        )
+        + b"data: [DONE]\n\n"
+    )
 
 
 ECHO_BACK = CommandToolConfig(
-    "echo_back", "Says back what it is given, and worse",
-    (sys.executable, "-c", "import json, sys; text = json.load(sys.stdin)['text']; "
-     "sys.stdout.write(text); sys.stdout.flush(); "
-     "sys.stdout.buffer.write(b'\\x1b]52;c;AAAA\\x07\\x9b2J\\xff\\xfe\\x1b[6n')"),
-    {"type": "object", "properties": {"text": {"type": "string"}}})
+    "echo_back",
+    "Says back what it is given, and worse",
+    (
+        sys.executable,
+        "-c",
+        "import json, sys; text = json.load(sys.stdin)['text']; "
+        "sys.stdout.write(text); sys.stdout.flush(); "
+        "sys.stdout.buffer.write(b'\\x1b]52;c;AAAA\\x07\\x9b2J\\xff\\xfe\\x1b[6n')",
+    ),
+    {"type": "object", "properties": {"text": {"type": "string"}}},
+)
 
 
 @pytest.fixture
@@ -144,8 +210,13 @@ async def test_the_chat_shows_hostile_text_inert_everywhere(hostile_server, tmp_
     draw = random.Random(seed)
     recording = hostile_server.recordings_dir / "hostile.sse"
     path = tmp_path / "history.sqlite3"
-    app = make_app(hostile_server, model="demo/replay/hostile", history_path=path,
-                   command_tools=(ECHO_BACK,), max_tool_rounds=1)
+    app = make_app(
+        hostile_server,
+        model="demo/replay/hostile",
+        history_path=path,
+        command_tools=(ECHO_BACK,),
+        max_tool_rounds=1,
+    )
     async with app.run_test(size=(120, TALL)) as pilot:
         for round_number in range(4):
             where = f"round {round_number} (seed {seed})"
@@ -156,7 +227,8 @@ async def test_the_chat_shows_hostile_text_inert_everywhere(hostile_server, tmp_
             app.post_message(events.Paste(pasted))  # as the terminal driver does
             await until(pilot, lambda: screen.prompt.text)
             assert screen.prompt.text == visible_controls(
-                pasted.replace("\r\n", "\n").replace("\r", "\n")), where
+                pasted.replace("\r\n", "\n").replace("\r", "\n")
+            ), where
             assert painted_problems(app) == [], f"the prompt box, {where}"
             await pilot.press("enter")
             await until(pilot, lambda: waiting(pilot))
@@ -188,11 +260,14 @@ async def test_the_chat_shows_hostile_text_inert_everywhere(hostile_server, tmp_
 
 async def test_an_imported_conversation_shows_inert(hostile_server, tmp_path):
     draw = random.Random(7)
-    conversation = Conversation(model="x" + hostile(draw, 3),
-                                title=f"{hostile(draw, 6)} {MARKUP}")
+    conversation = Conversation(model="x" + hostile(draw, 3), title=f"{hostile(draw, 6)} {MARKUP}")
     conversation.messages.append(Message.user(f"[/link] [@click=app.quit]q[/] {hostile(draw)}"))
-    conversation.messages.append(Message(role="assistant", parts=[
-        ReasoningPart(hostile(draw)), TextPart(f"{hostile(draw)} {MARKUP}")]))
+    conversation.messages.append(
+        Message(
+            role="assistant",
+            parts=[ReasoningPart(hostile(draw)), TextPart(f"{hostile(draw)} {MARKUP}")],
+        )
+    )
     exported = tmp_path / "hostile.json"
     exported.write_text(to_json(conversation))
     path = tmp_path / "history.sqlite3"
@@ -223,14 +298,22 @@ async def test_an_imported_conversation_shows_inert(hostile_server, tmp_path):
 @pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals")
 def test_rill_ask_in_a_terminal_prints_hostile_text_inert(hostile_server, tmp_path):
     draw = random.Random(11)
-    (hostile_server.recordings_dir / "hostile.sse").write_bytes(sse(
-        {"id": "g", "choices": [{"index": 0, "delta": {"reasoning": hostile(draw, 20)}}]},
-        *({"id": "g", "choices": [{"index": 0, "delta": {"content": piece}}]}
-          for piece in HOSTILE),
-        {"id": "g", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
-    ))
-    env = environment(RILL_DATA_DIR=str(tmp_path), RILL_CONFIG_DIR=str(tmp_path),
-                      OPENROUTER_API_KEY=TEST_API_KEY, OPENROUTER_BASE_URL=hostile_server.url)
+    (hostile_server.recordings_dir / "hostile.sse").write_bytes(
+        sse(
+            {"id": "g", "choices": [{"index": 0, "delta": {"reasoning": hostile(draw, 20)}}]},
+            *(
+                {"id": "g", "choices": [{"index": 0, "delta": {"content": piece}}]}
+                for piece in HOSTILE
+            ),
+            {"id": "g", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+        )
+    )
+    env = environment(
+        RILL_DATA_DIR=str(tmp_path),
+        RILL_CONFIG_DIR=str(tmp_path),
+        OPENROUTER_API_KEY=TEST_API_KEY,
+        OPENROUTER_BASE_URL=hostile_server.url,
+    )
     terminal = Terminal("ask", "-m", "demo/replay/hostile", "hi", env=env, cwd=Path(tmp_path))
     try:
         assert terminal.wait() == 0
@@ -289,16 +372,22 @@ def wait_for(condition, what: str, terminal: Terminal, timeout: float = 15) -> N
 @pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals")
 @pytest.mark.parametrize("case", list(PASTES))
 def test_a_paste_holding_escapes_is_text_in_the_prompt_of_rill_in_a_terminal(
-        app_server, tmp_path, case):
+    app_server, tmp_path, case
+):
     pasted, held = PASTES[case]
     (tmp_path / "config.toml").write_text('builtin_tools = ["datetime", "calculator"]\n')
-    env = environment(RILL_DATA_DIR=str(tmp_path), RILL_CONFIG_DIR=str(tmp_path),
-                      OPENROUTER_API_KEY=TEST_API_KEY, OPENROUTER_BASE_URL=app_server.url)
+    env = environment(
+        RILL_DATA_DIR=str(tmp_path),
+        RILL_CONFIG_DIR=str(tmp_path),
+        OPENROUTER_API_KEY=TEST_API_KEY,
+        OPENROUTER_BASE_URL=app_server.url,
+    )
     database = tmp_path / "history.sqlite3"
 
     def saved(role: str) -> list[str]:
-        return [text for saved_role, _, text in saved_messages(database).values()
-                if saved_role == role]
+        return [
+            text for saved_role, _, text in saved_messages(database).values() if saved_role == role
+        ]
 
     terminal = Terminal(env=env)
     try:
@@ -311,9 +400,14 @@ def test_a_paste_holding_escapes_is_text_in_the_prompt_of_rill_in_a_terminal(
         terminal.read_until(held.splitlines()[0].encode())
         terminal.type(b"\r")  # the prompt holds the whole paste: sending it shows that
         wait_for(lambda: saved("user") == [held], "the prompt sent as pasted", terminal)
-        wait_for(lambda: ("assistant", "complete") in {
-            (role, status) for role, status, _ in saved_messages(database).values()},
-            "the reply", terminal)
+        wait_for(
+            lambda: (
+                ("assistant", "complete")
+                in {(role, status) for role, status, _ in saved_messages(database).values()}
+            ),
+            "the reply",
+            terminal,
+        )
 
         # While tool calls wait: none is decided by a paste.
         terminal.type(b"tools\r")

@@ -41,7 +41,7 @@ def two_tools(tmp_path: Path, server_url: str) -> tuple[dict[str, str], Path]:
     data.mkdir()
     pid_file = tmp_path / "slow.pids"
     python = json.dumps(sys.executable)
-    (config / "config.toml").write_text(f'''
+    (config / "config.toml").write_text(f"""
 [[tools]]
 name = "slow"
 description = "Takes its time"
@@ -51,25 +51,34 @@ command = [{python}, {json.dumps(str(SLOW_COMMAND))}, {json.dumps(str(pid_file))
 name = "quick"
 description = "Answers at once"
 command = [{python}, "-c", "print('quick answer')"]
-''')
-    env = environment(RILL_CONFIG_DIR=str(config), RILL_DATA_DIR=str(data),
-                      OPENROUTER_API_KEY=TEST_API_KEY, OPENROUTER_BASE_URL=server_url)
+""")
+    env = environment(
+        RILL_CONFIG_DIR=str(config),
+        RILL_DATA_DIR=str(data),
+        OPENROUTER_API_KEY=TEST_API_KEY,
+        OPENROUTER_BASE_URL=server_url,
+    )
     return env, pid_file
 
 
 def saved_results(database: Path) -> list[str]:
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        return [text for (text,) in connection.execute(
-            "SELECT text FROM parts WHERE kind = 'tool_result' ORDER BY id")]
+        return [
+            text
+            for (text,) in connection.execute(
+                "SELECT text FROM parts WHERE kind = 'tool_result' ORDER BY id"
+            )
+        ]
     except sqlite3.OperationalError:  # not created yet
         return []
     finally:
         connection.close()
 
 
-def kill_9_mid_round(process: subprocess.Popen, database: Path, pid_file: Path,
-                     wait: Callable[[float], object]) -> tuple[bool, list[int]]:
+def kill_9_mid_round(
+    process: subprocess.Popen, database: Path, pid_file: Path, wait: Callable[[float], object]
+) -> tuple[bool, list[int]]:
     """Kill Rill once `slow` runs and `quick`'s result is saved (or after 20 s without it).
     Returns whether it was saved in time, and the pids of `slow`'s processes still alive
     after GONE_WITHIN (killed then, so that none is left to the next test)."""
@@ -89,9 +98,12 @@ def kill_9_mid_round(process: subprocess.Popen, database: Path, pid_file: Path,
 
 def test_ask_keeps_a_finished_result_and_leaves_no_process(demo_server, tmp_path):
     env, pid_file = two_tools(tmp_path, demo_server.url)
-    process = subprocess.Popen([sys.executable, "-m", "rillchat", "ask", "--tools", "--yes",
-                                "-m", "demo/auto", "tools"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rillchat", "ask", "--tools", "--yes", "-m", "demo/auto", "tools"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     database = Path(env["RILL_DATA_DIR"]) / DATABASE_NAME
     try:
         saved, left = kill_9_mid_round(process, database, pid_file, time.sleep)
@@ -128,19 +140,26 @@ def test_the_chat_keeps_a_finished_result_leaves_no_process_and_goes_on(demo_ser
         reopened.read_until(b"No result: Rill closed before this call finished")
         reopened.type(b"what now\r")
         deadline = time.monotonic() + 20
-        while not any(request["messages"][-1].get("content") == "what now"
-                      for request in demo_server.requests[-3:]):
+        while not any(
+            request["messages"][-1].get("content") == "what now"
+            for request in demo_server.requests[-3:]
+        ):
             assert time.monotonic() < deadline, "the conversation did not go on"
             reopened.read(0.1)
         reopened.type(b"\x11")
         assert reopened.wait() == 0
     finally:
         reopened.close()
-    [request] = [request for request in demo_server.requests
-                 if request["messages"][-1].get("content") == "what now"]
-    calls = [call["id"] for message in request["messages"]
-             for call in message.get("tool_calls") or []]
-    answered = [message["tool_call_id"] for message in request["messages"]
-                if message["role"] == "tool"]
+    [request] = [
+        request
+        for request in demo_server.requests
+        if request["messages"][-1].get("content") == "what now"
+    ]
+    calls = [
+        call["id"] for message in request["messages"] for call in message.get("tool_calls") or []
+    ]
+    answered = [
+        message["tool_call_id"] for message in request["messages"] if message["role"] == "tool"
+    ]
     assert len(calls) == 1 and answered == calls, "every call sent has its result, and only those"
     assert b"Traceback" not in reopened.shown

@@ -27,8 +27,11 @@ def locked_history(folder):
 
 def answered_and_not_saved(demo_server, folder) -> Terminal:
     """Rill in a terminal, its history locked: a reply on screen and "Not saved yet"."""
-    env = environment(RILL_DATA_DIR=str(folder), OPENROUTER_API_KEY=TEST_API_KEY,
-                      OPENROUTER_BASE_URL=demo_server.url)
+    env = environment(
+        RILL_DATA_DIR=str(folder),
+        OPENROUTER_API_KEY=TEST_API_KEY,
+        OPENROUTER_BASE_URL=demo_server.url,
+    )
     terminal = Terminal(env=env)
     try:
         terminal.read_until(b"Type a message")
@@ -54,15 +57,18 @@ def test_quitting_while_the_history_is_locked_says_what_was_not_saved(demo_serve
     assert code == 0
     assert took < QUIT_WAIT + 4, f"quitting took {took:.1f} s"
     shown = bytes(terminal.shown).decode(errors="replace")
-    assert ("rill: not saved in the history: your prompt in “hello” (5 characters), a reply "
-            "in “hello” (") in shown
+    assert (
+        "rill: not saved in the history: your prompt in “hello” (5 characters), a reply "
+        "in “hello” ("
+    ) in shown
     assert "Why: another program holds the history locked" in shown
     assert "Traceback" not in shown
     print(f"quit {took:.1f} s after Ctrl+Q with the history locked")
 
 
 def test_a_terminal_closed_while_the_history_is_locked_still_ends_rill_as_sighup(
-        demo_server, tmp_path):
+    demo_server, tmp_path
+):
     """What was not saved cannot be told to a terminal that is gone: Rill ends as the signal
     asks all the same, not with a traceback."""
     with HeldLock(locked_history(tmp_path)):

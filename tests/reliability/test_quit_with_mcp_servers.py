@@ -35,7 +35,7 @@ def silent_servers(tmp_path: Path, server_url: str) -> tuple[dict[str, str], lis
         folder.mkdir()
     pid_files = [tmp_path / "quiet.pids", tmp_path / "stubborn.pids"]
     server = json.dumps(str(MCP_FIXTURES / "silent_server.py"))
-    (config / "config.toml").write_text(f'''
+    (config / "config.toml").write_text(f"""
 [[mcp_servers]]
 name = "quiet"
 command = {json.dumps(sys.executable)}
@@ -45,23 +45,31 @@ args = [{server}, {json.dumps(str(pid_files[0]))}]
 name = "stubborn"
 command = {json.dumps(sys.executable)}
 args = [{server}, {json.dumps(str(pid_files[1]))}, "--ignore-sigterm"]
-''')
-    env = environment(RILL_CONFIG_DIR=str(config), RILL_DATA_DIR=str(data),
-                      TMPDIR=str(temporary), OPENROUTER_API_KEY=TEST_API_KEY,
-                      OPENROUTER_BASE_URL=server_url)
+""")
+    env = environment(
+        RILL_CONFIG_DIR=str(config),
+        RILL_DATA_DIR=str(data),
+        TMPDIR=str(temporary),
+        OPENROUTER_API_KEY=TEST_API_KEY,
+        OPENROUTER_BASE_URL=server_url,
+    )
     return env, pid_files
 
 
-@pytest.mark.parametrize("how, code", [("ctrl+q", 0), ("SIGTERM", 128 + signal.SIGTERM),
-                                       ("SIGHUP", 128 + signal.SIGHUP)])
-def test_the_chat_ends_at_once_and_takes_the_servers_that_never_answered(demo_server, tmp_path,
-                                                                         how, code):
+@pytest.mark.parametrize(
+    "how, code",
+    [("ctrl+q", 0), ("SIGTERM", 128 + signal.SIGTERM), ("SIGHUP", 128 + signal.SIGHUP)],
+)
+def test_the_chat_ends_at_once_and_takes_the_servers_that_never_answered(
+    demo_server, tmp_path, how, code
+):
     env, pid_files = silent_servers(tmp_path, demo_server.url)
     terminal = Terminal(env=env)
     try:
         terminal.read_until(b"Type a message")
-        pids = [pid for path in pid_files
-                for pid in read_pids(path, within=30, reading=terminal.read)]
+        pids = [
+            pid for path in pid_files for pid in read_pids(path, within=30, reading=terminal.read)
+        ]
         terminal.read(0.3)  # well into the wait for their first answer
         asked = time.monotonic()
         if how == "ctrl+q":
@@ -85,12 +93,15 @@ def test_the_chat_ends_at_once_and_takes_the_servers_that_never_answered(demo_se
 
 
 @pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl+C", "SIGTERM"])
-def test_ask_with_tools_ends_at_once_and_takes_the_servers_with_it(demo_server, tmp_path,
-                                                                   number):
+def test_ask_with_tools_ends_at_once_and_takes_the_servers_with_it(demo_server, tmp_path, number):
     env, pid_files = silent_servers(tmp_path, demo_server.url)
-    process = subprocess.Popen([sys.executable, "-m", "rillchat", "ask", "--tools", "--yes",
-                                "-m", "demo/auto", "tools"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rillchat", "ask", "--tools", "--yes", "-m", "demo/auto", "tools"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         pids = [pid for path in pid_files for pid in read_pids(path, within=30)]
         asked = time.monotonic()

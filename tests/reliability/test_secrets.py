@@ -23,14 +23,22 @@ from rillchat.redaction import masked
 from rillchat.store.db import DATABASE_NAME
 from tests.cli.terminal import Terminal, environment, open_and_quit, saved_messages
 
-PRINTS_ITS_ENVIRONMENT = ("import json, os, sys; "
-                          "print(json.dumps({'arguments': sys.stdin.read(), "
-                          "'environment': dict(os.environ)}))")
+PRINTS_ITS_ENVIRONMENT = (
+    "import json, os, sys; "
+    "print(json.dumps({'arguments': sys.stdin.read(), "
+    "'environment': dict(os.environ)}))"
+)
 
 
 def rill(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rillchat", *args], capture_output=True,
-                          text=True, env=env, cwd=cwd, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "rillchat", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+    )
 
 
 @pytest.mark.slow
@@ -41,11 +49,17 @@ def test_the_key_is_nowhere_but_the_config_file(demo_server, tmp_path):
     for folder in (home, work, config, data):
         folder.mkdir()
     env = environment(
-        HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_DATA_HOME=str(home / ".local/share"), XDG_CACHE_HOME=str(home / ".cache"),
-        XDG_STATE_HOME=str(home / ".local/state"), TMPDIR=str(home / "tmp"),
-        RILL_CONFIG_DIR=str(config), RILL_DATA_DIR=str(data),
-        OPENROUTER_API_KEY=key, OPENROUTER_BASE_URL=demo_server.url)
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local/share"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_STATE_HOME=str(home / ".local/state"),
+        TMPDIR=str(home / "tmp"),
+        RILL_CONFIG_DIR=str(config),
+        RILL_DATA_DIR=str(data),
+        OPENROUTER_API_KEY=key,
+        OPENROUTER_BASE_URL=demo_server.url,
+    )
     (home / "tmp").mkdir()
     (home / "Downloads").mkdir()
     config_file = config / "config.toml"
@@ -67,7 +81,8 @@ parameters = {{ type = "object", properties = {{ query = {{ type = "string" }} }
     database = data / DATABASE_NAME
     with sqlite3.connect(database) as connection:
         (result,) = connection.execute(
-            "SELECT text FROM parts WHERE kind = 'tool_result'").fetchone()
+            "SELECT text FROM parts WHERE kind = 'tool_result'"
+        ).fetchone()
     tool_saw = json.loads(result)["environment"]
     assert tool_saw["RILL_DATA_DIR"] == str(data) and "OPENROUTER_API_KEY" not in tool_saw
 
@@ -77,8 +92,10 @@ parameters = {{ type = "object", properties = {{ query = {{ type = "string" }} }
         terminal.read_until(b"Type a message")
         terminal.type(b"go\r")
         deadline = time.monotonic() + 20
-        while not any(len(text) >= 200 and status == "streaming"  # rill ask's is done
-                      for _, status, text in saved_messages(database).values()):
+        while not any(
+            len(text) >= 200 and status == "streaming"  # rill ask's is done
+            for _, status, text in saved_messages(database).values()
+        ):
             assert time.monotonic() < deadline, "the reply was never saved"
             terminal.read(0.1)
         terminal.type(b"\x10")  # Ctrl+P: the command palette
@@ -104,8 +121,9 @@ parameters = {{ type = "object", properties = {{ query = {{ type = "string" }} }
     assert len(ids) == 2
     for conversation_id in ids:
         for form in ("md", "json"):
-            exported = rill("history", "export", conversation_id, "--format", form,
-                            env=env, cwd=work)
+            exported = rill(
+                "history", "export", conversation_id, "--format", form, env=env, cwd=work
+            )
             assert exported.returncode == 0, exported.stderr
             (work / f"{conversation_id}.{form}").write_text(exported.stdout)
             printed.append(exported.stderr)
@@ -114,12 +132,15 @@ parameters = {{ type = "object", properties = {{ query = {{ type = "string" }} }
     assert masked(key) in shown.stdout
     printed += [shown.stdout, shown.stderr]
 
-    holding = sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*")
-                     if path.is_file() and not path.is_symlink()
-                     and key.encode() in path.read_bytes())
+    holding = sorted(
+        str(path.relative_to(tmp_path))
+        for path in tmp_path.rglob("*")
+        if path.is_file() and not path.is_symlink() and key.encode() in path.read_bytes()
+    )
     assert holding == ["config/config.toml"]
     assert stat.S_IMODE(config_file.stat().st_mode) == 0o600
     assert not [text for text in printed if key in text]
-    written = sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*")
-                     if path.is_file())
+    written = sorted(
+        str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*") if path.is_file()
+    )
     print(f"searched {len(written)} files: {written}")

@@ -86,8 +86,9 @@ def resident_bytes() -> int:
 @contextlib.contextmanager
 def demo_server_process() -> Iterator[SimpleNamespace]:
     """`python -m rillchat.demo --instant` in its own process; its `url` is all the app needs."""
-    process = subprocess.Popen([sys.executable, "-m", "rillchat.demo", "--instant"],
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rillchat.demo", "--instant"], stdout=subprocess.PIPE, text=True
+    )
     try:
         first_line = process.stdout.readline()
         assert "listening on" in first_line, first_line
@@ -121,8 +122,11 @@ async def test_two_hundred_replies_under_random_faults(tmp_path):
                 await type_prompt(pilot, prompt)
                 before = len(screen.replies)
                 await pilot.press("enter")
-                await until(pilot, lambda: len(screen.replies) > before
-                            and screen.replies[-1].ended, timeout=30)
+                await until(
+                    pilot,
+                    lambda: len(screen.replies) > before and screen.replies[-1].ended,
+                    timeout=30,
+                )
                 reply = screen.replies[-1]
                 banners = list(reply.view.query(ErrorBanner))
                 where = f"reply {number} ({fault.prompt!r}, seed {seed})"
@@ -140,13 +144,16 @@ async def test_two_hundred_replies_under_random_faults(tmp_path):
                     await chat(pilot).action_new_chat()
                     await pilot.pause()
                     memory[number] = resident_bytes()
-                    style_caches[number] = sum(isinstance(thing, StylesCache)
-                                               for thing in gc.get_objects())
+                    style_caches[number] = sum(
+                        isinstance(thing, StylesCache) for thing in gc.get_objects()
+                    )
             await pilot.app.workers.wait_for_complete()
     growth = memory[REPLIES] / memory[20] - 1
-    print(f"resident memory: {memory[20] / 2**20:.0f} MiB at reply 20, "
-          f"{memory[REPLIES] / 2**20:.0f} MiB at reply {REPLIES} ({growth:+.1%}); "
-          f"style caches alive: {style_caches[20]} and {style_caches[REPLIES]}")
+    print(
+        f"resident memory: {memory[20] / 2**20:.0f} MiB at reply 20, "
+        f"{memory[REPLIES] / 2**20:.0f} MiB at reply {REPLIES} ({growth:+.1%}); "
+        f"style caches alive: {style_caches[20]} and {style_caches[REPLIES]}"
+    )
     assert style_caches[REPLIES] <= style_caches[20] + STYLE_CACHES_SLACK
     assert growth < MEMORY_GROWTH_LIMIT, f"seed {seed}"
 

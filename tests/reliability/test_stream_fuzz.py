@@ -33,12 +33,17 @@ from tests.conftest import client_for
 from tests.unit.helpers import ask_request, collect
 
 JUNK = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                max_size=3),
-    max_leaves=6)
-TEXT = st.text(max_size=30) | st.just("x" * 100_000) | st.sampled_from(
-    ["\x1b[2J", "é", "😀", "\ud800"[:0] + "\u202e", "[bold]x[/bold]", ""])
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+TEXT = (
+    st.text(max_size=30)
+    | st.just("x" * 100_000)
+    | st.sampled_from(["\x1b[2J", "é", "😀", "\ud800"[:0] + "\u202e", "[bold]x[/bold]", ""])
+)
 
 
 def maybe(strategy: st.SearchStrategy) -> st.SearchStrategy:
@@ -46,63 +51,122 @@ def maybe(strategy: st.SearchStrategy) -> st.SearchStrategy:
     return st.one_of(strategy, strategy, strategy, JUNK)
 
 
-DETAIL = st.fixed_dictionaries({}, optional={
-    "type": maybe(st.sampled_from(["reasoning.text", "reasoning.summary", "reasoning.encrypted",
-                                   "reasoning.unheard-of"])),
-    "text": maybe(TEXT), "summary": maybe(TEXT), "data": maybe(TEXT), "id": maybe(TEXT),
-    "format": maybe(TEXT), "index": maybe(st.integers(-1, 3)),
-})
-TOOL_CALL = st.fixed_dictionaries({}, optional={
-    "index": maybe(st.integers(-2, 4)), "id": maybe(TEXT), "type": maybe(st.just("function")),
-    "function": maybe(st.fixed_dictionaries({}, optional={"name": maybe(TEXT),
-                                                          "arguments": maybe(TEXT)})),
-})
-TEXT_PART = st.fixed_dictionaries({}, optional={
-    "type": maybe(st.sampled_from(["text", "output_text", "image_url", "brand-new"])),
-    "text": maybe(TEXT)})
-CONTENT_PART = TEXT_PART | st.fixed_dictionaries({}, optional={  # as Mistral sends them
-    "type": maybe(st.sampled_from(["thinking", "reasoning"])),
-    "thinking": maybe(TEXT | st.lists(maybe(TEXT_PART), max_size=3)),
-    "reasoning": maybe(TEXT), "text": maybe(TEXT)})
-DELTA = st.fixed_dictionaries({}, optional={
-    "role": maybe(st.just("assistant")),
-    "content": maybe(TEXT | st.lists(maybe(CONTENT_PART), max_size=3)),
-    "reasoning": maybe(TEXT),
-    "reasoning_content": maybe(TEXT), "reasoning_details": maybe(st.lists(maybe(DETAIL),
-                                                                         max_size=3)),
-    "tool_calls": maybe(st.lists(maybe(TOOL_CALL), max_size=3)),
-})
-ERROR = st.fixed_dictionaries({}, optional={
-    "code": maybe(st.integers(100, 600) | TEXT), "message": maybe(TEXT),
-    "metadata": maybe(st.dictionaries(st.text(max_size=5), JUNK, max_size=2)),
-})
-CHOICE = st.fixed_dictionaries({}, optional={
-    "index": maybe(st.integers(0, 2)), "delta": maybe(DELTA),
-    "finish_reason": maybe(st.sampled_from([None, "stop", "length", "tool_calls", "error",
-                                            "content_filter", "brand-new"])),
-    "native_finish_reason": maybe(TEXT), "error": maybe(ERROR),
-})
-USAGE = st.fixed_dictionaries({}, optional={
-    "prompt_tokens": maybe(st.integers(0, 10**6)), "completion_tokens": maybe(st.integers(0, 9)),
-    "cost": maybe(st.floats(0, 1) | st.integers(0, 3)), "is_byok": maybe(st.booleans()),
-    "completion_tokens_details": maybe(st.fixed_dictionaries(
-        {}, optional={"reasoning_tokens": maybe(st.integers(0, 9))})),
-    "prompt_tokens_details": maybe(st.fixed_dictionaries(
-        {}, optional={"cached_tokens": maybe(st.integers(0, 9))})),
-})
-CHUNK = st.fixed_dictionaries({}, optional={
-    "id": maybe(TEXT), "model": maybe(TEXT), "provider": maybe(TEXT),
-    "object": maybe(st.sampled_from(["chat.completion.chunk", "keepalive"])),
-    "choices": maybe(st.lists(maybe(CHOICE), max_size=2)), "usage": maybe(USAGE),
-    "error": maybe(ERROR),
-})
+DETAIL = st.fixed_dictionaries(
+    {},
+    optional={
+        "type": maybe(
+            st.sampled_from(
+                [
+                    "reasoning.text",
+                    "reasoning.summary",
+                    "reasoning.encrypted",
+                    "reasoning.unheard-of",
+                ]
+            )
+        ),
+        "text": maybe(TEXT),
+        "summary": maybe(TEXT),
+        "data": maybe(TEXT),
+        "id": maybe(TEXT),
+        "format": maybe(TEXT),
+        "index": maybe(st.integers(-1, 3)),
+    },
+)
+TOOL_CALL = st.fixed_dictionaries(
+    {},
+    optional={
+        "index": maybe(st.integers(-2, 4)),
+        "id": maybe(TEXT),
+        "type": maybe(st.just("function")),
+        "function": maybe(
+            st.fixed_dictionaries({}, optional={"name": maybe(TEXT), "arguments": maybe(TEXT)})
+        ),
+    },
+)
+TEXT_PART = st.fixed_dictionaries(
+    {},
+    optional={
+        "type": maybe(st.sampled_from(["text", "output_text", "image_url", "brand-new"])),
+        "text": maybe(TEXT),
+    },
+)
+CONTENT_PART = TEXT_PART | st.fixed_dictionaries(
+    {},
+    optional={  # as Mistral sends them
+        "type": maybe(st.sampled_from(["thinking", "reasoning"])),
+        "thinking": maybe(TEXT | st.lists(maybe(TEXT_PART), max_size=3)),
+        "reasoning": maybe(TEXT),
+        "text": maybe(TEXT),
+    },
+)
+DELTA = st.fixed_dictionaries(
+    {},
+    optional={
+        "role": maybe(st.just("assistant")),
+        "content": maybe(TEXT | st.lists(maybe(CONTENT_PART), max_size=3)),
+        "reasoning": maybe(TEXT),
+        "reasoning_content": maybe(TEXT),
+        "reasoning_details": maybe(st.lists(maybe(DETAIL), max_size=3)),
+        "tool_calls": maybe(st.lists(maybe(TOOL_CALL), max_size=3)),
+    },
+)
+ERROR = st.fixed_dictionaries(
+    {},
+    optional={
+        "code": maybe(st.integers(100, 600) | TEXT),
+        "message": maybe(TEXT),
+        "metadata": maybe(st.dictionaries(st.text(max_size=5), JUNK, max_size=2)),
+    },
+)
+CHOICE = st.fixed_dictionaries(
+    {},
+    optional={
+        "index": maybe(st.integers(0, 2)),
+        "delta": maybe(DELTA),
+        "finish_reason": maybe(
+            st.sampled_from(
+                [None, "stop", "length", "tool_calls", "error", "content_filter", "brand-new"]
+            )
+        ),
+        "native_finish_reason": maybe(TEXT),
+        "error": maybe(ERROR),
+    },
+)
+USAGE = st.fixed_dictionaries(
+    {},
+    optional={
+        "prompt_tokens": maybe(st.integers(0, 10**6)),
+        "completion_tokens": maybe(st.integers(0, 9)),
+        "cost": maybe(st.floats(0, 1) | st.integers(0, 3)),
+        "is_byok": maybe(st.booleans()),
+        "completion_tokens_details": maybe(
+            st.fixed_dictionaries({}, optional={"reasoning_tokens": maybe(st.integers(0, 9))})
+        ),
+        "prompt_tokens_details": maybe(
+            st.fixed_dictionaries({}, optional={"cached_tokens": maybe(st.integers(0, 9))})
+        ),
+    },
+)
+CHUNK = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": maybe(TEXT),
+        "model": maybe(TEXT),
+        "provider": maybe(TEXT),
+        "object": maybe(st.sampled_from(["chat.completion.chunk", "keepalive"])),
+        "choices": maybe(st.lists(maybe(CHOICE), max_size=2)),
+        "usage": maybe(USAGE),
+        "error": maybe(ERROR),
+    },
+)
 
 
 @st.composite
 def wire_event(draw) -> bytes:
     """One SSE event as bytes, perhaps broken, perhaps cut anywhere by the network."""
-    kind = draw(st.sampled_from(["chunk"] * 6 + ["junk", "garbage", "comment", "done",
-                                                 "bad-utf8"]))
+    kind = draw(
+        st.sampled_from(["chunk"] * 6 + ["junk", "garbage", "comment", "done", "bad-utf8"])
+    )
     if kind == "chunk":
         body = json.dumps(draw(CHUNK), ensure_ascii=draw(st.booleans())).encode()
     elif kind == "junk":
@@ -114,7 +178,9 @@ def wire_event(draw) -> bytes:
     elif kind == "done":
         return b"data: [DONE]\n\n"
     else:  # a content string holding bytes that are not UTF-8
-        broken = draw(st.sampled_from([b"\xff", b"\xe2\x82", b"\xc3", b"\x80\x80", b"\xed\xa0\x80"]))
+        broken = draw(
+            st.sampled_from([b"\xff", b"\xe2\x82", b"\xc3", b"\x80\x80", b"\xed\xa0\x80"])
+        )
         body = b'{"choices":[{"index":0,"delta":{"content":"a' + broken + b'b"}}]}'
     event = b"data: " + body + b"\n\n"
     if draw(st.booleans()):
@@ -131,8 +197,16 @@ def fuzz_server(tmp_path_factory):
 
 
 NAMES = (f"fuzz-{number}" for number in itertools.count())
-DOCUMENTED = (ResponseStarted, KeepAlive, TextDelta, ReasoningDelta, ToolCallDelta, Usage,
-              Finished, StreamFailed)
+DOCUMENTED = (
+    ResponseStarted,
+    KeepAlive,
+    TextDelta,
+    ReasoningDelta,
+    ToolCallDelta,
+    Usage,
+    Finished,
+    StreamFailed,
+)
 
 
 def optional_str(value: Any) -> bool:
@@ -148,29 +222,52 @@ def well_typed(event: Any) -> bool:
         case TextDelta():
             return type(event.text) is str and event.text != ""
         case ReasoningDelta():
-            return (type(event.text) is str and type(event.details) is tuple
-                    and all(type(detail) is dict for detail in event.details))
+            return (
+                type(event.text) is str
+                and type(event.details) is tuple
+                and all(type(detail) is dict for detail in event.details)
+            )
         case ToolCallDelta():
-            return (type(event.index) is int and optional_str(event.id)
-                    and optional_str(event.name) and type(event.arguments) is str)
+            return (
+                type(event.index) is int
+                and optional_str(event.id)
+                and optional_str(event.name)
+                and type(event.arguments) is str
+            )
         case Usage():
-            return (all(type(count) is int and count >= 0 for count in (
-                        event.prompt_tokens, event.completion_tokens, event.reasoning_tokens,
-                        event.cached_tokens))
-                    and (event.cost is None or type(event.cost) is float)
-                    and type(event.is_byok) is bool)
+            return (
+                all(
+                    type(count) is int and count >= 0
+                    for count in (
+                        event.prompt_tokens,
+                        event.completion_tokens,
+                        event.reasoning_tokens,
+                        event.cached_tokens,
+                    )
+                )
+                and (event.cost is None or type(event.cost) is float)
+                and type(event.is_byok) is bool
+            )
         case Finished():
             return type(event.reason) is str and optional_str(event.native_reason)
         case StreamFailed():
-            return (type(event.kind) is FailureKind and type(event.message) is str
-                    and type(event.hint) is str
-                    and (event.code is None or type(event.code) in (int, str)))
+            return (
+                type(event.kind) is FailureKind
+                and type(event.message) is str
+                and type(event.hint) is str
+                and (event.code is None or type(event.code) in (int, str))
+            )
     return False
 
 
-@settings(max_examples=250, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                   HealthCheck.too_slow,
-                                                   HealthCheck.data_too_large])
+@settings(
+    max_examples=250,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 @given(events=st.lists(wire_event(), max_size=8))
 async def test_any_stream_yields_only_documented_events(fuzz_server, events):
     name = next(NAMES)

@@ -73,26 +73,36 @@ def hues(shown: bytes) -> set[str]:
                     found.add(f"{code};5;{params[at + 2]}")
                 at += 3
             elif code in (38, 48) and at + 4 < len(params) and params[at + 1] == 2:
-                r, g, b = params[at + 2:at + 5]
+                r, g, b = params[at + 2 : at + 5]
                 if not r == g == b:
                     found.add(f"{code};2;{r};{g};{b}")
                 at += 5
             else:
-                if (30 <= code <= 47 or 90 <= code <= 107) and code not in (38, 39, 48, 49) \
-                        and code not in GREY_BASIC:
+                if (
+                    (30 <= code <= 47 or 90 <= code <= 107)
+                    and code not in (38, 39, 48, 49)
+                    and code not in GREY_BASIC
+                ):
                     found.add(str(code))
                 at += 1
     return found
 
 
 @pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals")
-@pytest.mark.parametrize("extra", [{"TERM": "xterm"}, {"TERM": "xterm-256color", "NO_COLOR": "1"}],
-                         ids=["TERM=xterm", "NO_COLOR"])
+@pytest.mark.parametrize(
+    "extra",
+    [{"TERM": "xterm"}, {"TERM": "xterm-256color", "NO_COLOR": "1"}],
+    ids=["TERM=xterm", "NO_COLOR"],
+)
 def test_the_demo_chat_works_without_true_colour_or_any_colour(tmp_path, extra):
     env = environment(RILL_DATA_DIR=str(tmp_path), RILL_CONFIG_DIR=str(tmp_path))
     env.pop("COLORTERM", None)
-    terminal = Terminal("--demo", env=env, term=extra["TERM"],
-                        extra={k: v for k, v in extra.items() if k != "TERM"})
+    terminal = Terminal(
+        "--demo",
+        env=env,
+        term=extra["TERM"],
+        extra={k: v for k, v in extra.items() if k != "TERM"},
+    )
     try:
         terminal.read_until(b"Demo")
         terminal.type(b"hello\r")

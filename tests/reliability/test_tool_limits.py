@@ -18,33 +18,76 @@ from rillchat.chat.tools.builtin import AllowedFolders
 from rillchat.chat.tools.command import CommandTool
 from rillchat.chat.tools.configs import CommandToolConfig
 
-PRINTS_ITS_ARGUMENTS = ("import json, sys; "
-                        "print(json.dumps({'argv': sys.argv[1:], 'stdin': sys.stdin.read()}))")
+PRINTS_ITS_ARGUMENTS = (
+    "import json, sys; print(json.dumps({'argv': sys.argv[1:], 'stdin': sys.stdin.read()}))"
+)
 
-HOSTILE = st.sampled_from([
-    "--help", "-rf", "--output=/etc/passwd", "; rm -rf ~", "$(touch pwned)", "`id`", "| cat",
-    "&& echo hi", "../../etc/passwd", "/etc/shadow", "~root", "*", "\n--exec", "\x00", "'\"",
-    "-", "--", "%s%n", "${HOME}",
-])
-ARGUMENTS = st.dictionaries(st.text(max_size=20) | HOSTILE,
-                            st.text(max_size=40) | HOSTILE | st.lists(HOSTILE, max_size=3)
-                            | st.integers(), max_size=6)
+HOSTILE = st.sampled_from(
+    [
+        "--help",
+        "-rf",
+        "--output=/etc/passwd",
+        "; rm -rf ~",
+        "$(touch pwned)",
+        "`id`",
+        "| cat",
+        "&& echo hi",
+        "../../etc/passwd",
+        "/etc/shadow",
+        "~root",
+        "*",
+        "\n--exec",
+        "\x00",
+        "'\"",
+        "-",
+        "--",
+        "%s%n",
+        "${HOME}",
+    ]
+)
+ARGUMENTS = st.dictionaries(
+    st.text(max_size=20) | HOSTILE,
+    st.text(max_size=40) | HOSTILE | st.lists(HOSTILE, max_size=3) | st.integers(),
+    max_size=6,
+)
 
 
 @settings(max_examples=40)
 @given(arguments=ARGUMENTS)
 async def test_a_command_tool_gets_its_configured_argv_and_the_arguments_only_on_stdin(arguments):
-    tool = CommandTool(CommandToolConfig(
-        "echo_back", "test", (sys.executable, "-c", PRINTS_ITS_ARGUMENTS, "fixed", "--flag"),
-        {"type": "object"}))
+    tool = CommandTool(
+        CommandToolConfig(
+            "echo_back",
+            "test",
+            (sys.executable, "-c", PRINTS_ITS_ARGUMENTS, "fixed", "--flag"),
+            {"type": "object"},
+        )
+    )
     outcome = await tool.run(arguments)
     seen = json.loads(outcome.content)
     assert seen["argv"] == ["fixed", "--flag"]
     assert json.loads(seen["stdin"]) == arguments
 
 
-PATH_PIECES = st.sampled_from(["..", ".", "notes", "deep", "todo.txt", "link", "up", "loop",
-                               "secret.txt", "", "~", "/", "//", "etc", "passwd"])
+PATH_PIECES = st.sampled_from(
+    [
+        "..",
+        ".",
+        "notes",
+        "deep",
+        "todo.txt",
+        "link",
+        "up",
+        "loop",
+        "secret.txt",
+        "",
+        "~",
+        "/",
+        "//",
+        "etc",
+        "passwd",
+    ]
+)
 
 
 @pytest.fixture(scope="module")

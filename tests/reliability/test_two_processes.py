@@ -30,7 +30,9 @@ def answered(database: Path, name: str) -> int:
             "SELECT count(*) FROM messages AS reply JOIN parts AS prompt "
             "ON prompt.message_id = reply.parent_id AND prompt.kind = 'text' "
             "WHERE reply.role = 'assistant' AND reply.status = 'complete' "
-            "AND prompt.text LIKE ?", (f"{name} %",)).fetchone()[0]
+            "AND prompt.text LIKE ?",
+            (f"{name} %",),
+        ).fetchone()[0]
     except sqlite3.OperationalError:  # the schema is being created
         return 0
     finally:
@@ -40,8 +42,11 @@ def answered(database: Path, name: str) -> int:
 @pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals")
 def test_two_rills_on_one_history_lose_nothing(demo_server, tmp_path):
-    env = environment(RILL_DATA_DIR=str(tmp_path), OPENROUTER_API_KEY=TEST_API_KEY,
-                      OPENROUTER_BASE_URL=demo_server.url)
+    env = environment(
+        RILL_DATA_DIR=str(tmp_path),
+        OPENROUTER_API_KEY=TEST_API_KEY,
+        OPENROUTER_BASE_URL=demo_server.url,
+    )
     database = tmp_path / DATABASE_NAME
     terminals = {name: Terminal(env=env) for name in NAMES}
     sent = dict.fromkeys(NAMES, 0)
@@ -75,9 +80,15 @@ def test_two_rills_on_one_history_lose_nothing(demo_server, tmp_path):
             "SELECT m.role, m.status, group_concat(p.text, '') FROM messages AS m "
             "JOIN parts AS p ON p.message_id = m.id AND p.kind = 'text' "
             "WHERE m.conversation_id = ? GROUP BY m.id ORDER BY m.position",
-            (conversation_id,)).fetchall()
+            (conversation_id,),
+        ).fetchall()
         name = rows[0][2].split()[0]
-        assert rows == [row for number in range(1, REPLIES + 1) for row in (
-            ("user", "complete", f"{name} {number}: hello"),
-            ("assistant", "complete", texts.WELCOME))]
+        assert rows == [
+            row
+            for number in range(1, REPLIES + 1)
+            for row in (
+                ("user", "complete", f"{name} {number}: hello"),
+                ("assistant", "complete", texts.WELCOME),
+            )
+        ]
     connection.close()

@@ -14,8 +14,9 @@ SNAPSHOT_PORT = 47513
 @pytest.fixture(scope="session")
 def snapshot_server() -> Iterator[DemoServer]:
     try:
-        server = DemoServer(SNAPSHOT_PORT, pacing=Pacing.instant(), recordings_dir=APP_FIXTURES,
-                            stall_limit=60)
+        server = DemoServer(
+            SNAPSHOT_PORT, pacing=Pacing.instant(), recordings_dir=APP_FIXTURES, stall_limit=60
+        )
     except OSError as exc:
         pytest.fail(f"snapshot tests need port {SNAPSHOT_PORT} on 127.0.0.1: {exc.strerror}")
     with server:

@@ -9,8 +9,8 @@ import pytest
 
 from rillchat.ui.widgets.reasoning import ReasoningPanel
 from rillchat.ui.widgets.reply_body import ReplyBody
-from rillchat.ui.widgets.tool_call import ToolCallPanel
 from rillchat.ui.widgets.stream_status import StreamStatus
+from rillchat.ui.widgets.tool_call import ToolCallPanel
 from tests.app.helpers import chat, make_app, send, until
 
 SIZES = [pytest.param((100, 30), id="100x30"), pytest.param((80, 24), id="80x24")]
@@ -21,8 +21,9 @@ async def settle(pilot) -> None:
     await pilot.pause(0.1)
 
 
-def steps(*prompts: str, then: tuple[str, ...] = (), streaming: type | None = None,
-          condition=None):
+def steps(
+    *prompts: str, then: tuple[str, ...] = (), streaming: type | None = None, condition=None
+):
     """A `run_before` that sends each prompt (waiting for its reply unless `streaming`, in
     which case it waits until a widget of that type shows), then presses `then`."""
 
@@ -32,8 +33,9 @@ def steps(*prompts: str, then: tuple[str, ...] = (), streaming: type | None = No
             await send(pilot, prompt, wait=not (last and streaming))
         if streaming is not None:
             screen = chat(pilot)
-            await until(pilot, lambda: screen.query(streaming) and (condition is None
-                                                                   or condition(screen)))
+            await until(
+                pilot, lambda: screen.query(streaming) and (condition is None or condition(screen))
+            )
         if then:
             await pilot.press(*then)
             if "escape" in then:
@@ -47,56 +49,113 @@ CASES = {
     "demo_welcome": dict(demo=True),
     "no_key": dict(api_key=None),
     "markdown_reply": dict(run_before=steps("hello")),
-    "waiting_for_provider": dict(model="demo/replay/waiting",
-                                 run_before=steps("hi", streaming=StreamStatus)),
-    "streaming_reply": dict(run_before=steps(
-        "stall", streaming=ReplyBody,
-        condition=lambda screen: "is kept" in screen.replies[-1].message.text)),
-    "stopped_reply": dict(run_before=steps(
-        "stall", streaming=ReplyBody, then=("escape",),
-        condition=lambda screen: "is kept" in screen.replies[-1].message.text)),
-    "reasoning_streaming": dict(model="demo/replay/reasoning-streaming", run_before=steps(
-        "capital?", streaming=ReasoningPanel,
-        condition=lambda screen: "Let me also" in screen.query_one(ReasoningPanel).body.text)),
+    "waiting_for_provider": dict(
+        model="demo/replay/waiting", run_before=steps("hi", streaming=StreamStatus)
+    ),
+    "streaming_reply": dict(
+        run_before=steps(
+            "stall",
+            streaming=ReplyBody,
+            condition=lambda screen: "is kept" in screen.replies[-1].message.text,
+        )
+    ),
+    "stopped_reply": dict(
+        run_before=steps(
+            "stall",
+            streaming=ReplyBody,
+            then=("escape",),
+            condition=lambda screen: "is kept" in screen.replies[-1].message.text,
+        )
+    ),
+    "reasoning_streaming": dict(
+        model="demo/replay/reasoning-streaming",
+        run_before=steps(
+            "capital?",
+            streaming=ReasoningPanel,
+            condition=lambda screen: "Let me also" in screen.query_one(ReasoningPanel).body.text,
+        ),
+    ),
     "reasoning_folded": dict(run_before=steps("reasoning")),
     "reasoning_open": dict(run_before=steps("reasoning", then=("ctrl+o",))),
-    "reasoning_encrypted": dict(model="demo/replay/encrypted-reasoning",
-                                run_before=steps("think", then=("ctrl+o",))),
-    "tool_call_streaming": dict(model="demo/replay/tool-call-streaming", run_before=steps(
-        "weather?", streaming=ToolCallPanel,
-        condition=lambda screen: screen.query_one(ToolCallPanel).arguments.endswith('"cel'))),
-    "tool_call_invalid_json": dict(model="demo/replay/tool-call-invalid-json",
-                                   run_before=steps("weather?")),
+    "reasoning_encrypted": dict(
+        model="demo/replay/encrypted-reasoning", run_before=steps("think", then=("ctrl+o",))
+    ),
+    "tool_call_streaming": dict(
+        model="demo/replay/tool-call-streaming",
+        run_before=steps(
+            "weather?",
+            streaming=ToolCallPanel,
+            condition=lambda screen: screen.query_one(ToolCallPanel).arguments.endswith('"cel'),
+        ),
+    ),
+    "tool_call_invalid_json": dict(
+        model="demo/replay/tool-call-invalid-json", run_before=steps("weather?")
+    ),
     "untrusted_reply": dict(run_before=steps("untrusted")),
-    "older_failure_retries_as_a_branch": dict(run_before=steps("error 500", "hello",
-                                                               then=("ctrl+home",))),
+    "older_failure_retries_as_a_branch": dict(
+        run_before=steps("error 500", "hello", then=("ctrl+home",))
+    ),
     "scrolled_up": dict(model="demo/generate/400", run_before=steps("go", then=("pageup",))),
     "help_screen": dict(run_before=steps(then=("f1",))),
-    "queued_prompt": dict(run_before=steps(
-        "stall", streaming=ReplyBody,
-        condition=lambda screen: "is kept" in screen.replies[-1].message.text,
-        then=(*"and then a longer follow-up question about rivers", "enter"))),
-    "quit_while_streaming": dict(run_before=steps(
-        "stall", streaming=ReplyBody,
-        condition=lambda screen: "is kept" in screen.replies[-1].message.text,
-        then=("ctrl+q",))),
-    "config_problems": dict(config_problems=(
-        "/home/ada/.config/rill/config.toml: not valid TOML: Invalid value (at line 3, column "
-        "9). Rill uses its defaults and leaves the file as it is until it is fixed (rill "
-        "config edit).",
-        "/home/ada/.config/rill/config.toml: generate_titles should be true or false, but it "
-        "is text ('yes'); using the default.")),
+    "queued_prompt": dict(
+        run_before=steps(
+            "stall",
+            streaming=ReplyBody,
+            condition=lambda screen: "is kept" in screen.replies[-1].message.text,
+            then=(*"and then a longer follow-up question about rivers", "enter"),
+        )
+    ),
+    "quit_while_streaming": dict(
+        run_before=steps(
+            "stall",
+            streaming=ReplyBody,
+            condition=lambda screen: "is kept" in screen.replies[-1].message.text,
+            then=("ctrl+q",),
+        )
+    ),
+    "config_problems": dict(
+        config_problems=(
+            "/home/ada/.config/rill/config.toml: not valid TOML: Invalid value (at line 3, column "
+            "9). Rill uses its defaults and leaves the file as it is until it is fixed (rill "
+            "config edit).",
+            "/home/ada/.config/rill/config.toml: generate_titles should be true or false, but it "
+            "is text ('yes'); using the default.",
+        )
+    ),
 }
 
-BANNERS = ["error 401", "error 402", "error 429", "error 500", "error 503", "mid-stream error",
-           "choice error", "drop", "stall", "html"]
+BANNERS = [
+    "error 401",
+    "error 402",
+    "error 429",
+    "error 500",
+    "error 503",
+    "mid-stream error",
+    "choice error",
+    "drop",
+    "stall",
+    "html",
+]
 
 
-def _app(server, *, demo=False, api_key="default", model="demo/auto", read_timeout=30.0,
-         config_problems=()):
+def _app(
+    server,
+    *,
+    demo=False,
+    api_key="default",
+    model="demo/auto",
+    read_timeout=30.0,
+    config_problems=(),
+):
     options = {} if api_key == "default" else {"api_key": api_key}
-    return make_app(server, model=model, demo=demo, read_timeout=read_timeout,
-                    config_problems=config_problems, **options)
+    return make_app(
+        server,
+        model=model,
+        demo=demo,
+        read_timeout=read_timeout,
+        config_problems=config_problems,
+        **options,
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -176,10 +235,10 @@ def test_a_schema_chosen_at_120_columns(snap_compare, snapshot_server):
         screen._show_controls()
         await settle(pilot)
 
-    assert snap_compare(make_app(snapshot_server), terminal_size=(120, 40),
-                        run_before=run_before)
+    assert snap_compare(make_app(snapshot_server), terminal_size=(120, 40), run_before=run_before)
 
 
 def test_a_reply_at_200_columns_keeps_its_reading_width(snap_compare, snapshot_server):
-    assert snap_compare(make_app(snapshot_server), terminal_size=(200, 40),
-                        run_before=steps("hello"))
+    assert snap_compare(
+        make_app(snapshot_server), terminal_size=(200, 40), run_before=steps("hello")
+    )

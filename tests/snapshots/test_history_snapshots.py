@@ -15,8 +15,13 @@ from rillchat.store.history import History
 from tests.app.helpers import make_app, until
 from tests.snapshots.test_chat_snapshots import SIZES, settle, steps
 
-TOPICS = ["Rust lifetimes explained", "A haiku about rivers", "Weather in Paris",
-          "Why is the sky blue?", "SQL window functions"]
+TOPICS = [
+    "Rust lifetimes explained",
+    "A haiku about rivers",
+    "Weather in Paris",
+    "Why is the sky blue?",
+    "SQL window functions",
+]
 NOON_2024_03_01 = 1709294400.0
 
 
@@ -27,14 +32,24 @@ def filled_history(tmp_path) -> Path:
     times = iter(NOON_2024_03_01 + 86400 * n for n in range(100))
     history = History(open_database(path), clock=times.__next__)
     for number, topic in enumerate(TOPICS):
-        conversation = Conversation(model="anthropic/claude-sonnet-4.5", title=topic,
-                                    created=NOON_2024_03_01, id=f"{number + 1:08x}" * 4)
+        conversation = Conversation(
+            model="anthropic/claude-sonnet-4.5",
+            title=topic,
+            created=NOON_2024_03_01,
+            id=f"{number + 1:08x}" * 4,
+        )
         conversation.messages.append(Message.user(topic))
-        conversation.messages.append(Message(
-            role="assistant", model="anthropic/claude-sonnet-4.5",
-            usage=Usage(120, 340, cost=0.0042 * (number + 1)), parts=[
-                ReasoningPart("The user asks something; the zanzibarian angle matters here."),
-                TextPart(f"Here is what I know about {topic.lower()}.")]))
+        conversation.messages.append(
+            Message(
+                role="assistant",
+                model="anthropic/claude-sonnet-4.5",
+                usage=Usage(120, 340, cost=0.0042 * (number + 1)),
+                parts=[
+                    ReasoningPart("The user asks something; the zanzibarian angle matters here."),
+                    TextPart(f"Here is what I know about {topic.lower()}."),
+                ],
+            )
+        )
         history.save_all(conversation)
     history.connection.close()
     return path
@@ -78,31 +93,43 @@ def history_with_twins(filled_history) -> Path:
     after_the_five = NOON_2024_03_01 + 86400 * len(TOPICS)
     times = iter([after_the_five, after_the_five + 3 * 3600])
     history = History(open_database(filled_history), clock=times.__next__)
-    for number, replies in enumerate([("Sunny weather all week.", "Warm weather, too."),
-                                      ("Rainy weather today.",)]):
-        conversation = Conversation(model="openai/gpt-4o-mini", title="Weather in Paris",
-                                    created=after_the_five, id=f"{number + 10:08x}" * 4)
+    for number, replies in enumerate(
+        [("Sunny weather all week.", "Warm weather, too."), ("Rainy weather today.",)]
+    ):
+        conversation = Conversation(
+            model="openai/gpt-4o-mini",
+            title="Weather in Paris",
+            created=after_the_five,
+            id=f"{number + 10:08x}" * 4,
+        )
         conversation.messages.append(Message.user("What is the weather in Paris?"))
-        conversation.messages += [Message(role="assistant", model="openai/gpt-4o-mini",
-                                          parts=[TextPart(reply)]) for reply in replies]
+        conversation.messages += [
+            Message(role="assistant", model="openai/gpt-4o-mini", parts=[TextPart(reply)])
+            for reply in replies
+        ]
         history.save_all(conversation)
     history.connection.close()
     return filled_history
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_history_search_grouped_by_conversation(snap_compare, snapshot_server,
-                                                history_with_twins, size):
+def test_history_search_grouped_by_conversation(
+    snap_compare, snapshot_server, history_with_twins, size
+):
     """Hits under each conversation with its count and date; the two of the same day show
     their times too; the cursor has moved to the second conversation's first hit."""
     app = make_app(snapshot_server, history_path=history_with_twins)
-    assert snap_compare(app, terminal_size=size,
-                        run_before=history_steps("weather", "down", "down", "down", "down"))
+    assert snap_compare(
+        app,
+        terminal_size=size,
+        run_before=history_steps("weather", "down", "down", "down", "down"),
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_history_list_dates_tell_same_day_twins_apart(snap_compare, snapshot_server,
-                                                      history_with_twins, size):
+def test_history_list_dates_tell_same_day_twins_apart(
+    snap_compare, snapshot_server, history_with_twins, size
+):
     app = make_app(snapshot_server, history_path=history_with_twins)
     assert snap_compare(app, terminal_size=size, run_before=history_steps())
 
@@ -121,8 +148,9 @@ def test_history_export_dialog(snap_compare, snapshot_server, filled_history, mo
 @pytest.mark.parametrize("size", SIZES)
 def test_opened_at_a_search_hit_in_reasoning(snap_compare, snapshot_server, filled_history, size):
     app = make_app(snapshot_server, history_path=filled_history)
-    assert snap_compare(app, terminal_size=size,
-                        run_before=history_steps("zanzib", "down", "enter"))
+    assert snap_compare(
+        app, terminal_size=size, run_before=history_steps("zanzib", "down", "enter")
+    )
 
 
 CHAT_CASES = {
@@ -145,8 +173,10 @@ def test_branch_states(snap_compare, snapshot_server, tmp_path, case, size):
             await until(pilot, lambda: screen.replies and screen.replies[-1].ended)
         if case == "branch_switched_back":
             await pilot.press("alt+left")
-            await until(pilot, lambda: screen.query("BranchBar")
-                        and screen.query_one("BranchBar").number == 1)
+            await until(
+                pilot,
+                lambda: screen.query("BranchBar") and screen.query_one("BranchBar").number == 1,
+            )
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

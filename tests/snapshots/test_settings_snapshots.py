@@ -13,9 +13,15 @@ from rillchat.ui.screens.settings import SettingsScreen
 from tests.app.helpers import make_app, until
 from tests.snapshots.test_chat_snapshots import settle
 
-PRESETS = (Preset("Reviewer", "Review the code I paste: bugs first, then style.",
-                  "anthropic/claude-sonnet-4.5", "high"),
-           Preset("Terse", "Answer in one or two sentences."))
+PRESETS = (
+    Preset(
+        "Reviewer",
+        "Review the code I paste: bugs first, then style.",
+        "anthropic/claude-sonnet-4.5",
+        "high",
+    ),
+    Preset("Terse", "Answer in one or two sentences."),
+)
 
 
 @pytest.fixture
@@ -32,8 +38,13 @@ def app(snapshot_server, tmp_path, monkeypatch):
 def test_the_settings_screen(snap_compare, app, size):
     async def run_before(pilot) -> None:
         await pilot.press("f8")
-        await until(pilot, lambda: isinstance(pilot.app.screen, SettingsScreen)
-                    and "limit" in str(pilot.app.screen.query_one("#credit").render()))
+        await until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, SettingsScreen)
+                and "limit" in str(pilot.app.screen.query_one("#credit").render())
+            ),
+        )
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
@@ -42,8 +53,13 @@ def test_the_settings_screen(snap_compare, app, size):
 def test_a_refused_base_url_in_settings(snap_compare, app):
     async def run_before(pilot) -> None:
         await pilot.press("f8")
-        await until(pilot, lambda: isinstance(pilot.app.screen, SettingsScreen)
-                    and "limit" in str(pilot.app.screen.query_one("#credit").render()))
+        await until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, SettingsScreen)
+                and "limit" in str(pilot.app.screen.query_one("#credit").render())
+            ),
+        )
         field = pilot.app.screen.query_one("#base-url")
         field.focus()
         field.value = "openrouter.ai"
@@ -92,8 +108,13 @@ def test_settings_checkboxes_on_and_off(snap_compare, app):
 
     async def run_before(pilot) -> None:
         await pilot.press("f8")
-        await until(pilot, lambda: isinstance(pilot.app.screen, SettingsScreen)
-                    and "limit" in str(pilot.app.screen.query_one("#credit").render()))
+        await until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, SettingsScreen)
+                and "limit" in str(pilot.app.screen.query_one("#credit").render())
+            ),
+        )
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(100, 40), run_before=run_before)

@@ -64,8 +64,9 @@ def test_the_model_picker(snap_compare, snapshot_server, tmp_path, monkeypatch, 
     async def run_before(pilot) -> None:
         await until(pilot, lambda: pilot.app.catalogue)  # fetched at start: no cache here
         await pilot.press("f4")
-        await until(pilot, lambda: isinstance(pilot.app.screen, ModelPicker)
-                    and pilot.app.screen.models)
+        await until(
+            pilot, lambda: isinstance(pilot.app.screen, ModelPicker) and pilot.app.screen.models
+        )
         if query:
             await pilot.press(*query)
         await settle(pilot)

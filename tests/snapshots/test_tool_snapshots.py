@@ -14,29 +14,42 @@ from tests.app.helpers import chat, decide_call, make_app, send, until
 from tests.snapshots.test_chat_snapshots import settle
 
 SIZE = (100, 40)
-SLOW = CommandToolConfig("slow_lookup", "Never answers",
-                         (sys.executable, "-c", "import time; time.sleep(60)"),
-                         {"type": "object", "properties": {"query": {"type": "string"}}},
-                         timeout=60)
+SLOW = CommandToolConfig(
+    "slow_lookup",
+    "Never answers",
+    (sys.executable, "-c", "import time; time.sleep(60)"),
+    {"type": "object", "properties": {"query": {"type": "string"}}},
+    timeout=60,
+)
 FIXED_DATE = CommandToolConfig(  # the built-in one would put today's date in the pictures
-    "current_datetime", "The date, fixed for the pictures",
+    "current_datetime",
+    "The date, fixed for the pictures",
     (sys.executable, "-c", "print('Monday 01 December 2025, 09:00:00 (CET, UTC+0100)')"),
-    {"type": "object", "properties": {}}, timeout=10)
-BOOKS = Schema("books", {"type": "object", "properties": {"books": {"type": "array"}},
-                         "required": ["books"]})
+    {"type": "object", "properties": {}},
+    timeout=10,
+)
+BOOKS = Schema(
+    "books", {"type": "object", "properties": {"books": {"type": "array"}}, "required": ["books"]}
+)
 
 
 def _app(server, **options):
-    return make_app(server, builtin_tools=("calculator",), command_tools=(FIXED_DATE, SLOW),
-                    **options)
+    return make_app(
+        server, builtin_tools=("calculator",), command_tools=(FIXED_DATE, SLOW), **options
+    )
 
 
 def panel_states(pilot) -> list[str]:
     return [panel.state for panel in chat(pilot).query(ToolCallPanel)]
 
 
-def calls(prompt: str, *answers: str, keys: tuple[str, ...] = (), until_states=None,
-          replies: int | None = None):
+def calls(
+    prompt: str,
+    *answers: str,
+    keys: tuple[str, ...] = (),
+    until_states=None,
+    replies: int | None = None,
+):
     """Send `prompt`, give `answers` (y, a, n to the first call waiting, each from its panel;
     escape once one runs), then press `keys` as they are."""
 
@@ -55,8 +68,7 @@ def calls(prompt: str, *answers: str, keys: tuple[str, ...] = (), until_states=N
         if until_states is not None:
             await until(pilot, lambda: panel_states(pilot) == until_states)
         if replies is not None:
-            await until(pilot, lambda: len(screen.replies) == replies
-                        and screen.replies[-1].ended)
+            await until(pilot, lambda: len(screen.replies) == replies and screen.replies[-1].ended)
         pilot.app.clear_notifications()  # the toasts would hide what the picture is for
         await settle(pilot)
 
@@ -66,10 +78,10 @@ def calls(prompt: str, *answers: str, keys: tuple[str, ...] = (), until_states=N
 CASES = {
     "waiting_two_calls": calls("tools", until_states=["waiting", "waiting"]),
     # Tab from the prompt: the first call has the keys, and shows it; the second does not.
-    "waiting_one_focused": calls("tools", keys=("tab",),
-                                 until_states=["waiting", "waiting"]),
-    "waiting_to_confirm": calls("tools", keys=("tab", "tab", "a"),
-                                until_states=["waiting", "waiting"]),
+    "waiting_one_focused": calls("tools", keys=("tab",), until_states=["waiting", "waiting"]),
+    "waiting_to_confirm": calls(
+        "tools", keys=("tab", "tab", "a"), until_states=["waiting", "waiting"]
+    ),
     "running": calls("a slow tool", "y", until_states=["running"]),
     "done_and_next_round": calls("tools", "y", "a", replies=3),
     "failed": calls("a failing tool", "y", replies=2),
@@ -95,19 +107,29 @@ def test_tool_call_states(snap_compare, snapshot_server, case):
 
 def test_round_limit_banner(snap_compare, snapshot_server):
     app = _app(snapshot_server, max_tool_rounds=1)
-    assert snap_compare(app, terminal_size=SIZE, run_before=calls(
-        "tools", "a", "a", until_states=["done", "done", "stopped"]))
+    assert snap_compare(
+        app,
+        terminal_size=SIZE,
+        run_before=calls("tools", "a", "a", until_states=["done", "done", "stopped"]),
+    )
 
 
-def structured(prompt: str, *, model: str = "demo/auto", then: tuple[str, ...] = (),
-               wait: bool = True):
+def structured(
+    prompt: str, *, model: str = "demo/auto", then: tuple[str, ...] = (), wait: bool = True
+):
     async def run_before(pilot) -> None:
         screen = chat(pilot)
         screen.choose_schema(BOOKS)
         await send(pilot, prompt, wait=wait)
         if not wait:
-            await until(pilot, lambda: screen.query(StructuredView) and "3. …" in str(
-                screen.query_one(StructuredView).query_one(".structured-body").render()))
+            await until(
+                pilot,
+                lambda: (
+                    screen.query(StructuredView)
+                    and "3. …"
+                    in str(screen.query_one(StructuredView).query_one(".structured-body").render())
+                ),
+            )
         for key in then:
             await pilot.click(key)
         pilot.app.clear_notifications()

@@ -75,8 +75,11 @@ def test_timing_from_an_injected_clock():
 def test_failure_adds_an_error_part_and_keeps_the_text():
     assembler = ReplyAssembler()
     assembler.apply(TextDelta("partial"))
-    assembler.apply(StreamFailed(kind=FailureKind.NETWORK, message="gone", hint="check",
-                                 status=None, code=None))
+    assembler.apply(
+        StreamFailed(
+            kind=FailureKind.NETWORK, message="gone", hint="check", status=None, code=None
+        )
+    )
     message = assembler.message
 
     assert message.status is MessageStatus.FAILED
@@ -103,15 +106,17 @@ def test_usage_is_kept():
 
 
 def test_reasoning_details_merge_text_by_block_and_keep_late_signature():
-    details = merge_reasoning_details([
-        {"type": "reasoning.text", "text": "", "signature": "", "format": "f", "index": 0},
-        {"type": "reasoning.text", "text": "a", "format": "f", "index": 0},
-        {"type": "reasoning.text", "text": "b", "format": "f", "index": 0},
-        {"type": "reasoning.text", "signature": "SIG", "format": "f", "index": 0},
-        {"type": "reasoning.text", "text": "c", "format": "f", "index": 1},
-        {"type": "reasoning.encrypted", "data": "xx", "format": "f", "index": 2},
-        {"type": "reasoning.encrypted", "data": "yy", "format": "f", "index": 2},
-    ])
+    details = merge_reasoning_details(
+        [
+            {"type": "reasoning.text", "text": "", "signature": "", "format": "f", "index": 0},
+            {"type": "reasoning.text", "text": "a", "format": "f", "index": 0},
+            {"type": "reasoning.text", "text": "b", "format": "f", "index": 0},
+            {"type": "reasoning.text", "signature": "SIG", "format": "f", "index": 0},
+            {"type": "reasoning.text", "text": "c", "format": "f", "index": 1},
+            {"type": "reasoning.encrypted", "data": "xx", "format": "f", "index": 2},
+            {"type": "reasoning.encrypted", "data": "yy", "format": "f", "index": 2},
+        ]
+    )
 
     assert details == [
         {"type": "reasoning.text", "text": "ab", "signature": "SIG", "format": "f", "index": 0},
@@ -122,24 +127,58 @@ def test_reasoning_details_merge_text_by_block_and_keep_late_signature():
 
 
 def test_request_messages_pass_reasoning_details_back_with_tool_calls():
-    reply = Message(role="assistant", parts=[
-        ReasoningPart("why", [{"type": "reasoning.text", "text": "why", "signature": "S",
-                               "format": "f", "index": 0}]),
-        ToolCallPart(0, "c1", "lookup", '{"q": 1}'),
-    ])
-    failed_empty = Message(role="assistant", status=MessageStatus.FAILED, parts=[
-        ErrorPart(StreamFailed(kind=FailureKind.PROVIDER, message="x", hint="y"))])
-    conversation = Conversation(model="m", system_prompt="Be brief.", messages=[
-        Message.user("q"), failed_empty, reply, Message.tool_result("c1", "42")])
+    reply = Message(
+        role="assistant",
+        parts=[
+            ReasoningPart(
+                "why",
+                [
+                    {
+                        "type": "reasoning.text",
+                        "text": "why",
+                        "signature": "S",
+                        "format": "f",
+                        "index": 0,
+                    }
+                ],
+            ),
+            ToolCallPart(0, "c1", "lookup", '{"q": 1}'),
+        ],
+    )
+    failed_empty = Message(
+        role="assistant",
+        status=MessageStatus.FAILED,
+        parts=[ErrorPart(StreamFailed(kind=FailureKind.PROVIDER, message="x", hint="y"))],
+    )
+    conversation = Conversation(
+        model="m",
+        system_prompt="Be brief.",
+        messages=[Message.user("q"), failed_empty, reply, Message.tool_result("c1", "42")],
+    )
 
     assert conversation.request_messages() == [
         {"role": "system", "content": "Be brief."},
         {"role": "user", "content": "q"},
-        {"role": "assistant", "content": None,
-         "tool_calls": [{"id": "c1", "type": "function",
-                         "function": {"name": "lookup", "arguments": '{"q": 1}'}}],
-         "reasoning_details": [{"type": "reasoning.text", "text": "why", "signature": "S",
-                                "format": "f", "index": 0}]},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "c1",
+                    "type": "function",
+                    "function": {"name": "lookup", "arguments": '{"q": 1}'},
+                }
+            ],
+            "reasoning_details": [
+                {
+                    "type": "reasoning.text",
+                    "text": "why",
+                    "signature": "S",
+                    "format": "f",
+                    "index": 0,
+                }
+            ],
+        },
         {"role": "tool", "tool_call_id": "c1", "content": "42"},
     ]
 

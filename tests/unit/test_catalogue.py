@@ -15,8 +15,10 @@ from rillchat.catalogue import (
 from rillchat.demo.catalogue import catalogue
 
 ENTRY = {
-    "id": "anthropic/claude-sonnet-4.5", "name": "Anthropic: Claude Sonnet 4.5",
-    "description": "Strong at code.\x1b[31m", "context_length": 1_000_000,
+    "id": "anthropic/claude-sonnet-4.5",
+    "name": "Anthropic: Claude Sonnet 4.5",
+    "description": "Strong at code.\x1b[31m",
+    "context_length": 1_000_000,
     "architecture": {"input_modalities": ["text", "image"]},
     "pricing": {"prompt": "0.000003", "completion": "0.000015"},
     "supported_parameters": ["reasoning", "tools", "structured_outputs"],
@@ -29,7 +31,11 @@ def test_an_entry_becomes_prices_per_million_and_badges():
     assert model.badges == ["reasoning", "tools", "json", "images"]
     assert model.description == "Strong at code."
     assert (format_price(3.0), format_price(0.02), format_price(0), format_price(None)) == (
-        "$3.00", "$0.020", "free", "varies")
+        "$3.00",
+        "$0.020",
+        "free",
+        "varies",
+    )
     assert (format_context(1_000_000), format_context(131_072)) == ("1M", "131K")
 
 

@@ -5,7 +5,10 @@ def test_fenced_blocks_with_their_language():
     text = "Intro\n\n```python\nprint(1)\nprint(2)\n```\n\n~~~\nplain\n~~~\n\n    indented\n"
     blocks = code_blocks(text)
     assert [(block.language, block.code) for block in blocks] == [
-        ("python", "print(1)\nprint(2)"), ("", "plain"), ("", "indented")]
+        ("python", "print(1)\nprint(2)"),
+        ("", "plain"),
+        ("", "indented"),
+    ]
     assert blocks[0].label == "python, 2 lines: print(1)"
 
 

@@ -23,7 +23,9 @@ def test_no_file_means_defaults_and_no_problems(tmp_path):
 
 
 def test_every_key_is_read(tmp_path):
-    path = write(tmp_path, '''
+    path = write(
+        tmp_path,
+        """
 model = "anthropic/claude-sonnet-4.5"
 base_url = "http://localhost:8080/v1"
 api_key = "sk-or-v1-abc"
@@ -44,16 +46,24 @@ prompt = "Answer plainly."
 
 [keys]
 "rill.history" = "f3,ctrl+y"
-''')
+""",
+    )
     config, problems = load_config(path)
     assert problems == []
     assert config == Config(
-        model="anthropic/claude-sonnet-4.5", base_url="http://localhost:8080/v1",
-        api_key="sk-or-v1-abc", reasoning_effort="high", reasoning_display="open",
-        theme="rill-light", generate_titles=True,
-        presets=(Preset("Terse", "Be brief.", "openai/gpt-4o-mini", "low"),
-                 Preset("Plain", "Answer plainly.")),
-        keys={"rill.history": "f3,ctrl+y"})
+        model="anthropic/claude-sonnet-4.5",
+        base_url="http://localhost:8080/v1",
+        api_key="sk-or-v1-abc",
+        reasoning_effort="high",
+        reasoning_display="open",
+        theme="rill-light",
+        generate_titles=True,
+        presets=(
+            Preset("Terse", "Be brief.", "openai/gpt-4o-mini", "low"),
+            Preset("Plain", "Answer plainly."),
+        ),
+        keys={"rill.history": "f3,ctrl+y"},
+    )
 
 
 def test_a_toml_syntax_error_names_the_file_and_line_and_keeps_defaults(tmp_path):
@@ -63,15 +73,18 @@ def test_a_toml_syntax_error_names_the_file_and_line_and_keeps_defaults(tmp_path
     assert str(path) in problem and "line 2" in problem and "not valid TOML" in problem
 
 
-@pytest.mark.parametrize(("line", "complaint"), [
-    ("model = 3", "model should be text in quotes, but it is a number (3)"),
-    ('generate_titles = "yes"', "generate_titles should be true or false, but it is text"),
-    ('reasoning_effort = "huge"', "reasoning_effort = 'huge' is not one of none, minimal"),
-    ('reasoning_display = "shown"', "reasoning_display = 'shown' is not one of folded"),
-    ("keys = 1", "keys should be a table, but it is a number"),
-    ('[[presets]]\nname = "x"', "[[presets]] number 1: needs a name and a prompt"),
-    ('[[presets]]\nname = 1\nprompt = "p"', "[[presets]] number 1: name should be text"),
-])
+@pytest.mark.parametrize(
+    ("line", "complaint"),
+    [
+        ("model = 3", "model should be text in quotes, but it is a number (3)"),
+        ('generate_titles = "yes"', "generate_titles should be true or false, but it is text"),
+        ('reasoning_effort = "huge"', "reasoning_effort = 'huge' is not one of none, minimal"),
+        ('reasoning_display = "shown"', "reasoning_display = 'shown' is not one of folded"),
+        ("keys = 1", "keys should be a table, but it is a number"),
+        ('[[presets]]\nname = "x"', "[[presets]] number 1: needs a name and a prompt"),
+        ('[[presets]]\nname = 1\nprompt = "p"', "[[presets]] number 1: name should be text"),
+    ],
+)
 def test_a_key_of_the_wrong_type_is_named_with_what_was_expected(tmp_path, line, complaint):
     config, problems = load_config(write(tmp_path, line + "\n"))
     assert any(complaint in problem for problem in problems), problems
@@ -114,7 +127,9 @@ def test_tools_mcp_servers_and_schemas_are_read(tmp_path):
     from rillchat.chat.tools.configs import CommandToolConfig, McpServerConfig
     from rillchat.config import SchemaPreset
 
-    path = write(tmp_path, '''
+    path = write(
+        tmp_path,
+        """
 builtin_tools = ["calculator", "files"]
 allowed_folders = ["~/notes"]
 max_tool_rounds = 3
@@ -139,24 +154,35 @@ schema = { type = "object", properties = { title = { type = "string" } } }
 [[schemas]]
 name = "from file"
 file = "~/schemas/recipe.json"
-''')
+""",
+    )
     config, problems = load_config(path)
     assert problems == []
     assert config.builtin_tools == ("calculator", "files")
     assert config.allowed_folders == ("~/notes",)
     assert config.max_tool_rounds == 3
-    assert config.command_tools == (CommandToolConfig(
-        "git_log", "Recent commits", ("git", "log", "--oneline", "-n", "20"),
-        {"type": "object", "properties": {}}, timeout=5),)
-    assert config.mcp_servers == (McpServerConfig("notes", "python3", ("notes_server.py",),
-                                                  {"NOTES": "/tmp/notes"}),)
+    assert config.command_tools == (
+        CommandToolConfig(
+            "git_log",
+            "Recent commits",
+            ("git", "log", "--oneline", "-n", "20"),
+            {"type": "object", "properties": {}},
+            timeout=5,
+        ),
+    )
+    assert config.mcp_servers == (
+        McpServerConfig("notes", "python3", ("notes_server.py",), {"NOTES": "/tmp/notes"}),
+    )
     assert config.schemas == (
         SchemaPreset("books", {"type": "object", "properties": {"title": {"type": "string"}}}),
-        SchemaPreset("from file", file="~/schemas/recipe.json"))
+        SchemaPreset("from file", file="~/schemas/recipe.json"),
+    )
 
 
 def test_bad_tool_entries_are_named_and_left_out(tmp_path):
-    path = write(tmp_path, '''
+    path = write(
+        tmp_path,
+        """
 builtin_tools = ["calculator", "shell"]
 max_tool_rounds = 0
 
@@ -180,7 +206,8 @@ name = "nameless"
 name = "both"
 schema = {}
 file = "x.json"
-''')
+""",
+    )
     config, problems = load_config(path)
     assert config.builtin_tools == ("calculator",)
     assert config.max_tool_rounds == 8
@@ -188,10 +215,15 @@ file = "x.json"
     assert config.command_tools[0].timeout == 30
     assert config.mcp_servers == () and config.schemas == ()
     text = "\n".join(problems)
-    for expected in ("'shell' unknown", "max_tool_rounds should be 1 or more",
-                     "needs a name of letters", "command should be a list of words",
-                     "timeout should be a positive number", "needs a name and a command",
-                     "either schema (a table) or file"):
+    for expected in (
+        "'shell' unknown",
+        "max_tool_rounds should be 1 or more",
+        "needs a name of letters",
+        "command should be a list of words",
+        "timeout should be a positive number",
+        "needs a name and a command",
+        "either schema (a table) or file",
+    ):
         assert expected in text, expected
 
 
@@ -209,18 +241,31 @@ def test_the_first_write_starts_from_the_commented_template_and_later_ones_keep_
     assert tomllib.loads(again) == {"theme": "rill-light", "model": "anthropic/claude-sonnet-4.5"}
 
 
-@pytest.mark.parametrize(("line", "width"), [("", 100), ("reading_width = 72", 72),
-                                             ("reading_width = 0", 0),
-                                             ('reading_width = "full"', 0)])
+@pytest.mark.parametrize(
+    ("line", "width"),
+    [
+        ("", 100),
+        ("reading_width = 72", 72),
+        ("reading_width = 0", 0),
+        ('reading_width = "full"', 0),
+    ],
+)
 def test_the_reading_width_is_read(tmp_path, line, width):
     config, problems = load_config(write(tmp_path, line))
     assert (config.reading_width, problems) == (width, [])
 
 
-@pytest.mark.parametrize("line", ["reading_width = 12", 'reading_width = "wide"',
-                                  "reading_width = true", "reading_width = 90.5"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "reading_width = 12",
+        'reading_width = "wide"',
+        "reading_width = true",
+        "reading_width = 90.5",
+    ],
+)
 def test_a_reading_width_that_cannot_be_used_says_what_would(tmp_path, line):
     config, [problem] = load_config(write(tmp_path, line))
     assert config.reading_width == 100
-    assert "reading_width should be a number of columns (40 or more), or 0 or \"full\"" in problem
+    assert 'reading_width should be a number of columns (40 or more), or 0 or "full"' in problem
     assert "using the default (100)" in problem

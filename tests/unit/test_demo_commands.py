@@ -29,13 +29,16 @@ LISTED_SCENARIOS = set(_SCENARIOS) - {"auto", "title"}
 """What a user can ask for by typing: all but the model-only alias and Rill's title request."""
 
 
-@pytest.mark.parametrize("prompt", [
-    "I have 401 apples",
-    "Traceback (most recent call last):\n  File \"app.py\", line 401: in main\nerror 502",
-    "please think about this",
-    "a long story about tools, json and a drop of rain",
-    "error 429 please",
-])
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "I have 401 apples",
+        'Traceback (most recent call last):\n  File "app.py", line 401: in main\nerror 502',
+        "please think about this",
+        "a long story about tools, json and a drop of rain",
+        "error 429 please",
+    ],
+)
 async def test_a_prompt_that_only_contains_a_command_gets_the_ordinary_answer(client, prompt):
     events = await collect(client, ask_request("demo/auto", prompt))
     assert not any(isinstance(event, StreamFailed) for event in events)
@@ -48,8 +51,7 @@ async def test_the_whole_prompt_as_a_command_still_fails_as_asked(client, prompt
     assert isinstance(failure, StreamFailed) and failure.status == 401
 
 
-@pytest.mark.parametrize(("prompt", "status"), [("502", 502), ("error 502", 502),
-                                                ("html", None)])
+@pytest.mark.parametrize(("prompt", "status"), [("502", 502), ("error 502", 502), ("html", None)])
 async def test_502_and_html_fail_before_the_first_token(client, prompt, status):
     [failure] = await collect(client, ask_request("demo/auto", prompt))
     assert isinstance(failure, StreamFailed) and failure.status == status
@@ -94,12 +96,14 @@ def _kind(scenario: str) -> str:
 def _readme_listing() -> str:
     text = README.read_text(encoding="utf-8")
     start = text.index("is one of these demo commands")
-    return text[start:text.index("A recording can hold", start)]
+    return text[start : text.index("A recording can hold", start)]
 
 
 LISTINGS = {
     "the first screen": DEMO_WELCOME,
-    "the welcome answer": texts.WELCOME.partition("## Things to try")[2].partition("| Scenario")[0],
+    "the welcome answer": texts.WELCOME.partition("## Things to try")[2].partition("| Scenario")[
+        0
+    ],
     "the demo's help": texts.HELP,
     "the README": _readme_listing(),
 }
@@ -117,13 +121,20 @@ def test_each_listing_names_every_scenario_once_in_its_group(where):
     assert not missing, f"{where} does not list {sorted(missing)}"
     for item in items:
         lowered = item.lower()
-        group = ("before" if "before the first token" in lowered or "before any" in lowered
-                 else "after" if "failing after" in lowered or "failures after" in lowered
-                 else None)
+        group = (
+            "before"
+            if "before the first token" in lowered or "before any" in lowered
+            else "after"
+            if "failing after" in lowered or "failures after" in lowered
+            else None
+        )
         if group is None:
             continue
-        wrong = [command for command in _commands(item)
-                 if _kind(PROMPT_COMMANDS[command.lower()]) != group]
+        wrong = [
+            command
+            for command in _commands(item)
+            if _kind(PROMPT_COMMANDS[command.lower()]) != group
+        ]
         assert not wrong, f"{where} lists {wrong} as failing {group} the first token"
 
 

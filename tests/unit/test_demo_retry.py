@@ -11,6 +11,7 @@ from tests.conftest import TEST_API_KEY
 def sdk():
     def make(server: DemoServer) -> openai.OpenAI:
         return openai.OpenAI(api_key=TEST_API_KEY, base_url=server.url, max_retries=0)
+
     return make
 
 
@@ -24,8 +25,9 @@ def test_a_failure_scenario_fails_once_then_answers(sdk):
         assert answer.choices[0].message.content.startswith("**The retry worked.**")
         with pytest.raises(openai.InternalServerError):
             client.chat.completions.create(model="demo/auto", messages=messages)
-        ok = client.chat.completions.create(model="demo/auto",
-                                            messages=[{"role": "user", "content": "hello"}])
+        ok = client.chat.completions.create(
+            model="demo/auto", messages=[{"role": "user", "content": "hello"}]
+        )
         assert ok.choices[0].message.content.startswith("# Welcome")
 
 
@@ -35,4 +37,5 @@ def test_without_the_option_failures_always_fail(sdk):
         for _ in range(2):
             with pytest.raises(openai.InternalServerError):
                 client.chat.completions.create(
-                    model="demo/auto", messages=[{"role": "user", "content": "error 500"}])
+                    model="demo/auto", messages=[{"role": "user", "content": "error 500"}]
+                )

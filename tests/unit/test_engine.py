@@ -23,7 +23,6 @@ from rillchat.chat.turn_events import (
     ToolCallWaiting,
     ToolResultKept,
     ToolRoundStarted,
-    ToolsNotRun,
     ToolsStopped,
     TurnEvent,
 )
@@ -48,18 +47,33 @@ class Kept:
         self.conversation_saves += 1
 
 
-def engine_for(client, model: str = "demo/auto", *, tools: bool = False, max_rounds: int = 8,
-               keeper: Kept | None = None) -> ChatEngine:
+def engine_for(
+    client,
+    model: str = "demo/auto",
+    *,
+    tools: bool = False,
+    max_rounds: int = 8,
+    keeper: Kept | None = None,
+) -> ChatEngine:
     conversation = Conversation(model=model)
-    policy = ToolPolicy(Toolbox(builtin_tools(("datetime", "calculator"), ())),
-                        max_rounds=max_rounds) if tools else None
+    policy = (
+        ToolPolicy(Toolbox(builtin_tools(("datetime", "calculator"), ())), max_rounds=max_rounds)
+        if tools
+        else None
+    )
 
     def request_for(schema):
         return conversation.build_request(
-            tools=policy.toolbox.api_tools() if policy is not None else None)
+            tools=policy.toolbox.api_tools() if policy is not None else None
+        )
 
-    return ChatEngine(conversation, lambda request: stream_reply(client, request),
-                      request_for, keeper=keeper, tools=policy)
+    return ChatEngine(
+        conversation,
+        lambda request: stream_reply(client, request),
+        request_for,
+        keeper=keeper,
+        tools=policy,
+    )
 
 
 async def run(turn, decide=None) -> list[TurnEvent]:
@@ -85,8 +99,14 @@ async def test_send_streams_a_reply_into_the_conversation_and_saves_it(client):
     prompt, reply = engine.conversation.messages
     assert prompt.text == "hello" and engine.conversation.title == "hello"
     assert reply.status is MessageStatus.COMPLETE and reply.text
-    assert "".join(event.event.text for event in events if isinstance(event, ReplyProgress)
-                   and isinstance(event.event, TextDelta)) == reply.text
+    assert (
+        "".join(
+            event.event.text
+            for event in events
+            if isinstance(event, ReplyProgress) and isinstance(event.event, TextDelta)
+        )
+        == reply.text
+    )
     assert events[-1] == ReplyEnded(reply, [reply])
     assert (reply.id, "complete") in keeper.saved and (prompt.id, "complete") in keeper.saved
     assert not engine.busy and engine.streaming is None
@@ -165,17 +185,30 @@ async def test_two_rounds_of_tools_with_allow_and_deny(client):
 
     events = await run(engine.send("tools"), decide)
     assert kinds(events) == [
-        "ReplyStarted", "ReplyEnded", "ToolRoundStarted",
-        "ToolCallWaiting", "ToolCallWaiting", "ToolCallRunning", "ToolResultKept",
+        "ReplyStarted",
+        "ReplyEnded",
+        "ToolRoundStarted",
+        "ToolCallWaiting",
+        "ToolCallWaiting",
+        "ToolCallRunning",
         "ToolResultKept",
-        "ReplyStarted", "ReplyEnded", "ToolRoundStarted", "ToolCallWaiting", "ToolCallRunning",
         "ToolResultKept",
-        "ReplyStarted", "ReplyEnded"]
+        "ReplyStarted",
+        "ReplyEnded",
+        "ToolRoundStarted",
+        "ToolCallWaiting",
+        "ToolCallRunning",
+        "ToolResultKept",
+        "ReplyStarted",
+        "ReplyEnded",
+    ]
     roles = [message.role for message in engine.conversation.messages]
     assert roles == ["user", "assistant", "tool", "tool", "assistant", "tool", "assistant"]
     results = [event.result for event in events if isinstance(event, ToolResultKept)]
     assert {result.tool_result_part.decision for result in results[:2]} == {
-        Decision.ALLOWED_ONCE, Decision.DENIED}
+        Decision.ALLOWED_ONCE,
+        Decision.DENIED,
+    }
     answer = engine.conversation.messages[-1]
     assert answer.status is MessageStatus.COMPLETE and not answer.tool_calls
     ended = [event for event in events if isinstance(event, ReplyEnded)]
@@ -203,9 +236,10 @@ async def test_allowed_in_this_chat_runs_the_later_calls_of_that_tool_without_as
 
 async def test_the_round_limit_answers_the_last_calls_not_run_and_ends_the_turn(client):
     engine = engine_for(client, tools=True, max_rounds=1)
-    events = await run(engine.send("tools"),
-                       lambda event: engine.decide(event.call.call.call_id,
-                                                   Decision.ALLOWED_ONCE))
+    events = await run(
+        engine.send("tools"),
+        lambda event: engine.decide(event.call.call.call_id, Decision.ALLOWED_ONCE),
+    )
     limit = events[-1]
     assert isinstance(limit, RoundLimitReached) and limit.limit == 1
     assert len(limit.turn) == 2

@@ -88,7 +88,11 @@ def test_each_earlier_version_migrates_with_everything_kept(tmp_path, version):
     history = History(connection)
     conversation = history.load("c1")
     assert [m.text for m in conversation.messages] == [
-        "What is a rill?", "A small stream.", "And a brook?", "A bit bigger"]
+        "What is a rill?",
+        "A small stream.",
+        "And a brook?",
+        "A bit bigger",
+    ]
     assert conversation.messages[1].reasoning.startswith("A small stream")
     assert conversation.messages[3].status.value == "stopped"
     left_behind = [m.id for m in conversation.other_branches]
@@ -138,10 +142,12 @@ def test_keys_an_older_rill_saved_are_masked_and_leave_no_copy_in_the_files(tmp_
     assert conversation.model == conversation.messages[1].model == "sk-or-…5eed"
     assert conversation.title == "Pasted sk-or-…5eed by mistake"
     assert [(hit.kind, hit.title) for hit in history.search("mistake")] == [
-        ("title", "Pasted sk-or-…5eed by mistake")]
+        ("title", "Pasted sk-or-…5eed by mistake")
+    ]
     assert history.load("c1").messages[1].text == "A small stream.", "the rest is kept"
     assert [hit.message_id for hit in history.search("Invalid key")] == ["k2"]
     assert history.search("5eed5eed5eed5eed") == []
     assert KEY not in "\n".join(history.connection.iterdump())
-    assert [file.name for file in tmp_path.iterdir()
-            if KEY[-40:].encode() in file.read_bytes()] == [], "nothing left in the files"
+    assert [
+        file.name for file in tmp_path.iterdir() if KEY[-40:].encode() in file.read_bytes()
+    ] == [], "nothing left in the files"

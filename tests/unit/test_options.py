@@ -9,12 +9,18 @@ from rillchat.chat.options import ReplyOptions, parse_max_tokens, parse_temperat
 
 
 def test_the_options_go_into_the_request_and_the_effort_only_for_a_reasoning_model():
-    conversation = Conversation(model="m/x", messages=[Message.user("hi")],
-                                options=ReplyOptions("high", 0.3, 500, "Reviewer"))
+    conversation = Conversation(
+        model="m/x",
+        messages=[Message.user("hi")],
+        options=ReplyOptions("high", 0.3, 500, "Reviewer"),
+    )
 
     body = conversation.build_request().body()
     assert (body["reasoning"], body["temperature"], body["max_tokens"]) == (
-        {"effort": "high"}, 0.3, 500)
+        {"effort": "high"},
+        0.3,
+        500,
+    )
     assert "reasoning" not in conversation.build_request(reasoning=False).body()
     assert conversation.build_request(temperature=1.5).body()["temperature"] == 1.5
 
@@ -24,8 +30,9 @@ def test_default_options_send_nothing_extra():
     assert not {"reasoning", "temperature", "max_tokens"} & body.keys()
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("", None), (" 0.7 ", 0.7), ("0", 0.0), ("2", 2.0)])
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("", None), (" 0.7 ", 0.7), ("0", 0.0), ("2", 2.0)]
+)
 def test_temperatures_that_are_taken(typed, expected):
     assert parse_temperature(typed) == expected
 
@@ -48,8 +55,7 @@ def test_token_caps_that_are_refused_say_what_fits(typed):
 
 
 def test_saved_options_that_do_not_fit_are_dropped_not_fatal():
-    saved = {"reasoning_effort": "extreme", "temperature": 9, "max_tokens": "many",
-             "preset": 3}
+    saved = {"reasoning_effort": "extreme", "temperature": 9, "max_tokens": "many", "preset": 3}
     assert ReplyOptions.from_dict(saved) == ReplyOptions()
     assert ReplyOptions.from_dict(None) == ReplyOptions()
     kept = ReplyOptions("low", 1.0, 10, "Terse")
@@ -63,8 +69,12 @@ def test_reasoning_details_go_back_with_the_message_that_carries_the_calls():
 
     detail = {"type": "reasoning.encrypted", "data": "gAAA", "index": 0}
     assembler = ReplyAssembler()
-    for event in (ReasoningDelta("", (detail,)), ToolCallDelta(0, "call_1", "calculator", "{}"),
-                  ToolCallDelta(1, "call_2", "calculator", "{}"), Finished("tool_calls")):
+    for event in (
+        ReasoningDelta("", (detail,)),
+        ToolCallDelta(0, "call_1", "calculator", "{}"),
+        ToolCallDelta(1, "call_2", "calculator", "{}"),
+        Finished("tool_calls"),
+    ):
         assembler.apply(event)
     conversation = Conversation(model="m", messages=[Message.user("hi"), assembler.message])
     # Only answered calls are sent: the API refuses a call without a result.

@@ -20,5 +20,6 @@ def test_twenty_lines_stay_as_they_are_and_twenty_one_fold():
 
 def test_each_placeholder_names_its_number_size_and_estimate():
     text = "word " * 1000
-    assert placeholder(text, 2) == ("[pasted #2: 1 line, 5 KB · about 1,250 tokens "
-                                    "(estimate) · F6 expands]")
+    assert placeholder(text, 2) == (
+        "[pasted #2: 1 line, 5 KB · about 1,250 tokens (estimate) · F6 expands]"
+    )

@@ -16,17 +16,32 @@ from textual._xterm_parser import XTermParser
 from rillchat.ui.paste_parser import PASTE_ABANDONED, PASTE_PAUSE, PasteKeepingParser
 
 START, END = "\x1b[200~", "\x1b[201~"
-HOSTILE_PASTES = ["innocent \x1bZ hello\rrest", "see this:\x1bXaaaa", "\x1b\x11", "a\x1b",
-                  "\x1b[31mred\x1b[0m", "\x1b[20", "\x1b[201", "\x1b\x1b[201x~", "\x1b]0;t\x07",
-                  "\x9b2J", "tab\tline\nend\r\n"]
+HOSTILE_PASTES = [
+    "innocent \x1bZ hello\rrest",
+    "see this:\x1bXaaaa",
+    "\x1b\x11",
+    "a\x1b",
+    "\x1b[31mred\x1b[0m",
+    "\x1b[20",
+    "\x1b[201",
+    "\x1b\x1b[201x~",
+    "\x1b]0;t\x07",
+    "\x9b2J",
+    "tab\tline\nend\r\n",
+]
 
 
 def parsed(parser, *chunks: str) -> list[tuple[str, str]]:
     found = []
     for chunk in chunks:
         found.extend(parser.feed(chunk))
-    return [(type(event).__name__, event.text if isinstance(event, events.Paste)
-             else getattr(event, "key", "")) for event in found]
+    return [
+        (
+            type(event).__name__,
+            event.text if isinstance(event, events.Paste) else getattr(event, "key", ""),
+        )
+        for event in found
+    ]
 
 
 class Clock:
@@ -43,8 +58,13 @@ class Clock:
         for _ in range(round(seconds * 10)):
             self.now += 0.1
             found.extend(parser.tick())
-        return [(type(event).__name__, event.text if isinstance(event, events.Paste)
-                 else getattr(event, "key", "")) for event in found]
+        return [
+            (
+                type(event).__name__,
+                event.text if isinstance(event, events.Paste) else getattr(event, "key", ""),
+            )
+            for event in found
+        ]
 
 
 @contextmanager
@@ -79,9 +99,15 @@ def without_ends(text: str) -> str:
 
 
 @settings(max_examples=300)
-@given(text=st.lists(st.sampled_from(["\x1b", "[", "2", "0", "1", "~", "\r", "a", "\x11",
-                                      "\x00", "é", START[1:], END[1:]]), max_size=30).map("".join),
-       cuts=st.lists(st.integers(0, 60), max_size=6))
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["\x1b", "[", "2", "0", "1", "~", "\r", "a", "\x11", "\x00", "é", START[1:], END[1:]]
+        ),
+        max_size=30,
+    ).map("".join),
+    cuts=st.lists(st.integers(0, 60), max_size=6),
+)
 def test_a_paste_cut_anywhere_into_reads_arrives_whole(text, cuts):
     text = without_ends(text)
     wire = START + text + END
@@ -95,11 +121,19 @@ def test_a_paste_cut_anywhere_into_reads_arrives_whole(text, cuts):
 def test_keys_before_between_and_after_pastes_are_keys_as_textual_reads_them():
     wire = "ab\x1b[A" + START + "x\x1by" + END + "\r\x1b[1;5C" + START + END + "q"
     ours = parsed(PasteKeepingParser(), wire)
-    assert ours == [("Key", "a"), ("Key", "b"), ("Key", "up"), ("Paste", "x\x1by"),
-                    ("Key", "enter"), ("Key", "ctrl+right"), ("Key", "q")]  # no empty Paste
-    textual = [item for item in parsed(XTermParser(), wire.replace("x\x1by", "xy"))]
+    assert ours == [
+        ("Key", "a"),
+        ("Key", "b"),
+        ("Key", "up"),
+        ("Paste", "x\x1by"),
+        ("Key", "enter"),
+        ("Key", "ctrl+right"),
+        ("Key", "q"),
+    ]  # no empty Paste
+    textual = list(parsed(XTermParser(), wire.replace("x\x1by", "xy")))
     assert [item for item in ours if item[0] == "Key"] == [
-        item for item in textual if item[0] == "Key"]
+        item for item in textual if item[0] == "Key"
+    ]
 
 
 def test_a_lone_escape_is_still_the_escape_key():
@@ -110,18 +144,23 @@ def test_a_lone_escape_is_still_the_escape_key():
 
 
 @settings(max_examples=100)
-@given(text=st.lists(st.sampled_from(["\x1b", "[", "2", "0", "1", "~", "\r", "\t", "y",
-                                      "\x11", "é", END[1:]]), min_size=1, max_size=30
-                     ).map("".join),
-       pauses=st.lists(st.integers(0, 60), min_size=1, max_size=3),
-       seconds=st.sampled_from([1.5, 2.5, PASTE_ABANDONED - 1]))
+@given(
+    text=st.lists(
+        st.sampled_from(["\x1b", "[", "2", "0", "1", "~", "\r", "\t", "y", "\x11", "é", END[1:]]),
+        min_size=1,
+        max_size=30,
+    ).map("".join),
+    pauses=st.lists(st.integers(0, 60), min_size=1, max_size=3),
+    seconds=st.sampled_from([1.5, 2.5, PASTE_ABANDONED - 1]),
+)
 def test_a_paste_that_pauses_on_its_way_is_all_text_and_no_keys(text, pauses, seconds):
     """A paste held up for seconds (SSH over a bad link) anywhere after its start, even inside
     its end sequence: what arrived so far shows, and what comes after is text too."""
     text = without_ends(text)
     wire = START + text + END
-    points = sorted({len(START) + pause % (len(wire) - len(START) + 1) for pause in pauses}
-                    | {0, len(wire)})
+    points = sorted(
+        {len(START) + pause % (len(wire) - len(START) + 1) for pause in pauses} | {0, len(wire)}
+    )
     found = []
     with moved_by_hand() as clock:
         parser = PasteKeepingParser()
@@ -162,8 +201,11 @@ def test_the_end_of_input_gives_what_a_paste_held():
 
 
 def test_escape_then_carriage_return_is_alt_enter_at_once_or_after_the_escape_delay():
-    assert parsed(PasteKeepingParser(), "a\x1b\rb") == [("Key", "a"), ("Key", "alt+enter"),
-                                                        ("Key", "b")]
+    assert parsed(PasteKeepingParser(), "a\x1b\rb") == [
+        ("Key", "a"),
+        ("Key", "alt+enter"),
+        ("Key", "b"),
+    ]
     with moved_by_hand() as clock:
         parser = PasteKeepingParser()
         assert parsed(parser, "\x1b") == []

@@ -21,8 +21,12 @@ def test_a_quoted_authorization_header_keeps_only_the_ends_of_the_key():
 def test_anything_shaped_like_a_key_is_masked_without_knowing_it():
     other = "sk-or-v1-" + secrets.token_hex(32)
     openai_style = "sk-proj-" + secrets.token_urlsafe(40)
-    for text in (f"key={other}&x=1", f"Bearer%20{other}", f"({openai_style})",
-                 f"authorization: bearer {secrets.token_urlsafe(24)}"):
+    for text in (
+        f"key={other}&x=1",
+        f"Bearer%20{other}",
+        f"({openai_style})",
+        f"authorization: bearer {secrets.token_urlsafe(24)}",
+    ):
         shown = mask_secrets(text)
         assert shown != text and "…" in shown
         assert looks_like_api_key(text) and not looks_like_api_key(shown)
@@ -35,16 +39,21 @@ def test_the_key_in_use_is_masked_whatever_its_shape():
 
 
 def test_ordinary_words_stay_as_they_are():
-    for text in ("Use sk-learn for that", "sk-or-v1-… is what a key looks like",
-                 "task-abcdefghijklmnopqrstuvwxyz", "Bearer", "bearer of bad news", ""):
+    for text in (
+        "Use sk-learn for that",
+        "sk-or-v1-… is what a key looks like",
+        "task-abcdefghijklmnopqrstuvwxyz",
+        "Bearer",
+        "bearer of bad news",
+        "",
+    ):
         assert mask_secrets(text) == text
         assert not looks_like_api_key(text)
     assert mask_secrets("a b", "b") == "a b", "a key too short to be real masks nothing"
 
 
 def test_data_is_masked_all_the_way_down():
-    data = {"headers": {"Authorization": f"Bearer {KEY}"}, "seen": [KEY, 3, None],
-            KEY: True}
+    data = {"headers": {"Authorization": f"Bearer {KEY}"}, "seen": [KEY, 3, None], KEY: True}
     assert KEY not in repr(mask_secrets_in(data))
     assert mask_secrets_in(data)["seen"][1:] == [3, None]
 

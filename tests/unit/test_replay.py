@@ -13,7 +13,13 @@ def test_replayed_events_fold_back_into_the_same_reply():
         for event in events_from_message(message):
             assembler.apply(event)
         rebuilt = assembler.message
-        assert rebuilt.parts == [part for part in message.parts
-                                 if type(part).__name__ not in ("ErrorPart", "StructuredPart")]
+        assert rebuilt.parts == [
+            part
+            for part in message.parts
+            if type(part).__name__ not in ("ErrorPart", "StructuredPart")
+        ]
         assert (rebuilt.usage, rebuilt.model, rebuilt.provider) == (
-            message.usage, message.model, message.provider)
+            message.usage,
+            message.model,
+            message.provider,
+        )

@@ -42,15 +42,24 @@ def history(tmp_path) -> History:
 
 def full_conversation() -> Conversation:
     """A turn with everything a reply can hold, and one that failed part-way."""
-    conversation = Conversation(model="anthropic/claude-sonnet-4.5", system_prompt="Be brief.",
-                                title="Weather in Paris")
+    conversation = Conversation(
+        model="anthropic/claude-sonnet-4.5", system_prompt="Be brief.", title="Weather in Paris"
+    )
     conversation.messages.append(Message.user("What is the weather in Paris?"))
     assembler = ReplyAssembler(model="anthropic/claude-sonnet-4.5")
     for event in [
         ResponseStarted("gen-1", "anthropic/claude-sonnet-4.5", "Anthropic"),
-        ReasoningDelta("I should call the zanzibarian tool.",
-                       ({"type": "reasoning.text", "text": "I should call the zanzibarian tool.",
-                         "signature": "c2ln", "index": 0},)),
+        ReasoningDelta(
+            "I should call the zanzibarian tool.",
+            (
+                {
+                    "type": "reasoning.text",
+                    "text": "I should call the zanzibarian tool.",
+                    "signature": "c2ln",
+                    "index": 0,
+                },
+            ),
+        ),
         ReasoningDelta("", ({"type": "reasoning.encrypted", "data": "gAAA", "index": 1},)),
         TextDelta("Let me check."),
         ToolCallDelta(0, "toolu_1", "get_weather", '{"city": "Par'),
@@ -60,14 +69,28 @@ def full_conversation() -> Conversation:
     ]:
         assembler.apply(event)
     conversation.messages.append(assembler.message)
-    conversation.messages.append(Message.tool_result(
-        "toolu_1", '{"temp": 21}', name="get_weather", decision=Decision.ALLOWED_IN_CHAT,
-        duration=0.25))
+    conversation.messages.append(
+        Message.tool_result(
+            "toolu_1",
+            '{"temp": 21}',
+            name="get_weather",
+            decision=Decision.ALLOWED_IN_CHAT,
+            duration=0.25,
+        )
+    )
     conversation.allowed_tools = {"get_weather"}
     failed = ReplyAssembler(model="anthropic/claude-sonnet-4.5")
     failed.apply(TextDelta("It is 21 degrees and"))
-    failed.apply(StreamFailed(FailureKind.PROVIDER, "Upstream went away.", "Retry.", code=502,
-                              provider="Anthropic", metadata={"raw": "x"}))
+    failed.apply(
+        StreamFailed(
+            FailureKind.PROVIDER,
+            "Upstream went away.",
+            "Retry.",
+            code=502,
+            provider="Anthropic",
+            metadata={"raw": "x"},
+        )
+    )
     conversation.messages.append(failed.message)
     return conversation
 
@@ -86,8 +109,9 @@ def test_a_structured_answer_keeps_its_schema_and_verdict(history):
     history.save_all(conversation)
     loaded = history.load(conversation.id)
     assert loaded == conversation
-    assert loaded.messages[1].structured == StructuredPart("books", {"type": "object"},
-                                                           ["$: oops"])
+    assert loaded.messages[1].structured == StructuredPart(
+        "books", {"type": "object"}, ["$: oops"]
+    )
 
 
 def test_a_new_database_has_the_latest_schema_in_wal_with_foreign_keys(tmp_path):
@@ -175,8 +199,25 @@ def test_search_finds_words_in_reasoning_tool_arguments_titles_and_errors(histor
     assert not history.search("weather in paris xyzzy")
 
 
-@pytest.mark.parametrize("query", ['"', '"unbalanced', "(", "AND (", "*", "OR", "a NOT",
-                                   "NEAR(", "col:paris", "-", "''", "   ", "^x", "📎"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"unbalanced',
+        "(",
+        "AND (",
+        "*",
+        "OR",
+        "a NOT",
+        "NEAR(",
+        "col:paris",
+        "-",
+        "''",
+        "   ",
+        "^x",
+        "📎",
+    ],
+)
 def test_any_text_typed_into_search_gives_results_or_none(history, query):
     history.save_all(full_conversation())
     assert isinstance(history.search(query), list)
@@ -244,9 +285,16 @@ def test_a_reply_another_running_rill_is_writing_is_not_marked_interrupted(tmp_p
 def test_the_lease_of_a_killed_rill_is_free_and_its_file_swept(tmp_path):
     folder = tmp_path / "writers"
     died = subprocess.run(
-        [sys.executable, "-c", "import os, sys; from rillchat.store.writers import WriterLease;"
-         f"print(WriterLease(__import__('pathlib').Path({str(folder)!r})).token); os._exit(9)"],
-        capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-c",
+            "import os, sys; from rillchat.store.writers import WriterLease;"
+            f"print(WriterLease(__import__('pathlib').Path({str(folder)!r})).token); os._exit(9)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     token = died.stdout.strip()
     assert (folder / f"{token}.lock").exists(), "nothing cleaned up after it"
     lease = WriterLease(folder)
@@ -261,8 +309,15 @@ def test_nothing_shaped_like_a_key_is_saved_in_an_error_or_as_a_model(history):
     conversation = Conversation(model=key)
     conversation.messages.append(Message.user("hi"))
     reply = ReplyAssembler(model=key)
-    reply.apply(StreamFailed(FailureKind.AUTH, f"Invalid key: Bearer {key}", "Check it.",
-                             status=401, metadata={"echo": {"Authorization": f"Bearer {key}"}}))
+    reply.apply(
+        StreamFailed(
+            FailureKind.AUTH,
+            f"Invalid key: Bearer {key}",
+            "Check it.",
+            status=401,
+            metadata={"echo": {"Authorization": f"Bearer {key}"}},
+        )
+    )
     conversation.messages.append(reply.message)
     history.save_all(conversation)
 
@@ -316,8 +371,10 @@ def test_closing_while_locked_gives_up_in_time_and_names_what_was_not_saved(tmp_
         unsaved = recorder.close(1)
         took = time.monotonic() - started
     assert took < 4, f"closing took {took:.1f} s"
-    assert unsaved == ["your prompt in “Kept on screen” (2 characters)",
-                       "a reply in “Kept on screen” (1,234 characters)"]
+    assert unsaved == [
+        "your prompt in “Kept on screen” (2 characters)",
+        "a reply in “Kept on screen” (1,234 characters)",
+    ]
     assert recorder.problem is not None and "another program" in recorder.problem.reason
 
 
@@ -341,7 +398,8 @@ def test_a_delete_refused_by_a_lock_loses_nothing_and_a_late_save_does_not_undo_
     assert recorder.flush(10)
     reader = History(open_database(path))
     assert [m.text for m in reader.load(conversation.id).messages] == ["go", "kept"], (
-        "what waited to be saved is saved, not dropped with the refused delete")
+        "what waited to be saved is saved, not dropped with the refused delete"
+    )
 
     assert recorder.delete(conversation.id).result(timeout=10) is True
     conversation.title = "A title that was on its way"
@@ -378,8 +436,10 @@ def test_branches_made_while_the_history_was_off_are_saved_with_it(tmp_path):
 
     path = tmp_path / "history.sqlite3"
     conversation = Conversation(model="m")
-    conversation.messages += [Message.user("go"),
-                              Message(role="assistant", parts=[TextPart("first answer")])]
+    conversation.messages += [
+        Message.user("go"),
+        Message(role="assistant", parts=[TextPart("first answer")]),
+    ]
     conversation.branch_off(1)  # a retry: the first answer becomes a branch
     conversation.messages.append(Message(role="assistant", parts=[TextPart("second answer")]))
     recorder = open_recorder(path, on_paused=lambda problem: None, on_resumed=lambda: None)

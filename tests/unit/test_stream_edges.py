@@ -31,7 +31,9 @@ async def test_tool_call_fragments_merge_by_index(edge_client):
 
 
 async def test_tool_calls_without_any_finish_reason_finish_as_tool_calls(edge_client):
-    message = assemble(await collect(edge_client, ask_request("demo/replay/tool-call-null-finish")))
+    message = assemble(
+        await collect(edge_client, ask_request("demo/replay/tool-call-null-finish"))
+    )
     assert message.status is MessageStatus.COMPLETE
     assert message.finish_reason == "tool_calls"
 
@@ -45,10 +47,19 @@ async def test_reasoning_content_summaries_and_encrypted_blocks(edge_client):
     [reasoning_part] = [p for p in message.parts if p.__class__.__name__ == "ReasoningPart"]
     assert reasoning_part.encrypted
     assert message.reasoning_details == [
-        {"type": "reasoning.summary", "summary": " Summary one and two.",
-         "format": "openai-responses-v1", "index": 1},
-        {"type": "reasoning.encrypted", "data": "[REDACTED]", "format": "openai-responses-v1",
-         "index": 2, "id": "rs_1"},
+        {
+            "type": "reasoning.summary",
+            "summary": " Summary one and two.",
+            "format": "openai-responses-v1",
+            "index": 1,
+        },
+        {
+            "type": "reasoning.encrypted",
+            "data": "[REDACTED]",
+            "format": "openai-responses-v1",
+            "index": 2,
+            "id": "rs_1",
+        },
     ]
     # An encrypted block has no readable text but still reaches the consumer.
     encrypted = [e for e in events if isinstance(e, ReasoningDelta) and not e.text]

@@ -9,12 +9,12 @@ import threading
 import time
 import urllib.request
 
-import openai
 import pytest
 
 from rillchat.chat.conversation import Conversation, Message, MessageStatus
 from rillchat.demo import texts
 from rillchat.demo.scenarios import huge_chunk_text
+from rillchat.openrouter.client import make_client
 from rillchat.openrouter.events import (
     FailureKind,
     Finished,
@@ -27,7 +27,6 @@ from rillchat.openrouter.events import (
 )
 from rillchat.openrouter.stream import stream_reply
 from rillchat.settings import Settings
-from rillchat.openrouter.client import make_client
 from tests.conftest import TEST_API_KEY, client_for
 from tests.unit.helpers import ask_request, assemble, collect
 
@@ -57,18 +56,27 @@ async def test_reasoning_then_answer(client):
 
 
 async def test_a_two_round_tool_loop_with_two_parallel_calls_first(client, demo_server):
-    tools = [{"type": "function", "function": {
-        "name": name, "description": name, "parameters": {"type": "object"}}}
-        for name in ("current_datetime", "calculator")]
+    tools = [
+        {
+            "type": "function",
+            "function": {"name": name, "description": name, "parameters": {"type": "object"}},
+        }
+        for name in ("current_datetime", "calculator")
+    ]
     conversation = Conversation(model="demo/auto", messages=[Message.user("tools")])
     turn1 = assemble(await collect(client, conversation.build_request(tools=tools)))
 
     assert turn1.finish_reason == "tool_calls"
     assert [(call.index, call.name) for call in turn1.tool_calls] == [
-        (0, "current_datetime"), (1, "calculator")]
+        (0, "current_datetime"),
+        (1, "calculator"),
+    ]
     assert turn1.tool_calls[1].parsed_arguments() == {"expression": "17 * 23"}
-    conversation.messages += [turn1, Message.tool_result(turn1.tool_calls[0].call_id, "Monday"),
-                              Message.tool_result(turn1.tool_calls[1].call_id, "391")]
+    conversation.messages += [
+        turn1,
+        Message.tool_result(turn1.tool_calls[0].call_id, "Monday"),
+        Message.tool_result(turn1.tool_calls[1].call_id, "391"),
+    ]
 
     turn2 = assemble(await collect(client, conversation.build_request(tools=tools)))
     [call] = turn2.tool_calls
@@ -80,8 +88,11 @@ async def test_a_two_round_tool_loop_with_two_parallel_calls_first(client, demo_
     assert "`current_datetime`: Monday" in turn3.text and "`calculator`: 1047" in turn3.text
     sent = demo_server.requests[-1]["messages"]
     assert sent[1]["tool_calls"][1]["id"] == turn1.tool_calls[1].call_id
-    assert sent[3] == {"role": "tool", "tool_call_id": turn1.tool_calls[1].call_id,
-                       "content": "391"}
+    assert sent[3] == {
+        "role": "tool",
+        "tool_call_id": turn1.tool_calls[1].call_id,
+        "content": "391",
+    }
 
 
 async def test_tool_scenarios_without_tools_say_how_to_turn_them_on(client):
@@ -89,26 +100,41 @@ async def test_tool_scenarios_without_tools_say_how_to_turn_them_on(client):
     assert "offered none" in message.text and "F8" in message.text
 
 
-@pytest.mark.parametrize(("prompt", "name", "arguments"), [
-    ("a failing tool", "calculator", '{"expression": "1 / 0"}'),
-    ("bad arguments", "calculator", '{"expression": 17 * 23'),
-    ("a slow tool", "slow_lookup", '{"query": "the first tool ever called"}'),
-])
+@pytest.mark.parametrize(
+    ("prompt", "name", "arguments"),
+    [
+        ("a failing tool", "calculator", '{"expression": "1 / 0"}'),
+        ("bad arguments", "calculator", '{"expression": 17 * 23'),
+        ("a slow tool", "slow_lookup", '{"query": "the first tool ever called"}'),
+    ],
+)
 async def test_tool_failure_scenarios_make_the_call_that_fails(client, prompt, name, arguments):
-    tools = [{"type": "function", "function": {"name": name, "parameters": {"type": "object"}}}
-             for name in ("calculator", "slow_lookup")]
+    tools = [
+        {"type": "function", "function": {"name": name, "parameters": {"type": "object"}}}
+        for name in ("calculator", "slow_lookup")
+    ]
     message = assemble(await collect(client, ask_request("demo/auto", prompt, tools=tools)))
     [call] = message.tool_calls
     assert (call.name, call.arguments) == (name, arguments)
 
 
 async def test_json_answer_follows_the_requested_schema(client):
-    schema = {"type": "object", "properties": {
-        "title": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
-        "rating": {"type": "integer"}, "kind": {"enum": ["book", "film"]}}}
-    response_format = {"type": "json_schema",
-                       "json_schema": {"name": "item", "strict": True, "schema": schema}}
-    message = assemble(await collect(client, ask_request("demo/json", response_format=response_format)))
+    schema = {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "rating": {"type": "integer"},
+            "kind": {"enum": ["book", "film"]},
+        },
+    }
+    response_format = {
+        "type": "json_schema",
+        "json_schema": {"name": "item", "strict": True, "schema": schema},
+    }
+    message = assemble(
+        await collect(client, ask_request("demo/json", response_format=response_format))
+    )
 
     value = json.loads(message.text)
     assert set(value) == {"title", "tags", "rating", "kind"}
@@ -133,7 +159,9 @@ async def test_json_answer_without_schema_is_valid_json(client):
         ("demo/html", FailureKind.PROTOCOL, None, "Corporate proxy: sign in required", "base URL"),
     ],
 )
-async def test_failures_before_the_first_token(client, model, kind, status, message_part, hint_part):
+async def test_failures_before_the_first_token(
+    client, model, kind, status, message_part, hint_part
+):
     events = await collect(client, ask_request(model))
 
     [failure] = events
@@ -210,9 +238,13 @@ async def test_server_that_accepts_but_never_answers_is_stalled():
     listener.listen()
     accepted = []
     threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
-    client = make_client(Settings(api_key=TEST_API_KEY,
-                                  base_url=f"http://127.0.0.1:{listener.getsockname()[1]}/api/v1",
-                                  read_timeout=0.5))
+    client = make_client(
+        Settings(
+            api_key=TEST_API_KEY,
+            base_url=f"http://127.0.0.1:{listener.getsockname()[1]}/api/v1",
+            read_timeout=0.5,
+        )
+    )
     [failure] = await collect(client, ask_request("x/y"))
     await client.close()
     listener.close()
@@ -308,7 +340,8 @@ async def test_cancellation_propagates_and_closes_the_stream(client):
 
 async def test_non_streaming_completion(client):
     completion = await client.chat.completions.create(
-        model="demo/markdown", messages=[{"role": "user", "content": "hi"}])
+        model="demo/markdown", messages=[{"role": "user", "content": "hi"}]
+    )
     assert completion.choices[0].message.content == texts.WELCOME
     assert completion.usage.completion_tokens > 100
 
@@ -318,8 +351,9 @@ async def test_models_and_key_endpoints(client, demo_server):
     ids = {model.id for model in models.data}
     assert {"demo/auto", "demo/reasoning", "demo/error-429", "openai/gpt-4o-mini"} <= ids
 
-    request = urllib.request.Request(demo_server.url + "/key",
-                                     headers={"Authorization": "Bearer x"})
+    request = urllib.request.Request(
+        demo_server.url + "/key", headers={"Authorization": "Bearer x"}
+    )
     with urllib.request.urlopen(request) as response:
         key = json.load(response)["data"]
     assert key["limit_remaining"] == 9.5

@@ -9,8 +9,8 @@ import secrets
 import pytest
 
 from rillchat.openrouter.events import FailureKind, Retrying, StreamFailed
-from rillchat.openrouter.models import CatalogueUnavailable, get_catalogue
 from rillchat.openrouter.key import CreditUnavailable, key_credit
+from rillchat.openrouter.models import CatalogueUnavailable, get_catalogue
 from rillchat.redaction import masked
 from rillchat.settings import Settings
 from tests.conftest import client_for
@@ -28,8 +28,11 @@ async def failures(server, key: str, prompt: str, **kwargs) -> list[StreamFailed
     finally:
         await client.close()
     assert key not in repr(events)
-    return [event.failure if isinstance(event, Retrying) else event for event in events
-            if isinstance(event, (StreamFailed, Retrying))]
+    return [
+        event.failure if isinstance(event, Retrying) else event
+        for event in events
+        if isinstance(event, (StreamFailed, Retrying))
+    ]
 
 
 @pytest.mark.parametrize("key", [KEY_SHAPED, PLAIN], ids=["openrouter-key", "other-key"])
@@ -41,7 +44,8 @@ async def test_a_401_quoting_the_header_is_masked(demo_server, key):
 
 @pytest.mark.parametrize("key", [KEY_SHAPED, PLAIN], ids=["openrouter-key", "other-key"])
 async def test_a_mid_stream_error_quoting_the_key_is_masked_in_message_and_metadata(
-        demo_server, key):
+    demo_server, key
+):
     [failure] = await failures(demo_server, key, "echo key mid-stream")
     assert failure.code == 502
     assert masked(key) in failure.message
@@ -53,8 +57,9 @@ async def test_the_failure_a_retry_announces_is_masked_too(demo_server):
     async def no_wait(seconds: float) -> None:
         pass
 
-    announced, final = await failures(demo_server, KEY_SHAPED, "echo key 502", retries=1,
-                                      sleep=no_wait)
+    announced, final = await failures(
+        demo_server, KEY_SHAPED, "echo key 502", retries=1, sleep=no_wait
+    )
     assert announced.kind is FailureKind.PROVIDER
     assert announced.message == final.message == f"Upstream rejected: Bearer {masked(KEY_SHAPED)}"
 
@@ -66,8 +71,9 @@ def refusing_server(demo_server):
     demo_server.rejected_keys.discard(PLAIN)
 
 
-async def test_the_credit_and_the_catalogue_do_not_quote_a_refused_key(refusing_server,
-                                                                       tmp_path, monkeypatch):
+async def test_the_credit_and_the_catalogue_do_not_quote_a_refused_key(
+    refusing_server, tmp_path, monkeypatch
+):
     monkeypatch.setenv("RILL_DATA_DIR", str(tmp_path))  # no cached catalogue to fall back on
     settings = Settings(api_key=PLAIN, base_url=refusing_server.url)
     with pytest.raises(CreditUnavailable) as credit:

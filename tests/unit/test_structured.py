@@ -11,16 +11,29 @@ from rillchat.chat.json_schema import SchemaInvalid
 from rillchat.chat.structured import PartialJson, Schema, check_answer, load_schema_file
 from rillchat.config import SchemaPreset
 
-BOOKS = {"type": "object", "properties": {"books": {"type": "array", "items": {
-    "type": "object", "properties": {"title": {"type": "string"}, "year": {"type": "integer"}},
-    "required": ["title", "year"], "additionalProperties": False}}},
-    "required": ["books"], "additionalProperties": False}
+BOOKS = {
+    "type": "object",
+    "properties": {
+        "books": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"title": {"type": "string"}, "year": {"type": "integer"}},
+                "required": ["title", "year"],
+                "additionalProperties": False,
+            },
+        }
+    },
+    "required": ["books"],
+    "additionalProperties": False,
+}
 
 
 def test_response_format_is_strict_json_schema():
     assert Schema("my books!", BOOKS).response_format() == {
         "type": "json_schema",
-        "json_schema": {"name": "my_books", "strict": True, "schema": BOOKS}}
+        "json_schema": {"name": "my_books", "strict": True, "schema": BOOKS},
+    }
 
 
 def test_schema_files_are_checked_before_any_request(tmp_path):
@@ -61,13 +74,15 @@ def test_answers_are_checked_against_the_schema():
     assert found[0] == "$.books[0].year: '1961' is not of type 'integer'"
     assert "$.books[1]: 'title' is a required property" in found
     assert check_answer(BOOKS, '{"books": [') == [
-        "the answer is not valid JSON (Expecting value: line 1 column 12 (char 11))"]
+        "the answer is not valid JSON (Expecting value: line 1 column 12 (char 11))"
+    ]
     assert check_answer(BOOKS, "") == ["the answer is empty"]
 
 
 def test_partial_json_grows_and_knows_what_is_complete():
-    text = json.dumps({"books": [{"title": "Solaris", "year": 1961},
-                                 {"title": "Kindred", "year": 1979}]})
+    text = json.dumps(
+        {"books": [{"title": "Solaris", "year": 1961}, {"title": "Kindred", "year": 1979}]}
+    )
     seen = []
     partial = PartialJson()
     for character in text:
@@ -81,7 +96,7 @@ def test_partial_json_grows_and_knows_what_is_complete():
     partial.feed(text[:cut])
     assert partial.value() == {"books": [{"title": "Solaris", "year": 1961}, {"title": "Kin"}]}
     assert partial.open_depth == 3 and not partial.last_value_complete
-    partial.feed(text[cut:text.index("}", cut) + 1])  # the second book closed, array still open
+    partial.feed(text[cut : text.index("}", cut) + 1])  # the second book closed, array still open
     assert partial.open_depth == 2 and partial.last_value_complete
 
 
@@ -89,7 +104,7 @@ def test_partial_json_ignores_brackets_inside_strings():
     partial = PartialJson()
     partial.feed('["a ] \\" [", 12')
     assert partial.open_depth == 1 and not partial.last_value_complete
-    assert partial.value() == ["a ] \" [", 12]
+    assert partial.value() == ['a ] " [', 12]
     partial.feed(",")
     assert partial.last_value_complete
 
@@ -97,18 +112,26 @@ def test_partial_json_ignores_brackets_inside_strings():
 def test_the_outline_shows_array_items_only_once_they_are_complete():
     from rillchat.ui.widgets.structured_view import outline
 
-    text = json.dumps({"books": [{"title": "Solaris", "year": 1961},
-                                 {"title": "Kindred", "year": 1979}]}, indent=2)
+    text = json.dumps(
+        {"books": [{"title": "Solaris", "year": 1961}, {"title": "Kindred", "year": 1979}]},
+        indent=2,
+    )
 
     def shown(upto: int) -> list[str]:
         partial = PartialJson()
         partial.feed(text[:upto])
-        return [line.plain for line in outline(partial.value(), partial.open_depth,
-                                               partial.last_value_complete)]
+        return [
+            line.plain
+            for line in outline(partial.value(), partial.open_depth, partial.last_value_complete)
+        ]
 
     during_second = shown(text.index("Kindred") + 3)
-    assert during_second == ["books: (1 item so far)", "  1. title: Solaris",
-                             "     year: 1961", "  2. …"]
+    assert during_second == [
+        "books: (1 item so far)",
+        "  1. title: Solaris",
+        "     year: 1961",
+        "  2. …",
+    ]
     after_second = shown(text.rindex("}", 0, len(text) - 1) + 1)
     assert after_second[-2:] == ["  2. title: Kindred", "     year: 1979"]
     assert shown(len(text))[0] == "books: (2 items)"

@@ -17,13 +17,18 @@ def test_seconds_read_naturally():
 
 
 def test_usage_and_speed():
-    message = Message(role="assistant", usage=Usage(12, 201, reasoning_tokens=64, cost=0.00042),
-                      time_to_first_token=0.5, duration=2.5)
+    message = Message(
+        role="assistant",
+        usage=Usage(12, 201, reasoning_tokens=64, cost=0.00042),
+        time_to_first_token=0.5,
+        duration=2.5,
+    )
     assert usage_pieces(message) == ["12 in · 201 out (64 reasoning)", "$0.000420"]
     assert timing_pieces(message) == ["first token 0.5 s", "100 tok/s"]
 
 
 def test_no_speed_without_usage_or_time():
     assert timing_pieces(Message(role="assistant", time_to_first_token=0.0, duration=0.0)) == [
-        "first token 0.0 s"]
+        "first token 0.0 s"
+    ]
     assert usage_pieces(Message(role="assistant")) == []

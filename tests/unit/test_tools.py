@@ -4,7 +4,6 @@ allowed folders, command tools never get a shell and are killed at their time li
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import subprocess
 import sys
@@ -37,26 +36,37 @@ from tests.processes import group_left_alive, read_pids, still_alive
 MCP_FIXTURES = Path(__file__).parent.parent / "fixtures" / "mcp"
 
 
-@pytest.mark.parametrize(("expression", "value"), [
-    ("17 * 23", 391), ("(1 + 2) ** 3 / 9", 3.0), ("sqrt(16) + abs(-2)", 6.0),
-    ("10 // 3 + 10 % 3", 4), ("-pi + pi", 0.0), ("max(2, 7, 3)", 7), ("2 ** 100", 2 ** 100),
-])
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ("17 * 23", 391),
+        ("(1 + 2) ** 3 / 9", 3.0),
+        ("sqrt(16) + abs(-2)", 6.0),
+        ("10 // 3 + 10 % 3", 4),
+        ("-pi + pi", 0.0),
+        ("max(2, 7, 3)", 7),
+        ("2 ** 100", 2**100),
+    ],
+)
 def test_calculator_does_arithmetic(expression, value):
     assert calculate(expression) == value
 
 
-@pytest.mark.parametrize(("expression", "reason"), [
-    ("__import__('os').system('true')", "not allowed"),
-    ("open('/etc/passwd')", "not allowed"),
-    ("(1).__class__", "not allowed"),
-    ("x + 1", "not allowed"),
-    ("'a' * 3", "not allowed"),
-    ("1 / 0", "Division by zero"),
-    ("9 ** 9 ** 9", "too large"),
-    ("factorial(100000)", "limited"),
-    ("1 +", "Not an arithmetic expression"),
-    ("1" * 600, "longer than"),
-])
+@pytest.mark.parametrize(
+    ("expression", "reason"),
+    [
+        ("__import__('os').system('true')", "not allowed"),
+        ("open('/etc/passwd')", "not allowed"),
+        ("(1).__class__", "not allowed"),
+        ("x + 1", "not allowed"),
+        ("'a' * 3", "not allowed"),
+        ("1 / 0", "Division by zero"),
+        ("9 ** 9 ** 9", "too large"),
+        ("factorial(100000)", "limited"),
+        ("1 +", "Not an arithmetic expression"),
+        ("1" * 600, "longer than"),
+    ],
+)
 def test_calculator_refuses_what_is_not_arithmetic(expression, reason):
     with pytest.raises(ToolError, match=reason):
         calculate(expression)
@@ -64,8 +74,10 @@ def test_calculator_refuses_what_is_not_arithmetic(expression, reason):
 
 async def test_builtin_tools_are_chosen_by_name(tmp_path):
     assert builtin_tools([], []) == []
-    names = [tool.spec.name for tool in builtin_tools(["datetime", "calculator", "files"],
-                                                      [str(tmp_path)])]
+    names = [
+        tool.spec.name
+        for tool in builtin_tools(["datetime", "calculator", "files"], [str(tmp_path)])
+    ]
     assert names == ["current_datetime", "calculator", "read_file", "list_folder"]
     outcome = await CalculatorTool().run({"expression": "2 * 21"})
     assert outcome.content == "42"
@@ -91,8 +103,13 @@ async def test_files_are_read_only_under_allowed_folders(folders, tmp_path):
     read = ReadFileTool(folders)
     assert (await read.run({"path": "todo.txt"})).content == "buy milk\n"
     assert (await read.run({"path": str(tmp_path / "notes/deep/plan.md")})).content == "# Plan\n"
-    for outside in ("../secret.txt", str(tmp_path / "secret.txt"), "link", "deep/../../secret.txt",
-                    "/etc/passwd"):
+    for outside in (
+        "../secret.txt",
+        str(tmp_path / "secret.txt"),
+        "link",
+        "deep/../../secret.txt",
+        "/etc/passwd",
+    ):
         with pytest.raises(ToolError, match="outside the allowed folders"):
             await read.run({"path": outside})
     with pytest.raises(ToolError, match="loop of symbolic links"):
@@ -124,9 +141,15 @@ async def test_folders_are_listed(folders):
 
 
 def command_tool(script: str, **options) -> CommandTool:
-    return CommandTool(CommandToolConfig(
-        name="script", description="test", command=(sys.executable, "-c", textwrap.dedent(script)),
-        parameters={"type": "object"}, **options))
+    return CommandTool(
+        CommandToolConfig(
+            name="script",
+            description="test",
+            command=(sys.executable, "-c", textwrap.dedent(script)),
+            parameters={"type": "object"},
+            **options,
+        )
+    )
 
 
 async def test_command_tool_gets_its_arguments_as_json_on_stdin_and_no_shell():
@@ -161,12 +184,15 @@ def alive(pid: int) -> bool:
 
 async def test_command_tool_is_killed_with_its_children_at_its_timeout(tmp_path):
     pid_file = tmp_path / "child.pid"
-    tool = command_tool(f"""
+    tool = command_tool(
+        f"""
         import subprocess, sys, time
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
         open({str(pid_file)!r}, "w").write(str(child.pid))
         time.sleep(60)
-    """, timeout=1.0)
+    """,
+        timeout=1.0,
+    )
     started = time.monotonic()
     with pytest.raises(ToolError, match="longer than 1 s"):
         await tool.run({})
@@ -203,11 +229,18 @@ async def test_cancelling_a_command_tool_kills_it(tmp_path):
 def test_a_thread_of_rill_that_ends_does_not_end_its_tools():
     """The kernel's parent-death signal comes when the *thread* that started a process ends;
     the supervisor must tell that from Rill's own end."""
+
     def start() -> subprocess.Popen:
-        command = [sys.executable, "-c", "import time; print('started', flush=True); "
-                   "time.sleep(1); print('still here')"]
-        process = subprocess.Popen(tethered(command, path=os.environ.get("PATH")),
-                                   start_new_session=True, stdout=subprocess.PIPE)
+        command = [
+            sys.executable,
+            "-c",
+            "import time; print('started', flush=True); time.sleep(1); print('still here')",
+        ]
+        process = subprocess.Popen(
+            tethered(command, path=os.environ.get("PATH")),
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+        )
         assert process.stdout is not None
         assert process.stdout.readline() == b"started\n"  # the supervisor is all set up
         return process
@@ -220,15 +253,19 @@ def test_a_thread_of_rill_that_ends_does_not_end_its_tools():
 
 
 async def test_a_command_tool_ended_by_a_signal_says_so():
-    outcome = await command_tool("import os, signal; os.kill(os.getpid(), signal.SIGTERM)"
-                                 ).run({})
+    outcome = await command_tool("import os, signal; os.kill(os.getpid(), signal.SIGTERM)").run({})
     assert outcome.is_error and "exit status -15" in outcome.content
 
 
 async def test_an_mcp_server_that_never_answers_is_closed_at_once_with_its_children(tmp_path):
     pid_file = tmp_path / "pids"
-    server = McpServer(McpServerConfig("stubborn", sys.executable, (
-        str(MCP_FIXTURES / "silent_server.py"), str(pid_file), "--ignore-sigterm")))
+    server = McpServer(
+        McpServerConfig(
+            "stubborn",
+            sys.executable,
+            (str(MCP_FIXTURES / "silent_server.py"), str(pid_file), "--ignore-sigterm"),
+        )
+    )
     starting = asyncio.create_task(server.start())
     deadline = time.monotonic() + 30
     while not pid_file.exists():
@@ -248,12 +285,19 @@ LEAVES_A_SLEEP_RUNNING = "sleep 30{redirect} & ps -o pgid= -p $$; exit {status}"
 """A shell that starts `sleep` in the background, prints its process group and exits."""
 
 
-@pytest.mark.parametrize("redirect", [" >/dev/null 2>&1", ""],
-                         ids=["output elsewhere", "output on the tool's pipes"])
+@pytest.mark.parametrize(
+    "redirect", [" >/dev/null 2>&1", ""], ids=["output elsewhere", "output on the tool's pipes"]
+)
 async def test_what_a_command_tool_leaves_running_ends_with_its_call(redirect):
-    tool = CommandTool(CommandToolConfig(
-        "leaves", "test", ("sh", "-c", LEAVES_A_SLEEP_RUNNING.format(redirect=redirect, status=0)),
-        {"type": "object"}, timeout=10.0))
+    tool = CommandTool(
+        CommandToolConfig(
+            "leaves",
+            "test",
+            ("sh", "-c", LEAVES_A_SLEEP_RUNNING.format(redirect=redirect, status=0)),
+            {"type": "object"},
+            timeout=10.0,
+        )
+    )
     started = time.monotonic()
     outcome = await tool.run({})
     # A child that holds the pipes does not keep the call waiting for the end of its output.
@@ -266,8 +310,11 @@ def test_the_supervisor_ends_what_its_command_left_running_and_exits_as_it_did()
     """Its own guarantee, whoever started it: once it is gone, nothing is left to guard what the
     command left behind, and a Rill killed at that moment could not stop it either."""
     command = ["sh", "-c", LEAVES_A_SLEEP_RUNNING.format(redirect=" >/dev/null 2>&1", status=3)]
-    process = subprocess.Popen(tethered(command, path=os.environ.get("PATH")),
-                               start_new_session=True, stdout=subprocess.PIPE)
+    process = subprocess.Popen(
+        tethered(command, path=os.environ.get("PATH")),
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+    )
     output, _ = process.communicate(timeout=20)
     assert process.returncode == 3
     assert not group_left_alive(int(output), within=1.0)
@@ -275,8 +322,13 @@ def test_the_supervisor_ends_what_its_command_left_running_and_exits_as_it_did()
 
 async def test_an_mcp_server_that_leaves_as_asked_takes_its_helpers_with_it(tmp_path):
     group_file = tmp_path / "group"
-    server = McpServer(McpServerConfig("helped", sys.executable, (
-        str(MCP_FIXTURES / "server_with_a_helper.py"), str(group_file))))
+    server = McpServer(
+        McpServerConfig(
+            "helped",
+            sys.executable,
+            (str(MCP_FIXTURES / "server_with_a_helper.py"), str(group_file)),
+        )
+    )
     await server.start()
     assert [tool.spec.name for tool in server.tools] == ["ping"], server.failure
     await server.close()
@@ -284,11 +336,14 @@ async def test_an_mcp_server_that_leaves_as_asked_takes_its_helpers_with_it(tmp_
 
 
 async def test_a_flood_of_output_is_capped_without_blocking():
-    tool = command_tool("""
+    tool = command_tool(
+        """
         import sys
         for _ in range(2000):
             sys.stdout.write("y" * 10000)
-    """, max_output=1000)
+    """,
+        max_output=1000,
+    )
     started = time.monotonic()
     outcome = await tool.run({})
     assert time.monotonic() - started < 10
@@ -298,11 +353,15 @@ async def test_a_flood_of_output_is_capped_without_blocking():
 
 async def test_a_command_flooding_without_end_is_still_stopped_at_its_timeout():
     # asyncio's wait() waits for the pipes to close too; unread output used to hang it here.
-    tool = command_tool("""
+    tool = command_tool(
+        """
         import sys
         while True:
             sys.stdout.write("y" * 65536)
-    """, max_output=1000, timeout=1.0)
+    """,
+        max_output=1000,
+        timeout=1.0,
+    )
     with pytest.raises(ToolError, match="longer than 1 s"):
         await asyncio.wait_for(tool.run({}), 30)
 

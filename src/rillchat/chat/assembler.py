@@ -34,7 +34,9 @@ _Growing = TypeVar("_Growing", TextPart, ReasoningPart)
 
 
 class ReplyAssembler:
-    def __init__(self, *, model: str | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, *, model: str | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.message = Message(role="assistant", status=MessageStatus.STREAMING, model=model)
         self._clock = clock
         self._started_at = clock()

@@ -6,9 +6,9 @@ import itertools
 import json
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from collections.abc import Iterable
 from typing import Any
 
 from rillchat.chat.options import ReplyOptions
@@ -107,9 +107,12 @@ def merge_reasoning_details(fragments: Iterable[dict[str, Any]]) -> list[dict[st
     for fragment in fragments:
         text_field = READABLE_DETAIL_FIELDS.get(fragment.get("type", ""))
         last = merged[-1] if merged else None
-        if (text_field and last is not None
-                and last.get("type") == fragment.get("type")
-                and last.get("index") == fragment.get("index")):
+        if (
+            text_field
+            and last is not None
+            and last.get("type") == fragment.get("type")
+            and last.get("index") == fragment.get("index")
+        ):
             pieces.append(fragment.get(text_field) or "")
             for key, value in fragment.items():
                 if key != text_field and value not in (None, ""):
@@ -223,11 +226,20 @@ class Message:
         return cls(role="user", parts=[TextPart(text)])
 
     @classmethod
-    def tool_result(cls, tool_call_id: str, content: str, *, is_error: bool = False,
-                    name: str | None = None, decision: Decision | None = None,
-                    duration: float | None = None) -> Message:
-        return cls(role="tool", parts=[ToolResultPart(tool_call_id, content, is_error, name,
-                                                      decision, duration)])
+    def tool_result(
+        cls,
+        tool_call_id: str,
+        content: str,
+        *,
+        is_error: bool = False,
+        name: str | None = None,
+        decision: Decision | None = None,
+        duration: float | None = None,
+    ) -> Message:
+        return cls(
+            role="tool",
+            parts=[ToolResultPart(tool_call_id, content, is_error, name, decision, duration)],
+        )
 
     @property
     def text(self) -> str:
@@ -239,8 +251,12 @@ class Message:
 
     @property
     def reasoning_details(self) -> list[dict[str, Any]]:
-        return [detail for part in self.parts if isinstance(part, ReasoningPart)
-                for detail in part.details]
+        return [
+            detail
+            for part in self.parts
+            if isinstance(part, ReasoningPart)
+            for detail in part.details
+        ]
 
     @property
     def tool_calls(self) -> list[ToolCallPart]:
@@ -273,8 +289,11 @@ class Message:
         message: dict[str, Any] = {"role": "assistant", "content": text or None}
         if tool_calls:
             message["tool_calls"] = [
-                {"id": call.call_id, "type": "function",
-                 "function": {"name": call.name or "", "arguments": call.arguments or "{}"}}
+                {
+                    "id": call.call_id,
+                    "type": "function",
+                    "function": {"name": call.name or "", "arguments": call.arguments or "{}"},
+                }
                 for call in tool_calls
             ]
         details = self.reasoning_details
@@ -311,8 +330,11 @@ class Conversation:
     def apply_settings(self, data: object) -> None:
         self.options = ReplyOptions.from_dict(data)
         allowed = data.get("allowed_tools") if isinstance(data, dict) else None
-        self.allowed_tools = ({name for name in allowed if isinstance(name, str)}
-                              if isinstance(allowed, list) else set())
+        self.allowed_tools = (
+            {name for name in allowed if isinstance(name, str)}
+            if isinstance(allowed, list)
+            else set()
+        )
 
     # Branches ------------------------------------------------------------------------------
 
@@ -329,8 +351,9 @@ class Conversation:
     def branch_off(self, index: int) -> None:
         """Set aside the shown branch from `index` on, keeping it as a branch to come back to."""
         for position in range(index, len(self.messages)):
-            self.messages[position].parent_id = (self.messages[position - 1].id
-                                                 if position else None)
+            self.messages[position].parent_id = (
+                self.messages[position - 1].id if position else None
+            )
         self.other_branches.extend(self.messages[index:])
         del self.messages[index:]
 
@@ -339,8 +362,16 @@ class Conversation:
         it), continuing with the newest message at each step. Returns the index of the shown
         branch from which it changed."""
         parent = message.parent_id
-        index = 0 if parent is None else 1 + next(
-            position for position, candidate in enumerate(self.messages) if candidate.id == parent)
+        index = (
+            0
+            if parent is None
+            else 1
+            + next(
+                position
+                for position, candidate in enumerate(self.messages)
+                if candidate.id == parent
+            )
+        )
         self.branch_off(index)
         following: dict[str | None, list[Message]] = {}
         for other in self.other_branches:
@@ -356,8 +387,14 @@ class Conversation:
         return index
 
     def message_by_id(self, message_id: str) -> Message | None:
-        return next((message for message in itertools.chain(self.messages, self.other_branches)
-                     if message.id == message_id), None)
+        return next(
+            (
+                message
+                for message in itertools.chain(self.messages, self.other_branches)
+                if message.id == message_id
+            ),
+            None,
+        )
 
     def request_messages(self) -> list[dict[str, Any]]:
         """The shown branch as the API takes it. A tool call with no result (its reply was
@@ -365,8 +402,11 @@ class Conversation:
         messages: list[dict[str, Any]] = []
         if self.system_prompt:
             messages.append({"role": "system", "content": self.system_prompt})
-        answered = {part.tool_call_id for message in self.messages
-                    if (part := message.tool_result_part) is not None}
+        answered = {
+            part.tool_call_id
+            for message in self.messages
+            if (part := message.tool_result_part) is not None
+        }
         for message in self.messages:
             api_message = message.to_api()
             if api_message is None:

@@ -26,7 +26,6 @@ from rillchat.chat.conversation import (
 )
 from rillchat.chat.structured import Schema
 from rillchat.chat.summary import turn_replies
-
 from rillchat.chat.tool_loop import (
     not_run_result,
     results_for_unanswered,
@@ -71,10 +70,17 @@ class NothingToRetry(ValueError):
 
 
 class ChatEngine:
-    def __init__(self, conversation: Conversation, open_stream: OpenStream,
-                 request_for: RequestFor, *, keeper: Keeper | None = None,
-                 tools: ToolPolicy | None = None, clock: Callable[[], float] = time.monotonic,
-                 api_key: str | None = None) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        open_stream: OpenStream,
+        request_for: RequestFor,
+        *,
+        keeper: Keeper | None = None,
+        tools: ToolPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        api_key: str | None = None,
+    ) -> None:
         self.conversation = conversation
         self._open_stream = open_stream
         self._request_for = request_for
@@ -200,8 +206,9 @@ class ChatEngine:
                 return Schema(structured.name, structured.schema)
         return None
 
-    async def turn(self, schema: Schema | None = None, *,
-                   request: ChatRequest | None = None) -> AsyncIterator[TurnEvent]:
+    async def turn(
+        self, schema: Schema | None = None, *, request: ChatRequest | None = None
+    ) -> AsyncIterator[TurnEvent]:
         """Replies to the conversation as it stands, with the tool loop between them, until
         one ends the turn."""
         self._refuse_if_busy()
@@ -310,8 +317,9 @@ class ChatEngine:
 
     def _not_run(self, reply: Message, limit: int) -> list[TurnEvent]:
         events: list[TurnEvent] = []
-        for result in results_for_unanswered(self.conversation, reply, Decision.NOT_RUN,
-                                             not_run_result(limit)):
+        for result in results_for_unanswered(
+            self.conversation, reply, Decision.NOT_RUN, not_run_result(limit)
+        ):
             self.conversation.messages.append(result)
             self._save(result)
             events.append(ToolResultKept(reply, result))
@@ -319,9 +327,15 @@ class ChatEngine:
         return events
 
     async def _tool_round(self, reply: Message, policy: ToolPolicy) -> AsyncIterator[TurnEvent]:
-        tool_round = ToolRound(self.conversation, reply, policy, tell=self._tell,
-                               keep=self._save, allowed=self._allowed_changed,
-                               clock=self._clock)
+        tool_round = ToolRound(
+            self.conversation,
+            reply,
+            policy,
+            tell=self._tell,
+            keep=self._save,
+            allowed=self._allowed_changed,
+            clock=self._clock,
+        )
         self._round = tool_round
         yield ToolRoundStarted(reply, tuple(tool_round.calls.values()))
         tool_round.start()
@@ -365,4 +379,3 @@ class ChatEngine:
     def _refuse_if_busy(self) -> None:
         if self.busy:
             raise EngineBusy("A reply or its tool calls are still going.")
-

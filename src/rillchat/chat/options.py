@@ -23,9 +23,16 @@ class ReplyOptions:
     """The name of the preset the system prompt came from; None for a prompt of its own."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: value for name, value in (
-            ("reasoning_effort", self.reasoning_effort), ("temperature", self.temperature),
-            ("max_tokens", self.max_tokens), ("preset", self.preset)) if value is not None}
+        return {
+            name: value
+            for name, value in (
+                ("reasoning_effort", self.reasoning_effort),
+                ("temperature", self.temperature),
+                ("max_tokens", self.max_tokens),
+                ("preset", self.preset),
+            )
+            if value is not None
+        }
 
     @classmethod
     def from_dict(cls, data: object) -> ReplyOptions:
@@ -46,8 +53,11 @@ class ReplyOptions:
 
     def request_fields(self, *, reasoning: bool) -> dict[str, Any]:
         """ChatRequest fields; the effort only for a model that reasons (`reasoning`)."""
-        return {"temperature": self.temperature, "max_tokens": self.max_tokens,
-                "reasoning_effort": self.reasoning_effort if reasoning else None}
+        return {
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            "reasoning_effort": self.reasoning_effort if reasoning else None,
+        }
 
     def summary(self, *, reasoning: bool | None) -> list[str]:
         """Short pieces for the controls bar. `reasoning`: whether the model reasons (None:
@@ -56,15 +66,20 @@ class ReplyOptions:
             effort = "effort: n/a (no reasoning)"
         else:
             effort = f"effort: {self.reasoning_effort or 'default'}"
-        return [effort,
-                f"temperature: {format_temperature(self.temperature)}",
-                f"max tokens: {f'{self.max_tokens:,}' if self.max_tokens else 'default'}"]
+        return [
+            effort,
+            f"temperature: {format_temperature(self.temperature)}",
+            f"max tokens: {f'{self.max_tokens:,}' if self.max_tokens else 'default'}",
+        ]
 
 
 def _is_temperature(value: object) -> bool:
     low, high = TEMPERATURE_RANGE
-    return (type(value) in (int, float) and math.isfinite(value)  # type: ignore[arg-type]
-            and low <= value <= high)  # type: ignore[operator]
+    return (
+        type(value) in (int, float)
+        and math.isfinite(value)  # type: ignore[arg-type]
+        and low <= value <= high
+    )  # type: ignore[operator]
 
 
 def format_temperature(value: float | None) -> str:
@@ -83,9 +98,11 @@ def parse_temperature(text: str) -> float | None:
         value = math.nan
     if not _is_temperature(value):
         low, high = TEMPERATURE_RANGE
-        raise ValueError(f"Temperature is a number from {low:g} to {high:g}, like 0.7 "
-                         f"(got {mask_secrets(repr(text))}); leave it empty for the model's "
-                         "default.")
+        raise ValueError(
+            f"Temperature is a number from {low:g} to {high:g}, like 0.7 "
+            f"(got {mask_secrets(repr(text))}); leave it empty for the model's "
+            "default."
+        )
     return value
 
 
@@ -95,6 +112,8 @@ def parse_max_tokens(text: str) -> int | None:
     if not cleaned:
         return None
     if not (cleaned.isascii() and cleaned.isdigit()) or int(cleaned) == 0:
-        raise ValueError(f"Max tokens is a whole number above 0, like 2000 (got "
-                         f"{mask_secrets(repr(text.strip()))}); leave it empty for no cap.")
+        raise ValueError(
+            f"Max tokens is a whole number above 0, like 2000 (got "
+            f"{mask_secrets(repr(text.strip()))}); leave it empty for no cap."
+        )
     return int(cleaned)

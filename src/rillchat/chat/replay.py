@@ -16,8 +16,9 @@ from rillchat.openrouter.events import (
 def events_from_message(message: Message) -> list[StreamEvent]:
     """Content events for each part in order, then usage; errors and the ending are the
     message's own fields, read when the reply is settled."""
-    events: list[StreamEvent] = [ResponseStarted(message.generation_id, message.model,
-                                                 message.provider)]
+    events: list[StreamEvent] = [
+        ResponseStarted(message.generation_id, message.model, message.provider)
+    ]
     for part in message.parts:
         if isinstance(part, ReasoningPart):
             events.append(ReasoningDelta(part.text, tuple(part.details)))

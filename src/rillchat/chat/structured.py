@@ -20,9 +20,10 @@ class Schema:
     schema: dict[str, Any]
 
     def response_format(self) -> dict[str, Any]:
-        return {"type": "json_schema",
-                "json_schema": {"name": api_name(self.name), "strict": True,
-                                "schema": self.schema}}
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": api_name(self.name), "strict": True, "schema": self.schema},
+        }
 
 
 def api_name(name: str) -> str:
@@ -55,8 +56,9 @@ def check_answer(schema: dict[str, Any], text: str) -> list[str]:
     try:
         value = json.loads(text)
     except ValueError as exc:
-        return [f"the answer is not valid JSON ({exc})"] if text.strip() else [
-            "the answer is empty"]
+        return (
+            [f"the answer is not valid JSON ({exc})"] if text.strip() else ["the answer is empty"]
+        )
     return problems(schema, value)
 
 

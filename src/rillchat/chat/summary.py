@@ -77,12 +77,18 @@ def partial_pieces(message: Message) -> list[str]:
     ran, and that its cost is not known."""
     if message.usage is not None or message.status not in UNFINISHED:
         return []
-    received = (len(message.text) + len(message.reasoning)
-                + sum(len(call.arguments) + len(call.name or "") for call in message.tool_calls))
+    received = (
+        len(message.text)
+        + len(message.reasoning)
+        + sum(len(call.arguments) + len(call.name or "") for call in message.tool_calls)
+    )
     if not received and message.status is MessageStatus.FAILED:
         return []  # failed before the first token: its banner says all there is
-    pieces = [f"partial: ~{max(1, round(received / 4)):,} tokens out (estimated)" if received
-              else "partial: nothing received"]
+    pieces = [
+        f"partial: ~{max(1, round(received / 4)):,} tokens out (estimated)"
+        if received
+        else "partial: nothing received"
+    ]
     if message.duration is not None:
         pieces.append(f"{format_seconds(message.duration)} elapsed")
     pieces.append("cost not reported")
@@ -93,7 +99,7 @@ def turn_replies(messages: list[Message], end: int) -> list[Message]:
     """The replies of the turn that `messages[end]` belongs to, up to it: every reply since
     the prompt before it (one per round of tool calls, then the answer)."""
     replies: list[Message] = []
-    for message in reversed(messages[:end + 1]):
+    for message in reversed(messages[: end + 1]):
         if message.role == "user":
             break
         if message.role == "assistant":
@@ -107,8 +113,10 @@ def turn_total_pieces(replies: list[Message]) -> list[str]:
     usages = [reply.usage for reply in replies if reply.usage is not None]
     pieces = [f"{len(replies)} replies"]
     if usages:
-        pieces.append(f"{sum(usage.prompt_tokens for usage in usages):,} in · "
-                      f"{sum(usage.completion_tokens for usage in usages):,} out")
+        pieces.append(
+            f"{sum(usage.prompt_tokens for usage in usages):,} in · "
+            f"{sum(usage.completion_tokens for usage in usages):,} out"
+        )
         costs = [usage.cost for usage in usages if usage.cost is not None]
         if costs:
             pieces.append(format_cost(sum(costs)))
@@ -123,6 +131,8 @@ def turn_total_pieces(replies: list[Message]) -> list[str]:
 
 def conversation_cost(conversation: Conversation) -> float:
     """What every reply of the conversation cost, on every branch: each was paid for."""
-    return sum(message.usage.cost for message in
-               (*conversation.messages, *conversation.other_branches)
-               if message.usage is not None and message.usage.cost)
+    return sum(
+        message.usage.cost
+        for message in (*conversation.messages, *conversation.other_branches)
+        if message.usage is not None and message.usage.cost
+    )

@@ -21,8 +21,12 @@ def title_request(conversation: Conversation) -> ChatRequest:
     prompt = next((message.text for message in messages if message.role == "user"), "")
     reply = next((message.text for message in messages if message.role == "assistant"), "")
     excerpt = f"{prompt}\n\n{reply}".strip()[:EXCERPT_CHARS]
-    return ChatRequest(model=conversation.model, max_tokens=30, temperature=0.3, messages=[
-        {"role": "user", "content": f"{TITLE_INSTRUCTION}\n\nIt begins:\n\n{excerpt}"}])
+    return ChatRequest(
+        model=conversation.model,
+        max_tokens=30,
+        temperature=0.3,
+        messages=[{"role": "user", "content": f"{TITLE_INSTRUCTION}\n\nIt begins:\n\n{excerpt}"}],
+    )
 
 
 def clean_title(text: str) -> str:
@@ -30,6 +34,6 @@ def clean_title(text: str) -> str:
     full stop, and no key quoted from the conversation. Empty when nothing usable came back."""
     title = mask_secrets(one_line(text))
     if title.lower().startswith("title:"):
-        title = title[len("title:"):].strip()
+        title = title[len("title:") :].strip()
     title = title.strip("\"'“”‘’*`# ").rstrip(".")
     return title[:TITLE_CHARS].strip()

@@ -35,9 +35,17 @@ class ToolPolicy:
 
 
 class ToolRound:
-    def __init__(self, conversation: Conversation, reply: Message, policy: ToolPolicy, *,
-                 tell: Callable[[TurnEvent], None], keep: Callable[[Message], None],
-                 allowed: Callable[[], None], clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        reply: Message,
+        policy: ToolPolicy,
+        *,
+        tell: Callable[[TurnEvent], None],
+        keep: Callable[[Message], None],
+        allowed: Callable[[], None],
+        clock: Callable[[], float],
+    ) -> None:
         """`tell`: an event for whoever shows the turn; `keep`: save a result now;
         `allowed`: the conversation's allowed tools changed."""
         self.conversation = conversation
@@ -48,7 +56,8 @@ class ToolRound:
         self._allowed = allowed
         self._clock = clock
         self.calls: dict[str, CheckedCall] = {
-            call.call_id: policy.toolbox.check(call) for call in reply.tool_calls}
+            call.call_id: policy.toolbox.check(call) for call in reply.tool_calls
+        }
         self.waiting: list[str] = []
         """Ids of the calls waiting for a decision, in the reply's order."""
         self._decided: list[tuple[str, Decision]] = []
@@ -80,7 +89,10 @@ class ToolRound:
         else:
             self._allow(call_id, decision)
             name = self.calls[call_id].name
-            if decision is Decision.ALLOWED_IN_CHAT and name not in self.conversation.allowed_tools:
+            if (
+                decision is Decision.ALLOWED_IN_CHAT
+                and name not in self.conversation.allowed_tools
+            ):
                 self.conversation.allowed_tools.add(name)
                 self._allowed()
                 self._tell(ToolAllowedInChat(name))
@@ -98,8 +110,12 @@ class ToolRound:
         self.waiting.clear()
         self._decided.clear()
         for call_id in self.calls:
-            self._settle(call_id, DECISION_RESULTS[Decision.STOPPED], is_error=True,
-                         decision=Decision.STOPPED)
+            self._settle(
+                call_id,
+                DECISION_RESULTS[Decision.STOPPED],
+                is_error=True,
+                decision=Decision.STOPPED,
+            )
 
     async def wait_for_tasks(self) -> None:
         """Until the cancelled calls have let their processes go."""
@@ -121,21 +137,42 @@ class ToolRound:
         try:
             result = await self._policy.toolbox.run(self.calls[call_id], clock=self._clock)
         except asyncio.CancelledError:
-            self._settle(call_id, DECISION_RESULTS[Decision.STOPPED], is_error=True,
-                         decision=Decision.STOPPED)
+            self._settle(
+                call_id,
+                DECISION_RESULTS[Decision.STOPPED],
+                is_error=True,
+                decision=Decision.STOPPED,
+            )
             raise
-        self._settle(call_id, result.outcome.content, is_error=result.outcome.is_error,
-                     decision=decision, duration=result.duration)
+        self._settle(
+            call_id,
+            result.outcome.content,
+            is_error=result.outcome.is_error,
+            decision=decision,
+            duration=result.duration,
+        )
         self._maybe_done()
 
-    def _settle(self, call_id: str, content: str, *, is_error: bool, decision: Decision,
-                duration: float | None = None) -> None:
+    def _settle(
+        self,
+        call_id: str,
+        content: str,
+        *,
+        is_error: bool,
+        decision: Decision,
+        duration: float | None = None,
+    ) -> None:
         if call_id in self._settled:
             return
         self._settled.add(call_id)
-        result = Message.tool_result(call_id, content, is_error=is_error,
-                                     name=self.calls[call_id].call.name, decision=decision,
-                                     duration=duration)
+        result = Message.tool_result(
+            call_id,
+            content,
+            is_error=is_error,
+            name=self.calls[call_id].call.name,
+            decision=decision,
+            duration=duration,
+        )
         self.conversation.messages.append(result)
         self._keep(result)
         self._tell(ToolResultKept(self.reply, result))

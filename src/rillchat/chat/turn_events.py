@@ -102,6 +102,16 @@ class RoundLimitReached:
     turn: list[Message]
 
 
-TurnEvent = (ReplyStarted | ReplyProgress | ReplyEnded | ToolsNotRun | ToolRoundStarted
-             | ToolCallWaiting | ToolCallRunning | ToolResultKept | ToolAllowedInChat
-             | ToolsStopped | RoundLimitReached)
+TurnEvent = (
+    ReplyStarted
+    | ReplyProgress
+    | ReplyEnded
+    | ToolsNotRun
+    | ToolRoundStarted
+    | ToolCallWaiting
+    | ToolCallRunning
+    | ToolResultKept
+    | ToolAllowedInChat
+    | ToolsStopped
+    | RoundLimitReached
+)

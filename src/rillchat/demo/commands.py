@@ -25,8 +25,11 @@ PROMPT_COMMANDS: dict[str, str] = {
     "a failing tool": "tool-fail",
     "bad arguments": "tool-bad-arguments",
     "a slow tool": "tool-timeout",
-    **{spelling: f"error-{status}" for status in (401, 402, 429, 500, 502, 503)
-       for spelling in (f"error {status}", str(status))},
+    **{
+        spelling: f"error-{status}"
+        for status in (401, 402, 429, 500, 502, 503)
+        for spelling in (f"error {status}", str(status))
+    },
     "html": "html",
     "mid-stream error": "error-midstream",
     "choice error": "error-choice",

@@ -41,8 +41,10 @@ def completion_from_steps(steps: Iterable[Step]) -> tuple[int, dict[str, Any]]:
             content.append(delta.get("content") or "")
             reasoning.append(delta.get("reasoning") or "")
             for call in delta.get("tool_calls") or ():
-                merged = tool_calls.setdefault(call["index"], {
-                    "id": None, "type": "function", "function": {"name": None, "arguments": ""}})
+                merged = tool_calls.setdefault(
+                    call["index"],
+                    {"id": None, "type": "function", "function": {"name": None, "arguments": ""}},
+                )
                 merged["id"] = call.get("id") or merged["id"]
                 function = call.get("function") or {}
                 merged["function"]["name"] = function.get("name") or merged["function"]["name"]
@@ -73,5 +75,7 @@ def _chunk_from_raw(data: bytes) -> dict[str, Any] | None:
             try:
                 return json.loads(line[6:])
             except ValueError:
-                return {"error": {"code": 502, "message": "The provider sent a malformed response."}}
+                return {
+                    "error": {"code": 502, "message": "The provider sent a malformed response."}
+                }
     return None

@@ -35,8 +35,8 @@ from rillchat.demo.wire import (
     Drop,
     HttpError,
     Pause,
-    Plan,
     PlainBody,
+    Plan,
     RawBytes,
     Stall,
     Step,
@@ -70,8 +70,9 @@ class Pacing:
             return
         waited = 0.0
         while waited < self.first_token_delay:
-            step = min(self.keepalive_interval or self.first_token_delay,
-                       self.first_token_delay - waited)
+            step = min(
+                self.keepalive_interval or self.first_token_delay, self.first_token_delay - waited
+            )
             yield Pause(step)
             yield Comment()
             waited += step
@@ -108,10 +109,14 @@ class Turn:
         last = messages[-1]
         user_texts = [_content_text(m.get("content")) for m in messages if m.get("role") == "user"]
         all_text = " ".join(_content_text(m.get("content")) for m in messages)
-        since_prompt = messages[_last_user_index(messages) + 1:]
-        names = {call.get("id"): (call.get("function") or {}).get("name", "?")
-                 for m in since_prompt if m.get("role") == "assistant"
-                 for call in m.get("tool_calls") or [] if isinstance(call, dict)}
+        since_prompt = messages[_last_user_index(messages) + 1 :]
+        names = {
+            call.get("id"): (call.get("function") or {}).get("name", "?")
+            for m in since_prompt
+            if m.get("role") == "assistant"
+            for call in m.get("tool_calls") or []
+            if isinstance(call, dict)
+        }
         return cls(
             model=body["model"],
             prompt=user_texts[-1] if user_texts else "",
@@ -120,11 +125,14 @@ class Turn:
             prompt_tokens=max(1, len(all_text) // 4),
             tools=list(body.get("tools") or []),
             response_format=body.get("response_format"),
-            tool_rounds=sum(1 for m in since_prompt
-                            if m.get("role") == "assistant" and m.get("tool_calls")),
-            tool_results=tuple((str(names.get(m.get("tool_call_id"), "?")),
-                                _content_text(m.get("content")))
-                               for m in since_prompt if m.get("role") == "tool"),
+            tool_rounds=sum(
+                1 for m in since_prompt if m.get("role") == "assistant" and m.get("tool_calls")
+            ),
+            tool_results=tuple(
+                (str(names.get(m.get("tool_call_id"), "?")), _content_text(m.get("content")))
+                for m in since_prompt
+                if m.get("role") == "tool"
+            ),
             authorization=authorization,
         )
 
@@ -159,7 +167,9 @@ def validate(body: object) -> HttpError | None:
     if not all(isinstance(m, dict) and "role" in m for m in messages):
         return bad_request("Every message needs a 'role'.")
     temperature = body.get("temperature")
-    if temperature is not None and not (isinstance(temperature, (int, float)) and 0 <= temperature <= 2):
+    if temperature is not None and not (
+        isinstance(temperature, (int, float)) and 0 <= temperature <= 2
+    ):
         return bad_request(f"temperature must be a number between 0 and 2, got {temperature!r}.")
     max_tokens = body.get("max_tokens")
     if max_tokens is not None and not (isinstance(max_tokens, int) and max_tokens >= 1):
@@ -209,11 +219,25 @@ def _asks_for_json(turn: Turn) -> bool:
 TOOL_SCENARIOS = frozenset({"tools", "tool-fail", "tool-bad-arguments", "tool-timeout"})
 
 
-FAILURE_SCENARIOS = frozenset({
-    "error-401", "error-402", "error-429", "error-500", "error-502", "error-503",
-    "error-midstream", "error-choice", "drop", "stall", "not-json", "html",
-    "echo-key-401", "echo-key-502", "echo-key-midstream",
-})
+FAILURE_SCENARIOS = frozenset(
+    {
+        "error-401",
+        "error-402",
+        "error-429",
+        "error-500",
+        "error-502",
+        "error-503",
+        "error-midstream",
+        "error-choice",
+        "drop",
+        "stall",
+        "not-json",
+        "html",
+        "echo-key-401",
+        "echo-key-502",
+        "echo-key-midstream",
+    }
+)
 
 
 def fails(body: dict[str, Any]) -> bool:
@@ -221,16 +245,23 @@ def fails(body: dict[str, Any]) -> bool:
     return scenario_for(Turn.from_body(body)) in FAILURE_SCENARIOS
 
 
-def plan_for(body: dict[str, Any], pacing: Pacing, recordings_dir: Path = RECORDINGS_DIR, *,
-             recovered: bool = False, authorization: str = "", shell_advice: bool = False
-             ) -> Plan:
+def plan_for(
+    body: dict[str, Any],
+    pacing: Pacing,
+    recordings_dir: Path = RECORDINGS_DIR,
+    *,
+    recovered: bool = False,
+    authorization: str = "",
+    shell_advice: bool = False,
+) -> Plan:
     """The reply to a validated request body. `recovered` turns a failure scenario into a
     short answer saying the retry worked."""
     turn = replace(Turn.from_body(body, authorization), shell_advice=shell_advice)
     name = scenario_for(turn)
     if recovered and name in FAILURE_SCENARIOS:
-        return _text_reply(turn, pacing,
-                           texts.RECOVERED_IN_SHELL if shell_advice else texts.RECOVERED)
+        return _text_reply(
+            turn, pacing, texts.RECOVERED_IN_SHELL if shell_advice else texts.RECOVERED
+        )
     generate = _GENERATE.fullmatch(turn.model)
     if generate:
         count = int(generate.group(1))
@@ -247,8 +278,15 @@ def plan_for(body: dict[str, Any], pacing: Pacing, recordings_dir: Path = RECORD
 # Replies that succeed -----------------------------------------------------------------------
 
 
-def _text_reply(turn: Turn, pacing: Pacing, text: str, *, maker: ChunkMaker | None = None,
-                before: list[Step] | None = None, reasoning_tokens: int = 0) -> StreamPlan:
+def _text_reply(
+    turn: Turn,
+    pacing: Pacing,
+    text: str,
+    *,
+    maker: ChunkMaker | None = None,
+    before: list[Step] | None = None,
+    reasoning_tokens: int = 0,
+) -> StreamPlan:
     maker = maker or ChunkMaker(turn.model)
     tokens = split_tokens(text)
 
@@ -260,17 +298,29 @@ def _text_reply(turn: Turn, pacing: Pacing, text: str, *, maker: ChunkMaker | No
         for token in tokens:
             yield Data(maker.text(token))
             yield from pacing.between_tokens()
-        yield from _finish_steps(maker, turn, "stop", len(tokens) + reasoning_tokens,
-                                 reasoning_tokens=reasoning_tokens)
+        yield from _finish_steps(
+            maker, turn, "stop", len(tokens) + reasoning_tokens, reasoning_tokens=reasoning_tokens
+        )
 
     return StreamPlan(steps(), maker.generation_id)
 
 
-def _finish_steps(maker: ChunkMaker, turn: Turn, reason: str, completion_tokens: int, *,
-                  reasoning_tokens: int = 0) -> Iterator[Step]:
+def _finish_steps(
+    maker: ChunkMaker,
+    turn: Turn,
+    reason: str,
+    completion_tokens: int,
+    *,
+    reasoning_tokens: int = 0,
+) -> Iterator[Step]:
     prompt_price, completion_price = prices(turn.model)
-    usage = usage_for(turn.prompt_tokens, completion_tokens, reasoning_tokens=reasoning_tokens,
-                      prompt_price=prompt_price, completion_price=completion_price)
+    usage = usage_for(
+        turn.prompt_tokens,
+        completion_tokens,
+        reasoning_tokens=reasoning_tokens,
+        prompt_price=prompt_price,
+        completion_price=completion_price,
+    )
     yield Data(maker.finish(reason))
     yield Data(maker.finish(reason, usage))
     yield Done()
@@ -331,8 +381,7 @@ def _help(turn: Turn, pacing: Pacing) -> Plan:
 def _long(turn: Turn, pacing: Pacing) -> Plan:
     """Fast providers stream hundreds of tokens per second; this one goes at four times the
     demo's usual pace."""
-    return _text_reply(turn, replace(pacing, token_delay=pacing.token_delay / 4),
-                       long_answer())
+    return _text_reply(turn, replace(pacing, token_delay=pacing.token_delay / 4), long_answer())
 
 
 def _reasoning(turn: Turn, pacing: Pacing) -> Plan:
@@ -344,12 +393,23 @@ def _reasoning(turn: Turn, pacing: Pacing) -> Plan:
             before.append(Data(maker.reasoning(token)))
             before.extend(pacing.between_tokens())
             reasoning_tokens += 1
-    signature = {"type": "reasoning.text", "signature": "RGVtbyBzaWduYXR1cmU=",
-                 "format": "anthropic-claude-v1", "index": 0}
-    before.append(Data(maker.chunk({"content": "", "reasoning": None,
-                                    "reasoning_details": [signature]})))
-    return _text_reply(turn, pacing, texts.REASONING_ANSWER, maker=maker, before=before,
-                       reasoning_tokens=reasoning_tokens)
+    signature = {
+        "type": "reasoning.text",
+        "signature": "RGVtbyBzaWduYXR1cmU=",
+        "format": "anthropic-claude-v1",
+        "index": 0,
+    }
+    before.append(
+        Data(maker.chunk({"content": "", "reasoning": None, "reasoning_details": [signature]}))
+    )
+    return _text_reply(
+        turn,
+        pacing,
+        texts.REASONING_ANSWER,
+        maker=maker,
+        before=before,
+        reasoning_tokens=reasoning_tokens,
+    )
 
 
 def _tool_loop(turn: Turn, pacing: Pacing) -> Plan:
@@ -358,11 +418,11 @@ def _tool_loop(turn: Turn, pacing: Pacing) -> Plan:
     offered = offered_names(turn.tools)
     if not offered:
         return _text_reply(turn, pacing, NO_TOOLS_IN_SHELL if turn.shell_advice else NO_TOOLS)
-    calls = calls_for(scenario, turn.tool_rounds, offered, lambda name: _sample_arguments(
-        turn.tools, name))
+    calls = calls_for(
+        scenario, turn.tool_rounds, offered, lambda name: _sample_arguments(turn.tools, name)
+    )
     if calls is None:
-        return _text_reply(turn, pacing, closing_words(scenario, list(turn.tool_results),
-                                                       offered))
+        return _text_reply(turn, pacing, closing_words(scenario, list(turn.tool_results), offered))
     maker = ChunkMaker(turn.model)
 
     def finish(maker: ChunkMaker, reason: str, tokens: int) -> Iterator[Step]:
@@ -386,11 +446,14 @@ def _json(turn: Turn, pacing: Pacing) -> Plan:
     if turn.response_format and turn.response_format.get("type") == "json_schema":
         schema = (turn.response_format.get("json_schema") or {}).get("schema")
     wants_books = not schema or "books" in (schema.get("properties") or {})
-    value = {"books": [dict(book) for book in texts.BOOKS]} if wants_books else (
-        sample_from_schema(schema))
+    value = (
+        {"books": [dict(book) for book in texts.BOOKS]}
+        if wants_books
+        else (sample_from_schema(schema))
+    )
     encoded = json.dumps(value, indent=2, ensure_ascii=False)
     maker = ChunkMaker(turn.model)
-    fragments = [encoded[i:i + 8] for i in range(0, len(encoded), 8)]
+    fragments = [encoded[i : i + 8] for i in range(0, len(encoded), 8)]
     slow = replace(pacing, token_delay=pacing.token_delay * 4)
 
     def steps() -> Iterator[Step]:
@@ -417,10 +480,15 @@ def sample_from_schema(schema: dict[str, Any], depth: int = 0) -> Any:
         kind = next((k for k in kind if k != "null"), "null")
     if kind == "object" or "properties" in schema:
         properties = schema.get("properties") or {}
-        return {key: sample_from_schema(sub, depth + 1) for key, sub in properties.items()
-                if isinstance(sub, dict)}
+        return {
+            key: sample_from_schema(sub, depth + 1)
+            for key, sub in properties.items()
+            if isinstance(sub, dict)
+        }
     if kind == "array":
-        items = schema.get("items") if isinstance(schema.get("items"), dict) else {"type": "string"}
+        items = (
+            schema.get("items") if isinstance(schema.get("items"), dict) else {"type": "string"}
+        )
         return [sample_from_schema(items, depth + 1) for _ in range(3 if depth < 3 else 1)]
     if kind == "integer":
         return 42
@@ -436,8 +504,13 @@ def sample_from_schema(schema: dict[str, Any], depth: int = 0) -> Any:
 # Replies that fail --------------------------------------------------------------------------
 
 
-def _http_error(status: int, message: str, *, headers: dict[str, str] | None = None,
-                metadata: dict[str, Any] | None = None) -> Callable[[Turn, Pacing], Plan]:
+def _http_error(
+    status: int,
+    message: str,
+    *,
+    headers: dict[str, str] | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Callable[[Turn, Pacing], Plan]:
     def build(turn: Turn, pacing: Pacing) -> Plan:
         error: dict[str, Any] = {"code": status, "message": message}
         if metadata:
@@ -466,15 +539,21 @@ def _partial_then(ending: Callable[[ChunkMaker], list[Step]]) -> Callable[[Turn,
 
 
 def _midstream_error(maker: ChunkMaker) -> list[Step]:
-    error = {"code": 502, "message": "Upstream provider disconnected while generating.",
-             "metadata": {"provider_name": maker.provider, "error_type": "provider_overloaded"}}
+    error = {
+        "code": 502,
+        "message": "Upstream provider disconnected while generating.",
+        "metadata": {"provider_name": maker.provider, "error_type": "provider_overloaded"},
+    }
     chunk = maker.chunk({"content": ""}, finish_reason="error", error=error)
     return [Data(chunk), Done()]
 
 
 def _choice_error(maker: ChunkMaker) -> list[Step]:
     chunk = maker.chunk({"content": ""}, finish_reason="error")
-    chunk["choices"][0]["error"] = {"code": 500, "message": "The model produced an invalid response."}
+    chunk["choices"][0]["error"] = {
+        "code": 500,
+        "message": "The model produced an invalid response.",
+    }
     return [Data(chunk), Done()]
 
 
@@ -495,17 +574,24 @@ def _echo_key_midstream(turn: Turn, pacing: Pacing) -> Plan:
     def ending(maker: ChunkMaker) -> list[Step]:
         quoted = turn.authorization
         bare = quoted.removeprefix("Bearer ")
-        error = {"code": 502, "message": f"Upstream refused the credentials {quoted}",
-                 "metadata": {"provider_name": maker.provider,
-                              "raw": json.dumps({"error": {"message": f"denied key {bare}"}}),
-                              "headers": {"Authorization": quoted}}}
+        error = {
+            "code": 502,
+            "message": f"Upstream refused the credentials {quoted}",
+            "metadata": {
+                "provider_name": maker.provider,
+                "raw": json.dumps({"error": {"message": f"denied key {bare}"}}),
+                "headers": {"Authorization": quoted},
+            },
+        }
         return [Data(maker.chunk({"content": ""}, finish_reason="error", error=error)), Done()]
 
     return _partial_then(ending)(turn, pacing)
 
 
 def _not_json(maker: ChunkMaker) -> list[Step]:
-    return [RawBytes(b'data: {"id": "' + maker.generation_id.encode() + b'", "choices": [{"delt\n\n')]
+    return [
+        RawBytes(b'data: {"id": "' + maker.generation_id.encode() + b'", "choices": [{"delt\n\n')
+    ]
 
 
 def _html(turn: Turn, pacing: Pacing) -> Plan:
@@ -539,8 +625,9 @@ _SCENARIOS: dict[str, Callable[[Turn, Pacing], Plan]] = {
         metadata={"provider_name": "Rill Demo"},
     ),
     "error-500": _http_error(500, "Internal Server Error"),
-    "error-502": _http_error(502, "Provider returned error",
-                             metadata={"provider_name": "Demo", "raw": "Bad Gateway"}),
+    "error-502": _http_error(
+        502, "Provider returned error", metadata={"provider_name": "Demo", "raw": "Bad Gateway"}
+    ),
     "trickle": _trickle,
     "huge-chunk": _huge_chunk,
     "error-503": _http_error(

@@ -12,11 +12,15 @@ from typing import Any
 
 from rillchat.demo.wire import ChunkMaker, Data, Step, StreamPlan
 
-NO_TOOLS = ("This demo model calls tools, but the request offered none. Turn one on: press "
-            "F8 for the settings (Tools), or search the palette (Ctrl+P) for \"tool\".")
-NO_TOOLS_IN_SHELL = ("This demo model calls tools, but the request offered none. Run the same "
-                     "command again with --tools (the demo offers two built-in tools and two "
-                     "of its own).")
+NO_TOOLS = (
+    "This demo model calls tools, but the request offered none. Turn one on: press "
+    'F8 for the settings (Tools), or search the palette (Ctrl+P) for "tool".'
+)
+NO_TOOLS_IN_SHELL = (
+    "This demo model calls tools, but the request offered none. Run the same "
+    "command again with --tools (the demo offers two built-in tools and two "
+    "of its own)."
+)
 
 
 def offered_names(tools: list[dict[str, Any]]) -> list[str]:
@@ -28,23 +32,48 @@ def offered_names(tools: list[dict[str, Any]]) -> list[str]:
     return names
 
 
-def tool_call_steps(maker: ChunkMaker, calls: list[tuple[str, str]], pacing: Any
-                    ) -> Iterator[Step]:
+def tool_call_steps(
+    maker: ChunkMaker, calls: list[tuple[str, str]], pacing: Any
+) -> Iterator[Step]:
     """Calls streamed one after another, as OpenRouter does: the first fragment of each with
     its id and name, then its arguments in small pieces."""
     for index, (name, arguments) in enumerate(calls):
         call_id = f"call_demo_{maker.generation_id[-8:]}_{index}"
-        yield Data(maker.chunk({"content": None, "tool_calls": [
-            {"index": index, "id": call_id, "type": "function",
-             "function": {"name": name, "arguments": ""}}]}))
+        yield Data(
+            maker.chunk(
+                {
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "index": index,
+                            "id": call_id,
+                            "type": "function",
+                            "function": {"name": name, "arguments": ""},
+                        }
+                    ],
+                }
+            )
+        )
         for start in range(0, len(arguments), 6):
-            yield Data(maker.chunk({"content": None, "tool_calls": [
-                {"index": index, "function": {"arguments": arguments[start:start + 6]}}]}))
+            yield Data(
+                maker.chunk(
+                    {
+                        "content": None,
+                        "tool_calls": [
+                            {
+                                "index": index,
+                                "function": {"arguments": arguments[start : start + 6]},
+                            }
+                        ],
+                    }
+                )
+            )
             yield from pacing.between_tokens()
 
 
-def calls_for(scenario: str, round_number: int, offered: list[str],
-              sample: Any) -> list[tuple[str, str]] | None:
+def calls_for(
+    scenario: str, round_number: int, offered: list[str], sample: Any
+) -> list[tuple[str, str]] | None:
     """The calls of this round, or None when it is time to answer in words."""
     if scenario == "tools":
         if round_number == 0:
@@ -80,8 +109,9 @@ def calls_for(scenario: str, round_number: int, offered: list[str],
 def closing_words(scenario: str, results: list[tuple[str, str]], offered: list[str]) -> str:
     """What the model says once the tools have answered."""
     if scenario == "tool-timeout" and "slow_lookup" not in offered:
-        return ("This scenario needs the demo's `slow_lookup` tool, which only `rill --demo` "
-                "offers.")
+        return (
+            "This scenario needs the demo's `slow_lookup` tool, which only `rill --demo` offers."
+        )
     lines = {
         "tools": "Both rounds are done. Here is what the tools said:",
         "tool-fail": "The tool could not help; it said:",
@@ -92,13 +122,16 @@ def closing_words(scenario: str, results: list[tuple[str, str]], offered: list[s
     for name, content in results:
         shown = " ".join(content.split())
         answer.append(f"- `{name}`: {shown[:200]}")
-    answer += ["", "That is all I needed." if scenario == "tools" else
-               "I will answer without it this time."]
+    answer += [
+        "",
+        "That is all I needed." if scenario == "tools" else "I will answer without it this time.",
+    ]
     return "\n".join(answer)
 
 
-def plan_tool_round(maker: ChunkMaker, calls: list[tuple[str, str]], pacing: Any,
-                    finish: Any) -> StreamPlan:
+def plan_tool_round(
+    maker: ChunkMaker, calls: list[tuple[str, str]], pacing: Any, finish: Any
+) -> StreamPlan:
     def steps() -> Iterator[Step]:
         yield from pacing.waiting()
         yield from tool_call_steps(maker, calls, pacing)

@@ -10,8 +10,9 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 DEMO_PROVIDER = "Rill Demo"
 
@@ -103,8 +104,14 @@ class ChunkMaker:
         self.provider = provider
         self.created = int(time.time())
 
-    def chunk(self, delta: dict[str, Any], *, finish_reason: str | None = None,
-              native_finish_reason: str | None = None, **top: Any) -> dict[str, Any]:
+    def chunk(
+        self,
+        delta: dict[str, Any],
+        *,
+        finish_reason: str | None = None,
+        native_finish_reason: str | None = None,
+        **top: Any,
+    ) -> dict[str, Any]:
         return {
             "id": self.generation_id,
             "object": "chat.completion.chunk",
@@ -125,7 +132,9 @@ class ChunkMaker:
     def text(self, text: str) -> dict[str, Any]:
         return self.chunk({"content": text})
 
-    def reasoning(self, text: str, *, detail_format: str = "anthropic-claude-v1") -> dict[str, Any]:
+    def reasoning(
+        self, text: str, *, detail_format: str = "anthropic-claude-v1"
+    ) -> dict[str, Any]:
         detail = {"type": "reasoning.text", "text": text, "format": detail_format, "index": 0}
         return self.chunk({"content": "", "reasoning": text, "reasoning_details": [detail]})
 
@@ -147,8 +156,14 @@ class ChunkMaker:
             yield Data(before + dumps(token) + after)
 
 
-def usage_for(prompt_tokens: int, completion_tokens: int, *, reasoning_tokens: int = 0,
-              prompt_price: float = 0.0, completion_price: float = 0.0) -> dict[str, Any]:
+def usage_for(
+    prompt_tokens: int,
+    completion_tokens: int,
+    *,
+    reasoning_tokens: int = 0,
+    prompt_price: float = 0.0,
+    completion_price: float = 0.0,
+) -> dict[str, Any]:
     """An OpenRouter usage object; prices are USD per token, as in the /models catalogue."""
     cost = round(prompt_tokens * prompt_price + completion_tokens * completion_price, 10)
     return {

@@ -18,7 +18,7 @@ APP_TITLE = "Rill"
 KEEPALIVE_OBJECT = "rill.keepalive"
 """The `object` of the chunk that stands for a keep-alive comment (see KeepAliveSSEDecoder)."""
 
-_KEEPALIVE_DATA = '{"object": "%s", "choices": []}' % KEEPALIVE_OBJECT
+_KEEPALIVE_DATA = f'{{"object": "{KEEPALIVE_OBJECT}", "choices": []}}'
 
 
 class KeepAliveSSEDecoder(SSEDecoder):

@@ -60,8 +60,10 @@ def kind_for_status(status: int, metadata: Mapping[str, Any]) -> FailureKind:
     return FailureKind.BAD_REQUEST
 
 
-DROPPED_HINT = ("The connection dropped in the middle of the reply, after the server had "
-                "answered; what arrived is kept. Retrying asks again.")
+DROPPED_HINT = (
+    "The connection dropped in the middle of the reply, after the server had "
+    "answered; what arrived is kept. Retrying asks again."
+)
 """For a stream cut off after it started: the URL and the key worked, the network did not."""
 
 
@@ -69,13 +71,22 @@ def auth_hint(key_source: str = "") -> str:
     """What to do about a refused key, naming where the key in use came from (see
     `Settings.api_key_source`) when that is known."""
     if not key_source:
-        return (f"Check that the key in use (OPENROUTER_API_KEY, or api_key in config.toml) "
-                f"is valid ({KEYS_URL}).")
-    return f"The key from {key_source} was refused: replace it there with a valid one ({KEYS_URL})."
+        return (
+            f"Check that the key in use (OPENROUTER_API_KEY, or api_key in config.toml) "
+            f"is valid ({KEYS_URL})."
+        )
+    return (
+        f"The key from {key_source} was refused: replace it there with a valid one ({KEYS_URL})."
+    )
 
 
-def hint_for(kind: FailureKind, *, retry_after: float | None = None, base_url: str = "",
-             read_timeout: float | None = None) -> str:
+def hint_for(
+    kind: FailureKind,
+    *,
+    retry_after: float | None = None,
+    base_url: str = "",
+    read_timeout: float | None = None,
+) -> str:
     if kind is FailureKind.AUTH:
         return auth_hint()
     if kind is FailureKind.CREDITS:
@@ -102,23 +113,31 @@ def hint_for(kind: FailureKind, *, retry_after: float | None = None, base_url: s
     return f"The server at {base_url} did not answer like OpenRouter; check the base URL or proxy."
 
 
-def make_failure(kind: FailureKind, message: str, *, base_url: str = "",
-                 read_timeout: float | None = None, retry_after: float | None = None,
-                 hint: str | None = None, **details: Any) -> StreamFailed:
+def make_failure(
+    kind: FailureKind,
+    message: str,
+    *,
+    base_url: str = "",
+    read_timeout: float | None = None,
+    retry_after: float | None = None,
+    hint: str | None = None,
+    **details: Any,
+) -> StreamFailed:
     """`hint`: instead of the one for the kind."""
     return StreamFailed(
         kind=kind,
         message=message,
-        hint=hint or hint_for(kind, retry_after=retry_after, base_url=base_url,
-                              read_timeout=read_timeout),
+        hint=hint
+        or hint_for(kind, retry_after=retry_after, base_url=base_url, read_timeout=read_timeout),
         retry_after=retry_after,
         retryable=kind in RETRYABLE_KINDS,
         **details,
     )
 
 
-def failure_from_status(status: int, body: object, headers: Mapping[str, str], *,
-                        base_url: str = "") -> StreamFailed:
+def failure_from_status(
+    status: int, body: object, headers: Mapping[str, str], *, base_url: str = ""
+) -> StreamFailed:
     """An HTTP error before the stream started. `body` is the inner error object when the
     server sent JSON, or the raw text when it did not (a proxy's HTML page)."""
     if isinstance(body, Mapping):
@@ -151,8 +170,9 @@ def failure_from_error_object(error: object, *, base_url: str = "") -> StreamFai
     kind = _ERROR_TYPE_KINDS.get(str(metadata.get("error_type")))
     if kind is None:
         kind = kind_for_status(code, metadata) if isinstance(code, int) else FailureKind.PROVIDER
-    message = _message_with_raw(str(error.get("message") or "The provider stopped with an error."),
-                                metadata)
+    message = _message_with_raw(
+        str(error.get("message") or "The provider stopped with an error."), metadata
+    )
     return make_failure(
         kind,
         message,
@@ -164,42 +184,56 @@ def failure_from_error_object(error: object, *, base_url: str = "") -> StreamFai
     )
 
 
-def failure_from_exception(exc: BaseException, *, base_url: str = "",
-                           read_timeout: float | None = None,
-                           streaming: bool = False) -> StreamFailed:
+def failure_from_exception(
+    exc: BaseException,
+    *,
+    base_url: str = "",
+    read_timeout: float | None = None,
+    streaming: bool = False,
+) -> StreamFailed:
     """Map what the SDK raises, before or during iteration, to a failure."""
     if isinstance(exc, openai.APIStatusError):
-        return failure_from_status(exc.status_code, exc.body, exc.response.headers,
-                                   base_url=base_url)
+        return failure_from_status(
+            exc.status_code, exc.body, exc.response.headers, base_url=base_url
+        )
     if isinstance(exc, openai.APITimeoutError):
         cause = type(exc.__cause__).__name__ if exc.__cause__ else ""
         if "Connect" in cause:
-            return make_failure(FailureKind.NETWORK, f"Could not connect to {base_url} in time.",
-                                base_url=base_url)
+            return make_failure(
+                FailureKind.NETWORK, f"Could not connect to {base_url} in time.", base_url=base_url
+            )
         what = "The stream went silent." if streaming else "No response from the server."
-        return make_failure(FailureKind.STALLED, what, base_url=base_url,
-                            read_timeout=read_timeout)
+        return make_failure(
+            FailureKind.STALLED, what, base_url=base_url, read_timeout=read_timeout
+        )
     if isinstance(exc, openai.APIConnectionError):
         cause = str(exc.__cause__ or exc) or type(exc.__cause__).__name__
         if streaming:
             return make_failure(
                 FailureKind.NETWORK,
                 f"The connection closed before the reply was complete ({cause}).",
-                base_url=base_url, hint=DROPPED_HINT)
-        return make_failure(FailureKind.NETWORK, f"Could not reach {base_url} ({cause}).",
-                            base_url=base_url)
+                base_url=base_url,
+                hint=DROPPED_HINT,
+            )
+        return make_failure(
+            FailureKind.NETWORK, f"Could not reach {base_url} ({cause}).", base_url=base_url
+        )
     if isinstance(exc, openai.APIError) and exc.body is not None:
         return failure_from_error_object(exc.body, base_url=base_url)
     if isinstance(exc, json.JSONDecodeError):
         sample = exc.doc[:80]
-        return make_failure(FailureKind.PROTOCOL,
-                            f"The server sent a data line that is not JSON: {sample!r}",
-                            base_url=base_url)
+        return make_failure(
+            FailureKind.PROTOCOL,
+            f"The server sent a data line that is not JSON: {sample!r}",
+            base_url=base_url,
+        )
     if isinstance(exc, UnicodeDecodeError):
-        sample = exc.object[max(0, exc.start - 40):exc.end + 40]
-        return make_failure(FailureKind.PROTOCOL,
-                            f"The server sent bytes that are not UTF-8: {sample!r}",
-                            base_url=base_url)
+        sample = exc.object[max(0, exc.start - 40) : exc.end + 40]
+        return make_failure(
+            FailureKind.PROTOCOL,
+            f"The server sent bytes that are not UTF-8: {sample!r}",
+            base_url=base_url,
+        )
     return make_failure(FailureKind.PROTOCOL, f"{type(exc).__name__}: {exc}", base_url=base_url)
 
 

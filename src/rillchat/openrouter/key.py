@@ -29,8 +29,11 @@ class KeyCredit:
         if self.limit is None:
             left = "no limit on this key"
         else:
-            left = (f"{dollars(self.remaining)} left of its {dollars(self.limit)} limit"
-                    if self.remaining is not None else f"a {dollars(self.limit)} limit")
+            left = (
+                f"{dollars(self.remaining)} left of its {dollars(self.limit)} limit"
+                if self.remaining is not None
+                else f"a {dollars(self.limit)} limit"
+            )
         return f"{spent}, {left}" + (" (free tier)" if self.free_tier else "")
 
 
@@ -48,15 +51,21 @@ async def key_credit(settings: Settings) -> KeyCredit:
         document = await client.get("/key", cast_to=object)
     except (openai.APIError, ValueError) as exc:
         failure = failure_from_exception(exc, base_url=settings.base_url).without_secrets(
-            settings.api_key)
+            settings.api_key
+        )
         raise CreditUnavailable(f"{failure.title}: {failure.message}") from exc
     finally:
         await client.close()
     data = document.get("data") if isinstance(document, dict) else None
     if not isinstance(data, dict):
-        raise CreditUnavailable("The server answered GET /key with something that is not a "
-                                "key's details (another OpenAI-compatible server may not have "
-                                "this endpoint).")
-    return KeyCredit(usage=_amount(data.get("usage")), limit=_amount(data.get("limit")),
-                     remaining=_amount(data.get("limit_remaining")),
-                     free_tier=data.get("is_free_tier") is True)
+        raise CreditUnavailable(
+            "The server answered GET /key with something that is not a "
+            "key's details (another OpenAI-compatible server may not have "
+            "this endpoint)."
+        )
+    return KeyCredit(
+        usage=_amount(data.get("usage")),
+        limit=_amount(data.get("limit")),
+        remaining=_amount(data.get("limit_remaining")),
+        free_tier=data.get("is_free_tier") is True,
+    )

@@ -88,15 +88,22 @@ def retry_delay(attempt: int, retry_after: float | None) -> float:
     return min(1.0 * 2**attempt, 8.0)
 
 
-async def _stream_once(client: openai.AsyncOpenAI, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+async def _stream_once(
+    client: openai.AsyncOpenAI, request: ChatRequest
+) -> AsyncIterator[StreamEvent]:
     base_url = str(client.base_url).rstrip("/")
     read_timeout = _read_timeout(client)
     try:
         # The SDK's documented way to post any body: its framing, status errors and mid-stream
         # APIError stay the SDK's, but chunks arrive as plain dicts. Building a pydantic model
         # per chunk is most of the SDK's cost per token, and Rill reads a handful of fields.
-        stream = await client.post("/chat/completions", body=request.body(), cast_to=object,
-                                   stream=True, stream_cls=openai.AsyncStream[object])
+        stream = await client.post(
+            "/chat/completions",
+            body=request.body(),
+            cast_to=object,
+            stream=True,
+            stream_cls=openai.AsyncStream[object],
+        )
     except (openai.OpenAIError, json.JSONDecodeError) as exc:
         yield failure_from_exception(exc, base_url=base_url, read_timeout=read_timeout)
         return
@@ -113,8 +120,9 @@ async def _stream_once(client: openai.AsyncOpenAI, request: ChatRequest) -> Asyn
                 if reader.failed:
                     return
         except (openai.OpenAIError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-            yield failure_from_exception(exc, base_url=base_url, read_timeout=read_timeout,
-                                         streaming=True)
+            yield failure_from_exception(
+                exc, base_url=base_url, read_timeout=read_timeout, streaming=True
+            )
             return
         yield reader.finish()
 
@@ -139,9 +147,13 @@ class ChunkReader:
         events: list[StreamEvent] = []
         if not self.started:
             self.started = True
-            events.append(ResponseStarted(generation_id=loose.optional_text(chunk.get("id")),
-                                          model=loose.optional_text(chunk.get("model")),
-                                          provider=loose.optional_text(chunk.get("provider"))))
+            events.append(
+                ResponseStarted(
+                    generation_id=loose.optional_text(chunk.get("id")),
+                    model=loose.optional_text(chunk.get("model")),
+                    provider=loose.optional_text(chunk.get("provider")),
+                )
+            )
         for choice in loose.items(chunk.get("choices")):
             if isinstance(choice, dict) and loose.index(choice.get("index")) == 0:
                 self._read_choice(choice, events)
@@ -179,17 +191,25 @@ class ChunkReader:
             call_id = loose.optional_text(call.get("id"))
             if call_id or name or arguments:
                 self.saw_tool_calls = True
-                events.append(ToolCallDelta(index=loose.index(call.get("index")), id=call_id,
-                                            name=name, arguments=arguments))
+                events.append(
+                    ToolCallDelta(
+                        index=loose.index(call.get("index")),
+                        id=call_id,
+                        name=name,
+                        arguments=arguments,
+                    )
+                )
 
     def finish(self) -> StreamEvent:
         """The event that closes a stream which ended without an error."""
         if self.finish_reason is None and self.saw_tool_calls:
             return Finished(reason="tool_calls")
         if self.finish_reason is None:
-            return make_failure(FailureKind.PROTOCOL,
-                                "The stream ended before the reply was finished.",
-                                base_url=self.base_url)
+            return make_failure(
+                FailureKind.PROTOCOL,
+                "The stream ended before the reply was finished.",
+                base_url=self.base_url,
+            )
         reason = self.finish_reason
         if self.saw_tool_calls and reason == "stop":
             reason = "tool_calls"
@@ -226,19 +246,23 @@ def _part_text(value: object) -> str:
     """A thinking part's body: text, or text parts (`[{"type": "text", "text": …}]`)."""
     if isinstance(value, str):
         return value
-    return "".join(item if isinstance(item, str) else loose.text(loose.mapping(item).get("text"))
-                   for item in loose.items(value))
+    return "".join(
+        item if isinstance(item, str) else loose.text(loose.mapping(item).get("text"))
+        for item in loose.items(value)
+    )
 
 
 def _reasoning_event(delta: dict[str, Any], thinking: str = "") -> ReasoningDelta | None:
     """`thinking`: reasoning that came as parts of `delta.content`."""
     text = loose.text(delta.get("reasoning")) or loose.text(delta.get("reasoning_content"))
-    details = tuple(detail for detail in loose.items(delta.get("reasoning_details"))
-                    if isinstance(detail, dict))
+    details = tuple(
+        detail
+        for detail in loose.items(delta.get("reasoning_details"))
+        if isinstance(detail, dict)
+    )
     if details and not text:
         text = "".join(
-            loose.text(detail.get(READABLE_DETAIL_FIELDS.get(
-                loose.text(detail.get("type")), "")))
+            loose.text(detail.get(READABLE_DETAIL_FIELDS.get(loose.text(detail.get("type")), "")))
             for detail in details
         )
     text += thinking
@@ -279,7 +303,9 @@ async def _failure_if_not_event_stream(response: Any, base_url: str) -> StreamFa
         if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
             status = parsed["error"].get("code")
             status = status if isinstance(status, int) else response.status_code
-            return failure_from_status(status, parsed["error"], response.headers, base_url=base_url)
+            return failure_from_status(
+                status, parsed["error"], response.headers, base_url=base_url
+            )
     shown_type = content_type.split(";")[0] or "no content type"
     return make_failure(
         FailureKind.PROTOCOL,

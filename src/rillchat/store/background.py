@@ -35,9 +35,14 @@ Job = Callable[[History], Any]
 
 
 class BackgroundWriter:
-    def __init__(self, history: History, database: Path, *,
-                 on_paused: Callable[[HistoryProblem], None],
-                 on_resumed: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        history: History,
+        database: Path,
+        *,
+        on_paused: Callable[[HistoryProblem], None],
+        on_resumed: Callable[[], None],
+    ) -> None:
         """`history` is this thread's own (a connection no other thread uses). `on_paused`
         is told once why saving stopped (again if the reason changes), `on_resumed` once it
         works again; both are called on this thread."""
@@ -89,13 +94,17 @@ class BackgroundWriter:
         """Delete a conversation. What waits to be written of it is written first (in the
         same turn, before the delete), so a delete that fails (another program's lock)
         loses nothing; once it is done, later saves of it are ignored."""
+
         def delete(history: History) -> bool:
             deleted = history.delete(conversation_id)
             with self._changed:
                 self._deleted.add(conversation_id)
                 self._conversations.pop(conversation_id, None)
-                self._messages = {key: save for key, save in self._messages.items()
-                                  if save.row.columns["conversation_id"] != conversation_id}
+                self._messages = {
+                    key: save
+                    for key, save in self._messages.items()
+                    if save.row.columns["conversation_id"] != conversation_id
+                }
             return deleted
 
         return self.submit(delete)
@@ -153,29 +162,40 @@ class BackgroundWriter:
         finally:
             self._history.close()
 
-    def _write_batch(self, conversations: dict[str, ConversationRow],
-                     messages: dict[str, MessageSave],
-                     jobs: list[tuple[Job, Future[Any], bool]]) -> sqlite3.Error | None:
+    def _write_batch(
+        self,
+        conversations: dict[str, ConversationRow],
+        messages: dict[str, MessageSave],
+        jobs: list[tuple[Job, Future[Any], bool]],
+    ) -> sqlite3.Error | None:
         failure = self._write(conversations, messages)
         if failure is None:
             failure = self._run_jobs(jobs)
         else:  # they would only meet the same lock or full disk again
             self._answer_jobs_with(failure, jobs)
         if failure is None:
-            self._written(settled=not messages or any(
-                not save.row.streaming for save in messages.values()))
+            self._written(
+                settled=not messages or any(not save.row.streaming for save in messages.values())
+            )
         else:
             self._paused(failure)
         return failure
 
-    def _take(self) -> tuple[dict[str, ConversationRow], dict[str, MessageSave],
-                             list[tuple[Job, Future[Any], bool]]] | None:
+    def _take(
+        self,
+    ) -> (
+        tuple[
+            dict[str, ConversationRow], dict[str, MessageSave], list[tuple[Job, Future[Any], bool]]
+        ]
+        | None
+    ):
         """Wait for something to write (or for the log to be due for folding); None once
         closing with nothing left."""
         with self._changed:
             while not (self._pending() or self._closing):
                 if not self._changed.wait(self._time_to_wake()) and (
-                        self._unfolded or self._working_since is not None):
+                    self._unfolded or self._working_since is not None
+                ):
                     break
             if self._closing and not self._pending():
                 return None
@@ -193,7 +213,7 @@ class BackgroundWriter:
             if self._working_since is None:
                 self._working_since = now
                 if self._problem.kind is ProblemKind.FULL:  # the log grew while it could
-                    self._fold(truncate=True)              # not start over: give it back
+                    self._fold(truncate=True)  # not start over: give it back
                     return
             if now - self._working_since < RESUMED_AFTER:
                 return
@@ -202,8 +222,9 @@ class BackgroundWriter:
         if settled or time.monotonic() - self._last_fold >= CHECKPOINT_INTERVAL:
             self._fold()
 
-    def _write(self, conversations: dict[str, ConversationRow],
-               messages: dict[str, MessageSave]) -> sqlite3.Error | None:
+    def _write(
+        self, conversations: dict[str, ConversationRow], messages: dict[str, MessageSave]
+    ) -> sqlite3.Error | None:
         if not conversations and not messages:
             return None
         try:
@@ -211,13 +232,14 @@ class BackgroundWriter:
         except sqlite3.OperationalError as exc:  # busy, full, an I/O error: try again later
             self._give_back(conversations, messages)
             return exc
-        except Exception:  # noqa: BLE001 - one bad row must not stop every other save
+        except Exception:
             return self._write_one_by_one(conversations, messages)
         self._unfolded = True
         return None
 
-    def _write_one_by_one(self, conversations: dict[str, ConversationRow],
-                          messages: dict[str, MessageSave]) -> sqlite3.Error | None:
+    def _write_one_by_one(
+        self, conversations: dict[str, ConversationRow], messages: dict[str, MessageSave]
+    ) -> sqlite3.Error | None:
         """A row SQLite refuses for good (a bug) is reported and dropped; the rest go in. A
         lock or a full disk met on the way puts back all that is not written yet."""
         left_conversations, left_messages = dict(conversations), dict(messages)
@@ -228,7 +250,7 @@ class BackgroundWriter:
             except sqlite3.OperationalError as exc:
                 self._give_back(left_conversations, left_messages)
                 return exc
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 dropped = dropped or exc
             del left_conversations[conversation.id]
         for save in messages.values():
@@ -238,15 +260,20 @@ class BackgroundWriter:
             except sqlite3.OperationalError as exc:
                 self._give_back({}, left_messages)
                 return exc
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 dropped = dropped or exc
             del left_messages[save.row.id]
         self._unfolded = True
         if dropped is not None:  # once for the turn, not once for each row it cost
-            self._tell(self._on_paused, HistoryProblem(
-                ProblemKind.OTHER, f"Rill could not save part of the conversation ({dropped}); "
-                "this is a bug in Rill", "The conversation stays on screen: export it to keep "
-                "it."))
+            self._tell(
+                self._on_paused,
+                HistoryProblem(
+                    ProblemKind.OTHER,
+                    f"Rill could not save part of the conversation ({dropped}); "
+                    "this is a bug in Rill",
+                    "The conversation stays on screen: export it to keep it.",
+                ),
+            )
         return None
 
     @staticmethod
@@ -254,11 +281,12 @@ class BackgroundWriter:
         """Call back whoever listens; what goes wrong there must not stop the saving."""
         try:
             callback(*arguments)
-        except Exception:  # noqa: BLE001 - a listener gone (a closed stderr, an app quitting)
+        except Exception:
             pass
 
-    def _give_back(self, conversations: dict[str, ConversationRow],
-                   messages: dict[str, MessageSave]) -> None:
+    def _give_back(
+        self, conversations: dict[str, ConversationRow], messages: dict[str, MessageSave]
+    ) -> None:
         """Put back what was not written, under anything newer handed over meanwhile."""
         with self._changed:
             self._conversations = {**conversations, **self._conversations}
@@ -266,8 +294,9 @@ class BackgroundWriter:
             kept.update(self._messages)
             self._messages = kept
 
-    def _answer_jobs_with(self, failure: sqlite3.Error,
-                          jobs: list[tuple[Job, Future[Any], bool]]) -> None:
+    def _answer_jobs_with(
+        self, failure: sqlite3.Error, jobs: list[tuple[Job, Future[Any], bool]]
+    ) -> None:
         """The jobs that wait for their turn go back in line; the others fail at once."""
         waiting = [job for job in jobs if job[2]]
         for _, future, until_done in jobs:
@@ -288,7 +317,7 @@ class BackgroundWriter:
                 failure = exc
                 with self._changed:
                     self._jobs.append((job, future, until_done))
-            except BaseException as exc:  # noqa: BLE001 - the caller gets it
+            except BaseException as exc:
                 future.set_exception(exc)
             else:
                 self._unfolded = True
@@ -320,7 +349,8 @@ class BackgroundWriter:
         self._last_fold = time.monotonic()
         try:
             busy, pages, folded = self._history.connection.execute(
-                f"PRAGMA wal_checkpoint({mode})").fetchone()
+                f"PRAGMA wal_checkpoint({mode})"
+            ).fetchone()
         except sqlite3.Error:
             return
         if not busy and pages == folded:
@@ -332,8 +362,9 @@ class BackgroundWriter:
         for save in self._messages.values():
             columns = save.row.columns
             title = titles.get(columns["conversation_id"])
-            what = {"user": "your prompt", "assistant": "a reply",
-                    "tool": "a tool's result"}.get(columns["role"], "a message")
+            what = {"user": "your prompt", "assistant": "a reply", "tool": "a tool's result"}.get(
+                columns["role"], "a message"
+            )
             where = f" in “{title}”" if title else ""
             described.append(f"{what}{where} ({save.row.text_length:,} characters)")
         return described

@@ -26,15 +26,29 @@ def encode_part(part: Part) -> tuple[str, str, dict[str, Any]]:
     if isinstance(part, ReasoningPart):
         return "reasoning", part.text, {"details": part.details}
     if isinstance(part, ToolCallPart):
-        return "tool_call", "", {"index": part.index, "id": part.id, "name": part.name,
-                                 "arguments": part.arguments}
+        return (
+            "tool_call",
+            "",
+            {"index": part.index, "id": part.id, "name": part.name, "arguments": part.arguments},
+        )
     if isinstance(part, ToolResultPart):
-        return "tool_result", part.content, {
-            "tool_call_id": part.tool_call_id, "is_error": part.is_error, "name": part.name,
-            "decision": part.decision and part.decision.value, "duration": part.duration}
+        return (
+            "tool_result",
+            part.content,
+            {
+                "tool_call_id": part.tool_call_id,
+                "is_error": part.is_error,
+                "name": part.name,
+                "decision": part.decision and part.decision.value,
+                "duration": part.duration,
+            },
+        )
     if isinstance(part, StructuredPart):
-        return "structured", "", {"name": part.name, "schema": part.schema,
-                                  "problems": part.problems}
+        return (
+            "structured",
+            "",
+            {"name": part.name, "schema": part.schema, "problems": part.problems},
+        )
     if isinstance(part, ErrorPart):
         # The stream layer masked the key already; anything shaped like one that still came
         # through (an older Rill's part being imported) is not saved either.
@@ -51,17 +65,26 @@ def decode_part(kind: str, text: str, data: dict[str, Any]) -> Part:
     if kind == "reasoning":
         return ReasoningPart(text, details=data.get("details") or [])
     if kind == "tool_call":
-        return ToolCallPart(index=data["index"], id=data.get("id"), name=data.get("name"),
-                            arguments=data.get("arguments") or "")
+        return ToolCallPart(
+            index=data["index"],
+            id=data.get("id"),
+            name=data.get("name"),
+            arguments=data.get("arguments") or "",
+        )
     if kind == "tool_result":
         decision = data.get("decision")
-        return ToolResultPart(data["tool_call_id"], text, bool(data.get("is_error")),
-                              data.get("name"),
-                              Decision(decision) if decision in DECISIONS else None,
-                              data.get("duration"))
+        return ToolResultPart(
+            data["tool_call_id"],
+            text,
+            bool(data.get("is_error")),
+            data.get("name"),
+            Decision(decision) if decision in DECISIONS else None,
+            data.get("duration"),
+        )
     if kind == "structured":
-        return StructuredPart(data.get("name") or "answer", data.get("schema") or {},
-                              data.get("problems"))
+        return StructuredPart(
+            data.get("name") or "answer", data.get("schema") or {}, data.get("problems")
+        )
     if kind == "error":
         fields = dict(data)
         fields["kind"] = FailureKind(fields["kind"])
@@ -78,15 +101,34 @@ def dumps(data: dict[str, Any]) -> str:
 
 def usage_columns(usage: Usage | None) -> dict[str, Any]:
     if usage is None:
-        return dict.fromkeys(("prompt_tokens", "completion_tokens", "reasoning_tokens",
-                              "cached_tokens", "cost", "is_byok"))
-    return {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
-            "reasoning_tokens": usage.reasoning_tokens, "cached_tokens": usage.cached_tokens,
-            "cost": usage.cost, "is_byok": int(usage.is_byok)}
+        return dict.fromkeys(
+            (
+                "prompt_tokens",
+                "completion_tokens",
+                "reasoning_tokens",
+                "cached_tokens",
+                "cost",
+                "is_byok",
+            )
+        )
+    return {
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "reasoning_tokens": usage.reasoning_tokens,
+        "cached_tokens": usage.cached_tokens,
+        "cost": usage.cost,
+        "is_byok": int(usage.is_byok),
+    }
 
 
 def usage_from_row(row: Any) -> Usage | None:
     if row["prompt_tokens"] is None:
         return None
-    return Usage(row["prompt_tokens"], row["completion_tokens"], row["reasoning_tokens"] or 0,
-                 row["cached_tokens"] or 0, row["cost"], bool(row["is_byok"]))
+    return Usage(
+        row["prompt_tokens"],
+        row["completion_tokens"],
+        row["reasoning_tokens"] or 0,
+        row["cached_tokens"] or 0,
+        row["cost"],
+        bool(row["is_byok"]),
+    )

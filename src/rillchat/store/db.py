@@ -24,15 +24,19 @@ class StoreError(Exception):
 
 class NotADatabase(StoreError):
     def __init__(self, path: Path) -> None:
-        super().__init__(f"{path} is not a Rill history database (SQLite could not read it). "
-                         "Move it aside to start a fresh history; Rill never deletes it.")
+        super().__init__(
+            f"{path} is not a Rill history database (SQLite could not read it). "
+            "Move it aside to start a fresh history; Rill never deletes it."
+        )
         self.path = path
 
 
 class NewerDatabase(StoreError):
     def __init__(self, path: Path, version: int) -> None:
-        super().__init__(f"{path} was written by a newer Rill (schema {version}, this Rill knows "
-                         f"up to {LATEST_VERSION}). Update Rill to open it.")
+        super().__init__(
+            f"{path} was written by a newer Rill (schema {version}, this Rill knows "
+            f"up to {LATEST_VERSION}). Update Rill to open it."
+        )
         self.path = path
         self.version = version
 
@@ -41,8 +45,9 @@ def default_path() -> Path:
     return data_dir() / DATABASE_NAME
 
 
-def open_database(path: Path | None = None, *,
-                  busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
+def open_database(
+    path: Path | None = None, *, busy_timeout: float = BUSY_TIMEOUT
+) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the history database. `busy_timeout`: seconds
     to wait for another program's lock, at each statement. The database, its -wal and -shm
     and their folder are made readable by their owner only."""
@@ -52,8 +57,9 @@ def open_database(path: Path | None = None, *,
     companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
     for companion in companions:  # left by an older Rill, or one that died
         private_file(companion)
-    connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None,
-                                 check_same_thread=False)
+    connection = sqlite3.connect(
+        path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+    )
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         connection.execute("PRAGMA journal_mode = WAL")

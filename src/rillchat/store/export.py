@@ -36,9 +36,15 @@ class NotAConversation(ValueError):
 
 
 def to_json(conversation: Conversation) -> str:
-    text = json.dumps({"format": FORMAT, "version": FORMAT_VERSION,
-                       "conversation": _conversation_dict(conversation)},
-                      ensure_ascii=False, indent=2)
+    text = json.dumps(
+        {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "conversation": _conversation_dict(conversation),
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
     # JSON escapes only C0 controls. DEL, the C1 controls and bidi overrides would act on a
     # terminal that shows the file; escaped, they are inert and read back the same.
     return _NOT_SHOWN_RAW.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
@@ -49,28 +55,47 @@ _NOT_SHOWN_RAW = re.compile(r"[\x7f-\x9f" + BIDI_CONTROLS + "]")
 
 def _conversation_dict(conversation: Conversation) -> dict[str, Any]:
     return {
-        "id": conversation.id, "title": conversation.title, "model": conversation.model,
-        "system_prompt": conversation.system_prompt, "created": conversation.created,
+        "id": conversation.id,
+        "title": conversation.title,
+        "model": conversation.model,
+        "system_prompt": conversation.system_prompt,
+        "created": conversation.created,
         "options": conversation.settings_dict(),
         "messages": [_message_dict(message) for message in conversation.messages],
-        "branches": [{**_message_dict(message), "parent_id": message.parent_id}
-                     for message in conversation.other_branches],
+        "branches": [
+            {**_message_dict(message), "parent_id": message.parent_id}
+            for message in conversation.other_branches
+        ],
     }
 
 
 def _message_dict(message: Message) -> dict[str, Any]:
     usage = message.usage
     return {
-        "id": message.id, "role": message.role, "status": message.status.value,
-        "created": message.created, "model": message.model, "provider": message.provider,
-        "generation_id": message.generation_id, "finish_reason": message.finish_reason,
-        "usage": None if usage is None else {
-            "prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
-            "reasoning_tokens": usage.reasoning_tokens, "cached_tokens": usage.cached_tokens,
-            "cost": usage.cost, "is_byok": usage.is_byok},
-        "time_to_first_token": message.time_to_first_token, "duration": message.duration,
-        "parts": [{"kind": kind, "text": text, "data": data}
-                  for kind, text, data in map(encode_part, message.parts)],
+        "id": message.id,
+        "role": message.role,
+        "status": message.status.value,
+        "created": message.created,
+        "model": message.model,
+        "provider": message.provider,
+        "generation_id": message.generation_id,
+        "finish_reason": message.finish_reason,
+        "usage": None
+        if usage is None
+        else {
+            "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens,
+            "reasoning_tokens": usage.reasoning_tokens,
+            "cached_tokens": usage.cached_tokens,
+            "cost": usage.cost,
+            "is_byok": usage.is_byok,
+        },
+        "time_to_first_token": message.time_to_first_token,
+        "duration": message.duration,
+        "parts": [
+            {"kind": kind, "text": text, "data": data}
+            for kind, text, data in map(encode_part, message.parts)
+        ],
     }
 
 
@@ -81,57 +106,74 @@ def from_json(text: str) -> Conversation:
     except ValueError as exc:
         raise NotAConversation(f"the file is not JSON ({exc})") from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise NotAConversation(f'the file is JSON but not a Rill conversation (no "format": '
-                           f'"{FORMAT}" at the top)')
+        raise NotAConversation(
+            f'the file is JSON but not a Rill conversation (no "format": "{FORMAT}" at the top)'
+        )
     if document.get("version") != FORMAT_VERSION:
-        raise NotAConversation(f"the file is a Rill conversation of version "
-                           f"{document.get('version')!r}; this Rill reads version {FORMAT_VERSION}")
+        raise NotAConversation(
+            f"the file is a Rill conversation of version "
+            f"{document.get('version')!r}; this Rill reads version {FORMAT_VERSION}"
+        )
     try:
         return _conversation(document["conversation"])
     except NotAConversation:
         raise
     except (KeyError, TypeError, ValueError) as exc:
-        raise NotAConversation(f"the conversation in the file is incomplete or damaged "
-                           f"({type(exc).__name__}: {exc})") from exc
+        raise NotAConversation(
+            f"the conversation in the file is incomplete or damaged ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 def _conversation(data: dict[str, Any]) -> Conversation:
-    conversation = Conversation(model=_text(data, "model"), system_prompt=data.get("system_prompt"),
-                                title=data.get("title"), id=_text(data, "id"),
-                                created=float(data["created"]))
+    conversation = Conversation(
+        model=_text(data, "model"),
+        system_prompt=data.get("system_prompt"),
+        title=data.get("title"),
+        id=_text(data, "id"),
+        created=float(data["created"]),
+    )
     conversation.apply_settings(data.get("options"))
     for number, message in enumerate(data["messages"], start=1):
         try:
             conversation.messages.append(_message(message))
         except (KeyError, TypeError, ValueError) as exc:
-            raise NotAConversation(f"message {number} is incomplete or damaged "
-                               f"({type(exc).__name__}: {exc})") from exc
+            raise NotAConversation(
+                f"message {number} is incomplete or damaged ({type(exc).__name__}: {exc})"
+            ) from exc
     known = {message.id for message in conversation.messages}
     for number, branch in enumerate(data.get("branches") or [], start=1):
         try:
             message = _message(branch)
             message.parent_id = branch.get("parent_id")
         except (KeyError, TypeError, ValueError) as exc:
-            raise NotAConversation(f"branch message {number} is incomplete or damaged "
-                                   f"({type(exc).__name__}: {exc})") from exc
+            raise NotAConversation(
+                f"branch message {number} is incomplete or damaged ({type(exc).__name__}: {exc})"
+            ) from exc
         conversation.other_branches.append(message)
         known.add(message.id)
     for number, message in enumerate(conversation.other_branches, start=1):
         if message.parent_id is not None and message.parent_id not in known:
-            raise NotAConversation(f"branch message {number} follows a message that is not in "
-                                   f"the file ({message.parent_id!r})")
+            raise NotAConversation(
+                f"branch message {number} follows a message that is not in "
+                f"the file ({message.parent_id!r})"
+            )
     return conversation
 
 
 def _message(data: dict[str, Any]) -> Message:
     usage = data.get("usage")
     return Message(
-        role=_text(data, "role"), id=_text(data, "id"), created=float(data["created"]),
-        status=MessageStatus(data["status"]), model=data.get("model"),
-        provider=data.get("provider"), generation_id=data.get("generation_id"),
+        role=_text(data, "role"),
+        id=_text(data, "id"),
+        created=float(data["created"]),
+        status=MessageStatus(data["status"]),
+        model=data.get("model"),
+        provider=data.get("provider"),
+        generation_id=data.get("generation_id"),
         finish_reason=data.get("finish_reason"),
         usage=None if usage is None else Usage(**usage),
-        time_to_first_token=data.get("time_to_first_token"), duration=data.get("duration"),
+        time_to_first_token=data.get("time_to_first_token"),
+        duration=data.get("duration"),
         parts=[decode_part(part["kind"], part["text"], part["data"]) for part in data["parts"]],
     )
 
@@ -158,8 +200,11 @@ def to_markdown(conversation: Conversation) -> str:
     """Readable Markdown: reasoning folded in <details>, tool calls as code, errors quoted.
     Control characters are stripped, so the file is safe to print to a terminal."""
     created = dt.datetime.fromtimestamp(conversation.created).strftime("%Y-%m-%d %H:%M")
-    chosen = [f"{name.replace('_', ' ')} {value}"
-              for name, value in conversation.options.to_dict().items() if name != "preset"]
+    chosen = [
+        f"{name.replace('_', ' ')} {value}"
+        for name, value in conversation.options.to_dict().items()
+        if name != "preset"
+    ]
     heading = " · ".join([one_line(conversation.model), created, *chosen])
     lines = [f"# {one_line(conversation.title or 'Conversation')}", "", f"*{heading}*", ""]
     if conversation.system_prompt:
@@ -168,8 +213,11 @@ def to_markdown(conversation: Conversation) -> str:
         lines += _message_markdown(message)
     if conversation.other_branches:
         count = len(conversation.other_branches)
-        lines += [f"*This is the branch last shown; {count} message{'s' if count > 1 else ''} "
-                  "on other branches are in the JSON export.*", ""]
+        lines += [
+            f"*This is the branch last shown; {count} message{'s' if count > 1 else ''} "
+            "on other branches are in the JSON export.*",
+            "",
+        ]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -179,12 +227,18 @@ def _message_markdown(message: Message) -> list[str]:
     if message.role == "tool":
         result = next(part for part in message.parts if isinstance(part, ToolResultPart))
         label = "Tool error" if result.is_error else "Tool result"
-        about = [f"`{one_line(result.name)}`" if result.name else "",
-                 f"(`{one_line(result.tool_call_id)}`)",
-                 result.decision.value if result.decision else "",
-                 f"ran {result.duration:.1f} s" if result.duration is not None else ""]
-        return [f"**{label}** " + " · ".join(piece for piece in about if piece), "",
-                *_fence(result.content, "json"), ""]
+        about = [
+            f"`{one_line(result.name)}`" if result.name else "",
+            f"(`{one_line(result.tool_call_id)}`)",
+            result.decision.value if result.decision else "",
+            f"ran {result.duration:.1f} s" if result.duration is not None else "",
+        ]
+        return [
+            f"**{label}** " + " · ".join(piece for piece in about if piece),
+            "",
+            *_fence(result.content, "json"),
+            "",
+        ]
     lines = [f"## {one_line(who_answered(message))}", ""]
     for part in message.parts:
         if isinstance(part, ReasoningPart):
@@ -200,14 +254,27 @@ def _message_markdown(message: Message) -> list[str]:
                 arguments = json.dumps(json.loads(arguments or "{}"), indent=2, ensure_ascii=False)
             except ValueError:
                 pass
-            lines += [f"**Tool call** `{one_line(part.name or '?')}`", "",
-                      *_fence(arguments, "json"), ""]
+            lines += [
+                f"**Tool call** `{one_line(part.name or '?')}`",
+                "",
+                *_fence(arguments, "json"),
+                "",
+            ]
         elif isinstance(part, StructuredPart):
-            verdict = ("" if part.problems is None else " It fits the schema." if not
-                       part.problems else " It does not fit the schema: "
-                       + "; ".join(one_line(problem) for problem in part.problems) + ".")
-            lines += [f"*Asked to answer as JSON following the schema "
-                      f"`{one_line(part.name)}`.{verdict}*", ""]
+            verdict = (
+                ""
+                if part.problems is None
+                else " It fits the schema."
+                if not part.problems
+                else " It does not fit the schema: "
+                + "; ".join(one_line(problem) for problem in part.problems)
+                + "."
+            )
+            lines += [
+                f"*Asked to answer as JSON following the schema "
+                f"`{one_line(part.name)}`.{verdict}*",
+                "",
+            ]
         elif isinstance(part, ErrorPart):
             failure = part.failure
             lines += [_quote(f"**{failure.title}:** {failure.message}\n{failure.hint}"), ""]
@@ -223,8 +290,9 @@ def _message_markdown(message: Message) -> list[str]:
 
 def _fence(text: str, language: str) -> list[str]:
     text = strip_control(text)
-    longest = max((len(run.strip()) for run in text.split("\n") if set(run.strip()) == {"`"}),
-                  default=0)
+    longest = max(
+        (len(run.strip()) for run in text.split("\n") if set(run.strip()) == {"`"}), default=0
+    )
     fence = "`" * max(3, longest + 1)
     return [f"{fence}{language}", text, fence]
 

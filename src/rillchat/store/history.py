@@ -12,15 +12,32 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from rillchat.chat.conversation import Conversation, Message, MessageStatus, new_id
-from rillchat.terminal_text import one_line
 from rillchat.store.codec import decode_part, usage_from_row
 from rillchat.store.rows import ConversationRow, MessageRow, MessageSave, branch_rows
 from rillchat.store.writers import WriterLease
+from rillchat.terminal_text import one_line
 
 _MESSAGE_COLUMNS = (
-    "id", "conversation_id", "parent_id", "position", "role", "status", "model", "provider",
-    "generation_id", "finish_reason", "prompt_tokens", "completion_tokens", "reasoning_tokens",
-    "cached_tokens", "cost", "is_byok", "time_to_first_token", "duration", "created", "writer",
+    "id",
+    "conversation_id",
+    "parent_id",
+    "position",
+    "role",
+    "status",
+    "model",
+    "provider",
+    "generation_id",
+    "finish_reason",
+    "prompt_tokens",
+    "completion_tokens",
+    "reasoning_tokens",
+    "cached_tokens",
+    "cost",
+    "is_byok",
+    "time_to_first_token",
+    "duration",
+    "created",
+    "writer",
 )
 _UPSERT_MESSAGE = (
     f"INSERT INTO messages ({', '.join(_MESSAGE_COLUMNS)}) "
@@ -41,8 +58,11 @@ class ConversationSummary:
 
 
 _KIND_LABELS = {
-    "title": "title", "reasoning": "reasoning", "tool_call": "tool call",
-    "tool_result": "tool result", "error": "error",
+    "title": "title",
+    "reasoning": "reasoning",
+    "tool_call": "tool call",
+    "tool_result": "tool result",
+    "error": "error",
 }
 
 
@@ -73,8 +93,9 @@ class SearchHit:
         pieces: list[tuple[str, bool]] = []
         for number, chunk in enumerate(flat.split("\ue000")):
             matched, _, rest = chunk.partition("\ue001") if number else ("", "", chunk)
-            pieces += [(text, is_match) for text, is_match in ((matched, True), (rest, False))
-                       if text]
+            pieces += [
+                (text, is_match) for text, is_match in ((matched, True), (rest, False)) if text
+            ]
         return pieces
 
 
@@ -115,8 +136,9 @@ holds any) and the UI can turn them into highlighting."""
 
 
 class History:
-    def __init__(self, connection: sqlite3.Connection, *, clock=time.time,
-                 writer: WriterLease | None = None) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, *, clock=time.time, writer: WriterLease | None = None
+    ) -> None:
         """`writer`: this process's lease, stamped on the replies it saves while they stream.
         Without one, every streaming reply found counts as left behind."""
         self.connection = connection
@@ -150,8 +172,9 @@ class History:
         while a reply streams."""
         self.write([ConversationRow.of(conversation)], [MessageSave.of(conversation, message)])
 
-    def write(self, conversations: Iterable[ConversationRow],
-              messages: Iterable[MessageSave]) -> None:
+    def write(
+        self, conversations: Iterable[ConversationRow], messages: Iterable[MessageSave]
+    ) -> None:
         """Write rows taken earlier (see store/rows.py) in one transaction: the conversations,
         then each message, with the messages before it when the history lacks them."""
         with self._transaction() as db:
@@ -159,8 +182,10 @@ class History:
                 self._upsert_conversation(db, conversation)
             for save in messages:
                 parent = save.row.columns["parent_id"]
-                if parent is not None and not db.execute(
-                        "SELECT 1 FROM messages WHERE id = ?", (parent,)).fetchone():
+                if (
+                    parent is not None
+                    and not db.execute("SELECT 1 FROM messages WHERE id = ?", (parent,)).fetchone()
+                ):
                     for earlier in save.earlier_rows():
                         self._write_row(db, earlier)
                 self._write_row(db, save.row)
@@ -179,8 +204,9 @@ class History:
         conversation.allowed_tools = set()
         with self._transaction() as db:
             clashing = None
-            if db.execute("SELECT 1 FROM conversations WHERE id = ?",
-                          (conversation.id,)).fetchone():
+            if db.execute(
+                "SELECT 1 FROM conversations WHERE id = ?", (conversation.id,)
+            ).fetchone():
                 clashing, conversation.id = conversation.id, new_id()
             renamed = _give_free_ids(db, conversation)
             self._write_whole(db, conversation)
@@ -190,8 +216,15 @@ class History:
         shown = conversation.messages
         self._upsert_conversation(db, ConversationRow.of(conversation))
         for position, message in enumerate(shown):
-            self._write_row(db, MessageRow.of(conversation.id, message, position,
-                                              shown[position - 1].id if position else None))
+            self._write_row(
+                db,
+                MessageRow.of(
+                    conversation.id,
+                    message,
+                    position,
+                    shown[position - 1].id if position else None,
+                ),
+            )
         for row in branch_rows(conversation):
             self._write_row(db, row)
 
@@ -209,8 +242,17 @@ class History:
             "title = excluded.title, model = excluded.model, "
             "system_prompt = excluded.system_prompt, updated = excluded.updated, "
             "leaf_id = excluded.leaf_id, settings = excluded.settings",
-            (row.id, row.title, row.model, row.system_prompt, row.settings, row.created,
-             self._clock(), row.leaf_id))
+            (
+                row.id,
+                row.title,
+                row.model,
+                row.system_prompt,
+                row.settings,
+                row.created,
+                self._clock(),
+                row.leaf_id,
+            ),
+        )
 
     def _write_row(self, db: sqlite3.Connection, row: MessageRow) -> None:
         writer = self.writer.token if self.writer is not None and row.streaming else None
@@ -218,8 +260,11 @@ class History:
         db.execute("DELETE FROM parts WHERE message_id = ?", (row.id,))
         db.executemany(
             "INSERT INTO parts (message_id, position, kind, text, data) VALUES (?, ?, ?, ?, ?)",
-            [(row.id, index, kind, text, data) for index, (kind, text, data) in
-             enumerate(row.parts)])
+            [
+                (row.id, index, kind, text, data)
+                for index, (kind, text, data) in enumerate(row.parts)
+            ],
+        )
 
     def mark_interrupted(self) -> int:
         """Replies still marked streaming whose writer is no longer running belong to a Rill
@@ -227,14 +272,25 @@ class History:
         were marked."""
         streaming = MessageStatus.STREAMING.value
         with self._transaction() as db:
-            writers = [row[0] for row in db.execute(
-                "SELECT DISTINCT writer FROM messages WHERE status = ?", (streaming,))]
-            gone = [writer for writer in writers
-                    if writer is None or self.writer is None or not self.writer.is_running(writer)]
-            return sum(db.execute("UPDATE messages SET status = ?, writer = NULL "
-                                  "WHERE status = ? AND writer IS ?",
-                                  (MessageStatus.INTERRUPTED.value, streaming, writer)).rowcount
-                       for writer in gone)
+            writers = [
+                row[0]
+                for row in db.execute(
+                    "SELECT DISTINCT writer FROM messages WHERE status = ?", (streaming,)
+                )
+            ]
+            gone = [
+                writer
+                for writer in writers
+                if writer is None or self.writer is None or not self.writer.is_running(writer)
+            ]
+            return sum(
+                db.execute(
+                    "UPDATE messages SET status = ?, writer = NULL "
+                    "WHERE status = ? AND writer IS ?",
+                    (MessageStatus.INTERRUPTED.value, streaming, writer),
+                ).rowcount
+                for writer in gone
+            )
 
     def close(self) -> None:
         self.connection.close()
@@ -247,8 +303,11 @@ class History:
 
     def delete(self, conversation_id: str) -> bool:
         with self._transaction() as db:
-            db.execute("DELETE FROM parts WHERE message_id IN "
-                       "(SELECT id FROM messages WHERE conversation_id = ?)", (conversation_id,))
+            db.execute(
+                "DELETE FROM parts WHERE message_id IN "
+                "(SELECT id FROM messages WHERE conversation_id = ?)",
+                (conversation_id,),
+            )
             cursor = db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
             return cursor.rowcount > 0
 
@@ -256,8 +315,9 @@ class History:
         """Keep the prompt left unsent in a saved conversation (None forgets it); False when
         the conversation is not saved."""
         with self._transaction() as db:
-            cursor = db.execute("UPDATE conversations SET draft = ? WHERE id = ?",
-                                (text or None, conversation_id))
+            cursor = db.execute(
+                "UPDATE conversations SET draft = ? WHERE id = ?", (text or None, conversation_id)
+            )
             return cursor.rowcount > 0
 
     # Reading -----------------------------------------------------------------------------
@@ -267,33 +327,52 @@ class History:
         row = db.execute("SELECT * FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
         if row is None:
             return None
-        conversation = Conversation(model=row["model"], system_prompt=row["system_prompt"],
-                                    title=row["title"], id=row["id"], created=row["created"],
-                                    draft=row["draft"] or "")
+        conversation = Conversation(
+            model=row["model"],
+            system_prompt=row["system_prompt"],
+            title=row["title"],
+            id=row["id"],
+            created=row["created"],
+            draft=row["draft"] or "",
+        )
         conversation.apply_settings(_json_or_none(row["settings"]))
-        messages = db.execute("SELECT * FROM messages WHERE conversation_id = ? "
-                              "ORDER BY position, created", (conversation_id,)).fetchall()
+        messages = db.execute(
+            "SELECT * FROM messages WHERE conversation_id = ? ORDER BY position, created",
+            (conversation_id,),
+        ).fetchall()
         parts: dict[str, list] = {}
         for part in db.execute(
-                "SELECT p.message_id, p.kind, p.text, p.data FROM parts AS p "
-                "JOIN messages AS m ON m.id = p.message_id WHERE m.conversation_id = ? "
-                "ORDER BY p.message_id, p.position", (conversation_id,)):
+            "SELECT p.message_id, p.kind, p.text, p.data FROM parts AS p "
+            "JOIN messages AS m ON m.id = p.message_id WHERE m.conversation_id = ? "
+            "ORDER BY p.message_id, p.position",
+            (conversation_id,),
+        ):
             parts.setdefault(part["message_id"], []).append(
-                decode_part(part["kind"], part["text"], json.loads(part["data"])))
+                decode_part(part["kind"], part["text"], json.loads(part["data"]))
+            )
         by_id = {
             message_row["id"]: Message(
-                role=message_row["role"], parts=parts.get(message_row["id"], []),
-                id=message_row["id"], created=message_row["created"],
-                status=MessageStatus(message_row["status"]), model=message_row["model"],
-                provider=message_row["provider"], generation_id=message_row["generation_id"],
-                usage=usage_from_row(message_row), finish_reason=message_row["finish_reason"],
+                role=message_row["role"],
+                parts=parts.get(message_row["id"], []),
+                id=message_row["id"],
+                created=message_row["created"],
+                status=MessageStatus(message_row["status"]),
+                model=message_row["model"],
+                provider=message_row["provider"],
+                generation_id=message_row["generation_id"],
+                usage=usage_from_row(message_row),
+                finish_reason=message_row["finish_reason"],
                 time_to_first_token=message_row["time_to_first_token"],
-                duration=message_row["duration"], parent_id=message_row["parent_id"])
-            for message_row in messages}
+                duration=message_row["duration"],
+                parent_id=message_row["parent_id"],
+            )
+            for message_row in messages
+        }
         conversation.messages = _branch_to(by_id, row["leaf_id"])
         shown = {id(message) for message in conversation.messages}
-        conversation.other_branches = [message for message in by_id.values()
-                                       if id(message) not in shown]
+        conversation.other_branches = [
+            message for message in by_id.values() if id(message) not in shown
+        ]
         return conversation
 
     def find_id(self, prefix: str) -> str:
@@ -303,19 +382,22 @@ class History:
         if not prefix or not all(c in "0123456789abcdef" for c in prefix):
             raise LookupError(f"{prefix!r} is not a conversation id (see: rill history list)")
         rows = self.connection.execute(
-            "SELECT id FROM conversations WHERE id >= ? AND id < ? LIMIT 2",
-            (prefix, prefix + "g")).fetchall()
+            "SELECT id FROM conversations WHERE id >= ? AND id < ? LIMIT 2", (prefix, prefix + "g")
+        ).fetchall()
         if not rows:
-            raise LookupError(f"no conversation has an id starting with {prefix!r} "
-                              "(see: rill history list)")
+            raise LookupError(
+                f"no conversation has an id starting with {prefix!r} (see: rill history list)"
+            )
         if len(rows) > 1:
-            raise LookupError(f"more than one conversation has an id starting with {prefix!r}; "
-                              "give more of it")
+            raise LookupError(
+                f"more than one conversation has an id starting with {prefix!r}; give more of it"
+            )
         return rows[0]["id"]
 
     def latest_id(self) -> str | None:
         row = self.connection.execute(
-            "SELECT id FROM conversations ORDER BY updated DESC LIMIT 1").fetchone()
+            "SELECT id FROM conversations ORDER BY updated DESC LIMIT 1"
+        ).fetchone()
         return row["id"] if row else None
 
     def recent(self, *, limit: int = 50, offset: int = 0) -> list[ConversationSummary]:
@@ -326,9 +408,19 @@ class History:
             "  (SELECT coalesce(sum(m.cost), 0) FROM messages AS m "
             "   WHERE m.conversation_id = c.id) AS cost "
             "FROM conversations AS c ORDER BY c.updated DESC LIMIT ? OFFSET ?",
-            (limit, offset)).fetchall()
-        return [ConversationSummary(row["id"], row["title"], row["model"], row["updated"],
-                                    row["message_count"], row["cost"]) for row in rows]
+            (limit, offset),
+        ).fetchall()
+        return [
+            ConversationSummary(
+                row["id"],
+                row["title"],
+                row["model"],
+                row["updated"],
+                row["message_count"],
+                row["cost"],
+            )
+            for row in rows
+        ]
 
     def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
         """Hits for whatever the user typed: titles first, then the newest passages. Never an
@@ -342,13 +434,25 @@ class History:
             f"  snippet(search, 0, '{MATCH_START}', '{MATCH_END}', '…', 12) AS snippet "
             "FROM search AS s JOIN conversations AS c ON c.id = s.conversation_id "
             "LEFT JOIN messages AS m ON m.id = s.message_id "
-            "WHERE search MATCH ? AND s.rowid {side} 0 ORDER BY s.rowid {order} LIMIT ?")
-        rows = self.connection.execute(select.format(side="<", order="ASC"),
-                                       (match, limit)).fetchall()
-        rows += self.connection.execute(select.format(side=">", order="DESC"),
-                                        (match, limit - len(rows))).fetchall()
-        return [SearchHit(row["conversation_id"], row["message_id"], row["kind"], row["snippet"],
-                          row["title"], row["role"]) for row in rows]
+            "WHERE search MATCH ? AND s.rowid {side} 0 ORDER BY s.rowid {order} LIMIT ?"
+        )
+        rows = self.connection.execute(
+            select.format(side="<", order="ASC"), (match, limit)
+        ).fetchall()
+        rows += self.connection.execute(
+            select.format(side=">", order="DESC"), (match, limit - len(rows))
+        ).fetchall()
+        return [
+            SearchHit(
+                row["conversation_id"],
+                row["message_id"],
+                row["kind"],
+                row["snippet"],
+                row["title"],
+                row["role"],
+            )
+            for row in rows
+        ]
 
     def search_by_conversation(self, query: str, *, limit: int = 50) -> list[SearchGroup]:
         """The hits of `search`, grouped by conversation in the order their first hit came
@@ -362,23 +466,35 @@ class History:
         # The index cannot count by conversation: count over the newest matches only, so a
         # common word costs the same few milliseconds per keystroke in any size of history.
         newest = self.connection.execute(
-            "SELECT conversation_id FROM search WHERE search MATCH ? "
-            "ORDER BY rowid DESC LIMIT ?", (fts_query(query), COUNTED_MATCHES)).fetchall()
+            "SELECT conversation_id FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (fts_query(query), COUNTED_MATCHES),
+        ).fetchall()
         counts = Counter(row[0] for row in newest)
         more_hits = len(newest) == COUNTED_MATCHES
         marks = ", ".join("?" * len(grouped))
-        updated = dict(self.connection.execute(
-            f"SELECT id, updated FROM conversations WHERE id IN ({marks})",
-            tuple(grouped)).fetchall())
-        return [SearchGroup(conversation_id, group[0].title, updated.get(conversation_id, 0.0),
-                            max(counts[conversation_id], len(group)), tuple(group), more_hits)
-                for conversation_id, group in grouped.items()]
+        updated = dict(
+            self.connection.execute(
+                f"SELECT id, updated FROM conversations WHERE id IN ({marks})", tuple(grouped)
+            ).fetchall()
+        )
+        return [
+            SearchGroup(
+                conversation_id,
+                group[0].title,
+                updated.get(conversation_id, 0.0),
+                max(counts[conversation_id], len(group)),
+                tuple(group),
+                more_hits,
+            )
+            for conversation_id, group in grouped.items()
+        ]
 
     def recent_models(self, limit: int = 5) -> list[str]:
         """The models of the most recently updated conversations, newest first, once each."""
         rows = self.connection.execute(
             "SELECT model FROM conversations GROUP BY model ORDER BY max(updated) DESC LIMIT ?",
-            (limit,)).fetchall()
+            (limit,),
+        ).fetchall()
         return [row["model"] for row in rows]
 
     def count(self) -> int:
@@ -427,9 +543,13 @@ def _give_free_ids(db: sqlite3.Connection, conversation: Conversation) -> int:
     """Give a new id to each message of `conversation` whose id the history holds already,
     or an earlier message of it has; branches point at the new ids. Returns how many."""
     messages = [*conversation.messages, *conversation.other_branches]
-    taken = {row[0] for row in db.execute(
-        "SELECT id FROM messages WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps([message.id for message in messages]),))}
+    taken = {
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM messages WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps([message.id for message in messages]),),
+        )
+    }
     seen: set[str] = set()
     moved: dict[str, str] = {}
     """Old id to new, for the first message that had it: the one a branch follows."""
@@ -446,5 +566,3 @@ def _give_free_ids(db: sqlite3.Connection, conversation: Conversation) -> int:
         if message.parent_id in moved:
             message.parent_id = moved[message.parent_id]
     return renamed
-
-

@@ -17,27 +17,32 @@ def _mask_saved_keys(db: sqlite3.Connection) -> None:
     of a key stays in it either."""
     changed = 0
     for part_id, text, data in db.execute(
-            "SELECT id, text, data FROM parts WHERE kind = 'error'").fetchall():
+        "SELECT id, text, data FROM parts WHERE kind = 'error'"
+    ).fetchall():
         masked_text, masked_data = mask_secrets(text), mask_secrets(data)
         if (masked_text, masked_data) != (text, data):
-            db.execute("UPDATE parts SET text = ?, data = ? WHERE id = ?",
-                       (masked_text, masked_data, part_id))
+            db.execute(
+                "UPDATE parts SET text = ?, data = ? WHERE id = ?",
+                (masked_text, masked_data, part_id),
+            )
             db.execute("UPDATE search SET body = ? WHERE rowid = ?", (masked_text, part_id))
             changed += 1
     for table in ("conversations", "messages"):
         for row_id, model in db.execute(
-                f"SELECT id, model FROM {table} WHERE model LIKE '%sk-%' "
-                "OR model LIKE '%bearer%'").fetchall():
+            f"SELECT id, model FROM {table} WHERE model LIKE '%sk-%' OR model LIKE '%bearer%'"
+        ).fetchall():
             if mask_secrets(model) != model:
-                db.execute(f"UPDATE {table} SET model = ? WHERE id = ?",
-                           (mask_secrets(model), row_id))
+                db.execute(
+                    f"UPDATE {table} SET model = ? WHERE id = ?", (mask_secrets(model), row_id)
+                )
                 changed += 1
     for row_id, title in db.execute(
-            "SELECT id, title FROM conversations WHERE title LIKE '%sk-%' "
-            "OR title LIKE '%bearer%'").fetchall():
+        "SELECT id, title FROM conversations WHERE title LIKE '%sk-%' OR title LIKE '%bearer%'"
+    ).fetchall():
         if mask_secrets(title) != title:  # the titles_reindexed trigger updates its search row
-            db.execute("UPDATE conversations SET title = ? WHERE id = ?",
-                       (mask_secrets(title), row_id))
+            db.execute(
+                "UPDATE conversations SET title = ? WHERE id = ?", (mask_secrets(title), row_id)
+            )
             changed += 1
     if changed:
         db.execute("INSERT INTO search (search) VALUES ('rebuild')")

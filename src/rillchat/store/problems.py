@@ -35,27 +35,36 @@ class HistoryProblem:
 def is_busy(exc: BaseException) -> bool:
     """Whether SQLite gave up waiting for another connection's lock."""
     name = getattr(exc, "sqlite_errorname", "") or ""
-    return (name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
-            or (isinstance(exc, sqlite3.OperationalError) and "database is locked" in str(exc)))
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or (
+        isinstance(exc, sqlite3.OperationalError) and "database is locked" in str(exc)
+    )
 
 
 def diagnose(exc: sqlite3.Error, database: Path) -> HistoryProblem:
     if is_busy(exc):
         return HistoryProblem(
-            ProblemKind.BUSY, f"another program holds the history locked ({database})",
+            ProblemKind.BUSY,
+            f"another program holds the history locked ({database})",
             "It lets go when that program (a database browser, a backup, another Rill "
-            "importing) is done or closed.")
+            "importing) is done or closed.",
+        )
     folder = database.parent
     name = getattr(exc, "sqlite_errorname", "") or ""
     free = _free_bytes(folder)
-    if name == "SQLITE_FULL" or (name.startswith("SQLITE_IOERR") and free is not None
-                                 and free < NEARLY_FULL):
+    if name == "SQLITE_FULL" or (
+        name.startswith("SQLITE_IOERR") and free is not None and free < NEARLY_FULL
+    ):
         where = folder if free is None else f"{folder}, {size_in_words(free)} free"
-        return HistoryProblem(ProblemKind.FULL,
-                              f"the disk holding the history is full ({where})",
-                              "Free some space there." + _log_advice(database))
-    return HistoryProblem(ProblemKind.OTHER, f"the history could not be written ({exc})",
-                          f"Check the data folder {folder}: its permissions and its disk.")
+        return HistoryProblem(
+            ProblemKind.FULL,
+            f"the disk holding the history is full ({where})",
+            "Free some space there." + _log_advice(database),
+        )
+    return HistoryProblem(
+        ProblemKind.OTHER,
+        f"the history could not be written ({exc})",
+        f"Check the data folder {folder}: its permissions and its disk.",
+    )
 
 
 def _log_advice(database: Path) -> str:
@@ -66,10 +75,12 @@ def _log_advice(database: Path) -> str:
         return ""
     if size < BIG_LOG:
         return ""
-    return (f" The history's write-ahead log, {log.name}, takes {size_in_words(size)} of it: "
-            "Rill folds it back into the history and cuts it short once it can. A program "
-            "keeping the history open (a database browser, another Rill) can keep it from "
-            "shrinking: close it. Never delete that file: it holds saved conversations.")
+    return (
+        f" The history's write-ahead log, {log.name}, takes {size_in_words(size)} of it: "
+        "Rill folds it back into the history and cuts it short once it can. A program "
+        "keeping the history open (a database browser, another Rill) can keep it from "
+        "shrinking: close it. Never delete that file: it holds saved conversations."
+    )
 
 
 def _free_bytes(folder: Path) -> int | None:

@@ -37,8 +37,13 @@ REOPEN_BUSY_TIMEOUT = 2.0
 
 
 class Recorder:
-    def __init__(self, history: History, writer: BackgroundWriter, *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        history: History,
+        writer: BackgroundWriter,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.history = history
         """For reading, on the thread that made the Recorder (in WAL mode another program's
         lock does not hold up reading)."""
@@ -100,9 +105,13 @@ class Recorder:
             self.history.close()
 
 
-def open_recorder(path: Path, *, on_paused: Callable[[HistoryProblem], None],
-                  on_resumed: Callable[[], None],
-                  busy_timeout: float = BUSY_TIMEOUT) -> Recorder:
+def open_recorder(
+    path: Path,
+    *,
+    on_paused: Callable[[HistoryProblem], None],
+    on_resumed: Callable[[], None],
+    busy_timeout: float = BUSY_TIMEOUT,
+) -> Recorder:
     """Open the history at `path` for reading here and writing on its own thread, and mark
     interrupted the replies Rills that went away left streaming. `on_paused` and
     `on_resumed` are called on that thread (see BackgroundWriter). `busy_timeout`: how long
@@ -126,10 +135,14 @@ def open_recorder(path: Path, *, on_paused: Callable[[HistoryProblem], None],
     return Recorder(reader, writer)
 
 
-def open_recorder_when_free(path: Path, *, on_open: Callable[[Recorder], None],
-                            on_failed: Callable[[Exception], None],
-                            on_paused: Callable[[HistoryProblem], None],
-                            on_resumed: Callable[[], None]) -> threading.Event:
+def open_recorder_when_free(
+    path: Path,
+    *,
+    on_open: Callable[[Recorder], None],
+    on_failed: Callable[[Exception], None],
+    on_paused: Callable[[HistoryProblem], None],
+    on_resumed: Callable[[], None],
+) -> threading.Event:
     """For a history another program held locked when it was first opened: try again on a
     thread of its own until it opens (`on_open`) or fails for another reason (`on_failed`),
     both called on that thread. Setting the event returned stops trying."""
@@ -138,8 +151,12 @@ def open_recorder_when_free(path: Path, *, on_open: Callable[[Recorder], None],
     def keep_trying() -> None:
         while not stop.is_set():
             try:
-                recorder = open_recorder(path, on_paused=on_paused, on_resumed=on_resumed,
-                                         busy_timeout=REOPEN_BUSY_TIMEOUT)
+                recorder = open_recorder(
+                    path,
+                    on_paused=on_paused,
+                    on_resumed=on_resumed,
+                    busy_timeout=REOPEN_BUSY_TIMEOUT,
+                )
             except (StoreError, sqlite3.Error, OSError) as exc:
                 if is_busy(exc):
                     # Mostly the attempt waited for the lock already; SQLite also says busy

@@ -29,9 +29,15 @@ class ConversationRow:
         leaf = conversation.messages[-1].id if conversation.messages else None
         # A key pasted where a model id goes is refused before it gets this far; should one
         # slip through, it is not kept.
-        return cls(conversation.id, conversation.title, mask_secrets(conversation.model),
-                   conversation.system_prompt, dumps(conversation.settings_dict()),
-                   conversation.created, leaf)
+        return cls(
+            conversation.id,
+            conversation.title,
+            mask_secrets(conversation.model),
+            conversation.system_prompt,
+            dumps(conversation.settings_dict()),
+            conversation.created,
+            leaf,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,19 +60,28 @@ class MessageRow:
         return sum(len(text) for kind, text, _ in self.parts if kind == "text")
 
     @classmethod
-    def of(cls, conversation_id: str, message: Message, position: int,
-           parent_id: str | None) -> MessageRow:
+    def of(
+        cls, conversation_id: str, message: Message, position: int, parent_id: str | None
+    ) -> MessageRow:
         columns = {
-            "id": message.id, "conversation_id": conversation_id, "parent_id": parent_id,
-            "position": position, "role": message.role, "status": message.status.value,
-            "model": message.model and mask_secrets(message.model), "provider": message.provider,
-            "generation_id": message.generation_id, "finish_reason": message.finish_reason,
+            "id": message.id,
+            "conversation_id": conversation_id,
+            "parent_id": parent_id,
+            "position": position,
+            "role": message.role,
+            "status": message.status.value,
+            "model": message.model and mask_secrets(message.model),
+            "provider": message.provider,
+            "generation_id": message.generation_id,
+            "finish_reason": message.finish_reason,
             **usage_columns(message.usage),
-            "time_to_first_token": message.time_to_first_token, "duration": message.duration,
+            "time_to_first_token": message.time_to_first_token,
+            "duration": message.duration,
             "created": message.created,
         }
-        parts = tuple((kind, text, dumps(data))
-                      for kind, text, data in map(encode_part, message.parts))
+        parts = tuple(
+            (kind, text, dumps(data)) for kind, text, data in map(encode_part, message.parts)
+        )
         return cls(columns, parts)
 
 
@@ -89,9 +104,15 @@ class MessageSave:
 
     def earlier_rows(self) -> list[MessageRow]:
         conversation_id = self.row.columns["conversation_id"]
-        return [MessageRow.of(conversation_id, message, position,
-                              self.earlier[position - 1].id if position else None)
-                for position, message in enumerate(self.earlier)]
+        return [
+            MessageRow.of(
+                conversation_id,
+                message,
+                position,
+                self.earlier[position - 1].id if position else None,
+            )
+            for position, message in enumerate(self.earlier)
+        ]
 
 
 def position_of(conversation: Conversation, message: Message) -> int:
@@ -119,8 +140,11 @@ def _parents_first(messages: list[Message], known: dict[str, int]) -> list[Messa
     ordered: list[Message] = []
     placed = set(known)
     while waiting:
-        ready = [message for message in waiting
-                 if message.parent_id is None or message.parent_id in placed]
+        ready = [
+            message
+            for message in waiting
+            if message.parent_id is None or message.parent_id in placed
+        ]
         if not ready:
             raise ValueError("a branch's message has no parent in the conversation")
         ordered += ready

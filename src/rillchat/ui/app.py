@@ -23,7 +23,6 @@ from rillchat.chat.conversation import Conversation
 from rillchat.openrouter.events import StreamEvent
 from rillchat.openrouter.request import REASONING_EFFORTS, ChatRequest
 from rillchat.settings import DEFAULT_BASE_URL, Settings
-from rillchat.terminal_text import one_line, visible_controls
 from rillchat.store.db import NotADatabase, StoreError, default_path
 from rillchat.store.history import History
 from rillchat.store.problems import ProblemKind, is_busy
@@ -33,6 +32,7 @@ from rillchat.store.recorder import (
     open_recorder,
     open_recorder_when_free,
 )
+from rillchat.terminal_text import one_line, visible_controls
 from rillchat.ui.messages import HistoryFailed, HistoryOpened, SavingPaused, SavingResumed
 from rillchat.ui.screens.chat import ChatScreen
 from rillchat.ui.textual_fixes import keep_pastes_whole
@@ -40,9 +40,9 @@ from rillchat.ui.textual_fixes import keep_pastes_whole
 if TYPE_CHECKING:
     from textual.driver import Driver
 
-    from rillchat.ui.screens.history import Opened
     from rillchat.catalogue import ModelInfo
     from rillchat.openrouter.client import OpenRouterClient
+    from rillchat.ui.screens.history import Opened
 
 
 def _load_stream_layer() -> tuple[Any, Any]:
@@ -61,16 +61,21 @@ def prompt_keys_taken(keymap: dict[str, str]) -> list[str]:
 
     from rillchat.ui.widgets.prompt_input import PromptInput
 
-    prompt_keys = {key.strip(): (binding.action.replace("_", " "), binding.id)
-                   for bindings in (TextArea.BINDINGS, PromptInput.BINDINGS)
-                   for binding in bindings if isinstance(binding, Binding)
-                   for key in binding.key.split(",")}
+    prompt_keys = {
+        key.strip(): (binding.action.replace("_", " "), binding.id)
+        for bindings in (TextArea.BINDINGS, PromptInput.BINDINGS)
+        for binding in bindings
+        if isinstance(binding, Binding)
+        for key in binding.key.split(",")
+    }
     taken = []
     for binding_id, keys in keymap.items():
         for key in (key.strip() for key in keys.split(",")):
             if key in prompt_keys and prompt_keys[key][1] != binding_id:
-                taken.append(f"{key} for {binding_id} is what the prompt box uses to "
-                             f"{prompt_keys[key][0]}, so it would not reach {binding_id}")
+                taken.append(
+                    f"{key} for {binding_id} is what the prompt box uses to "
+                    f"{prompt_keys[key][0]}, so it would not reach {binding_id}"
+                )
     return taken
 
 
@@ -89,9 +94,16 @@ class RillApp(App[None]):
     TITLE = "Rill"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, settings: Settings, *, demo: bool = False,
-                 clock: Callable[[], float] = time.monotonic, cursor_blink: bool = True,
-                 history_path: Path | None = None, reopen: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        demo: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        cursor_blink: bool = True,
+        history_path: Path | None = None,
+        reopen: str | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.demo = demo
@@ -155,8 +167,11 @@ class RillApp(App[None]):
         self._handle_exit_signals()
         # After the first paint: importing the SDK in a thread would still hold the
         # interpreter's lock for much of the time the first screen takes to draw.
-        self.call_after_refresh(lambda: self._start_loading_stream_layer().add_done_callback(
-            self._freeze_long_lived_objects))
+        self.call_after_refresh(
+            lambda: self._start_loading_stream_layer().add_done_callback(
+                self._freeze_long_lived_objects
+            )
+        )
         self.call_after_refresh(self._read_cached_catalogue)  # its thread would slow the frame
         self.call_after_refresh(self._freeze_long_lived_objects)
         if self.settings.mcp_servers:
@@ -170,8 +185,9 @@ class RillApp(App[None]):
 
         await asyncio.to_thread(importlib.import_module, "mcp.client.stdio")
         await self.tools.start_servers(self.settings)
-        failed = [(server.config.name, server.failure or "")
-                  for server in self.tools.failed_servers]
+        failed = [
+            (server.config.name, server.failure or "") for server in self.tools.failed_servers
+        ]
         if isinstance(self.screen, ChatScreen):
             if failed:
                 self.screen.tool_servers_failed(failed)
@@ -202,8 +218,10 @@ class RillApp(App[None]):
         if wanted and wanted in self.available_themes:
             self.theme = wanted
         elif wanted:
-            problems.append(f"config.toml asks for the theme {wanted!r}, which is not one of "
-                            f"{', '.join(sorted(self.available_themes))}.")
+            problems.append(
+                f"config.toml asks for the theme {wanted!r}, which is not one of "
+                f"{', '.join(sorted(self.available_themes))}."
+            )
         for problem in problems:
             self.notify(problem, title="Themes", severity="warning", timeout=10, markup=False)
 
@@ -211,20 +229,35 @@ class RillApp(App[None]):
         """config.toml's [keys]: binding ids to keys. An id Rill does not have is named."""
         from rillchat.ui.widgets.prompt_input import PromptInput
 
-        known = {binding.id for bindings in (ChatScreen.BINDINGS, PromptInput.BINDINGS)
-                 for binding in bindings if isinstance(binding, Binding) and binding.id}
-        keymap = {binding_id: keys for binding_id, keys in self.settings.keys
-                  if binding_id in known}
+        known = {
+            binding.id
+            for bindings in (ChatScreen.BINDINGS, PromptInput.BINDINGS)
+            for binding in bindings
+            if isinstance(binding, Binding) and binding.id
+        }
+        keymap = {
+            binding_id: keys for binding_id, keys in self.settings.keys if binding_id in known
+        }
         unknown = [binding_id for binding_id, _ in self.settings.keys if binding_id not in known]
         if unknown:
-            self.notify(f"config.toml [keys]: {', '.join(map(repr, unknown))} "
-                        f"{'is not a binding' if len(unknown) == 1 else 'are not bindings'}; "
-                        f"the ids are {', '.join(sorted(known))}.", title="Keys",
-                        severity="warning", timeout=10, markup=False)
+            self.notify(
+                f"config.toml [keys]: {', '.join(map(repr, unknown))} "
+                f"{'is not a binding' if len(unknown) == 1 else 'are not bindings'}; "
+                f"the ids are {', '.join(sorted(known))}.",
+                title="Keys",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         taken = prompt_keys_taken(keymap)
         if taken:
-            self.notify(f"config.toml [keys]: {'; '.join(taken)}. Choose other keys for them.",
-                        title="Keys", severity="warning", timeout=10, markup=False)
+            self.notify(
+                f"config.toml [keys]: {'; '.join(taken)}. Choose other keys for them.",
+                title="Keys",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         if keymap:
             self.set_keymap(keymap)
 
@@ -280,8 +313,9 @@ class RillApp(App[None]):
                 from rillchat.config import config_path
                 from rillchat.settings import key_in_file
 
-                self.settings = replace(self.settings, api_key_source=key_in_file(config_path())
-                                        if value else "")
+                self.settings = replace(
+                    self.settings, api_key_source=key_in_file(config_path()) if value else ""
+                )
             if key in CONNECTION_KEYS:
                 self._drop_client()
         if key == "presets":
@@ -299,12 +333,14 @@ class RillApp(App[None]):
         on = name not in enabled
         enabled = [*enabled, name] if on else [other for other in enabled if other != name]
         kept = self.change_setting("builtin_tools", tuple(enabled))
-        words = (f"The {name} tool is on: it lets the model {BUILTIN_TOOLS[name]}." if on
-                 else f"The {name} tool is off.")
+        words = (
+            f"The {name} tool is on: it lets the model {BUILTIN_TOOLS[name]}."
+            if on
+            else f"The {name} tool is off."
+        )
         if on and name == "files" and not self.settings.allowed_folders:
             words += " No folder is allowed yet: add one in the settings (F8)."
-        self.notify(words + (" Saved in config.toml." if kept else ""), timeout=4,
-                    markup=False)
+        self.notify(words + (" Saved in config.toml." if kept else ""), timeout=4, markup=False)
         if isinstance(self.screen, ChatScreen):
             self.screen.settings_changed()
 
@@ -333,7 +369,9 @@ class RillApp(App[None]):
             self.history_problem = (
                 f"Another program holds the history locked ({path}). Rill tries again every "
                 "few seconds, and saves this conversation once it opens."
-                if self._history_locked else str(exc))
+                if self._history_locked
+                else str(exc)
+            )
             self.unreadable_history = exc.path if isinstance(exc, NotADatabase) else None
             if self._history_locked:
                 self._open_history_when_free()
@@ -349,11 +387,14 @@ class RillApp(App[None]):
     def _saving_callbacks(self) -> dict[str, Callable[..., None]]:
         """The history's thread tells the app, thread-safely (by message), when saving stops
         and starts again."""
-        return {"on_paused": lambda problem: self.post_message(SavingPaused(problem)),
-                "on_resumed": lambda: self.post_message(SavingResumed())}
+        return {
+            "on_paused": lambda problem: self.post_message(SavingPaused(problem)),
+            "on_resumed": lambda: self.post_message(SavingResumed()),
+        }
 
     def _open_history_when_free(self) -> None:
         """The history was locked at start-up: open it, off the UI thread, once it is not."""
+
         def opened(recorder: Recorder) -> None:
             if not self.post_message(HistoryOpened(recorder)):  # the app is gone
                 recorder.close(0)
@@ -362,12 +403,16 @@ class RillApp(App[None]):
             self.post_message(HistoryFailed(f"The history still cannot be opened: {exc}"))
 
         self._stop_reopening = open_recorder_when_free(
-            self._history_path or default_path(), on_open=opened, on_failed=failed,
-            **self._saving_callbacks())
+            self._history_path or default_path(),
+            on_open=opened,
+            on_failed=failed,
+            **self._saving_callbacks(),
+        )
 
     def on_history_failed(self, message: HistoryFailed) -> None:
-        self.notify(message.text, title="History is off", severity="error", timeout=10,
-                    markup=False)
+        self.notify(
+            message.text, title="History is off", severity="error", timeout=10, markup=False
+        )
 
     def on_history_opened(self, message: HistoryOpened) -> None:
         if self.recorder is not None or not self._history_locked:  # moved aside meanwhile
@@ -380,20 +425,32 @@ class RillApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, ChatScreen):
                 screen.history_came_on()
-        self.notify("The other program let go of it; this conversation is saved.",
-                    title="History is on", timeout=6, markup=False)
+        self.notify(
+            "The other program let go of it; this conversation is saved.",
+            title="History is on",
+            timeout=6,
+            markup=False,
+        )
 
     def on_saving_paused(self, message: SavingPaused) -> None:
         problem = message.problem
-        self.notify(f"{problem.reason[0].upper()}{problem.reason[1:]}. {problem.advice} "
-                    "What arrives meanwhile is kept, and saved as soon as it can be; a notice "
-                    "says when.", title="Not saved yet",
-                    severity="warning" if problem.kind is ProblemKind.BUSY else "error",
-                    timeout=30, markup=False)
+        self.notify(
+            f"{problem.reason[0].upper()}{problem.reason[1:]}. {problem.advice} "
+            "What arrives meanwhile is kept, and saved as soon as it can be; a notice "
+            "says when.",
+            title="Not saved yet",
+            severity="warning" if problem.kind is ProblemKind.BUSY else "error",
+            timeout=30,
+            markup=False,
+        )
 
     def on_saving_resumed(self, message: SavingResumed) -> None:
-        self.notify("The history has everything that had to wait.", title="Saved again",
-                    timeout=6, markup=False)
+        self.notify(
+            "The history has everything that had to wait.",
+            title="Saved again",
+            timeout=6,
+            markup=False,
+        )
 
     def move_history_aside(self) -> Path:
         """Rename the unreadable history file (never delete it) and start a fresh one.
@@ -413,20 +470,27 @@ class RillApp(App[None]):
             self.notify(exc.args[0], title="Not reopened", severity="warning", markup=False)
             return None
         if conversation_id is None:
-            self.notify("There is no saved conversation to continue yet.", title="Not reopened",
-                        severity="warning")
+            self.notify(
+                "There is no saved conversation to continue yet.",
+                title="Not reopened",
+                severity="warning",
+            )
             return None
         return history.load(conversation_id)
 
-    def open_conversation(self, opened: Opened, *, draft: str = "",
-                          sent_prompts: list[str] | None = None) -> None:
+    def open_conversation(
+        self, opened: Opened, *, draft: str = "", sent_prompts: list[str] | None = None
+    ) -> None:
         """Show a saved conversation in place of the chat, at a search hit if there is one."""
         assert self.recorder is not None
         try:
             conversation = self.recorder.history.load(opened.conversation_id)
         except sqlite3.Error as exc:
-            self.notify(f"Could not read that conversation from the history ({exc}).",
-                        severity="error", markup=False)
+            self.notify(
+                f"Could not read that conversation from the history ({exc}).",
+                severity="error",
+                markup=False,
+            )
             return
         if conversation is None:
             self.notify("That conversation is gone from the history.", severity="warning")
@@ -451,8 +515,13 @@ class RillApp(App[None]):
         try:
             save_config({key: value})
         except (ConfigError, OSError) as exc:
-            self.notify(f"Not saved in config.toml: {exc}", title="Settings",
-                        severity="warning", timeout=10, markup=False)
+            self.notify(
+                f"Not saved in config.toml: {exc}",
+                title="Settings",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
             return False
         return True
 
@@ -467,8 +536,9 @@ class RillApp(App[None]):
         if self._client is None:
             self._client = make_client(self.settings)
         # Closed with this one: a turn left early must not leave the HTTP response open.
-        async with aclosing(stream_reply(self._client, request,
-                                         retries=self.settings.retries)) as events:
+        async with aclosing(
+            stream_reply(self._client, request, retries=self.settings.retries)
+        ) as events:
             async for event in events:
                 yield event
 
@@ -496,8 +566,9 @@ class RillApp(App[None]):
     async def action_quit(self) -> None:
         """Ctrl+Q. While a reply streams it asks first (quitting would cut the reply short);
         Ctrl+Q again, or Quit, quits and keeps what arrived."""
-        streaming = any(isinstance(screen, ChatScreen) and screen.streaming
-                        for screen in self.screen_stack)
+        streaming = any(
+            isinstance(screen, ChatScreen) and screen.streaming for screen in self.screen_stack
+        )
         if streaming and self._quit_question is None:
             self._ask_before_quitting()
             return
@@ -513,16 +584,23 @@ class RillApp(App[None]):
                 self.save_before_exit()
                 self.exit()
 
-        queued = any(isinstance(screen, ChatScreen) and screen.queued_prompt
-                     for screen in self.screen_stack)
-        kept = (" Your queued prompt is not sent: it is kept, and is back in the prompt box "
-                "when you open this conversation again." if queued else "")
+        queued = any(
+            isinstance(screen, ChatScreen) and screen.queued_prompt for screen in self.screen_stack
+        )
+        kept = (
+            " Your queued prompt is not sent: it is kept, and is back in the prompt box "
+            "when you open this conversation again."
+            if queued
+            else ""
+        )
         self._quit_question = ConfirmDialog(
             "A reply is streaming: quit and keep the partial reply?",
-            "What arrived so far is saved in the history, marked interrupted." + kept +
-            " Quit (or Ctrl+Q again) quits; Cancel or Escape goes back to the chat, and the "
+            "What arrived so far is saved in the history, marked interrupted."
+            + kept
+            + " Quit (or Ctrl+Q again) quits; Cancel or Escape goes back to the chat, and the "
             "reply goes on.",
-            confirm="Quit")
+            confirm="Quit",
+        )
         self.push_screen(self._quit_question, answered)
 
     async def on_unmount(self) -> None:
@@ -545,99 +623,157 @@ class RillApp(App[None]):
             if unsaved:
                 problem = recorder.problem
                 why = f" Why: {problem.reason}." if problem is not None else ""
-                self.not_saved_at_exit = (f"not saved in the history: {', '.join(unsaved)}."
-                                          f"{why}")
+                self.not_saved_at_exit = f"not saved in the history: {', '.join(unsaved)}.{why}"
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if isinstance(screen, ChatScreen):
-            yield SystemCommand("New chat", "Start a new conversation (Ctrl+N)",
-                                screen.action_new_chat)
-            yield SystemCommand("Stop", "Stop the reply that is streaming (Escape)",
-                                screen.action_stop)
-            yield SystemCommand("Retry", "Ask for the last reply again (Ctrl+R)",
-                                screen.action_retry)
-            yield SystemCommand("Copy last reply", "Copy the last reply's Markdown to the "
-                                "clipboard", screen.copy_last_reply)
-            yield SystemCommand("Copy message", "Copy the message that holds the focus "
-                                "(Shift+Tab from the prompt reaches them), or else the last reply",
-                                screen.copy_message)
-            yield SystemCommand("Export this conversation", "Write it to a Markdown or JSON "
-                                "file (the Downloads folder unless you change it)",
-                                screen.action_export_conversation)
+            yield SystemCommand(
+                "New chat", "Start a new conversation (Ctrl+N)", screen.action_new_chat
+            )
+            yield SystemCommand(
+                "Stop", "Stop the reply that is streaming (Escape)", screen.action_stop
+            )
+            yield SystemCommand(
+                "Retry", "Ask for the last reply again (Ctrl+R)", screen.action_retry
+            )
+            yield SystemCommand(
+                "Copy last reply",
+                "Copy the last reply's Markdown to the clipboard",
+                screen.copy_last_reply,
+            )
+            yield SystemCommand(
+                "Copy message",
+                "Copy the message that holds the focus "
+                "(Shift+Tab from the prompt reaches them), or else the last reply",
+                screen.copy_message,
+            )
+            yield SystemCommand(
+                "Export this conversation",
+                "Write it to a Markdown or JSON file (the Downloads folder unless you change it)",
+                screen.action_export_conversation,
+            )
             for number, block in enumerate(screen.last_code_blocks(), start=1):
-                yield SystemCommand(f"Copy code block {number}", _literal(block.label),
-                                    lambda block=block: screen.copy_code_block(block))
+                yield SystemCommand(
+                    f"Copy code block {number}",
+                    _literal(block.label),
+                    lambda block=block: screen.copy_code_block(block),
+                )
             for number, prompt in screen.editable_prompts():
-                yield SystemCommand(f"Edit prompt {number}: {_literal(prompt.text, 50)}",
-                                    "Edit this prompt and send it as a new branch; the replies "
-                                    "after it are kept (F2 edits the last prompt)",
-                                    lambda prompt=prompt:
-                                    screen.start_editing(prompt))
-            yield SystemCommand("Branch before", "Show the previous branch of the last message "
-                                "that has more than one (Alt+Left)",
-                                lambda: screen.run_action("switch_branch(-1)"))
-            yield SystemCommand("Branch after", "Show the next branch of the last message that "
-                                "has more than one (Alt+Right)",
-                                lambda: screen.run_action("switch_branch(1)"))
-            yield SystemCommand("Fold or unfold reasoning", "Fold or unfold the reasoning of "
-                                "the last reply that has some (Ctrl+O)",
-                                screen.action_toggle_reasoning)
-            yield SystemCommand("Name this conversation with the model", "Ask the model for a "
-                                "short title, in one small paid request",
-                                screen.action_name_conversation)
+                yield SystemCommand(
+                    f"Edit prompt {number}: {_literal(prompt.text, 50)}",
+                    "Edit this prompt and send it as a new branch; the replies "
+                    "after it are kept (F2 edits the last prompt)",
+                    lambda prompt=prompt: screen.start_editing(prompt),
+                )
+            yield SystemCommand(
+                "Branch before",
+                "Show the previous branch of the last message that has more than one (Alt+Left)",
+                lambda: screen.run_action("switch_branch(-1)"),
+            )
+            yield SystemCommand(
+                "Branch after",
+                "Show the next branch of the last message that has more than one (Alt+Right)",
+                lambda: screen.run_action("switch_branch(1)"),
+            )
+            yield SystemCommand(
+                "Fold or unfold reasoning",
+                "Fold or unfold the reasoning of the last reply that has some (Ctrl+O)",
+                screen.action_toggle_reasoning,
+            )
+            yield SystemCommand(
+                "Name this conversation with the model",
+                "Ask the model for a short title, in one small paid request",
+                screen.action_name_conversation,
+            )
             switch = "off" if self.settings.generate_titles else "on"
-            yield SystemCommand(f"Turn {switch} naming new conversations with the model",
-                                "After the first reply, ask the model for a title in one small "
-                                "paid request; off by default, when titles come from the first "
-                                "prompt",
-                                screen.toggle_generated_titles)
-            yield SystemCommand("Model", "Choose this conversation's model, with prices and "
-                                "abilities (F4)", screen.action_pick_model)
-            yield SystemCommand("Reply options", "Set this conversation's system prompt or "
-                                "preset, reasoning effort, temperature and max tokens (F5)",
-                                screen.action_reply_options)
+            yield SystemCommand(
+                f"Turn {switch} naming new conversations with the model",
+                "After the first reply, ask the model for a title in one small "
+                "paid request; off by default, when titles come from the first "
+                "prompt",
+                screen.toggle_generated_titles,
+            )
+            yield SystemCommand(
+                "Model",
+                "Choose this conversation's model, with prices and abilities (F4)",
+                screen.action_pick_model,
+            )
+            yield SystemCommand(
+                "Reply options",
+                "Set this conversation's system prompt or "
+                "preset, reasoning effort, temperature and max tokens (F5)",
+                screen.action_reply_options,
+            )
             model = screen.conversation.model
             if self.model_reasons(model) is not False:
                 current = screen.conversation.options.reasoning_effort
                 for effort in (None, *REASONING_EFFORTS):
                     mark = " (now)" if effort == current else ""
-                    yield SystemCommand(f"Reasoning effort: {effort or 'model default'}{mark}",
-                                        f"Set how hard {_literal(model)} thinks before its "
-                                        "next replies in this conversation",
-                                        lambda effort=effort:
-                                        screen.set_reasoning_effort(effort))
+                    yield SystemCommand(
+                        f"Reasoning effort: {effort or 'model default'}{mark}",
+                        f"Set how hard {_literal(model)} thinks before its "
+                        "next replies in this conversation",
+                        lambda effort=effort: screen.set_reasoning_effort(effort),
+                    )
             for preset in self.settings.presets:
-                yield SystemCommand(f"Preset: {_literal(preset.name)}",
-                                    _literal(preset.prompt, 80), lambda preset=preset:
-                                    screen.use_preset(preset))
-            yield SystemCommand("System prompt: none", "Send no system prompt, from the next "
-                                "reply on", lambda: screen.use_preset(None))
-            yield SystemCommand("Temperature", "Set how varied the next replies are (0 to 2)",
-                                lambda: screen.action_reply_options("temperature"))
-            yield SystemCommand("Max tokens", "Limit the length of the next replies",
-                                lambda: screen.action_reply_options("max-tokens"))
+                yield SystemCommand(
+                    f"Preset: {_literal(preset.name)}",
+                    _literal(preset.prompt, 80),
+                    lambda preset=preset: screen.use_preset(preset),
+                )
+            yield SystemCommand(
+                "System prompt: none",
+                "Send no system prompt, from the next reply on",
+                lambda: screen.use_preset(None),
+            )
+            yield SystemCommand(
+                "Temperature",
+                "Set how varied the next replies are (0 to 2)",
+                lambda: screen.action_reply_options("temperature"),
+            )
+            yield SystemCommand(
+                "Max tokens",
+                "Limit the length of the next replies",
+                lambda: screen.action_reply_options("max-tokens"),
+            )
             from rillchat.chat.tools.configs import BUILTIN_TOOLS
 
             for name, words in BUILTIN_TOOLS.items():
                 on = name in self.settings.builtin_tools
-                yield SystemCommand(f"Tool: {name} ({'on, turn off' if on else 'off, turn on'})",
-                                    f"The built-in tool that lets the model {words}",
-                                    lambda name=name: self.toggle_builtin_tool(name))
+                yield SystemCommand(
+                    f"Tool: {name} ({'on, turn off' if on else 'off, turn on'})",
+                    f"The built-in tool that lets the model {words}",
+                    lambda name=name: self.toggle_builtin_tool(name),
+                )
             for schema in self.settings.schemas:
-                yield SystemCommand(f"Answer as JSON: {_literal(schema.name)}",
-                                    "The next answer follows this JSON Schema and grows as a "
-                                    "structure on screen", lambda schema=schema:
-                                    screen.choose_schema_preset(schema))
-            yield SystemCommand("Answer as JSON from a schema file…", "Pick a JSON Schema file "
-                                "for the next answer", screen.action_schema_file)
+                yield SystemCommand(
+                    f"Answer as JSON: {_literal(schema.name)}",
+                    "The next answer follows this JSON Schema and grows as a structure on screen",
+                    lambda schema=schema: screen.choose_schema_preset(schema),
+                )
+            yield SystemCommand(
+                "Answer as JSON from a schema file…",
+                "Pick a JSON Schema file for the next answer",
+                screen.action_schema_file,
+            )
             if screen.next_schema is not None:
-                yield SystemCommand("Answer as text", "Drop the JSON Schema chosen for the "
-                                    "next answer", lambda: screen.choose_schema(None))
-            yield SystemCommand("Settings", "Set the default model, key, endpoint, reasoning "
-                                "effort and display, theme and presets, and see the credit "
-                                "(F8)", screen.action_settings)
-            yield SystemCommand("History", "Browse, search, open, rename, export or delete "
-                                "saved conversations (F3)", screen.action_history)
+                yield SystemCommand(
+                    "Answer as text",
+                    "Drop the JSON Schema chosen for the next answer",
+                    lambda: screen.choose_schema(None),
+                )
+            yield SystemCommand(
+                "Settings",
+                "Set the default model, key, endpoint, reasoning "
+                "effort and display, theme and presets, and see the credit "
+                "(F8)",
+                screen.action_settings,
+            )
+            yield SystemCommand(
+                "History",
+                "Browse, search, open, rename, export or delete saved conversations (F3)",
+                screen.action_history,
+            )
             yield SystemCommand("Help", "List every key Rill answers to (F1)", screen.action_help)
         yield from super().get_system_commands(screen)
 

@@ -25,6 +25,8 @@ class CodeBlock:
 def code_blocks(markdown: str) -> list[CodeBlock]:
     """Without the final newline: pasted into a shell, it would run the last line at once."""
     tokens = MarkdownIt("commonmark").parse(markdown)
-    return [CodeBlock(token.info.split()[0] if token.info.strip() else "",
-                      token.content.rstrip("\n"))
-            for token in tokens if token.type in ("fence", "code_block")]
+    return [
+        CodeBlock(token.info.split()[0] if token.info.strip() else "", token.content.rstrip("\n"))
+        for token in tokens
+        if token.type in ("fence", "code_block")
+    ]

@@ -80,8 +80,9 @@ class Painted:
     bottom: int = 0
 
 
-def stack(blocks: Iterable[Painted], width: int, base: Style, *,
-          blank_style: RichStyle | None = None) -> list[Strip]:
+def stack(
+    blocks: Iterable[Painted], width: int, base: Style, *, blank_style: RichStyle | None = None
+) -> list[Strip]:
     """Blocks one under the other, margins collapsed; the first block's top margin and the
     last one's bottom margin are kept. Margins take the background only, unless
     `blank_style` says otherwise."""
@@ -134,22 +135,43 @@ class MarkdownPainter:
 
     # Blocks ------------------------------------------------------------------------------
 
-    def paint_blocks(self, tokens: Sequence[Token], width: int, base: Style, *,
-                     top_level: bool, in_list: bool = False, depth: int = 0) -> list[Painted]:
+    def paint_blocks(
+        self,
+        tokens: Sequence[Token],
+        width: int,
+        base: Style,
+        *,
+        top_level: bool,
+        in_list: bool = False,
+        depth: int = 0,
+    ) -> list[Painted]:
         painted: list[Painted] = []
         index = 0
         while index < len(tokens):
             end = _closing_index(tokens, index)
-            block = self.paint_block(tokens[index:end + 1], width, base, top_level=top_level,
-                                     in_list=in_list, depth=depth)
+            block = self.paint_block(
+                tokens[index : end + 1],
+                width,
+                base,
+                top_level=top_level,
+                in_list=in_list,
+                depth=depth,
+            )
             if block is not None:
                 painted.append(block)
             index = end + 1
         return painted
 
-    def paint_block(self, tokens: Sequence[Token], width: int, base: Style, *,
-                    top_level: bool = True, in_list: bool = False,
-                    depth: int = 0) -> Painted | None:
+    def paint_block(
+        self,
+        tokens: Sequence[Token],
+        width: int,
+        base: Style,
+        *,
+        top_level: bool = True,
+        in_list: bool = False,
+        depth: int = 0,
+    ) -> Painted | None:
         """One block (an opening token to its closing one, or a single token) at `width`.
         Its margins follow Textual's Markdown: paragraphs have one below only at the top
         level, lists only outside other lists. `depth` counts the bulleted items it is in."""
@@ -178,8 +200,7 @@ class MarkdownPainter:
             return Painted(self.text(content, width, base), 0, 1 if top_level else 0)
         return None
 
-    def heading(self, opener: Token, tokens: Sequence[Token], width: int,
-                base: Style) -> Painted:
+    def heading(self, opener: Token, tokens: Sequence[Token], width: int, base: Style) -> Painted:
         level = int(opener.tag[1:])
         style = base + self.styles.block_style(f"h{level}")
         inline = tokens[1] if len(tokens) > 1 and tokens[1].type == "inline" else None
@@ -188,11 +209,15 @@ class MarkdownPainter:
         if level == 1:
             strips = self.text(content, width, style, align="center", pad_style=style)
         elif level == 3:  # sized to its text: its background stops there
-            strips = [strip.extend_cell_length(width, Style(background=base.background).rich_style)
-                      for strip in self.text(content, width, style, fill=False)]
+            strips = [
+                strip.extend_cell_length(width, Style(background=base.background).rich_style)
+                for strip in self.text(content, width, style, fill=False)
+            ]
         else:
-            strips = [strip.extend_cell_length(width, inner)
-                      for strip in self.text(content, width, style, fill=False)]
+            strips = [
+                strip.extend_cell_length(width, inner)
+                for strip in self.text(content, width, style, fill=False)
+            ]
         top = 2 if level <= 2 else 1
         return Painted(strips, top, 1)
 
@@ -219,39 +244,51 @@ class MarkdownPainter:
             strips.extend(paint(code))
         else:
             for start in range(0, len(lines), FENCE_CHUNK_LINES):
-                chunk = "\n".join(lines[start:start + FENCE_CHUNK_LINES])
-                strips.extend(self._reuse(("fence", chunk, language, width, style),
-                                          lambda chunk=chunk: paint(chunk)))
+                chunk = "\n".join(lines[start : start + FENCE_CHUNK_LINES])
+                strips.extend(
+                    self._reuse(
+                        ("fence", chunk, language, width, style), lambda chunk=chunk: paint(chunk)
+                    )
+                )
         strips.append(blank)
         return Painted(strips, 1, 1)
 
     def rule(self, width: int, base: Style) -> Painted:
         style = base + self.styles.block_style("hr")
         line = Strip([Segment("─" * width, style.rich_style)], width)
-        return Painted([Strip.blank(width, Style(background=base.background).rich_style), line],
-                       0, 1)
+        return Painted(
+            [Strip.blank(width, Style(background=base.background).rich_style), line], 0, 1
+        )
 
-    def quote(self, tokens: Sequence[Token], width: int, base: Style, *, in_list: bool,
-              depth: int) -> Painted:
+    def quote(
+        self, tokens: Sequence[Token], width: int, base: Style, *, in_list: bool, depth: int
+    ) -> Painted:
         style = base + self.styles.block_style("quote")
         border = self.styles.block_style("quote-border")
         inner_width = max(width - 3, 1)
-        children = self.paint_blocks(tokens[1:-1], inner_width, style, top_level=False,
-                                     in_list=in_list, depth=depth)
+        children = self.paint_blocks(
+            tokens[1:-1], inner_width, style, top_level=False, in_list=in_list, depth=depth
+        )
         # Between its blocks a quote shows itself (a Static), not a bare background.
-        body = stack(children, inner_width, style, blank_style=style.rich_style) \
-            or [Strip.blank(inner_width, style.rich_style)]
-        left = get_box("outer", Style(background=style.background),
-                       Style(background=base.background),
-                       Style(foreground=base.background + border.foreground))[1][0]
+        body = stack(children, inner_width, style, blank_style=style.rich_style) or [
+            Strip.blank(inner_width, style.rich_style)
+        ]
+        left = get_box(
+            "outer",
+            Style(background=style.background),
+            Style(background=base.background),
+            Style(foreground=base.background + border.foreground),
+        )[1][0]
         fill = style.rich_style
         pad = Segment(" ", Style(background=style.background).rich_style)
-        strips = [Strip([left, pad, *strip, pad], width).crop_extend(0, width, fill)
-                  for strip in body]
+        strips = [
+            Strip([left, pad, *strip, pad], width).crop_extend(0, width, fill) for strip in body
+        ]
         return Painted(strips, 1, 1)
 
-    def list(self, tokens: Sequence[Token], width: int, base: Style, *, in_list: bool,
-             depth: int) -> Painted:
+    def list(
+        self, tokens: Sequence[Token], width: int, base: Style, *, in_list: bool, depth: int
+    ) -> Painted:
         ordered = tokens[0].type == "ordered_list_open"
         items = _children(tokens)
         bullet_style = base + self.styles.block_style("bullet")
@@ -268,27 +305,38 @@ class MarkdownPainter:
             symbols = [BULLETS[depth % len(BULLETS)]] * len(items)
         strips: list[Strip] = []
         fill = base.rich_style
-        for symbol, item in zip(symbols, items):
+        for symbol, item in zip(symbols, items, strict=True):
             bullet_width = Content(symbol).cell_length
 
-            def paint(item: Sequence[Token] = item, symbol: str = symbol,
-                      bullet_width: int = bullet_width) -> list[Strip]:
+            def paint(
+                item: Sequence[Token] = item,
+                symbol: str = symbol,
+                bullet_width: int = bullet_width,
+            ) -> list[Strip]:
                 inner_width = max(width - bullet_width, 1)
                 children: list[Painted] = []
                 for child in _children(item):
-                    painted = self.paint_block(child, inner_width, base, top_level=False,
-                                               in_list=True,
-                                               depth=depth if ordered else depth + 1)
+                    painted = self.paint_block(
+                        child,
+                        inner_width,
+                        base,
+                        top_level=False,
+                        in_list=True,
+                        depth=depth if ordered else depth + 1,
+                    )
                     if painted is not None:
                         children.append(painted)
                 body = stack(children, inner_width, base) or [Strip.blank(inner_width, fill)]
                 marker = Strip([Segment(symbol, bullet_style.rich_style)], bullet_width)
                 blank_marker = Strip.blank(bullet_width, bullet_style.rich_style)
-                return [Strip.join([marker if row == 0 else blank_marker, line])
-                        for row, line in enumerate(body)]
+                return [
+                    Strip.join([marker if row == 0 else blank_marker, line])
+                    for row, line in enumerate(body)
+                ]
 
-            strips.extend(self._reuse(("item", _source_of(item), symbol, width, depth, base),
-                                      paint))
+            strips.extend(
+                self._reuse(("item", _source_of(item), symbol, width, depth, base), paint)
+            )
         return Painted(strips, 0, 0 if in_list else 1)
 
     def table(self, tokens: Sequence[Token], width: int, base: Style) -> Painted:
@@ -328,16 +376,19 @@ class MarkdownPainter:
         for row_number, row in enumerate(rows):
             header = row_number < header_rows
             cell_style = header_style if header else base
-            cells = [self.text(cell, column_width, cell_style, align=alignment,
-                               pad_style=cell_style)
-                     for cell, column_width, alignment in zip(row, widths, alignments)]
+            cells = [
+                self.text(cell, column_width, cell_style, align=alignment, pad_style=cell_style)
+                for cell, column_width, alignment in zip(row, widths, alignments, strict=False)
+            ]
             height = max(len(cell) for cell in cells) or 1
             if header:  # header cells sit on the line above the body, as Textual's do
-                cells = [[Strip.blank(column_width, fill)] * (height - len(cell)) + cell
-                         for cell, column_width in zip(cells, widths)]
+                cells = [
+                    [Strip.blank(column_width, fill)] * (height - len(cell)) + cell
+                    for cell, column_width in zip(cells, widths, strict=False)
+                ]
             for y in range(height):
                 pieces = [Segment("│", lines)]
-                for cell, column_width in zip(cells, widths):
+                for cell, column_width in zip(cells, widths, strict=False):
                     pieces.append(Segment(" " * CELL_PADDING, fill))
                     line = cell[y] if y < len(cell) else Strip.blank(column_width, fill)
                     pieces.extend(line)
@@ -351,8 +402,16 @@ class MarkdownPainter:
 
     # Text ------------------------------------------------------------------------------
 
-    def text(self, content: Content, width: int, style: Style, *, align: str = "left",
-             fill: bool = True, pad_style: Style | None = None) -> list[Strip]:
+    def text(
+        self,
+        content: Content,
+        width: int,
+        style: Style,
+        *,
+        align: str = "left",
+        fill: bool = True,
+        pad_style: Style | None = None,
+    ) -> list[Strip]:
         """`content` wrapped to `width`, links styled; padded to `width` unless `fill` is
         False (the padding takes the background only, as a widget's would)."""
         options = RenderOptions(self.styles.inline_style, {"text_align": "left"})  # type: ignore[arg-type]
@@ -361,8 +420,7 @@ class MarkdownPainter:
         strips = [strip._apply_link_style(link_style) for strip in strips]
         if align != "left":
             pad = (pad_style or style) + Style(reverse=False)
-            strips = list(Strip.align(strips, pad.rich_style, width, len(strips),
-                                      align, "top"))  # type: ignore[arg-type]
+            strips = list(Strip.align(strips, pad.rich_style, width, len(strips), align, "top"))  # type: ignore[arg-type]
         if fill:
             background = Style(background=style.background).rich_style
             strips = [strip.extend_cell_length(width, background) for strip in strips]
@@ -449,7 +507,7 @@ def _children(tokens: Sequence[Token]) -> list[Sequence[Token]]:
     index = 1
     while index < len(tokens) - 1:
         end = _closing_index(tokens, index)
-        children.append(tokens[index:end + 1])
+        children.append(tokens[index : end + 1])
         index = end + 1
     return children
 
@@ -466,9 +524,11 @@ def _column_widths(rows: list[list[Content]], columns: int, width: int) -> list[
     if total <= room:
         extra = room - total
         shares = [size * extra / sum(natural) for size in natural]
-        widths = [size + int(share) for size, share in zip(padded, shares)]
-        by_remainder = sorted(range(columns), key=lambda column: int(shares[column]) - shares[column])
-        for column in by_remainder[:room - sum(widths)]:
+        widths = [size + int(share) for size, share in zip(padded, shares, strict=True)]
+        by_remainder = sorted(
+            range(columns), key=lambda column: int(shares[column]) - shares[column]
+        )
+        for column in by_remainder[: room - sum(widths)]:
             widths[column] += 1
     else:
         widths = padded

@@ -33,5 +33,7 @@ def estimated_tokens(text: str) -> str:
 
 def placeholder(text: str, number: int) -> str:
     """What stands in the prompt for paste `number`; unique, so each expands to its own."""
-    return (f"[pasted #{number}: {size_words(text)} · about {estimated_tokens(text)} tokens "
-            "(estimate) · F6 expands]")
+    return (
+        f"[pasted #{number}: {size_words(text)} · about {estimated_tokens(text)} tokens "
+        "(estimate) · F6 expands]"
+    )

@@ -85,7 +85,7 @@ class PasteKeepingParser(XTermParser):
                     awaiting = textual.throw(error)
                     continue
                 awaiting = textual.send(character)
-                recent = (recent + character)[-len(BRACKETED_PASTE_START):]
+                recent = (recent + character)[-len(BRACKETED_PASTE_START) :]
                 if recent != BRACKETED_PASTE_START:
                     continue
                 recent = ""
@@ -107,8 +107,9 @@ class PasteKeepingParser(XTermParser):
         if self._timeout_time is None and self._awaiting.timeout is not None:
             self._timeout_time = textual_parser.get_time() + self._awaiting.timeout
 
-    def _read_paste(self, pasted: list[str],
-                    hand_over: Callable[[], None]) -> Generator[Read1 | Peek1, str, bool]:
+    def _read_paste(
+        self, pasted: list[str], hand_over: Callable[[], None]
+    ) -> Generator[Read1 | Peek1, str, bool]:
         """Read a paste's text into `pasted` up to its end, handing over what `pasted` holds
         whenever the input pauses. False: the input ended first."""
         held = ""

@@ -10,8 +10,11 @@ import sys
 from textual._styles_cache import StylesCache
 from textual.geometry import Region
 
-_REGION_CACHES = tuple(member for member in vars(Region).values()
-                       if hasattr(member, "cache_clear") and hasattr(member, "cache_info"))
+_REGION_CACHES = tuple(
+    member
+    for member in vars(Region).values()
+    if hasattr(member, "cache_clear") and hasattr(member, "cache_info")
+)
 
 
 def release_removed_widgets() -> None:

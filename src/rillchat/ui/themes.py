@@ -9,8 +9,19 @@ from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 SHIPPED_THEMES = Path(__file__).resolve().parent.parent / "themes"
-COLOUR_FIELDS = ("primary", "secondary", "accent", "foreground", "background", "surface",
-                 "panel", "boost", "success", "warning", "error")
+COLOUR_FIELDS = (
+    "primary",
+    "secondary",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+    "success",
+    "warning",
+    "error",
+)
 NUMBER_FIELDS = ("luminosity_spread", "text_alpha")
 
 
@@ -46,9 +57,12 @@ def load_theme_file(path: Path) -> Theme:
         fields["dark"] = document["dark"]
     variables = document.get("variables", {})
     if not isinstance(variables, dict) or not all(
-            isinstance(value, str) for value in variables.values()):
-        raise ThemeFileError('[variables] should hold CSS variables as text, like '
-                             '"block-cursor-background" = "#ff0000"')
+        isinstance(value, str) for value in variables.values()
+    ):
+        raise ThemeFileError(
+            "[variables] should hold CSS variables as text, like "
+            '"block-cursor-background" = "#ff0000"'
+        )
     fields["variables"] = dict(variables)
     return Theme(**fields)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+
 @dataclass(frozen=True, slots=True)
 class ToolSpec:
     name: str
@@ -15,8 +16,14 @@ class ToolSpec:
     """Where the tool comes from, for people: "built-in", "command", "MCP server notes"."""
 
     def to_api(self) -> dict[str, Any]:
-        return {"type": "function", "function": {
-            "name": self.name, "description": self.description, "parameters": self.parameters}}
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": self.parameters,
+            },
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,15 +19,22 @@ MAX_FILE_BYTES = 100_000
 MAX_FOLDER_ENTRIES = 300
 
 
-
 class DateTimeTool:
-    spec = ToolSpec("current_datetime", "The current date, time, weekday and time zone.", {
-        "type": "object",
-        "properties": {"timezone": {
-            "type": "string",
-            "description": "An IANA time zone such as Europe/Paris; the user's own if left out."}},
-        "additionalProperties": False,
-    }, BUILTIN)
+    spec = ToolSpec(
+        "current_datetime",
+        "The current date, time, weekday and time zone.",
+        {
+            "type": "object",
+            "properties": {
+                "timezone": {
+                    "type": "string",
+                    "description": "An IANA time zone such as Europe/Paris; the user's own if left out.",
+                }
+            },
+            "additionalProperties": False,
+        },
+        BUILTIN,
+    )
 
     def __init__(self, now: Any = None) -> None:
         self._now = now or (lambda: dt.datetime.now().astimezone())
@@ -39,20 +46,32 @@ class DateTimeTool:
             try:
                 now = now.astimezone(ZoneInfo(zone))
             except (ZoneInfoNotFoundError, ValueError):
-                raise ToolError(f"Unknown time zone {zone!r}; use an IANA name such as "
-                                "Europe/Paris.") from None
-        return ToolOutcome(f"{now:%A %d %B %Y, %H:%M:%S} ({now.tzname()}, UTC{now:%z}); "
-                           f"ISO 8601: {now.isoformat(timespec='seconds')}")
+                raise ToolError(
+                    f"Unknown time zone {zone!r}; use an IANA name such as Europe/Paris."
+                ) from None
+        return ToolOutcome(
+            f"{now:%A %d %B %Y, %H:%M:%S} ({now.tzname()}, UTC{now:%z}); "
+            f"ISO 8601: {now.isoformat(timespec='seconds')}"
+        )
 
 
 class CalculatorTool:
-    spec = ToolSpec("calculator", calculator.DESCRIPTION, {
-        "type": "object",
-        "properties": {"expression": {"type": "string",
-                                      "description": "For example: (17 * 23) / 4 + sqrt(2)"}},
-        "required": ["expression"],
-        "additionalProperties": False,
-    }, BUILTIN)
+    spec = ToolSpec(
+        "calculator",
+        calculator.DESCRIPTION,
+        {
+            "type": "object",
+            "properties": {
+                "expression": {
+                    "type": "string",
+                    "description": "For example: (17 * 23) / 4 + sqrt(2)",
+                }
+            },
+            "required": ["expression"],
+            "additionalProperties": False,
+        },
+        BUILTIN,
+    )
 
     async def run(self, arguments: dict[str, Any]) -> ToolOutcome:
         return ToolOutcome(calculator.format_number(calculator.calculate(arguments["expression"])))
@@ -70,8 +89,9 @@ class AllowedFolders:
 
     def resolve(self, given: str) -> Path:
         if not self.folders:
-            raise ToolError("No folders are allowed: the user has to add one in Rill's "
-                            "settings first.")
+            raise ToolError(
+                "No folders are allowed: the user has to add one in Rill's settings first."
+            )
         if "\x00" in given:
             raise ToolError("The path holds a NUL character.")
         path = Path(given).expanduser()
@@ -86,8 +106,9 @@ class AllowedFolders:
             # unresolved, so `loop/../link` would pass the check below and open what `link`
             # points at, wherever that is.
             raise ToolError(f"{given!r} goes round a loop of symbolic links.") from None
-        if not any(resolved == folder or resolved.is_relative_to(folder)
-                   for folder in self.folders):
+        if not any(
+            resolved == folder or resolved.is_relative_to(folder) for folder in self.folders
+        ):
             raise ToolError(f"{given!r} is outside the allowed folders ({self.describe()}).")
         return resolved
 
@@ -95,17 +116,28 @@ class AllowedFolders:
 class ReadFileTool:
     def __init__(self, folders: AllowedFolders) -> None:
         self.folders = folders
-        self.spec = ToolSpec("read_file", (
-            f"Read a text file (up to {MAX_FILE_BYTES:,} bytes from `offset`). Only files under "
-            f"these folders can be read: {folders.describe()}. Relative paths start at the "
-            "first."), {
-            "type": "object",
-            "properties": {"path": {"type": "string"},
-                           "offset": {"type": "integer", "minimum": 0,
-                                      "description": "Byte to start at (default 0)."}},
-            "required": ["path"],
-            "additionalProperties": False,
-        }, BUILTIN)
+        self.spec = ToolSpec(
+            "read_file",
+            (
+                f"Read a text file (up to {MAX_FILE_BYTES:,} bytes from `offset`). Only files under "
+                f"these folders can be read: {folders.describe()}. Relative paths start at the "
+                "first."
+            ),
+            {
+                "type": "object",
+                "properties": {
+                    "path": {"type": "string"},
+                    "offset": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "description": "Byte to start at (default 0).",
+                    },
+                },
+                "required": ["path"],
+                "additionalProperties": False,
+            },
+            BUILTIN,
+        )
 
     async def run(self, arguments: dict[str, Any]) -> ToolOutcome:
         path = self.folders.resolve(arguments["path"])
@@ -132,26 +164,37 @@ def _read_text(path: Path, offset: int) -> str:
         file.seek(offset)
         data = file.read(MAX_FILE_BYTES + 1)
     if b"\x00" in data[:8192]:
-        raise ToolError(f"{str(path)!r} looks like a binary file ({info.st_size:,} bytes); "
-                        "only text can be read.")
+        raise ToolError(
+            f"{str(path)!r} looks like a binary file ({info.st_size:,} bytes); "
+            "only text can be read."
+        )
     text = data[:MAX_FILE_BYTES].decode("utf-8", errors="replace")
     if len(data) > MAX_FILE_BYTES:
-        text += (f"\n[cut at {MAX_FILE_BYTES:,} bytes of {info.st_size:,}; read on with "
-                 f"offset {offset + MAX_FILE_BYTES}]")
+        text += (
+            f"\n[cut at {MAX_FILE_BYTES:,} bytes of {info.st_size:,}; read on with "
+            f"offset {offset + MAX_FILE_BYTES}]"
+        )
     return text
 
 
 class ListFolderTool:
     def __init__(self, folders: AllowedFolders) -> None:
         self.folders = folders
-        self.spec = ToolSpec("list_folder", (
-            f"List what a folder holds (name, kind, size). Only these folders and what is "
-            f"under them: {folders.describe()}. Relative paths start at the first."), {
-            "type": "object",
-            "properties": {"path": {"type": "string", "description": "Default: the first "
-                                                                     "allowed folder."}},
-            "additionalProperties": False,
-        }, BUILTIN)
+        self.spec = ToolSpec(
+            "list_folder",
+            (
+                f"List what a folder holds (name, kind, size). Only these folders and what is "
+                f"under them: {folders.describe()}. Relative paths start at the first."
+            ),
+            {
+                "type": "object",
+                "properties": {
+                    "path": {"type": "string", "description": "Default: the first allowed folder."}
+                },
+                "additionalProperties": False,
+            },
+            BUILTIN,
+        )
 
     async def run(self, arguments: dict[str, Any]) -> ToolOutcome:
         path = self.folders.resolve(arguments.get("path") or ".")

@@ -16,24 +16,45 @@ MAX_RESULT_BITS = 4096
 """About 1,200 decimal digits: plenty for arithmetic, and cheap to compute and print."""
 
 _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
     ast.Pow: operator.pow,
 }
 _UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {
-    ast.UAdd: operator.pos, ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.USub: operator.neg,
 }
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "sqrt": math.sqrt, "abs": abs, "round": round, "floor": math.floor, "ceil": math.ceil,
-    "exp": math.exp, "log": math.log, "log10": math.log10, "log2": math.log2,
-    "sin": math.sin, "cos": math.cos, "tan": math.tan, "asin": math.asin, "acos": math.acos,
-    "atan": math.atan, "min": min, "max": max, "factorial": math.factorial,
+    "sqrt": math.sqrt,
+    "abs": abs,
+    "round": round,
+    "floor": math.floor,
+    "ceil": math.ceil,
+    "exp": math.exp,
+    "log": math.log,
+    "log10": math.log10,
+    "log2": math.log2,
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "asin": math.asin,
+    "acos": math.acos,
+    "atan": math.atan,
+    "min": min,
+    "max": max,
+    "factorial": math.factorial,
 }
 _CONSTANTS = {"pi": math.pi, "e": math.e, "tau": math.tau}
 
-DESCRIPTION = ("Evaluate an arithmetic expression exactly: + - * / // % ** and parentheses, "
-               f"the functions {', '.join(sorted(_FUNCTIONS))}, and pi, e, tau. Use it instead "
-               "of working out numbers yourself.")
+DESCRIPTION = (
+    "Evaluate an arithmetic expression exactly: + - * / // % ** and parentheses, "
+    f"the functions {', '.join(sorted(_FUNCTIONS))}, and pi, e, tau. Use it instead "
+    "of working out numbers yourself."
+)
 
 
 def calculate(expression: str) -> int | float:
@@ -69,15 +90,21 @@ def _value(node: ast.expr) -> Any:
         if isinstance(node.op, ast.Pow):
             _check_power(left, right)
         return _checked(_BINARY[type(node.op)](left, right))
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id in _FUNCTIONS and not node.keywords):
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _FUNCTIONS
+        and not node.keywords
+    ):
         arguments = [_value(argument) for argument in node.args]
         if node.func.id == "factorial" and arguments and arguments[0] > 500:
             raise ToolError("factorial is limited to 500 here.")
         return _checked(_FUNCTIONS[node.func.id](*arguments))
     shown = ast.unparse(node)
-    raise ToolError(f"{shown!r} is not allowed: only numbers, arithmetic operators, and the "
-                    f"functions {', '.join(sorted(_FUNCTIONS))}.")
+    raise ToolError(
+        f"{shown!r} is not allowed: only numbers, arithmetic operators, and the "
+        f"functions {', '.join(sorted(_FUNCTIONS))}."
+    )
 
 
 def _check_power(base: Any, exponent: Any) -> None:

@@ -31,20 +31,26 @@ class CommandTool:
             process = await asyncio.create_subprocess_exec(
                 # Under the supervisor, so that nothing it starts outlives Rill.
                 *tethered(config.command, path=environment.get("PATH", os.defpath)),
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE, env=environment,
-                start_new_session=True)  # its own process group, so all of it can be stopped
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                env=environment,
+                start_new_session=True,
+            )  # its own process group, so all of it can be stopped
         except OSError as exc:
-            raise ToolError(f"The command {config.command[0]!r} could not start: "
-                            f"{exc.strerror or exc}.") from None
+            raise ToolError(
+                f"The command {config.command[0]!r} could not start: {exc.strerror or exc}."
+            ) from None
         try:
             stdout, stdout_size, stderr = await asyncio.wait_for(
                 _talk(process, json.dumps(arguments).encode(), config.max_output),
-                timeout=config.timeout)
+                timeout=config.timeout,
+            )
         except TimeoutError:
             await _kill_group(process)
-            raise ToolError(f"The command took longer than {config.timeout:g} s and was "
-                            "stopped.") from None
+            raise ToolError(
+                f"The command took longer than {config.timeout:g} s and was stopped."
+            ) from None
         except BaseException:  # cancelled by the user: stop everything it started
             await _kill_group(process)
             raise
@@ -53,9 +59,12 @@ class CommandTool:
             text += f"\n[output cut at {config.max_output:,} bytes of {stdout_size:,}]"
         if process.returncode:
             detail = stderr.decode("utf-8", errors="replace").strip()[-_STDERR_KEPT:]
-            return ToolOutcome(f"The command failed (exit status {process.returncode})."
-                               + (f"\nstderr:\n{detail}" if detail else "")
-                               + (f"\nstdout:\n{text}" if text.strip() else ""), is_error=True)
+            return ToolOutcome(
+                f"The command failed (exit status {process.returncode})."
+                + (f"\nstderr:\n{detail}" if detail else "")
+                + (f"\nstdout:\n{text}" if text.strip() else ""),
+                is_error=True,
+            )
         return ToolOutcome(text)
 
 
@@ -65,8 +74,9 @@ def _environment() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name != API_KEY_ENV}
 
 
-async def _talk(process: asyncio.subprocess.Process, data: bytes,
-                limit: int) -> tuple[bytes, int, bytes]:
+async def _talk(
+    process: asyncio.subprocess.Process, data: bytes, limit: int
+) -> tuple[bytes, int, bytes]:
     async def feed() -> None:
         assert process.stdin is not None
         try:
@@ -82,7 +92,7 @@ async def _talk(process: asyncio.subprocess.Process, data: bytes,
         while chunk := await stream.read(_READ_SIZE):
             size += len(chunk)
             if len(kept) < keep:
-                kept += chunk[:keep - len(kept)]
+                kept += chunk[: keep - len(kept)]
             else:
                 # Past the cap the rest is only counted. Reading it flat out would take a
                 # core from the chat while a command floods; the pipe makes it wait instead.
@@ -91,7 +101,8 @@ async def _talk(process: asyncio.subprocess.Process, data: bytes,
 
     assert process.stdout is not None and process.stderr is not None
     _, (stdout, size), (stderr, _) = await asyncio.gather(
-        feed(), read(process.stdout, limit), read(process.stderr, 64_000))
+        feed(), read(process.stdout, limit), read(process.stderr, 64_000)
+    )
     await process.wait()
     return stdout, size, stderr
 

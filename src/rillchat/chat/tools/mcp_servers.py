@@ -52,8 +52,7 @@ class McpServer:
         try:
             await asyncio.wait_for(self._ready.wait(), START_TIMEOUT)
         except TimeoutError:
-            self.failure = (f"it did not answer within {START_TIMEOUT:g} s"
-                            + self._stderr_tail())
+            self.failure = f"it did not answer within {START_TIMEOUT:g} s" + self._stderr_tail()
             await self.close()
 
     async def close(self) -> None:
@@ -83,13 +82,18 @@ class McpServer:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            raise ToolError(f"The MCP server {self.config.name!r} failed: "
-                            f"{one_line(str(exc)) or type(exc).__name__}.") from None
+            raise ToolError(
+                f"The MCP server {self.config.name!r} failed: "
+                f"{one_line(str(exc)) or type(exc).__name__}."
+            ) from None
         pieces = []
         for block in getattr(result, "content", None) or []:
             text = getattr(block, "text", None)
-            pieces.append(text if isinstance(text, str)
-                          else f"[{getattr(block, 'type', 'content')} not shown]")
+            pieces.append(
+                text
+                if isinstance(text, str)
+                else f"[{getattr(block, 'type', 'content')} not shown]"
+            )
         return ToolOutcome("\n".join(pieces), is_error=bool(getattr(result, "is_error", False)))
 
     async def _serve(self) -> None:
@@ -101,10 +105,12 @@ class McpServer:
         folder = Path(tempfile.mkdtemp(prefix="rill-mcp-"))
         try:
             path = config.env.get("PATH", os.environ.get("PATH", os.defpath))
-            command = tethered((config.command, *config.args), path=path,
-                               pid_file=str(folder / "pid"))
-            parameters = StdioServerParameters(command=command[0], args=command[1:],
-                                               env=dict(config.env) or None)
+            command = tethered(
+                (config.command, *config.args), path=path, pid_file=str(folder / "pid")
+            )
+            parameters = StdioServerParameters(
+                command=command[0], args=command[1:], env=dict(config.env) or None
+            )
             async with stdio_client(parameters, errlog=self._errlog) as (reader, writer):
                 self._group = await _written_pid(folder / "pid")
                 # Gone once read, so that a Rill killed later leaves nothing behind.
@@ -112,8 +118,10 @@ class McpServer:
                 async with ClientSession(reader, writer) as session:
                     await session.initialize()
                     listed = await session.list_tools()
-                    self.tools = [McpTool(self, tool.name, tool.description or "",
-                                          tool.input_schema) for tool in listed.tools]
+                    self.tools = [
+                        McpTool(self, tool.name, tool.description or "", tool.input_schema)
+                        for tool in listed.tools
+                    ]
                     self._session = session
                     self._ready.set()
                     await self._closing.wait()
@@ -164,20 +172,23 @@ def _reason(exc: BaseException) -> str:
 
 
 class McpTool:
-    def __init__(self, server: McpServer, name: str, description: str,
-                 schema: dict[str, Any]) -> None:
+    def __init__(
+        self, server: McpServer, name: str, description: str, schema: dict[str, Any]
+    ) -> None:
         self.server = server
         self.remote_name = name
-        exposed = name if TOOL_NAME.fullmatch(name) else "_".join(
-            piece for piece in name.replace(".", "_").split() if piece)[:64]
-        self.spec = ToolSpec(exposed, description, schema or {"type": "object"},
-                             f"MCP server {server.config.name}")
+        exposed = (
+            name
+            if TOOL_NAME.fullmatch(name)
+            else "_".join(piece for piece in name.replace(".", "_").split() if piece)[:64]
+        )
+        self.spec = ToolSpec(
+            exposed, description, schema or {"type": "object"}, f"MCP server {server.config.name}"
+        )
 
     def renamed(self, name: str) -> McpTool:
-        clone = McpTool(self.server, self.remote_name, self.spec.description,
-                        self.spec.parameters)
-        clone.spec = ToolSpec(name, self.spec.description, self.spec.parameters,
-                              self.spec.source)
+        clone = McpTool(self.server, self.remote_name, self.spec.description, self.spec.parameters)
+        clone.spec = ToolSpec(name, self.spec.description, self.spec.parameters, self.spec.source)
         return clone
 
     async def run(self, arguments: dict[str, Any]) -> ToolOutcome:

@@ -28,8 +28,10 @@ class ToolSession:
     @classmethod
     def local(cls, settings: Settings) -> ToolSession:
         """The tools that need nothing started: built-in and command tools."""
-        tools = [*builtin_tools(settings.builtin_tools, settings.allowed_folders),
-                 *(CommandTool(config) for config in settings.command_tools)]
+        tools = [
+            *builtin_tools(settings.builtin_tools, settings.allowed_folders),
+            *(CommandTool(config) for config in settings.command_tools),
+        ]
         return cls(Toolbox(tools))
 
     @classmethod
@@ -62,5 +64,4 @@ class ToolSession:
         self.toolbox = fresh
 
     async def close(self) -> None:
-        await asyncio.gather(*(server.close() for server in self.servers),
-                             return_exceptions=True)
+        await asyncio.gather(*(server.close() for server in self.servers), return_exceptions=True)

@@ -41,8 +41,9 @@ POLL_INTERVAL = 0.25
 _PR_SET_PDEATHSIG = 1
 _CANNOT_START = 127
 """The exit status of a command that could not be started, as a shell uses it."""
-_RESET_FOR_THE_COMMAND = tuple(getattr(signal, name) for name in ("SIGPIPE", "SIGXFZ", "SIGXFSZ")
-                               if hasattr(signal, name))
+_RESET_FOR_THE_COMMAND = tuple(
+    getattr(signal, name) for name in ("SIGPIPE", "SIGXFZ", "SIGXFSZ") if hasattr(signal, name)
+)
 """Signals Python ignores for itself; ignored signals would stay ignored in the command (as
 `subprocess`'s restore_signals knows)."""
 
@@ -68,8 +69,7 @@ def supervise(parent: int, pid_file: str | None, command: list[str]) -> int:
             file.write(str(os.getpid()))
         os.replace(pid_file + ".part", pid_file)
     try:
-        child = os.posix_spawn(command[0], command, os.environ,
-                               setsigdef=_RESET_FOR_THE_COMMAND)
+        child = os.posix_spawn(command[0], command, os.environ, setsigdef=_RESET_FOR_THE_COMMAND)
     except OSError as exc:
         sys.stderr.write(f"rill: could not start {command[0]}: {exc.strerror or exc}\n")
         return _CANNOT_START

@@ -15,8 +15,9 @@ from pathlib import Path
 SUPERVISOR = Path(__file__).with_name("supervisor.py")
 
 
-def tethered(command: list[str] | tuple[str, ...], *, path: str | None,
-             pid_file: str | None = None) -> list[str]:
+def tethered(
+    command: list[str] | tuple[str, ...], *, path: str | None, pid_file: str | None = None
+) -> list[str]:
     """The argument list that runs `command` under the supervisor; start it with
     `start_new_session=True`, and its pid is the group's id. The program is looked up on
     `path` (the PATH it will run with) here, so that one that does not exist fails as it did
@@ -24,8 +25,17 @@ def tethered(command: list[str] | tuple[str, ...], *, path: str | None,
     supervisor writes its pid, for when whoever starts it does not say (the MCP SDK)."""
     program = resolve(command[0], path)
     extra = ["--pid-file", pid_file] if pid_file is not None else []
-    return [sys.executable, "-I", "-S", str(SUPERVISOR), str(os.getpid()), *extra, "--",
-            program, *command[1:]]
+    return [
+        sys.executable,
+        "-I",
+        "-S",
+        str(SUPERVISOR),
+        str(os.getpid()),
+        *extra,
+        "--",
+        program,
+        *command[1:],
+    ]
 
 
 def resolve(program: str, path: str | None) -> str:

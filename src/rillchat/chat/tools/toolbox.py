@@ -52,8 +52,10 @@ class Toolbox:
                 tool = renamed(f"{server.name}__{name}"[:64])
                 name = tool.spec.name
             if name in self.tools:
-                self.problems.append(f"The tool name {name!r} ({tool.spec.source}) is taken by "
-                                     f"the {self.tools[name].spec.source} tool; it is left out.")
+                self.problems.append(
+                    f"The tool name {name!r} ({tool.spec.source}) is taken by "
+                    f"the {self.tools[name].spec.source} tool; it is left out."
+                )
                 return
         self.tools[name] = tool
 
@@ -71,9 +73,13 @@ class Toolbox:
         tool = self.tools.get(call.name or "")
         if tool is None:
             offered = ", ".join(self.tools) or "none"
-            return CheckedCall(call, None, None,
-                               f"There is no tool called {one_line(call.name or '')!r}. The "
-                               f"tools are: {offered}.")
+            return CheckedCall(
+                call,
+                None,
+                None,
+                f"There is no tool called {one_line(call.name or '')!r}. The "
+                f"tools are: {offered}.",
+            )
         try:
             arguments = json.loads(call.arguments.strip() or "{}")
         except ValueError as exc:
@@ -85,8 +91,12 @@ class Toolbox:
         except Exception:  # a server's own schema that jsonschema cannot use: let it judge
             found = []
         if found:
-            return CheckedCall(call, tool, arguments,
-                               "The arguments do not fit the tool's schema: " + "; ".join(found))
+            return CheckedCall(
+                call,
+                tool,
+                arguments,
+                "The arguments do not fit the tool's schema: " + "; ".join(found),
+            )
         return CheckedCall(call, tool, arguments)
 
     async def run(self, checked: CheckedCall, clock=time.monotonic) -> RunResult:
@@ -98,6 +108,8 @@ class Toolbox:
         except ToolError as exc:
             outcome = ToolOutcome(str(exc), is_error=True)
         except Exception as exc:  # a bug in a tool must not take the conversation down
-            outcome = ToolOutcome(f"The tool failed unexpectedly ({type(exc).__name__}: "
-                                  f"{one_line(str(exc))}).", is_error=True)
+            outcome = ToolOutcome(
+                f"The tool failed unexpectedly ({type(exc).__name__}: {one_line(str(exc))}).",
+                is_error=True,
+            )
         return RunResult(outcome, clock() - started)

@@ -21,10 +21,13 @@ from rillchat.chat.conversation import (
     Message,
     MessageStatus,
 )
+from rillchat.chat.engine import ChatEngine
 from rillchat.chat.options import ReplyOptions
 from rillchat.chat.replay import events_from_message
 from rillchat.chat.structured import Schema
-from rillchat.chat.engine import ChatEngine
+from rillchat.chat.summary import conversation_cost, format_cost, turn_replies
+from rillchat.chat.titles import clean_title, title_request
+from rillchat.chat.tool_loop import wants_tools
 from rillchat.chat.tool_round import ToolPolicy
 from rillchat.chat.turn_events import (
     ReplyEnded,
@@ -40,9 +43,6 @@ from rillchat.chat.turn_events import (
     ToolsStopped,
     TurnEvent,
 )
-from rillchat.chat.summary import conversation_cost, format_cost, turn_replies
-from rillchat.chat.tool_loop import wants_tools
-from rillchat.chat.titles import clean_title, title_request
 from rillchat.line_fit import Piece
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
 from rillchat.openrouter.request import ChatRequest
@@ -53,9 +53,9 @@ from rillchat.ui.messages import TurnNews
 from rillchat.ui.textual_fixes import forget_layout_arithmetic, release_removed_widgets
 from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.controls_bar import ControlsBar, controls_pieces
-from rillchat.ui.widgets.fitted_line import FittedLine
 from rillchat.ui.widgets.conversation_view import ConversationView
 from rillchat.ui.widgets.error_banner import ErrorBanner
+from rillchat.ui.widgets.fitted_line import FittedLine
 from rillchat.ui.widgets.keys_footer import KeysFooter
 from rillchat.ui.widgets.messages_view import (
     MESSAGE_VIEWS,
@@ -80,10 +80,10 @@ if TYPE_CHECKING:  # the screens and dialogs are imported when first opened: sta
     from pathlib import Path
 
     from rillchat.config import Preset, SchemaPreset
+    from rillchat.ui.app import RillApp
     from rillchat.ui.code_blocks import CodeBlock
     from rillchat.ui.screens.history import Opened
     from rillchat.ui.screens.reply_options import OptionsChosen
-    from rillchat.ui.app import RillApp
 
 
 SAVED_MESSAGES_PER_PAGE = 20
@@ -160,10 +160,12 @@ class ChatScreen(Screen[None]):
         Binding("f5", "reply_options", "Options", show=False, id="rill.options"),  # in its bar
         Binding("f8", "settings", "Settings", id="rill.settings"),
         Binding("f1", "help", "Help", show=False, id="rill.help"),  # the prompt says "F1 help"
-        Binding("alt+left", "switch_branch(-1)", "Branch before", show=False,
-                id="rill.branch-before"),
-        Binding("alt+right", "switch_branch(1)", "Branch after", show=False,
-                id="rill.branch-after"),
+        Binding(
+            "alt+left", "switch_branch(-1)", "Branch before", show=False, id="rill.branch-before"
+        ),
+        Binding(
+            "alt+right", "switch_branch(1)", "Branch after", show=False, id="rill.branch-after"
+        ),
         Binding("pageup", "page_up", "Scroll up", show=False, priority=True),
         Binding("pagedown", "page_down", "Scroll down", show=False, priority=True),
         Binding("ctrl+end", "jump_to_latest", "Latest", show=False, id="rill.latest"),
@@ -177,9 +179,14 @@ class ChatScreen(Screen[None]):
         Binding("shift+tab", "app.focus_previous", "Focus previous", show=False),
     ]
 
-    def __init__(self, conversation: Conversation | None = None, *,
-                 found: tuple[str, str] | None = None, draft: str = "",
-                 sent_prompts: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        conversation: Conversation | None = None,
+        *,
+        found: tuple[str, str] | None = None,
+        draft: str = "",
+        sent_prompts: list[str] | None = None,
+    ) -> None:
         super().__init__()
         self._carried = (draft, sent_prompts or [])
         """The prompt's text and recall list, carried over from the chat this one replaced."""
@@ -223,8 +230,9 @@ class ChatScreen(Screen[None]):
         """A new conversation as Settings (F8) sets one up: the default model and effort.
         What F4 and F5 chose belongs to the conversation it was chosen in."""
         settings = self.rill.settings
-        return Conversation(model=settings.model,
-                            options=ReplyOptions(reasoning_effort=settings.reasoning_effort))
+        return Conversation(
+            model=settings.model, options=ReplyOptions(reasoning_effort=settings.reasoning_effort)
+        )
 
     @property
     def busy(self) -> bool:
@@ -247,17 +255,24 @@ class ChatScreen(Screen[None]):
     # Layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield FittedLine(self._top_bar_pieces(), id="top-bar",
-                         classes="-demo" if self.rill.demo else "")
+        yield FittedLine(
+            self._top_bar_pieces(), id="top-bar", classes="-demo" if self.rill.demo else ""
+        )
         yield ConversationView(id="conversation")
-        yield Static("↓ More below: click here or press Ctrl+End to jump to the latest",
-                     id="jump-latest", markup=False)
+        yield Static(
+            "↓ More below: click here or press Ctrl+End to jump to the latest",
+            id="jump-latest",
+            markup=False,
+        )
         yield Static("", id="editing", markup=False)
         yield QueuedPromptBar(id="queued")
         yield WaitingCallsBar(id="tools-waiting")
         yield ControlsBar(self._controls_pieces(), hint="F5 change", id="controls")
-        yield PromptInput(placeholder="Message (Enter sends, Ctrl+J new line, F1 help)",
-                          cursor_blink=self.rill.cursor_blink, id="prompt")
+        yield PromptInput(
+            placeholder="Message (Enter sends, Ctrl+J new line, F1 help)",
+            cursor_blink=self.rill.cursor_blink,
+            id="prompt",
+        )
         yield KeysFooter(compact=True)  # the keys shown must fit in 80 columns
 
     async def on_mount(self) -> None:
@@ -308,8 +323,11 @@ class ChatScreen(Screen[None]):
         """Where the page of saved messages that ends before `end` starts."""
         messages = self.conversation.messages
         start, size = end, 0
-        while start > 0 and end - start < SAVED_MESSAGES_PER_PAGE and (
-                start == end or size < SAVED_PAGE_CHARACTERS):
+        while (
+            start > 0
+            and end - start < SAVED_MESSAGES_PER_PAGE
+            and (start == end or size < SAVED_PAGE_CHARACTERS)
+        ):
             start -= 1
             size += len(messages[start].text)
         return start
@@ -318,8 +336,11 @@ class ChatScreen(Screen[None]):
         """Where the page of saved messages that begins at `start` ends."""
         messages = self.conversation.messages
         end, size = start, 0
-        while end < len(messages) and end - start < SAVED_MESSAGES_PER_PAGE and (
-                end == start or size < SAVED_PAGE_CHARACTERS):
+        while (
+            end < len(messages)
+            and end - start < SAVED_MESSAGES_PER_PAGE
+            and (end == start or size < SAVED_PAGE_CHARACTERS)
+        ):
             size += len(messages[end].text)
             end += 1
         return end
@@ -333,8 +354,13 @@ class ChatScreen(Screen[None]):
         if self._drawn_until is not None:
             left = len(self.conversation.messages) - self._drawn_until
             count = self._page_after(self._drawn_until) - self._drawn_until
-            await view.mount(Button(f"↓ {left} later messages: show {count} more (Ctrl+End: "
-                                    "the latest)", id="later", compact=True))
+            await view.mount(
+                Button(
+                    f"↓ {left} later messages: show {count} more (Ctrl+End: the latest)",
+                    id="later",
+                    compact=True,
+                )
+            )
 
     @on(Button.Pressed, "#later")
     async def _later_pressed(self, event: Button.Pressed) -> None:
@@ -427,8 +453,9 @@ class ChatScreen(Screen[None]):
         if start:
             label = f"↑ {start} earlier messages: show {start - self._page_before(start)} more"
             turns = self._turn_widgets()
-            await view.mount(Button(label, id="earlier", compact=True),
-                             before=turns[0] if turns else None)
+            await view.mount(
+                Button(label, id="earlier", compact=True), before=turns[0] if turns else None
+            )
 
     def _mark_stale_banners(self) -> None:
         """Only the last reply is retried in place: older banners retry as a new branch."""
@@ -459,10 +486,11 @@ class ChatScreen(Screen[None]):
             if isinstance(widget, AssistantMessage):
                 await widget.show_all(events_from_message(message))
                 await widget.end(message, turn=self._turn_ended_by(index))
-                self._settle_saved_panels(widget, message, messages[index + 1:])
+                self._settle_saved_panels(widget, message, messages[index + 1 :])
 
-    def _settle_saved_panels(self, view: AssistantMessage, reply: Message,
-                             following: list[Message]) -> None:
+    def _settle_saved_panels(
+        self, view: AssistantMessage, reply: Message, following: list[Message]
+    ) -> None:
         """Show each saved call's result (from the tool messages after its reply) in its panel."""
         for later in following:
             part = later.tool_result_part
@@ -476,8 +504,10 @@ class ChatScreen(Screen[None]):
         for panel in view.tool_panels:
             if panel.result_message_id is None and panel.state == "streaming":
                 # Rill ended (killed, or the machine stopped) while the call waited or ran.
-                panel.not_offered("No result: Rill closed before this call finished, so it "
-                                  "is not sent to the model.")
+                panel.not_offered(
+                    "No result: Rill closed before this call finished, so it "
+                    "is not sent to the model."
+                )
 
     def _panel_of(self, message: Message) -> ToolCallPanel | None:
         """The panel showing this tool message's result, when it is on screen."""
@@ -486,7 +516,8 @@ class ChatScreen(Screen[None]):
             return None
         for panel in self.conversation_view.query(ToolCallPanel):
             if panel.result_message_id == message.id or (
-                    panel.result_message_id is None and panel.call_id == part.tool_call_id):
+                panel.result_message_id is None and panel.call_id == part.tool_call_id
+            ):
                 return panel
         return None
 
@@ -504,9 +535,13 @@ class ChatScreen(Screen[None]):
         if message.role == "tool":
             return ToolResult(message)
         structured = message.structured
-        reply = AssistantMessage(self.rill.clock, message.id, live=False,
-                                 reasoning_display=self.rill.settings.reasoning_display,
-                                 schema_name=structured.name if structured else None)
+        reply = AssistantMessage(
+            self.rill.clock,
+            message.id,
+            live=False,
+            reasoning_display=self.rill.settings.reasoning_display,
+            schema_name=structured.name if structured else None,
+        )
         self._saved_views[message.id] = reply
         return reply
 
@@ -520,12 +555,16 @@ class ChatScreen(Screen[None]):
             return
         if self.rill.recorder is None:
             await self.query_one("#history-off").remove()
-            self.notify(f"Moved to {kept}, but the fresh history failed too: "
-                        f"{self.rill.history_problem}", severity="error", markup=False)
+            self.notify(
+                f"Moved to {kept}, but the fresh history failed too: {self.rill.history_problem}",
+                severity="error",
+                markup=False,
+            )
             return
         self.history_came_on()
-        self.notify(f"The old file is kept as {kept.name}; a fresh history starts now.",
-                    markup=False)
+        self.notify(
+            f"The old file is kept as {kept.name}; a fresh history starts now.", markup=False
+        )
 
     def history_came_on(self) -> None:
         """The history was off and is on now: the notice goes, and what is on screen is
@@ -548,12 +587,18 @@ class ChatScreen(Screen[None]):
         pieces = [Piece("Rill", 2), Piece(mask_secrets(one_line(self.conversation.model)), 9)]
         spent = conversation_cost(self.conversation)
         if spent or self.rill.session_cost:
-            pieces.append(Piece(f"{format_cost(spent)} this chat, "
-                                f"{format_cost(self.rill.session_cost)} this session", 4,
-                                short=f"{format_cost(spent)} this chat"))
+            pieces.append(
+                Piece(
+                    f"{format_cost(spent)} this chat, "
+                    f"{format_cost(self.rill.session_cost)} this session",
+                    4,
+                    short=f"{format_cost(spent)} this chat",
+                )
+            )
         if self.rill.demo:
-            pieces.append(Piece("DEMO: built-in local server, no key needed", 3,
-                                short="DEMO (local server)"))
+            pieces.append(
+                Piece("DEMO: built-in local server, no key needed", 3, short="DEMO (local server)")
+            )
         elif not self.rill.settings.api_key:
             pieces.append(Piece("no API key: see below", 5))
         else:
@@ -565,15 +610,27 @@ class ChatScreen(Screen[None]):
 
     async def _show_welcome(self) -> None:
         if self.rill.history_problem:
-            action = (("move-aside", "Move it aside and start a fresh history")
-                      if self.rill.unreadable_history else None)
-            await self.conversation_view.mount(Notice(
-                f"**History is off.** {literal(self.rill.history_problem)}", classes="-warning",
-                id="history-off", action=action))
+            action = (
+                ("move-aside", "Move it aside and start a fresh history")
+                if self.rill.unreadable_history
+                else None
+            )
+            await self.conversation_view.mount(
+                Notice(
+                    f"**History is off.** {literal(self.rill.history_problem)}",
+                    classes="-warning",
+                    id="history-off",
+                    action=action,
+                )
+            )
         if self.rill.settings.config_problems:
-            await self.conversation_view.mount(Notice(
-                config_problems(self.rill.settings.config_problems), classes="-warning",
-                id="config-problems"))
+            await self.conversation_view.mount(
+                Notice(
+                    config_problems(self.rill.settings.config_problems),
+                    classes="-warning",
+                    id="config-problems",
+                )
+            )
         if self.rill.demo:
             notice = Notice(DEMO_WELCOME)
         elif not self.rill.settings.api_key:
@@ -608,24 +665,32 @@ class ChatScreen(Screen[None]):
         """Send a prompt, or queue it while a reply streams. False: neither, and why was
         said; the caller keeps the text."""
         if not self.rill.settings.api_key:
-            self.notify("No API key: press F8 and paste one into API key (or set "
-                        "OPENROUTER_API_KEY and start Rill again, or run rill --demo). Your "
-                        "message is still in the prompt.",
-                        title="Cannot send", severity="error", markup=False)
+            self.notify(
+                "No API key: press F8 and paste one into API key (or set "
+                "OPENROUTER_API_KEY and start Rill again, or run rill --demo). Your "
+                "message is still in the prompt.",
+                title="Cannot send",
+                severity="error",
+                markup=False,
+            )
             return False
         if self.engine.streaming is not None:
             return self._queue(text, pastes)
         if self.engine.busy:
             if self.engine.waiting_calls:
-                words = ("Tool calls are waiting for you: Tab goes to them to decide (y, a or "
-                         "n), or Escape stops them.")
+                words = (
+                    "Tool calls are waiting for you: Tab goes to them to decide (y, a or "
+                    "n), or Escape stops them."
+                )
             else:
                 words = "Tool calls are running: wait, or press Escape to stop them."
-            self.notify(f"{words} Your message is still in the prompt.", severity="warning",
-                        markup=False)
+            self.notify(
+                f"{words} Your message is still in the prompt.", severity="warning", markup=False
+            )
             return False
-        if self._model_refused(self.conversation.model, "Your message is still in the prompt; "
-                               "choose a model with F4."):
+        if self._model_refused(
+            self.conversation.model, "Your message is still in the prompt; choose a model with F4."
+        ):
             return False
         self.prompt.remember(text)
         if self._editing is not None:
@@ -641,8 +706,9 @@ class ChatScreen(Screen[None]):
         if bar is not None:
             await self.conversation_view.mount(bar)
         prompt = self.conversation.messages[-1]
-        await self.conversation_view.mount(UserMessage(text, prompt.id, branched=bar is not None,
-                                                       pastes=pastes))
+        await self.conversation_view.mount(
+            UserMessage(text, prompt.id, branched=bar is not None, pastes=pastes)
+        )
         schema, self._next_schema = self._next_schema, None
         if schema is not None:
             self._show_controls()
@@ -653,9 +719,12 @@ class ChatScreen(Screen[None]):
 
     def _queue(self, text: str, pastes: tuple[str, ...]) -> bool:
         if self._queued is not None:
-            self.notify("A prompt is queued already: Up in the empty prompt takes it back to "
-                        "edit. Your message is still in the prompt.", severity="warning",
-                        markup=False)
+            self.notify(
+                "A prompt is queued already: Up in the empty prompt takes it back to "
+                "edit. Your message is still in the prompt.",
+                severity="warning",
+                markup=False,
+            )
             return False
         self.prompt.remember(text)
         self._queued_pastes = pastes
@@ -670,9 +739,13 @@ class ChatScreen(Screen[None]):
     @on(PromptInput.UnfoldTranscript)
     def _unfold_transcript(self) -> None:
         unfolded = [view for view in self.conversation_view.query(UserMessage) if view.unfold()]
-        self.notify(f"Showing {len(unfolded)} folded prompt{'s' if len(unfolded) != 1 else ''} "
-                    "in full." if unfolded else "Nothing is folded: F6 unfolds a big paste in "
-                    "the prompt or in the conversation.", timeout=4, markup=False)
+        self.notify(
+            f"Showing {len(unfolded)} folded prompt{'s' if len(unfolded) != 1 else ''} in full."
+            if unfolded
+            else "Nothing is folded: F6 unfolds a big paste in the prompt or in the conversation.",
+            timeout=4,
+            markup=False,
+        )
 
     @on(PromptInput.TakeBackQueued)
     @on(QueuedPromptBar.TakeBack)
@@ -690,8 +763,14 @@ class ChatScreen(Screen[None]):
         it back."""
         if self._queued is None or self.engine.busy:
             return
-        last = next((message for message in reversed(self.conversation.messages)
-                     if message.role == "assistant"), None)
+        last = next(
+            (
+                message
+                for message in reversed(self.conversation.messages)
+                if message.role == "assistant"
+            ),
+            None,
+        )
         status = last.status if last is not None else MessageStatus.FAILED
         if status is MessageStatus.COMPLETE:
             text, pastes = self._queued, self._queued_pastes
@@ -699,15 +778,21 @@ class ChatScreen(Screen[None]):
             if not await self._send(text, pastes):
                 self.prompt.give_back(text + ("\n" if self.prompt.text else ""), pastes)
             return
-        self._return_queued("the reply failed" if status is MessageStatus.FAILED
-                            else f"the reply was {status.value}")
+        self._return_queued(
+            "the reply failed"
+            if status is MessageStatus.FAILED
+            else f"the reply was {status.value}"
+        )
 
     def _return_queued(self, why: str) -> None:
         if self._queued is None:
             return
         self._take_back_queued()
-        self.notify(f"Your queued message was not sent, as {why}: it is back in the prompt.",
-                    timeout=6, markup=False)
+        self.notify(
+            f"Your queued message was not sent, as {why}: it is back in the prompt.",
+            timeout=6,
+            markup=False,
+        )
 
     def _index_of(self, message: Message) -> int:
         return next(i for i, shown in enumerate(self.conversation.messages) if shown is message)
@@ -725,23 +810,32 @@ class ChatScreen(Screen[None]):
             self._offer_earlier_once_drawn = True
             release_removed_widgets()
             return
-        start = next((n for n, turn in enumerate(turns) if turn.message_id == message_id),
-                     len(turns))
+        start = next(
+            (n for n, turn in enumerate(turns) if turn.message_id == message_id), len(turns)
+        )
         await self.conversation_view.remove_children(turns[start:])
         release_removed_widgets()
 
     def _forget_hidden_views(self) -> None:
         shown = {message.id for message in self.conversation.messages}
         self.replies = [reply for reply in self.replies if reply.message.id in shown]
-        self._saved_views = {message_id: view for message_id, view in self._saved_views.items()
-                             if message_id in shown}
+        self._saved_views = {
+            message_id: view
+            for message_id, view in self._saved_views.items()
+            if message_id in shown
+        }
 
     # Running a turn ------------------------------------------------------------------------
 
     def _engine_for(self, conversation: Conversation) -> ChatEngine:
-        return ChatEngine(conversation, self.rill.stream, self._next_request,
-                          keeper=_RecorderOfApp(self.rill), clock=self.rill.clock,
-                          api_key=self.rill.settings.api_key)
+        return ChatEngine(
+            conversation,
+            self.rill.stream,
+            self._next_request,
+            keeper=_RecorderOfApp(self.rill),
+            clock=self.rill.clock,
+            api_key=self.rill.settings.api_key,
+        )
 
     def _run_turn(self, turn: AsyncIterator[TurnEvent]) -> None:
         # The tools and their limit as Settings has them now.
@@ -768,9 +862,13 @@ class ChatScreen(Screen[None]):
             self._deliver(engine, TurnOver())
             raise
         except Exception as exc:  # a bug in Rill outside the stream: said, the chat goes on
-            self.notify(f"Rill hit an unexpected {type(exc).__name__}: "
-                        f"{mask_secrets(one_line(str(exc)), self.rill.settings.api_key)}. This "
-                        "is a bug in Rill; please report it.", severity="error", markup=False)
+            self.notify(
+                f"Rill hit an unexpected {type(exc).__name__}: "
+                f"{mask_secrets(one_line(str(exc)), self.rill.settings.api_key)}. This "
+                "is a bug in Rill; please report it.",
+                severity="error",
+                markup=False,
+            )
         self._deliver(engine, TurnOver())
 
     def _deliver(self, engine: ChatEngine, event: TurnEvent | TurnOver) -> None:
@@ -832,11 +930,17 @@ class ChatScreen(Screen[None]):
                 if panel is not None and part is not None:
                     panel.settle(part, result.id)
             case ToolAllowedInChat(name=name):
-                self.notify(f"{name} may run without asking for the rest of this "
-                            "conversation.", timeout=3, markup=False)
+                self.notify(
+                    f"{name} may run without asking for the rest of this conversation.",
+                    timeout=3,
+                    markup=False,
+                )
             case ToolsStopped():
-                self.notify("Tool calls stopped; the model was not asked again. Ctrl+R lets "
-                            "it go on with what it has.", timeout=5)
+                self.notify(
+                    "Tool calls stopped; the model was not asked again. Ctrl+R lets "
+                    "it go on with what it has.",
+                    timeout=5,
+                )
                 self._return_queued("the tool calls were stopped")
             case RoundLimitReached(limit=limit, turn=turn):
                 await self._stop_at_round_limit(limit, turn)
@@ -852,9 +956,12 @@ class ChatScreen(Screen[None]):
         if isinstance(self.focused, ToolCallPanel):  # its round is over
             self.prompt.focus()
         self._show_waiting_calls()
-        view = AssistantMessage(self.rill.clock, reply.id,
-                                reasoning_display=self.rill.settings.reasoning_display,
-                                schema_name=schema.name if schema else None)
+        view = AssistantMessage(
+            self.rill.clock,
+            reply.id,
+            reasoning_display=self.rill.settings.reasoning_display,
+            schema_name=schema.name if schema else None,
+        )
         self.replies.append(Reply(reply, view))
         bar = self._branch_bar(self._index_of(reply))
         if bar is not None:
@@ -885,19 +992,26 @@ class ChatScreen(Screen[None]):
 
     def _first_complete_reply(self, message: Message) -> bool:
         replies = [shown for shown in self.conversation.messages if shown.role == "assistant"]
-        return (message.status is MessageStatus.COMPLETE and len(replies) == 1
-                and replies[0] is message and not self.conversation.other_branches)
+        return (
+            message.status is MessageStatus.COMPLETE
+            and len(replies) == 1
+            and replies[0] is message
+            and not self.conversation.other_branches
+        )
 
     # The tool loop --------------------------------------------------------------------------
 
     async def _stop_at_round_limit(self, limit: int, turn: list[Message]) -> None:
         await self._live_view().show_turn_total(turn)
-        await self.conversation_view.mount(Notice(
-            f"**Stopped after {limit} round{'s' if limit != 1 else ''} of tool calls** for "
-            "one prompt "
-            "(`max_tool_rounds` in config.toml). The model's last calls were not run, and it "
-            "was told so. Press Ctrl+R to let it go on, or send a message.",
-            classes="-warning -round-limit"))
+        await self.conversation_view.mount(
+            Notice(
+                f"**Stopped after {limit} round{'s' if limit != 1 else ''} of tool calls** for "
+                "one prompt "
+                "(`max_tool_rounds` in config.toml). The model's last calls were not run, and it "
+                "was told so. Press Ctrl+R to let it go on, or send a message.",
+                classes="-warning -round-limit",
+            )
+        )
         self.conversation_view.jump_to_latest()
 
     @on(ToolCallPanel.Decided)
@@ -916,8 +1030,11 @@ class ChatScreen(Screen[None]):
         if not self.replies or not self.engine.in_tool_round:
             return []
         view = self._live_view()
-        return [panel for call_id in self.engine.waiting_calls
-                if (panel := view.tool_panel(call_id)) is not None]
+        return [
+            panel
+            for call_id in self.engine.waiting_calls
+            if (panel := view.tool_panel(call_id)) is not None
+        ]
 
     def _waiting_ring(self) -> list[Widget]:
         """The prompt and the panels of the calls waiting, in the order Tab visits them;
@@ -962,16 +1079,23 @@ class ChatScreen(Screen[None]):
         focused = self.focused
         panel = focused if isinstance(focused, ToolCallPanel) and focused in panels else None
         self.query_one("#tools-waiting", WaitingCallsBar).show_waiting(
-            len(panels), panel.tool_name if panel is not None else None,
-            confirming=panel is not None and panel.confirming)
+            len(panels),
+            panel.tool_name if panel is not None else None,
+            confirming=panel is not None and panel.confirming,
+        )
 
     def tool_servers_failed(self, failures: list[tuple[str, str]]) -> None:
         """MCP servers that would not start: a banner each, with what they said."""
         for name, reason in failures:
-            self.call_later(self.conversation_view.mount, Notice(
-                f"**The MCP server “{literal(name)}” did not start:** {literal(reason)}. Its "
-                "tools are not offered; the other tools work. Check `[[mcp_servers]]` in "
-                "config.toml (rill config edit).", classes="-warning -mcp-failed"))
+            self.call_later(
+                self.conversation_view.mount,
+                Notice(
+                    f"**The MCP server “{literal(name)}” did not start:** {literal(reason)}. Its "
+                    "tools are not offered; the other tools work. Check `[[mcp_servers]]` in "
+                    "config.toml (rill config edit).",
+                    classes="-warning -mcp-failed",
+                ),
+            )
 
     @property
     def next_schema(self) -> Schema | None:
@@ -983,8 +1107,13 @@ class ChatScreen(Screen[None]):
         try:
             schema = preset.load()
         except SchemaInvalid as exc:
-            self.notify(f"Not used: {exc}. Fix it in config.toml (rill config edit).",
-                        title="Schema", severity="error", timeout=10, markup=False)
+            self.notify(
+                f"Not used: {exc}. Fix it in config.toml (rill config edit).",
+                title="Schema",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
             return
         self.choose_schema(schema)
 
@@ -1005,19 +1134,26 @@ class ChatScreen(Screen[None]):
             self.notify("The next answer is plain text.", timeout=3)
             return
         if self.rill.model_can(self.conversation.model, "structured") is False:
-            self.notify(f"{self.conversation.model} does not list structured outputs; the "
-                        "schema is sent anyway, and the provider may refuse it.",
-                        severity="warning", timeout=6, markup=False)
-        self.notify(f"The next answer follows the JSON Schema “{schema.name}”.", timeout=3,
-                    markup=False)
+            self.notify(
+                f"{self.conversation.model} does not list structured outputs; the "
+                "schema is sent anyway, and the provider may refuse it.",
+                severity="warning",
+                timeout=6,
+                markup=False,
+            )
+        self.notify(
+            f"The next answer follows the JSON Schema “{schema.name}”.", timeout=3, markup=False
+        )
 
     # Titles ------------------------------------------------------------------------------
 
     def action_name_conversation(self) -> None:
-        if not any(message.role == "assistant" and message.text
-                   for message in self.conversation.messages):
-            self.notify("Nothing to name yet: a title needs a prompt and an answer.",
-                        severity="warning")
+        if not any(
+            message.role == "assistant" and message.text for message in self.conversation.messages
+        ):
+            self.notify(
+                "Nothing to name yet: a title needs a prompt and an answer.", severity="warning"
+            )
             return
         if not self.rill.settings.api_key:
             self.notify("No API key: naming with a model needs one.", severity="warning")
@@ -1028,10 +1164,16 @@ class ChatScreen(Screen[None]):
         on = not self.rill.settings.generate_titles
         self.rill.settings = self.rill.settings.with_overrides(generate_titles=on)
         kept = self.rill.save_setting("generate_titles", on)
-        self.notify(("New conversations are named by their model after the first reply (a "
-                     "small paid call each)." if on else
-                     "New conversations are named after their first prompt (no extra call).")
-                    + (" Saved in config.toml." if kept else ""), timeout=5)
+        self.notify(
+            (
+                "New conversations are named by their model after the first reply (a "
+                "small paid call each)."
+                if on
+                else "New conversations are named after their first prompt (no extra call)."
+            )
+            + (" Saved in config.toml." if kept else ""),
+            timeout=5,
+        )
 
     @work(group="title", exclusive=True, exit_on_error=False)
     async def _name_conversation(self, *, automatic: bool) -> None:
@@ -1049,26 +1191,36 @@ class ChatScreen(Screen[None]):
                 elif isinstance(event, Usage):
                     cost = event.cost
         except Exception as exc:  # a bug in Rill: say so, the conversation is unharmed
-            failure = StreamFailed(FailureKind.PROTOCOL, f"Rill hit an unexpected "
-                                   f"{type(exc).__name__}: {one_line(str(exc))}", ""
-                                   ).without_secrets(self.rill.settings.api_key)
+            failure = StreamFailed(
+                FailureKind.PROTOCOL,
+                f"Rill hit an unexpected {type(exc).__name__}: {one_line(str(exc))}",
+                "",
+            ).without_secrets(self.rill.settings.api_key)
         if cost:
             self.rill.session_cost += cost  # paid, even if the answer is not usable
             self._show_spend()
         title = clean_title("".join(pieces))
         if failure is not None or not title:
-            reason = (f"{failure.title}: {failure.message}" if failure is not None
-                      else "the model answered with nothing usable")
-            self.notify(f"Could not name the conversation ({one_line(reason)}). It keeps its "
-                        "title; rename it from the history (F3, then F2).", severity="warning",
-                        timeout=8, markup=False)
+            reason = (
+                f"{failure.title}: {failure.message}"
+                if failure is not None
+                else "the model answered with nothing usable"
+            )
+            self.notify(
+                f"Could not name the conversation ({one_line(reason)}). It keeps its "
+                "title; rename it from the history (F3, then F2).",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
             return
         conversation.title = title
         if self.rill.recorder is not None:
             self.rill.recorder.save_conversation(conversation)
         paid = f" (cost {format_cost(cost)})" if cost else ""
-        self.notify(f"{'Named' if automatic else 'Renamed'} “{title}”{paid}.", markup=False,
-                    timeout=5)
+        self.notify(
+            f"{'Named' if automatic else 'Renamed'} “{title}”{paid}.", markup=False, timeout=5
+        )
 
     def save_before_exit(self) -> None:
         """Rill is closing. Mid-reply, everything that arrived is kept, and the reply is
@@ -1097,8 +1249,7 @@ class ChatScreen(Screen[None]):
         recorder, conversation_id = self.rill.recorder, self.conversation.id
         if recorder is not None:
             recorder.change(lambda history: history.save_draft(conversation_id, None))
-        self.notify("The prompt you left unsent last time is back in the prompt box.",
-                    timeout=5)
+        self.notify("The prompt you left unsent last time is back in the prompt box.", timeout=5)
         return draft
 
     # Actions -----------------------------------------------------------------------------
@@ -1127,14 +1278,16 @@ class ChatScreen(Screen[None]):
         if self._focused_message() is not None:
             self.copy_message()
             return
-        self.notify("Nothing to stop or copy: Ctrl+C stops a reply, or copies the selected "
-                    "text or the message that has the focus (Shift+Tab reaches them). "
-                    "Ctrl+Q quits.", timeout=4)
+        self.notify(
+            "Nothing to stop or copy: Ctrl+C stops a reply, or copies the selected "
+            "text or the message that has the focus (Shift+Tab reaches them). "
+            "Ctrl+Q quits.",
+            timeout=4,
+        )
 
     def on_key(self, event: events.Key) -> None:
         """Typing while a message has the focus writes in the prompt, as if it had it."""
-        if (event.is_printable and event.character
-                and isinstance(self.focused, MESSAGE_VIEWS)):
+        if event.is_printable and event.character and isinstance(self.focused, MESSAGE_VIEWS):
             event.stop()
             event.prevent_default()
             self.prompt.focus()
@@ -1156,8 +1309,10 @@ class ChatScreen(Screen[None]):
         """Ask again for an older reply: it and every turn after it stay as a branch (the
         ‹ 1 of 2 › switch above it), and the new answer to the same prompt is shown."""
         if self.busy:
-            self.notify("A reply or its tool calls are still going: press Escape to stop "
-                        "them first.", severity="warning")
+            self.notify(
+                "A reply or its tool calls are still going: press Escape to stop them first.",
+                severity="warning",
+            )
             return
         messages = self.conversation.messages
         message = next((shown for shown in messages if shown.id == message_id), None)
@@ -1169,8 +1324,11 @@ class ChatScreen(Screen[None]):
         turn = self.engine.retry_as_branch(message)
         self._forget_hidden_views()
         self._run_turn(turn)
-        self.notify("Asking again as a new branch; the old reply and what followed are kept "
-                    "(‹ › above it).", timeout=4)
+        self.notify(
+            "Asking again as a new branch; the old reply and what followed are kept "
+            "(‹ › above it).",
+            timeout=4,
+        )
 
     def _last_reply_view(self) -> AssistantMessage | None:
         """The widget of the conversation's last message, when that is a reply."""
@@ -1183,8 +1341,10 @@ class ChatScreen(Screen[None]):
 
     async def _retry_last(self) -> None:
         if self.busy:
-            self.notify("A reply or its tool calls are still going: press Escape to stop "
-                        "them first.", severity="warning")
+            self.notify(
+                "A reply or its tool calls are still going: press Escape to stop them first.",
+                severity="warning",
+            )
             return
         await self._draw_latest()
         messages = self.conversation.messages
@@ -1213,13 +1373,18 @@ class ChatScreen(Screen[None]):
             if len(self.conversation.alternatives(index)) > 1:
                 await self._switch_branch(self.conversation.messages[index].id, step)
                 return
-        self.notify("This conversation has no other branches. Edit a prompt (F2, or click "
-                    "it) or retry a reply (Ctrl+R) to make one.", timeout=4)
+        self.notify(
+            "This conversation has no other branches. Edit a prompt (F2, or click "
+            "it) or retry a reply (Ctrl+R) to make one.",
+            timeout=4,
+        )
 
     async def _switch_branch(self, message_id: str, step: int) -> None:
         if self.busy:
-            self.notify("A reply or its tool calls are still going: press Escape to stop "
-                        "them first.", severity="warning")
+            self.notify(
+                "A reply or its tool calls are still going: press Escape to stop them first.",
+                severity="warning",
+            )
             return
         messages = self.conversation.messages
         index = self.engine.switch_branch(message_id, step)
@@ -1232,9 +1397,14 @@ class ChatScreen(Screen[None]):
         if self._offer_earlier_once_drawn:
             await self._offer_earlier()
         self._mark_stale_banners()
-        bar = next((turn for turn in self._turn_widgets()
-                    if isinstance(turn, BranchBar) and turn.message_id == messages[index].id),
-                   None)
+        bar = next(
+            (
+                turn
+                for turn in self._turn_widgets()
+                if isinstance(turn, BranchBar) and turn.message_id == messages[index].id
+            ),
+            None,
+        )
         if bar is not None:
             self.conversation_view.show_widget(bar)
 
@@ -1262,19 +1432,28 @@ class ChatScreen(Screen[None]):
     def start_editing(self, message: Message) -> None:
         """Put an earlier prompt in the prompt box; sending it starts a new branch there."""
         if self.busy:
-            self.notify("A reply or its tool calls are still going: press Escape to stop "
-                        "them first.", severity="warning")
+            self.notify(
+                "A reply or its tool calls are still going: press Escape to stop them first.",
+                severity="warning",
+            )
             return
         if self._editing is None:
             self._draft = self.prompt.full_text
         else:
             self._unmark_editing()
         self._editing = message
-        position = sum(1 for shown in self.conversation.messages[
-            :self.conversation.messages.index(message) + 1] if shown.role == "user")
+        position = sum(
+            1
+            for shown in self.conversation.messages[
+                : self.conversation.messages.index(message) + 1
+            ]
+            if shown.role == "user"
+        )
         notice = self.query_one("#editing", Static)
-        notice.update(f"Editing prompt {position}: Enter sends it as a new branch (the old "
-                      "one is kept) · Escape cancels")
+        notice.update(
+            f"Editing prompt {position}: Enter sends it as a new branch (the old "
+            "one is kept) · Escape cancels"
+        )
         notice.add_class("-visible")
         widget = self._widget_of(message.id)
         if widget is not None:
@@ -1324,8 +1503,12 @@ class ChatScreen(Screen[None]):
         await self._show_welcome()
         self._show_spend()
         self.prompt.focus()
-        self.notify(f"New conversation with {self.conversation.model}, the default model "
-                    "(F8 sets it; F4 changes this conversation's).", timeout=3, markup=False)
+        self.notify(
+            f"New conversation with {self.conversation.model}, the default model "
+            "(F8 sets it; F4 changes this conversation's).",
+            timeout=3,
+            markup=False,
+        )
 
     def action_toggle_reasoning(self) -> None:
         # The drawn replies, saved ones too: a conversation opened from the history has
@@ -1350,17 +1533,24 @@ class ChatScreen(Screen[None]):
             recent = []
         from rillchat.ui.screens.model_picker import ModelPicker
 
-        picker = ModelPicker(self.conversation.model,
-                             favourites=list(self.rill.settings.favourite_models),
-                             recent=recent)
+        picker = ModelPicker(
+            self.conversation.model,
+            favourites=list(self.rill.settings.favourite_models),
+            recent=recent,
+        )
         self.app.push_screen(picker, self._model_chosen)
 
     def _model_refused(self, model: str, then: str = "The model was not changed.") -> bool:
         """A model id that must not be sent or kept (a key pasted in its place): say so."""
         problem = model_id_problem(model)
         if problem is not None:
-            self.notify(f"Not used as the model: {problem}. {then}", title="Model",
-                        severity="error", timeout=10, markup=False)
+            self.notify(
+                f"Not used as the model: {problem}. {then}",
+                title="Model",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
         return problem is not None
 
     def _model_chosen(self, model: str | None) -> None:
@@ -1380,7 +1570,8 @@ class ChatScreen(Screen[None]):
         return self.conversation.build_request(
             reasoning=self.rill.model_reasons(model) is not False,
             tools=self._tools_for(model),
-            response_format=schema.response_format() if schema is not None else None)
+            response_format=schema.response_format() if schema is not None else None,
+        )
 
     def _tools_for(self, model: str) -> list[dict] | None:
         """The tools to offer: all that are on, unless the catalogue says the model takes
@@ -1391,19 +1582,29 @@ class ChatScreen(Screen[None]):
         if self.rill.model_can(model, "tools") is False:
             if model not in self._told_no_tools:
                 self._told_no_tools.add(model)
-                self.notify(f"{model} does not take tools, so none were offered. Pick a model "
-                            "with the tools badge (F4) to use them.", severity="warning",
-                            timeout=6, markup=False)
+                self.notify(
+                    f"{model} does not take tools, so none were offered. Pick a model "
+                    "with the tools badge (F4) to use them.",
+                    severity="warning",
+                    timeout=6,
+                    markup=False,
+                )
             return None
         return toolbox.api_tools()
 
     def _controls_pieces(self) -> list[Piece]:
         model = self.conversation.model
         tools = len(self.rill.tools.toolbox.tools)
-        return controls_pieces(self.conversation, reasoning=self.rill.model_reasons(model),
-                               tools=tools if self.rill.model_can(model, "tools") is not False
-                               else None if tools else 0,
-                               schema=self._next_schema.name if self._next_schema else None)
+        return controls_pieces(
+            self.conversation,
+            reasoning=self.rill.model_reasons(model),
+            tools=tools
+            if self.rill.model_can(model, "tools") is not False
+            else None
+            if tools
+            else 0,
+            schema=self._next_schema.name if self._next_schema else None,
+        )
 
     def _show_controls(self) -> None:
         self.query_one("#controls", ControlsBar).show(self._controls_pieces())
@@ -1417,18 +1618,27 @@ class ChatScreen(Screen[None]):
         conversation = self.conversation
         from rillchat.ui.screens.reply_options import ReplyOptionsDialog
 
-        self.app.push_screen(ReplyOptionsDialog(
-            conversation.model, conversation.system_prompt, conversation.options,
-            presets=self.rill.settings.presets,
-            reasons=self.rill.model_reasons(conversation.model), focus=focus),
-            self._options_chosen)
+        self.app.push_screen(
+            ReplyOptionsDialog(
+                conversation.model,
+                conversation.system_prompt,
+                conversation.options,
+                presets=self.rill.settings.presets,
+                reasons=self.rill.model_reasons(conversation.model),
+                focus=focus,
+            ),
+            self._options_chosen,
+        )
 
     def _options_chosen(self, chosen: OptionsChosen | None) -> None:
         if chosen is None:
             return
         conversation = self.conversation
         if (chosen.model, chosen.system_prompt, chosen.options) == (
-                conversation.model, conversation.system_prompt, conversation.options):
+            conversation.model,
+            conversation.system_prompt,
+            conversation.options,
+        ):
             return
         if self._model_refused(chosen.model, "The options were not changed."):
             return
@@ -1436,8 +1646,11 @@ class ChatScreen(Screen[None]):
         conversation.model = chosen.model
         conversation.system_prompt = chosen.system_prompt
         conversation.options = chosen.options
-        self._options_changed("The next reply uses these options"
-                              + (f" and {chosen.model}" if model_changed else "") + ".")
+        self._options_changed(
+            "The next reply uses these options"
+            + (f" and {chosen.model}" if model_changed else "")
+            + "."
+        )
 
     def set_reasoning_effort(self, effort: str | None) -> None:
         """From the palette: the effort of this conversation's next replies."""
@@ -1447,8 +1660,11 @@ class ChatScreen(Screen[None]):
     def use_preset(self, preset: Preset | None) -> None:
         """From the palette: a preset's system prompt (and its model and effort), or none."""
         conversation = self.conversation
-        if preset is not None and preset.model and self._model_refused(
-                preset.model, "The preset was not used."):
+        if (
+            preset is not None
+            and preset.model
+            and self._model_refused(preset.model, "The preset was not used.")
+        ):
             return
         if preset is None:
             conversation.system_prompt = None
@@ -1457,12 +1673,15 @@ class ChatScreen(Screen[None]):
             return
         conversation.system_prompt = preset.prompt
         conversation.options = replace(
-            conversation.options, preset=preset.name,
-            reasoning_effort=preset.reasoning_effort or conversation.options.reasoning_effort)
+            conversation.options,
+            preset=preset.name,
+            reasoning_effort=preset.reasoning_effort or conversation.options.reasoning_effort,
+        )
         if preset.model:
             conversation.model = preset.model
-        self._options_changed(f"Preset {preset.name}"
-                              + (f", with {preset.model}" if preset.model else "") + ".")
+        self._options_changed(
+            f"Preset {preset.name}" + (f", with {preset.model}" if preset.model else "") + "."
+        )
 
     def _options_changed(self, notice: str) -> None:
         self._show_controls()
@@ -1486,8 +1705,9 @@ class ChatScreen(Screen[None]):
         if key == "model" and empty:
             self.conversation.model = settings.model
         elif key == "reasoning_effort" and empty:
-            self.conversation.options = replace(self.conversation.options,
-                                                reasoning_effort=settings.reasoning_effort)
+            self.conversation.options = replace(
+                self.conversation.options, reasoning_effort=settings.reasoning_effort
+            )
         elif key == "reasoning_display":
             for view in self.conversation_view.query(AssistantMessage):
                 view.show_reasoning_as(settings.reasoning_display)
@@ -1503,8 +1723,9 @@ class ChatScreen(Screen[None]):
     def action_history(self) -> None:
         recorder = self.rill.recorder
         if recorder is None:
-            self.notify(f"History is off: {self.rill.history_problem}", severity="warning",
-                        markup=False)
+            self.notify(
+                f"History is off: {self.rill.history_problem}", severity="warning", markup=False
+            )
             return
         from rillchat.ui.screens.history import HistoryScreen
 
@@ -1516,12 +1737,16 @@ class ChatScreen(Screen[None]):
         if opened.conversation_id == self.conversation.id and opened.message_id is None:
             return
         if self.busy:
-            self.notify("A reply or its tool calls are still going here: press Escape to stop it, or wait, then "
-                        "open the other conversation.", severity="warning")
+            self.notify(
+                "A reply or its tool calls are still going here: press Escape to stop it, or wait, then "
+                "open the other conversation.",
+                severity="warning",
+            )
             return
         self._cancel_editing()
-        self.rill.open_conversation(opened, draft=self.prompt.full_text,
-                                    sent_prompts=self.prompt.sent_prompts)
+        self.rill.open_conversation(
+            opened, draft=self.prompt.full_text, sent_prompts=self.prompt.sent_prompts
+        )
 
     async def set_aside(self) -> None:
         """Another conversation now shows above this screen for good (see
@@ -1543,8 +1768,11 @@ class ChatScreen(Screen[None]):
 
     def may_delete(self, conversation_id: str) -> bool:
         if conversation_id == self.conversation.id and self.busy:
-            self.notify("A reply or its tool calls are still going in that conversation: stop "
-                        "it (Escape in the chat) before deleting it.", severity="warning")
+            self.notify(
+                "A reply or its tool calls are still going in that conversation: stop "
+                "it (Escape in the chat) before deleting it.",
+                severity="warning",
+            )
             return False
         return True
 
@@ -1597,8 +1825,14 @@ class ChatScreen(Screen[None]):
         message, focused = self._focused_message(), True
         if message is None:
             focused = False
-            message = next((shown for shown in reversed(self.conversation.messages)
-                            if shown.role == "assistant" and shown.text), None)
+            message = next(
+                (
+                    shown
+                    for shown in reversed(self.conversation.messages)
+                    if shown.role == "assistant" and shown.text
+                ),
+                None,
+            )
         if message is None:
             self.notify("No message to copy yet.", severity="warning")
             return
@@ -1633,8 +1867,9 @@ class ChatScreen(Screen[None]):
 
         conversation = self.conversation
         suggested = export_folder() / export_name(conversation.title, conversation.id)
-        self.app.push_screen(ExportDialog(suggested),
-                             lambda answer: self._export_to(conversation, answer))
+        self.app.push_screen(
+            ExportDialog(suggested), lambda answer: self._export_to(conversation, answer)
+        )
 
     def _export_to(self, conversation: Conversation, answer: tuple[str, Path] | None) -> None:
         if answer is None:

@@ -37,8 +37,7 @@ def _input(value: str, *, id: str, placeholder: str, blink: bool) -> Input:
 def _problem_and_buttons(action_id: str, label: str) -> ComposeResult:
     """The line that says what is wrong with the answer, then Cancel and the dialog's action."""
     yield Static("", classes="dialog-problem", markup=False)
-    yield Horizontal(Button("Cancel", id="cancel"),
-                     Button(label, id=action_id, variant="primary"))
+    yield Horizontal(Button("Cancel", id="cancel"), Button(label, id=action_id, variant="primary"))
 
 
 class RenameDialog(ModalScreen[str | None]):
@@ -54,8 +53,12 @@ class RenameDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Rename the conversation", classes="dialog-title")
-            yield _input(self._title, placeholder="A title", id="title",
-                         blink=getattr(self.app, "cursor_blink", True))
+            yield _input(
+                self._title,
+                placeholder="A title",
+                id="title",
+                blink=getattr(self.app, "cursor_blink", True),
+            )
             yield from _problem_and_buttons("rename", "Rename")
 
     @on(Input.Submitted)
@@ -64,7 +67,8 @@ class RenameDialog(ModalScreen[str | None]):
         title = " ".join(self.query_one("#title", Input).value.split())
         if not title:
             self.query_one(".dialog-problem", Static).update(
-                "A title cannot be empty: type one, or press Escape to keep the old one.")
+                "A title cannot be empty: type one, or press Escape to keep the old one."
+            )
             return
         self.dismiss(title)
 
@@ -112,9 +116,12 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
     """(format, file) to export to, or None when cancelled. An existing file is never
     overwritten: the dialog asks for another name."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ExportDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ExportDialog")
+        + """
     ExportDialog RadioSet { width: 100%; margin: 0 0 1 0; }
     """
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, suggested: Path) -> None:
@@ -128,12 +135,19 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
                 for key, label in EXPORT_FORMATS.items():
                     yield MarkedRadioButton(label, value=key == "md", name=key)
             yield Label("File to write (edit the name or the folder):")
-            yield _input(str(self._suggested.with_suffix(".md")), id="path",
-                         placeholder="File to write",
-                         blink=getattr(self.app, "cursor_blink", True))
+            yield _input(
+                str(self._suggested.with_suffix(".md")),
+                id="path",
+                placeholder="File to write",
+                blink=getattr(self.app, "cursor_blink", True),
+            )
             # The field shows the end of a long path: its folder is named in full below.
-            yield Static(self._folder_words(self._suggested), id="export-folder",
-                         classes="dialog-hint", markup=False)
+            yield Static(
+                self._folder_words(self._suggested),
+                id="export-folder",
+                classes="dialog-hint",
+                markup=False,
+            )
             yield from _problem_and_buttons("export", "Export")
 
     @staticmethod
@@ -144,7 +158,8 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
     def _path_changed(self, event: Input.Changed) -> None:
         text = event.value.strip()
         self.query_one("#export-folder", Static).update(
-            self._folder_words(Path(text)) if text else "")
+            self._folder_words(Path(text)) if text else ""
+        )
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()
@@ -171,8 +186,10 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
             return
         path = Path(text).expanduser().absolute()  # the notice names the whole path
         if path.exists():
-            problem.update(f"{path.name} exists already: give another name (Rill never "
-                           "overwrites a file here).")
+            problem.update(
+                f"{path.name} exists already: give another name (Rill never "
+                "overwrites a file here)."
+            )
             return
         if not path.parent.is_dir():
             problem.update(f"There is no folder {path.parent}: give a folder that exists.")
@@ -195,8 +212,12 @@ class SchemaFileDialog(ModalScreen["object | None"]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Answer as JSON following a schema file", classes="dialog-title")
-            yield _input("", placeholder="~/schemas/recipe.json", id="schema-path",
-                         blink=getattr(self.app, "cursor_blink", True))
+            yield _input(
+                "",
+                placeholder="~/schemas/recipe.json",
+                id="schema-path",
+                blink=getattr(self.app, "cursor_blink", True),
+            )
             yield from _problem_and_buttons("use", "Use it")
 
     @on(Input.Submitted)

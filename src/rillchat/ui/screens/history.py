@@ -33,6 +33,7 @@ PAGE = 200
 SEARCH_DELAY = 0.12
 """Seconds of quiet typing before searching: each key does not need its own search."""
 
+
 @dataclass(frozen=True, slots=True)
 class Opened:
     """What the user chose: a conversation, and the search hit to open it at."""
@@ -112,8 +113,9 @@ class HistoryScreen(Screen[Opened | None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="history-bar", markup=False)
-        search = Input(placeholder="Search every title, prompt, reply, reasoning and tool call",
-                       id="search")
+        search = Input(
+            placeholder="Search every title, prompt, reply, reasoning and tool call", id="search"
+        )
         search.cursor_blink = getattr(self.app, "cursor_blink", True)
         yield search
         yield DataTable(id="conversations", cursor_type="row", zebra_stripes=True)
@@ -151,20 +153,24 @@ class HistoryScreen(Screen[Opened | None]):
         self._summaries += page
         table = self.query_one(DataTable)
         dates = dated_labels([summary.updated for summary in self._summaries])
-        for summary, date in zip(self._summaries[:shown_before], dates):
+        for summary, date in zip(self._summaries[:shown_before], dates, strict=False):
             # A new page can put a second conversation on a date the last page ended with.
             if str(table.get_cell(summary.id, "updated")) != date:
                 table.update_cell(summary.id, "updated", date)
-        for summary, date in zip(page, dates[shown_before:]):
+        for summary, date in zip(page, dates[shown_before:], strict=True):
             table.add_row(*self._cells(summary, date), key=summary.id)
         self._show_empty_state()
 
     def _cells(self, summary: ConversationSummary, date: str) -> tuple[Text | str, ...]:
         # Text, not str: DataTable reads a str cell as markup, and a title is whatever the
         # first prompt (or an imported file) said.
-        return (self._title_cell(summary.title or "(untitled)"),
-                _plain(fitted_model_id(summary.model, self._model_width)), date,
-                str(summary.message_count), format_cost(summary.cost) if summary.cost else "")
+        return (
+            self._title_cell(summary.title or "(untitled)"),
+            _plain(fitted_model_id(summary.model, self._model_width)),
+            date,
+            str(summary.message_count),
+            format_cost(summary.cost) if summary.cost else "",
+        )
 
     def _title_cell(self, title: str) -> Text:
         return _plain(ellipsized(one_line(title), self._title_width))
@@ -172,19 +178,21 @@ class HistoryScreen(Screen[Opened | None]):
     def _show_count(self) -> None:
         count = self.history.count()
         self.query_one("#history-bar", Static).update(
-            f"History  ·  {count:,} conversation{'' if count == 1 else 's'}")
+            f"History  ·  {count:,} conversation{'' if count == 1 else 's'}"
+        )
 
     def _show_empty_state(self) -> None:
         nothing = self.query_one("#nothing", Static)
         if self._query:
             empty = not self.hits
-            nothing.update(f"No matches for “{one_line(self._query)}”. Search looks for every "
-                           "word (the last may be the start of one) in titles, prompts, "
-                           "replies, reasoning and tool calls.")
+            nothing.update(
+                f"No matches for “{one_line(self._query)}”. Search looks for every "
+                "word (the last may be the start of one) in titles, prompts, "
+                "replies, reasoning and tool calls."
+            )
         else:
             empty = not self._summaries
-            nothing.update("No saved conversations yet: what you write in the chat is kept "
-                           "here.")
+            nothing.update("No saved conversations yet: what you write in the chat is kept here.")
         self.set_class(empty, "-empty")
 
     @on(DataTable.RowHighlighted)
@@ -218,7 +226,7 @@ class HistoryScreen(Screen[Opened | None]):
             self.notify(f"Search failed ({exc}).", severity="error", markup=False)
         options: list[Option] = []
         dates = dated_labels([group.updated for group in self.groups])
-        for group, date in zip(self.groups, dates):
+        for group, date in zip(self.groups, dates, strict=True):
             options.append(Option(self._group_heading(group, date), disabled=True))
             for hit in group.hits:
                 self._hit_options.append(len(options))
@@ -230,13 +238,18 @@ class HistoryScreen(Screen[Opened | None]):
         self._show_empty_state()
 
     def _group_heading(self, group: SearchGroup, date: str) -> Content:
-        return Content.assemble((one_line(group.title or "(untitled)"), "bold"),
-                                (f"  ·  {hits_label(group.hit_count, more=group.more_hits)}"
-                                 f"  ·  {date}", "dim"))
+        return Content.assemble(
+            (one_line(group.title or "(untitled)"), "bold"),
+            (f"  ·  {hits_label(group.hit_count, more=group.more_hits)}  ·  {date}", "dim"),
+        )
 
     def _hit_prompt(self, hit: SearchHit) -> Content:
-        snippet = Content.assemble(*[(text, "bold reverse") if matched else text
-                                     for text, matched in hit.snippet_pieces()])
+        snippet = Content.assemble(
+            *[
+                (text, "bold reverse") if matched else text
+                for text, matched in hit.snippet_pieces()
+            ]
+        )
         return Content.assemble(("  in ", "dim"), (hit.where, "dim"), "\n    ", snippet)
 
     def _highlighted_hit(self) -> int | None:
@@ -290,8 +303,9 @@ class HistoryScreen(Screen[Opened | None]):
         if chosen is None:
             return
         conversation_id, hit = chosen
-        self.dismiss(Opened(conversation_id, hit.message_id if hit else None,
-                            hit.kind if hit else None))
+        self.dismiss(
+            Opened(conversation_id, hit.message_id if hit else None, hit.kind if hit else None)
+        )
 
     def action_back(self) -> None:
         if self._query:
@@ -303,8 +317,9 @@ class HistoryScreen(Screen[Opened | None]):
     # Rename, export, delete --------------------------------------------------------------
 
     def _summary(self, conversation_id: str) -> ConversationSummary | None:
-        return next((summary for summary in self._summaries if summary.id == conversation_id),
-                    None)
+        return next(
+            (summary for summary in self._summaries if summary.id == conversation_id), None
+        )
 
     def _title_of(self, conversation_id: str) -> str:
         summary = self._summary(conversation_id)
@@ -323,11 +338,13 @@ class HistoryScreen(Screen[Opened | None]):
             return
         if not self._chat.history_renamed(conversation_id, title):
             try:
-                await asyncio.wrap_future(self._recorder.change(
-                    lambda history: history.rename(conversation_id, title)))
+                await asyncio.wrap_future(
+                    self._recorder.change(lambda history: history.rename(conversation_id, title))
+                )
             except sqlite3.Error as exc:
-                self.notify(f"Could not rename it: {self._why(exc)}", severity="error",
-                            markup=False)
+                self.notify(
+                    f"Could not rename it: {self._why(exc)}", severity="error", markup=False
+                )
                 return
         self._refresh_after_change(conversation_id, title=title)
         self.notify(f"Renamed to “{title}”.", markup=False, timeout=3)
@@ -340,8 +357,7 @@ class HistoryScreen(Screen[Opened | None]):
         conversation_id = self._chosen_id()
         if conversation_id is None:
             return
-        suggested = export_folder() / export_name(self._title_of(conversation_id),
-                                                  conversation_id)
+        suggested = export_folder() / export_name(self._title_of(conversation_id), conversation_id)
         answer = await self.app.push_screen_wait(ExportDialog(suggested))
         if answer is None:
             return
@@ -358,10 +374,14 @@ class HistoryScreen(Screen[Opened | None]):
         if conversation_id is None:
             return
         title = one_line(self._title_of(conversation_id) or "(untitled)")
-        confirmed = await self.app.push_screen_wait(ConfirmDialog(
-            f"Delete “{title}”?",
-            "Every message of it, with every branch, leaves the history. This cannot be "
-            "undone (export it first to keep a copy).", confirm="Delete"))
+        confirmed = await self.app.push_screen_wait(
+            ConfirmDialog(
+                f"Delete “{title}”?",
+                "Every message of it, with every branch, leaves the history. This cannot be "
+                "undone (export it first to keep a copy).",
+                confirm="Delete",
+            )
+        )
         if not confirmed or not self._chat.may_delete(conversation_id):
             return
         try:
@@ -379,8 +399,9 @@ class HistoryScreen(Screen[Opened | None]):
             return f"{problem.reason}. Try again once that program is done."
         return f"{problem.reason}. {problem.advice}"
 
-    def _refresh_after_change(self, conversation_id: str, *, title: str | None = None,
-                              deleted: bool = False) -> None:
+    def _refresh_after_change(
+        self, conversation_id: str, *, title: str | None = None, deleted: bool = False
+    ) -> None:
         """Show a rename or a delete where the cursor is, without reading the list again."""
         table = self.query_one(DataTable)
         index = next((n for n, s in enumerate(self._summaries) if s.id == conversation_id), None)
@@ -395,7 +416,8 @@ class HistoryScreen(Screen[Opened | None]):
             self.run_search(self._query)
             if self.hits and highlighted is not None:
                 self.query_one("#hits", OptionList).highlighted = self._hit_options[
-                    min(highlighted, len(self.hits) - 1)]
+                    min(highlighted, len(self.hits) - 1)
+                ]
         self._show_count()
         self._show_empty_state()
 

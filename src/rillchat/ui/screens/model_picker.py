@@ -22,7 +22,13 @@ from rillchat.redaction import looks_like_api_key
 from rillchat.settings import model_id_problem
 from rillchat.terminal_text import one_line
 from rillchat.ui.widgets.keys_footer import KeysFooter
-from rillchat.ui.widgets.model_row import FULL_PLAN, ColumnPlan, ModelRow, badges_text, plan_columns
+from rillchat.ui.widgets.model_row import (
+    FULL_PLAN,
+    ColumnPlan,
+    ModelRow,
+    badges_text,
+    plan_columns,
+)
 
 BEST_SHOWN = 60
 """Matches listed while typing: nobody reads past the best few dozen before typing another
@@ -116,11 +122,15 @@ class ModelPicker(ModalScreen[str | None]):
         self.show_matches(self.query_one("#filter", Input).value)
 
     def _show_count(self, text: str, matches: int) -> None:
-        count = (f"{len(self.models)} models" if not text else
-                 f"{matches} match{'es' if matches != 1 else ''}"
-                 + (f", the best {BEST_SHOWN} shown" if matches > BEST_SHOWN else ""))
-        self.query_one(MatchCount).text = (f"{count} · ★ favourite (Ctrl+T) · ↺ used recently"
-                                           " · Enter chooses")
+        count = (
+            f"{len(self.models)} models"
+            if not text
+            else f"{matches} match{'es' if matches != 1 else ''}"
+            + (f", the best {BEST_SHOWN} shown" if matches > BEST_SHOWN else "")
+        )
+        self.query_one(
+            MatchCount
+        ).text = f"{count} · ★ favourite (Ctrl+T) · ↺ used recently · Enter chooses"
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -139,8 +149,13 @@ class ModelPicker(ModalScreen[str | None]):
             # subsequence one), so only the last query's hits need matching again.
             pool = hits if last and text.startswith(last) else self.models
             scored = [(matcher.match(f"{model.id} {model.name}"), model) for model in pool]
-            ranked = [model for score, model in sorted(
-                scored, key=lambda pair: (-pair[0] - self._bonus(pair[1]))) if score > 0]
+            ranked = [
+                model
+                for score, model in sorted(
+                    scored, key=lambda pair: -pair[0] - self._bonus(pair[1])
+                )
+                if score > 0
+            ]
             self._narrowed = (text, ranked)
         self._show_count(text, len(ranked))
         ranked = ranked if matcher is None else ranked[:BEST_SHOWN]
@@ -149,21 +164,35 @@ class ModelPicker(ModalScreen[str | None]):
         self._plan = self._fitted_plan()
         self.query_one("#columns", Static).update(Content(" " + self._plan.heading()))
         options.clear_options()
-        options.add_options([
-            Option(ModelRow(model, mark=self._mark(model), matched=matcher.fuzzy_search.match(
-                       text, model.id)[1] if matcher else (), plan=self._plan), id=model.id)
-            for model in ranked])
+        options.add_options(
+            [
+                Option(
+                    ModelRow(
+                        model,
+                        mark=self._mark(model),
+                        matched=matcher.fuzzy_search.match(text, model.id)[1] if matcher else (),
+                        plan=self._plan,
+                    ),
+                    id=model.id,
+                )
+                for model in ranked
+            ]
+        )
         if ranked:
             ids = [model.id for model in ranked]
-            options.highlighted = ids.index(self.current) if (
-                matcher is None and self.current in ids) else 0
+            options.highlighted = (
+                ids.index(self.current) if (matcher is None and self.current in ids) else 0
+            )
 
     def _fitted_plan(self) -> ColumnPlan:
         width = self.query_one(OptionList).scrollable_content_region.width
         if not width or not self.models:
             return FULL_PLAN
-        return plan_columns(width, longest_id=max(len(model.id) for model in self.models),
-                            badges_width=max(len(badges_text(model)) for model in self.models))
+        return plan_columns(
+            width,
+            longest_id=max(len(model.id) for model in self.models),
+            badges_width=max(len(badges_text(model)) for model in self.models),
+        )
 
     def on_resize(self) -> None:
         if self.models and self._fitted_plan() != self._plan:
@@ -206,8 +235,12 @@ class ModelPicker(ModalScreen[str | None]):
         elif "/" in typed and problem is None:  # not in the catalogue: OpenRouter adds daily
             self.dismiss(typed)
         elif typed:
-            self.notify("No model matches. To use one not in the list, type its full id "
-                        "(like provider/model).", severity="warning", timeout=5)
+            self.notify(
+                "No model matches. To use one not in the list, type its full id "
+                "(like provider/model).",
+                severity="warning",
+                timeout=5,
+            )
 
     def action_favourite(self) -> None:
         model = self._highlighted()

@@ -33,8 +33,10 @@ class OptionsChosen:
 
 
 def effort_choices() -> list[tuple[str, str]]:
-    return [("the model's default", MODEL_DEFAULT), *((effort, effort)
-                                                      for effort in REASONING_EFFORTS)]
+    return [
+        ("the model's default", MODEL_DEFAULT),
+        *((effort, effort) for effort in REASONING_EFFORTS),
+    ]
 
 
 def reasoning_note(model: str, reasons: bool | None) -> str:
@@ -46,7 +48,9 @@ def reasoning_note(model: str, reasons: bool | None) -> str:
 
 
 class ReplyOptionsDialog(ModalScreen[OptionsChosen | None]):
-    DEFAULT_CSS = DIALOG_CSS.format(name="ReplyOptionsDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ReplyOptionsDialog")
+        + """
     ReplyOptionsDialog > Vertical { width: 80; }
     ReplyOptionsDialog .field-label { margin: 1 0 0 0; color: $text-muted; }
     ReplyOptionsDialog #system-text { height: 6; margin: 1 0 0 0; }
@@ -56,11 +60,19 @@ class ReplyOptionsDialog(ModalScreen[OptionsChosen | None]):
     ReplyOptionsDialog #numbers Vertical { width: 1fr; height: auto; }
     ReplyOptionsDialog #numbers Input { width: 100%; }
     """
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "apply", "Apply")]
 
-    def __init__(self, model: str, system_prompt: str | None, options: ReplyOptions, *,
-                 presets: tuple[Preset, ...], reasons: bool | None,
-                 focus: str | None = None) -> None:
+    def __init__(
+        self,
+        model: str,
+        system_prompt: str | None,
+        options: ReplyOptions,
+        *,
+        presets: tuple[Preset, ...],
+        reasons: bool | None,
+        focus: str | None = None,
+    ) -> None:
         super().__init__()
         self._model = model
         self._system_prompt = system_prompt or ""
@@ -75,19 +87,33 @@ class ReplyOptionsDialog(ModalScreen[OptionsChosen | None]):
         with Vertical():
             yield Label("Reply options for this conversation", classes="dialog-title")
             yield Label("System prompt", classes="field-label")
-            yield Select(self._system_choices(), value=self._system_source(), allow_blank=False,
-                         id="system-source", compact=True)
-            area = TextArea(self._system_prompt, id="system-text", soft_wrap=True,
-                            placeholder="Instructions the model reads before the conversation")
+            yield Select(
+                self._system_choices(),
+                value=self._system_source(),
+                allow_blank=False,
+                id="system-source",
+                compact=True,
+            )
+            area = TextArea(
+                self._system_prompt,
+                id="system-text",
+                soft_wrap=True,
+                placeholder="Instructions the model reads before the conversation",
+            )
             area.cursor_blink = blink
             yield area
             preset_note = Static("", id="preset-note", classes="note", markup=False)
             preset_note.display = False
             yield preset_note
             yield Label("Reasoning effort", classes="field-label")
-            yield Select(effort_choices(), value=self._options.reasoning_effort or MODEL_DEFAULT,
-                         allow_blank=False, id="effort", disabled=self._reasons is False,
-                         compact=True)
+            yield Select(
+                effort_choices(),
+                value=self._options.reasoning_effort or MODEL_DEFAULT,
+                allow_blank=False,
+                id="effort",
+                disabled=self._reasons is False,
+                compact=True,
+            )
             note = reasoning_note(self._model, self._reasons)
             effort_note = Static(note, classes="note", markup=False)
             effort_note.display = bool(note)
@@ -96,8 +122,12 @@ class ReplyOptionsDialog(ModalScreen[OptionsChosen | None]):
                 with Vertical():
                     yield Label("Temperature (0 to 2)", classes="field-label")
                     temperature = self._options.temperature
-                    yield self._input("" if temperature is None else f"{temperature:g}",
-                                      "temperature", "the model's default", blink)
+                    yield self._input(
+                        "" if temperature is None else f"{temperature:g}",
+                        "temperature",
+                        "the model's default",
+                        blink,
+                    )
                 with Vertical():
                     yield Label("Max tokens per reply", classes="field-label")
                     cap = self._options.max_tokens
@@ -114,8 +144,11 @@ class ReplyOptionsDialog(ModalScreen[OptionsChosen | None]):
         return field
 
     def _system_choices(self) -> list[tuple[str, str]]:
-        return [("None", NO_PROMPT), *((f"Preset: {one_line(name)}", f"preset:{name}")
-                                       for name in self._presets), ("My own prompt", OWN_PROMPT)]
+        return [
+            ("None", NO_PROMPT),
+            *((f"Preset: {one_line(name)}", f"preset:{name}") for name in self._presets),
+            ("My own prompt", OWN_PROMPT),
+        ]
 
     def _system_source(self) -> str:
         preset = self._presets.get(self._options.preset or "")
@@ -124,8 +157,12 @@ class ReplyOptionsDialog(ModalScreen[OptionsChosen | None]):
         return OWN_PROMPT if self._system_prompt else NO_PROMPT
 
     def on_mount(self) -> None:
-        target = {"temperature": "#temperature", "max-tokens": "#max-tokens",
-                  "effort": "#effort", "system": "#system-source"}.get(self._focus or "")
+        target = {
+            "temperature": "#temperature",
+            "max-tokens": "#max-tokens",
+            "effort": "#effort",
+            "system": "#system-source",
+        }.get(self._focus or "")
         self.query_one(target or "#system-source").focus()
 
     @on(Select.Changed, "#system-source")
@@ -156,8 +193,11 @@ class ReplyOptionsDialog(ModalScreen[OptionsChosen | None]):
     def _prompt_edited(self, event: TextArea.Changed) -> None:
         source = self.query_one("#system-source", Select)
         value = str(source.value)
-        preset = self._presets.get(value.removeprefix("preset:")) if value.startswith(
-            "preset:") else None
+        preset = (
+            self._presets.get(value.removeprefix("preset:"))
+            if value.startswith("preset:")
+            else None
+        )
         text = event.text_area.text
         if (preset is not None and text != preset.prompt) or (value == NO_PROMPT and text):
             source.value = OWN_PROMPT
@@ -174,17 +214,25 @@ class ReplyOptionsDialog(ModalScreen[OptionsChosen | None]):
             return
         text = self.query_one("#system-text", TextArea).text.strip()
         if looks_like_api_key(text):
-            problem.update("The system prompt holds what looks like an API key, which would be "
-                           f"sent to the model and saved: take it out ({KEY_GOES_IN}).")
+            problem.update(
+                "The system prompt holds what looks like an API key, which would be "
+                f"sent to the model and saved: take it out ({KEY_GOES_IN})."
+            )
             return
         source = str(self.query_one("#system-source", Select).value)
         preset = source.removeprefix("preset:") if source.startswith("preset:") and text else None
         effort = self.query_one("#effort", Select).value
         options = ReplyOptions(
             reasoning_effort=None if effort == MODEL_DEFAULT else str(effort),
-            temperature=temperature, max_tokens=max_tokens, preset=preset)
-        model = self._switch_model_to if preset is not None and self._switch_model_to else (
-            self._model)
+            temperature=temperature,
+            max_tokens=max_tokens,
+            preset=preset,
+        )
+        model = (
+            self._switch_model_to
+            if preset is not None and self._switch_model_to
+            else (self._model)
+        )
         self.dismiss(OptionsChosen(model, text or None, options))
 
     @on(Button.Pressed, "#cancel")

@@ -48,8 +48,12 @@ DISPLAY_CHOICES = {
 assert tuple(DISPLAY_CHOICES) == REASONING_DISPLAYS
 
 
-FIELD_NAMES = {"base-url": "the base URL", "model": "the default model",
-               "folders": "the allowed folders", "max-rounds": "the max tool rounds"}
+FIELD_NAMES = {
+    "base-url": "the base URL",
+    "model": "the default model",
+    "folders": "the allowed folders",
+    "max-rounds": "the max tool rounds",
+}
 """The text fields other than the API key's, as the notice about a misplaced key names them."""
 
 KEY_PLACEHOLDER = "paste your key (kept in config.toml, readable by you only)"
@@ -59,8 +63,10 @@ KEY_PLACEHOLDER = "paste your key (kept in config.toml, readable by you only)"
 def base_url_problem(url: str) -> str | None:
     if looks_like_base_url(url):
         return None
-    return (f"Not saved: a base URL looks like https://host/path, such as {DEFAULT_BASE_URL} "
-            f"(got {url!r}).")
+    return (
+        f"Not saved: a base URL looks like https://host/path, such as {DEFAULT_BASE_URL} "
+        f"(got {url!r})."
+    )
 
 
 class SettingsScreen(Screen[None]):
@@ -102,25 +108,45 @@ class SettingsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         settings = self.rill.settings
         blink = self.rill.cursor_blink
-        yield Static("Settings · changes apply at once, saved in config.toml · "
-                     "Escape closes", id="settings-title", markup=False)
+        yield Static(
+            "Settings · changes apply at once, saved in config.toml · Escape closes",
+            id="settings-title",
+            markup=False,
+        )
         with VerticalScroll():
             yield Label("Connection", classes="section")
             key_env = bool(os.environ.get(API_KEY_ENV))
-            yield self._row("API key", self._input(
-                self._file.api_key or "", "api-key", blink, password=True, disabled=key_env,
-                placeholder=KEY_PLACEHOLDER))
+            yield self._row(
+                "API key",
+                self._input(
+                    self._file.api_key or "",
+                    "api-key",
+                    blink,
+                    password=True,
+                    disabled=key_env,
+                    placeholder=KEY_PLACEHOLDER,
+                ),
+            )
             if key_env:
                 yield self._hint(f"Set by {API_KEY_ENV}, which wins over the file.")
             url_env = bool(os.environ.get(BASE_URL_ENV))
-            yield self._row("Base URL", self._input(
-                self._file.base_url or "", "base-url", blink, disabled=url_env,
-                placeholder=f"{DEFAULT_BASE_URL} (any OpenAI-compatible endpoint)"))
+            yield self._row(
+                "Base URL",
+                self._input(
+                    self._file.base_url or "",
+                    "base-url",
+                    blink,
+                    disabled=url_env,
+                    placeholder=f"{DEFAULT_BASE_URL} (any OpenAI-compatible endpoint)",
+                ),
+            )
             if url_env:
                 yield self._hint(f"Set by {BASE_URL_ENV}, which wins over the file.")
             if self.rill.demo:
-                yield self._hint("The demo keeps its local server: a key or URL set here is "
-                                 "saved for runs without --demo.")
+                yield self._hint(
+                    "The demo keeps its local server: a key or URL set here is "
+                    "saved for runs without --demo."
+                )
             with Horizontal(classes="row"):
                 yield Label("Credit", classes="name")
                 yield Static("…", id="credit", markup=False)
@@ -129,49 +155,98 @@ class SettingsScreen(Screen[None]):
                 yield Label("Default model", classes="name")
                 yield self._input(settings.model, "model", blink, placeholder=DEFAULT_MODEL)
                 yield Button("Choose… (F4)", id="choose-model", compact=True)
-            yield self._hint("New conversations start with it; F4 in the chat changes the "
-                             "current one.")
-            yield self._row("Reasoning effort", Select(
-                effort_choices(), value=settings.reasoning_effort or MODEL_DEFAULT,
-                allow_blank=False, id="effort", compact=True))
-            yield self._hint("For new conversations with reasoning models; F5 in the chat "
-                             "changes the current one.")
-            yield self._row("Reasoning shows", Select(
-                [(text, name) for name, text in DISPLAY_CHOICES.items()],
-                value=settings.reasoning_display, allow_blank=False, id="display",
-                compact=True))
+            yield self._hint(
+                "New conversations start with it; F4 in the chat changes the current one."
+            )
+            yield self._row(
+                "Reasoning effort",
+                Select(
+                    effort_choices(),
+                    value=settings.reasoning_effort or MODEL_DEFAULT,
+                    allow_blank=False,
+                    id="effort",
+                    compact=True,
+                ),
+            )
+            yield self._hint(
+                "For new conversations with reasoning models; F5 in the chat "
+                "changes the current one."
+            )
+            yield self._row(
+                "Reasoning shows",
+                Select(
+                    [(text, name) for name, text in DISPLAY_CHOICES.items()],
+                    value=settings.reasoning_display,
+                    allow_blank=False,
+                    id="display",
+                    compact=True,
+                ),
+            )
             with Horizontal(classes="row"):
                 yield Label("Titles", classes="name")
-                yield MarkedCheckbox("Name new conversations with their model",
-                                     settings.generate_titles, id="titles", compact=True)
-            yield self._hint("A small paid request for each new conversation; off, a "
-                             "conversation is named after its first prompt.")
+                yield MarkedCheckbox(
+                    "Name new conversations with their model",
+                    settings.generate_titles,
+                    id="titles",
+                    compact=True,
+                )
+            yield self._hint(
+                "A small paid request for each new conversation; off, a "
+                "conversation is named after its first prompt."
+            )
             yield Label("Tools", classes="section")
-            yield self._hint_wide("The model may call tools that are on. Each call waits for "
-                                  "your Allow in its panel, unless you allowed that tool for "
-                                  "the conversation.")
+            yield self._hint_wide(
+                "The model may call tools that are on. Each call waits for "
+                "your Allow in its panel, unless you allowed that tool for "
+                "the conversation."
+            )
             for name, words in TOOL_CHOICES.items():
                 with Horizontal(classes="row"):
                     yield Label("" if name != "datetime" else "Built-in tools", classes="name")
-                    yield MarkedCheckbox(words, name in settings.builtin_tools, id=f"tool-{name}",
-                                   compact=True)
-            yield self._row("Allowed folders", self._input(
-                os.pathsep.join(settings.allowed_folders), "folders", blink,
-                placeholder=f"~/notes{os.pathsep}~/projects (the only places files are read)"))
-            yield self._row("Max tool rounds", self._input(
-                str(settings.max_tool_rounds), "max-rounds", blink, placeholder="8"))
+                    yield MarkedCheckbox(
+                        words, name in settings.builtin_tools, id=f"tool-{name}", compact=True
+                    )
+            yield self._row(
+                "Allowed folders",
+                self._input(
+                    os.pathsep.join(settings.allowed_folders),
+                    "folders",
+                    blink,
+                    placeholder=f"~/notes{os.pathsep}~/projects (the only places files are read)",
+                ),
+            )
+            yield self._row(
+                "Max tool rounds",
+                self._input(str(settings.max_tool_rounds), "max-rounds", blink, placeholder="8"),
+            )
             yield self._hint("Rounds of calls one prompt may take before Rill stops and says so.")
-            yield Static(self._configured_tools(), id="configured-tools", classes="hint",
-                         markup=False)
+            yield Static(
+                self._configured_tools(), id="configured-tools", classes="hint", markup=False
+            )
             yield Label("Look", classes="section")
-            yield self._row("Theme", Select(
-                [(name, name) for name in sorted(self.app.available_themes)],
-                value=self.app.theme, allow_blank=False, id="theme", compact=True))
-            yield self._row("Reading width", Select(
-                reading_width_choices(settings.reading_width), value=settings.reading_width,
-                allow_blank=False, id="reading-width", compact=True))
-            yield self._hint("The widest replies and prompts are drawn, centred in a wider "
-                             "terminal.")
+            yield self._row(
+                "Theme",
+                Select(
+                    [(name, name) for name in sorted(self.app.available_themes)],
+                    value=self.app.theme,
+                    allow_blank=False,
+                    id="theme",
+                    compact=True,
+                ),
+            )
+            yield self._row(
+                "Reading width",
+                Select(
+                    reading_width_choices(settings.reading_width),
+                    value=settings.reading_width,
+                    allow_blank=False,
+                    id="reading-width",
+                    compact=True,
+                ),
+            )
+            yield self._hint(
+                "The widest replies and prompts are drawn, centred in a wider terminal."
+            )
             yield Label("System-prompt presets", classes="section")
             yield Static("", id="presets-empty", classes="hint", markup=False)
             yield Button("New preset", id="new-preset", compact=True)
@@ -200,8 +275,9 @@ class SettingsScreen(Screen[None]):
         lines.append(f"Command tools ([[tools]]): {commands or 'none'}")
         servers = []
         for config in settings.mcp_servers:
-            server = next((running for running in session.servers
-                           if running.config is config), None)
+            server = next(
+                (running for running in session.servers if running.config is config), None
+            )
             if server is None:
                 state = "starting…"
             elif server.failure is not None:
@@ -216,10 +292,23 @@ class SettingsScreen(Screen[None]):
         return "\n".join(lines)
 
     @staticmethod
-    def _input(value: str, id: str, blink: bool, *, placeholder: str = "",
-               password: bool = False, disabled: bool = False) -> Input:
-        field = Input(value, placeholder=placeholder, id=id, password=password,
-                      disabled=disabled, compact=True)
+    def _input(
+        value: str,
+        id: str,
+        blink: bool,
+        *,
+        placeholder: str = "",
+        password: bool = False,
+        disabled: bool = False,
+    ) -> Input:
+        field = Input(
+            value,
+            placeholder=placeholder,
+            id=id,
+            password=password,
+            disabled=disabled,
+            compact=True,
+        )
         field.cursor_blink = blink
         return field
 
@@ -269,13 +358,18 @@ class SettingsScreen(Screen[None]):
             return False
         if field.id == "api-key" and value != (self._file.api_key or ""):
             if any(character.isspace() for character in value):
-                self._status("Not saved: an API key has no spaces (OpenRouter's look like "
-                             "sk-or-v1-…); paste it again.", warning=True)
+                self._status(
+                    "Not saved: an API key has no spaces (OpenRouter's look like "
+                    "sk-or-v1-…); paste it again.",
+                    warning=True,
+                )
                 return False
             self._file = replace(self._file, api_key=value or None)
-            self._change("api_key", value or None,
-                         "API key " + ("saved (the file is readable only by you)" if value
-                                       else "removed"))
+            self._change(
+                "api_key",
+                value or None,
+                "API key " + ("saved (the file is readable only by you)" if value else "removed"),
+            )
             self._check_credit()
         elif field.id == "base-url" and value != (self._file.base_url or ""):
             problem = base_url_problem(value) if value else None
@@ -293,31 +387,44 @@ class SettingsScreen(Screen[None]):
             if problem is not None:
                 self._status(f"Not saved: {problem}.", warning=True)
                 return False
-            note = ("" if not self.rill.catalogue or model in self.rill.catalogue else
-                    " (not in the model list; OpenRouter adds models daily, so it is kept)")
+            note = (
+                ""
+                if not self.rill.catalogue or model in self.rill.catalogue
+                else " (not in the model list; OpenRouter adds models daily, so it is kept)"
+            )
             self._change("model", model, f"Default model {model}{note}")
         elif field.id == "folders":
-            folders = tuple(dict.fromkeys(
-                one_line(folder) for folder in value.split(os.pathsep) if folder.strip()))
+            folders = tuple(
+                dict.fromkeys(
+                    one_line(folder) for folder in value.split(os.pathsep) if folder.strip()
+                )
+            )
             if folders == self.rill.settings.allowed_folders:
                 return True
-            missing = [folder for folder in folders
-                       if not os.path.isdir(os.path.expanduser(folder))]
+            missing = [
+                folder for folder in folders if not os.path.isdir(os.path.expanduser(folder))
+            ]
             if missing:
-                self._status(f"Not saved: {', '.join(map(repr, missing))} "
-                             f"{'is not a folder' if len(missing) == 1 else 'are not folders'} "
-                             f"here. Separate folders with {os.pathsep!r}.", warning=True)
+                self._status(
+                    f"Not saved: {', '.join(map(repr, missing))} "
+                    f"{'is not a folder' if len(missing) == 1 else 'are not folders'} "
+                    f"here. Separate folders with {os.pathsep!r}.",
+                    warning=True,
+                )
                 return False
-            self._change("allowed_folders", folders,
-                         f"Allowed folders: {', '.join(folders) or 'none'}")
+            self._change(
+                "allowed_folders", folders, f"Allowed folders: {', '.join(folders) or 'none'}"
+            )
         elif field.id == "max-rounds":
             try:
                 rounds = int(value)
             except ValueError:
                 rounds = 0
             if rounds < 1 or rounds > 100:
-                self._status(f"Not saved: max tool rounds is a whole number from 1 to 100 (got "
-                             f"{value!r}).", warning=True)
+                self._status(
+                    f"Not saved: max tool rounds is a whole number from 1 to 100 (got {value!r}).",
+                    warning=True,
+                )
                 return False
             if rounds != self.rill.settings.max_tool_rounds:
                 self._change("max_tool_rounds", rounds, f"Max tool rounds {rounds}")
@@ -326,9 +433,12 @@ class SettingsScreen(Screen[None]):
     def _saved_value(self, field_id: str | None) -> str:
         """What a text field other than the key's shows for the setting in effect."""
         settings = self.rill.settings
-        return {"base-url": self._file.base_url or "", "model": settings.model,
-                "folders": os.pathsep.join(settings.allowed_folders),
-                "max-rounds": str(settings.max_tool_rounds)}.get(field_id or "", "")
+        return {
+            "base-url": self._file.base_url or "",
+            "model": settings.model,
+            "folders": os.pathsep.join(settings.allowed_folders),
+            "max-rounds": str(settings.max_tool_rounds),
+        }.get(field_id or "", "")
 
     def _move_misplaced_key(self, field: Input, value: str) -> None:
         """A key pasted into another field is never saved there: the field gets its setting
@@ -338,16 +448,21 @@ class SettingsScreen(Screen[None]):
         field.value = self._saved_value(field.id)
         key_field = self.query_one("#api-key", Input)
         if key_field.disabled:
-            self._status(f"Not saved: that looks like an API key, not {name}. The key in use "
-                         f"comes from {API_KEY_ENV}.", warning=True)
+            self._status(
+                f"Not saved: that looks like an API key, not {name}. The key in use "
+                f"comes from {API_KEY_ENV}.",
+                warning=True,
+            )
             return
         # A copied header ("Bearer sk-or-…") holds the key after the scheme's name.
         key_field.value = re.sub(r"^bearer\s+", "", value, flags=re.IGNORECASE)
         key_field.focus()
-        self._status(f"Not saved as {name}: that looks like an API key, so it was moved to "
-                     "the API key field, where it is saved as your key once you press Enter "
-                     "or leave the field. Clear it there to keep it out of config.toml.",
-                     warning=True)
+        self._status(
+            f"Not saved as {name}: that looks like an API key, so it was moved to "
+            "the API key field, where it is saved as your key once you press Enter "
+            "or leave the field. Clear it there to keep it out of config.toml.",
+            warning=True,
+        )
 
     def action_close(self) -> None:
         """Escape: what the focused field holds is applied first; a value that cannot be used
@@ -366,14 +481,20 @@ class SettingsScreen(Screen[None]):
         if event.select.id == "effort":
             effort = None if value == MODEL_DEFAULT else str(value)
             if effort != settings.reasoning_effort:
-                self._change("reasoning_effort", effort,
-                             f"Reasoning effort {effort or 'the model default'}")
+                self._change(
+                    "reasoning_effort", effort, f"Reasoning effort {effort or 'the model default'}"
+                )
         elif event.select.id == "display" and value != settings.reasoning_display:
-            self._change("reasoning_display", str(value), f"Reasoning shows {DISPLAY_CHOICES[str(value)]}")
+            self._change(
+                "reasoning_display", str(value), f"Reasoning shows {DISPLAY_CHOICES[str(value)]}"
+            )
         elif event.select.id == "reading-width" and value != settings.reading_width:
             width = int(value)  # type: ignore[call-overload]
-            self._change("reading_width", width, "Reading width " + (
-                f"{width} columns" if width else "the whole window"))
+            self._change(
+                "reading_width",
+                width,
+                "Reading width " + (f"{width} columns" if width else "the whole window"),
+            )
         elif event.select.id == "theme" and value != self.app.theme:
             self.app.theme = str(value)
             self._change("theme", str(value), f"Theme {value}")
@@ -386,19 +507,30 @@ class SettingsScreen(Screen[None]):
         enabled = self.rill.settings.builtin_tools
         if event.value == (name in enabled):
             return
-        enabled = (*enabled, name) if event.value else tuple(
-            other for other in enabled if other != name)
-        note = ("; no folder is allowed yet: add one below" if event.value and name == "files"
-                and not self.rill.settings.allowed_folders else "")
-        self._change("builtin_tools", enabled,
-                     f"{TOOL_CHOICES[name]}: {'on' if event.value else 'off'}{note}")
+        enabled = (
+            (*enabled, name) if event.value else tuple(other for other in enabled if other != name)
+        )
+        note = (
+            "; no folder is allowed yet: add one below"
+            if event.value and name == "files" and not self.rill.settings.allowed_folders
+            else ""
+        )
+        self._change(
+            "builtin_tools",
+            enabled,
+            f"{TOOL_CHOICES[name]}: {'on' if event.value else 'off'}{note}",
+        )
 
     @on(Checkbox.Changed, "#titles")
     def _titles_changed(self, event: Checkbox.Changed) -> None:
         if event.value != self.rill.settings.generate_titles:
-            self._change("generate_titles", event.value,
-                         "New conversations are named by their model" if event.value else
-                         "New conversations are named after their first prompt")
+            self._change(
+                "generate_titles",
+                event.value,
+                "New conversations are named by their model"
+                if event.value
+                else "New conversations are named after their first prompt",
+            )
 
     def action_choose_model(self) -> None:
         from rillchat.ui.screens.model_picker import ModelPicker
@@ -411,9 +543,14 @@ class SettingsScreen(Screen[None]):
 
         recorder = self.rill.recorder
         recent = recorder.history.recent_models() if recorder is not None else []
-        self.app.push_screen(ModelPicker(self.rill.settings.model,
-                                         favourites=list(self.rill.settings.favourite_models),
-                                         recent=recent), chosen)
+        self.app.push_screen(
+            ModelPicker(
+                self.rill.settings.model,
+                favourites=list(self.rill.settings.favourite_models),
+                recent=recent,
+            ),
+            chosen,
+        )
 
     @on(Button.Pressed, "#choose-model")
     def _choose_pressed(self, event: Button.Pressed) -> None:
@@ -427,14 +564,21 @@ class SettingsScreen(Screen[None]):
         await scroll.query(".preset-row").remove()
         presets = self.rill.settings.presets
         self.query_one("#presets-empty", Static).update(
-            "" if presets else "None yet. A preset is a system prompt to pick by name (F5 or "
-            "the palette in the chat), with the model and effort it suits.")
+            ""
+            if presets
+            else "None yet. A preset is a system prompt to pick by name (F5 or "
+            "the palette in the chat), with the model and effort it suits."
+        )
         self.query_one("#presets-empty").display = not presets
-        rows = [Horizontal(
-            Static(f"{one_line(preset.name)}: {one_line(preset.prompt)}", markup=False),
-            Button("Edit", id=f"edit-preset-{number}", compact=True),
-            Button("Delete", id=f"delete-preset-{number}", compact=True),
-            classes="preset-row") for number, preset in enumerate(presets)]
+        rows = [
+            Horizontal(
+                Static(f"{one_line(preset.name)}: {one_line(preset.prompt)}", markup=False),
+                Button("Edit", id=f"edit-preset-{number}", compact=True),
+                Button("Delete", id=f"delete-preset-{number}", compact=True),
+                classes="preset-row",
+            )
+            for number, preset in enumerate(presets)
+        ]
         if rows:
             await scroll.mount_all(rows, before="#new-preset")
 
@@ -474,15 +618,20 @@ class SettingsScreen(Screen[None]):
 
         async def confirmed(yes: bool | None) -> None:
             if yes:
-                presets = tuple(other for other in self.rill.settings.presets
-                                if other is not preset)
+                presets = tuple(
+                    other for other in self.rill.settings.presets if other is not preset
+                )
                 self._change("presets", presets, f"Preset {preset.name} deleted")
                 await self._show_presets()
 
-        self.app.push_screen(ConfirmDialog(
-            f"Delete the preset {one_line(preset.name)}?",
-            "Conversations that used it keep their system prompt.", confirm="Delete"),
-            confirmed)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Delete the preset {one_line(preset.name)}?",
+                "Conversations that used it keep their system prompt.",
+                confirm="Delete",
+            ),
+            confirmed,
+        )
 
     # Applying ------------------------------------------------------------------------------
 
@@ -493,9 +642,15 @@ class SettingsScreen(Screen[None]):
         for screen in self.app.screen_stack:
             if isinstance(screen, ChatScreen):
                 screen.settings_changed(key)
-        self._status(f"{done}." + (" Saved in config.toml." if saved else " For this session "
-                                   "only: config.toml could not be written."),
-                     warning=not saved)
+        self._status(
+            f"{done}."
+            + (
+                " Saved in config.toml."
+                if saved
+                else " For this session only: config.toml could not be written."
+            ),
+            warning=not saved,
+        )
 
     def _status(self, text: str, *, warning: bool = False) -> None:
         status = self.query_one("#settings-status", Static)
@@ -509,5 +664,7 @@ READING_WIDTHS = (72, 80, 100, 120, 140)
 def reading_width_choices(current: int) -> list[tuple[str, int]]:
     """The usual widths, the one in config.toml among them even when it is another."""
     widths = sorted({*READING_WIDTHS, current} - {0})
-    return [(f"{width} columns" + (" (default)" if width == DEFAULT_READING_WIDTH else ""),
-             width) for width in widths] + [("The whole window", 0)]
+    return [
+        (f"{width} columns" + (" (default)" if width == DEFAULT_READING_WIDTH else ""), width)
+        for width in widths
+    ] + [("The whole window", 0)]

@@ -39,8 +39,11 @@ class ThemePicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Each theme shows as you move to it. Enter keeps it, Escape goes "
-                        "back to the one before.", classes="hint")
+            yield Label(
+                "Each theme shows as you move to it. Enter keeps it, Escape goes "
+                "back to the one before.",
+                classes="hint",
+            )
             search = Input(placeholder="Type to filter", id="filter")
             search.cursor_blink = getattr(self.app, "cursor_blink", True)
             yield search
@@ -53,13 +56,17 @@ class ThemePicker(ModalScreen[str | None]):
     def _fill(self, text: str) -> None:
         matcher = Matcher(text) if text else None
         scored = [(matcher.match(name) if matcher else 1.0, name) for name in self._names]
-        self._shown = [name for score, name in sorted(scored, key=lambda pair: -pair[0])
-                       if score > 0]
+        self._shown = [
+            name for score, name in sorted(scored, key=lambda pair: -pair[0]) if score > 0
+        ]
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options([
-            Option(matcher.highlight(name) if matcher else Content(name), id=name)
-            for name in self._shown])
+        options.add_options(
+            [
+                Option(matcher.highlight(name) if matcher else Content(name), id=name)
+                for name in self._shown
+            ]
+        )
         if self._shown:
             keep = self.app.theme if self.app.theme in self._shown else self._shown[0]
             options.highlighted = self._shown.index(keep)

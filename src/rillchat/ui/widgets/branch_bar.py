@@ -34,13 +34,24 @@ class BranchBar(Horizontal):
         self._what = "prompt" if role == "user" else "reply"
 
     def compose(self) -> ComposeResult:
-        yield Button("‹", id="previous-branch", compact=True, disabled=self.number == 1,
-                     tooltip="The branch before (Alt+Left)")
+        yield Button(
+            "‹",
+            id="previous-branch",
+            compact=True,
+            disabled=self.number == 1,
+            tooltip="The branch before (Alt+Left)",
+        )
         yield Static(f"{self._what} {self.number} of {self.count}", markup=False)
-        yield Button("›", id="next-branch", compact=True, disabled=self.number == self.count,
-                     tooltip="The branch after (Alt+Right)")
+        yield Button(
+            "›",
+            id="next-branch",
+            compact=True,
+            disabled=self.number == self.count,
+            tooltip="The branch after (Alt+Right)",
+        )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.Switch(self.message_id,
-                                      -1 if event.button.id == "previous-branch" else 1))
+        self.post_message(
+            self.Switch(self.message_id, -1 if event.button.id == "previous-branch" else 1)
+        )

@@ -10,8 +10,13 @@ from rillchat.terminal_text import one_line
 from rillchat.ui.widgets.fitted_line import FittedLine
 
 
-def controls_pieces(conversation: Conversation, *, reasoning: bool | None,
-                    tools: int | None = 0, schema: str | None = None) -> list[Piece]:
+def controls_pieces(
+    conversation: Conversation,
+    *,
+    reasoning: bool | None,
+    tools: int | None = 0,
+    schema: str | None = None,
+) -> list[Piece]:
     """`tools`: how many are offered (None: some are on but the model takes none);
     `schema`: the JSON Schema the next answer follows. A narrow terminal drops the least
     telling pieces whole (the options screen shows them all)."""
@@ -23,8 +28,11 @@ def controls_pieces(conversation: Conversation, *, reasoning: bool | None,
     else:
         system = Piece("system: none", 5)
     # The schema holds for one answer only and changes it most: first, and the last to go.
-    pieces = [Piece(f"next answer: JSON {one_line(schema)}", 9, short="next answer: JSON")
-              ] if schema else []
+    pieces = (
+        [Piece(f"next answer: JSON {one_line(schema)}", 9, short="next answer: JSON")]
+        if schema
+        else []
+    )
     effort, temperature, max_tokens = options.summary(reasoning=reasoning)
     pieces += [system, Piece(effort, 4), Piece(temperature, 2), Piece(max_tokens, 1)]
     if tools is None:

@@ -58,16 +58,19 @@ class ErrorBanner(Vertical):
             super().__init__()
             self.banner = banner
 
-    def __init__(self, failure: StreamFailed, *, clock: Callable[[], float],
-                 countdown: bool = True) -> None:
+    def __init__(
+        self, failure: StreamFailed, *, clock: Callable[[], float], countdown: bool = True
+    ) -> None:
         """`countdown`: count down Retry-After from now (False for a failure read back from
         the history, whose wait is long over)."""
         super().__init__(classes=f"-{failure.kind.value}")
         self.failure = failure
         self._clock = clock
-        self._retry_at = (clock() + failure.retry_after
-                          if countdown and failure.kind is FailureKind.RATE_LIMIT
-                          and failure.retry_after else None)
+        self._retry_at = (
+            clock() + failure.retry_after
+            if countdown and failure.kind is FailureKind.RATE_LIMIT and failure.retry_after
+            else None
+        )
         self._hint = Static("", classes="banner-hint", markup=False)
         self._retry_label = RETRY
         self._retry = Button(RETRY, id="retry", variant="primary", compact=True)
@@ -102,8 +105,9 @@ class ErrorBanner(Vertical):
             return
         left = self.seconds_left
         if left:
-            self._hint.update(f"The server asks to wait: retry possible in {left} s, "
-                              "or choose another model.")
+            self._hint.update(
+                f"The server asks to wait: retry possible in {left} s, or choose another model."
+            )
             self._label_retry(f"{self._retry_label} in {left} s")
             self._retry.disabled = True
         else:
@@ -121,8 +125,10 @@ class ErrorBanner(Vertical):
         asks again as a new branch of the same prompt, what followed kept on the old one."""
         self.add_class("-stale")
         self._retry_label = RETRY_AS_BRANCH
-        self._retry.tooltip = ("Ask again for this reply; it and what followed stay as a "
-                               "branch (‹ › above it switches back)")
+        self._retry.tooltip = (
+            "Ask again for this reply; it and what followed stay as a "
+            "branch (‹ › above it switches back)"
+        )
         if not self._retry.disabled:
             self._label_retry(RETRY_AS_BRANCH)
 

@@ -19,8 +19,14 @@ class FittedLine(Widget):
     FittedLine { height: 1; }
     """
 
-    def __init__(self, pieces: Sequence[Piece] = (), *, hint: str = "", id: str | None = None,
-                 classes: str = "") -> None:
+    def __init__(
+        self,
+        pieces: Sequence[Piece] = (),
+        *,
+        hint: str = "",
+        id: str | None = None,
+        classes: str = "",
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self._pieces = tuple(pieces)
         self._hint = hint
@@ -36,7 +42,8 @@ class FittedLine(Widget):
     def plain(self) -> str:
         """Everything the bar would say given room enough."""
         return SEPARATOR.join(piece.text for piece in self._pieces) + (
-            HINT_GAP + self._hint if self._hint else "")
+            HINT_GAP + self._hint if self._hint else ""
+        )
 
     def render(self) -> Content:
         width = self.content_size.width

@@ -41,8 +41,13 @@ class KeysFooter(Widget, can_focus=False):
     change."""
 
     ALLOW_SELECT = False
-    COMPONENT_CLASSES = {"keys-footer--item", "keys-footer--key", "keys-footer--description",
-                         "keys-footer--hover", "keys-footer--palette-border"}
+    COMPONENT_CLASSES = {
+        "keys-footer--item",
+        "keys-footer--key",
+        "keys-footer--description",
+        "keys-footer--hover",
+        "keys-footer--palette-border",
+    }
     DEFAULT_CSS = """
     KeysFooter {
         dock: bottom;
@@ -94,17 +99,28 @@ class KeysFooter(Widget, can_focus=False):
         for node, binding, enabled, tooltip in active.values():
             if binding.show and binding.action not in by_action:
                 by_action[binding.action] = ShownKey(
-                    binding.key, app.get_key_display(binding), binding.description, enabled,
-                    tooltip)
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    enabled,
+                    tooltip,
+                )
                 # Textual lists a key re-mapped in [keys] after all the others: each key is
                 # put back in the place its node's BINDINGS give it.
-                places[binding.action] = (nodes.setdefault(node, len(nodes)),
-                                          _declared_place(node, binding.action))
+                places[binding.action] = (
+                    nodes.setdefault(node, len(nodes)),
+                    _declared_place(node, binding.action),
+                )
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
-            palette = ShownKey(binding.key, app.get_key_display(binding), binding.description,
-                                enabled, binding.tooltip or binding.description)
+            palette = ShownKey(
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                enabled,
+                binding.tooltip or binding.description,
+            )
         keys = tuple(by_action[action] for action in sorted(by_action, key=places.__getitem__))
         if (keys, palette) != (self._keys, self._palette):
             self._keys, self._palette = keys, palette
@@ -119,14 +135,14 @@ class KeysFooter(Widget, can_focus=False):
         color = styles.color if styles.has_rule("color") else None
         return background, color
 
-    def _item_segments(self, key: ShownKey, footer_background: Color, *, hovered: bool,
-                       palette: bool) -> list[Segment]:
+    def _item_segments(
+        self, key: ShownKey, footer_background: Color, *, hovered: bool, palette: bool
+    ) -> list[Segment]:
         item_background, _ = self._colors("item", footer_background)
         if hovered:
             item_background, _ = self._colors("hover", item_background)
         key_background, key_color = self._colors("key", item_background)
-        description_background, description_color = self._colors("description",
-                                                                 item_background)
+        description_background, description_color = self._colors("description", item_background)
         dim = not key.enabled
         key_style = _rich(key_color, key_background, bold=True, dim=dim)
         description_style = _rich(description_color, description_background, dim=dim)
@@ -161,26 +177,37 @@ class KeysFooter(Widget, can_focus=False):
             if gap and segments:
                 segments.append(Segment(" " * gap, blank))
                 x += gap
-            drawn = self._item_segments(key, footer_background, hovered=key == self._hovered,
-                                        palette=False)
+            drawn = self._item_segments(
+                key, footer_background, hovered=key == self._hovered, palette=False
+            )
             length = sum(segment.cell_length for segment in drawn)
             items.append(_Item(key, x, x + length))
             segments.extend(drawn)
             x += length
         line = Strip(segments).crop_extend(0, width, blank)
         if self._palette is not None:
-            drawn = self._item_segments(self._palette, footer_background,
-                                        hovered=self._palette == self._hovered, palette=True)
+            drawn = self._item_segments(
+                self._palette,
+                footer_background,
+                hovered=self._palette == self._hovered,
+                palette=True,
+            )
             length = sum(segment.cell_length for segment in drawn)
             end = max(0, width - gap)
             start = max(0, end - length)
             # A key the palette's key covers in part can still be clicked where it shows.
-            items = [item._replace(end=min(item.end, start)) for item in items
-                     if item.start < start]
+            items = [
+                item._replace(end=min(item.end, start)) for item in items if item.start < start
+            ]
             items.append(_Item(self._palette, start, end))
             # Right of the palette's key is the gap, never the keys the line had under it.
-            line = Strip.join([line.crop(0, start), Strip(drawn).crop(0, end - start),
-                               Strip([Segment(" " * (width - end), blank)])])
+            line = Strip.join(
+                [
+                    line.crop(0, start),
+                    Strip(drawn).crop(0, end - start),
+                    Strip([Segment(" " * (width - end), blank)]),
+                ]
+            )
         self._items = items  # where each key was drawn, for the mouse
         return line
 
@@ -215,14 +242,18 @@ class KeysFooter(Widget, can_focus=False):
 def _declared_place(node: DOMNode, action: str) -> int:
     """Where the first binding of `action` comes in the BINDINGS of the node's class, those
     it inherits first, as Textual merges them."""
-    declared = [binding.action if isinstance(binding, Binding) else binding[1]
-                for cls in reversed(type(node).__mro__)
-                for binding in vars(cls).get("BINDINGS", ())]
+    declared = [
+        binding.action if isinstance(binding, Binding) else binding[1]
+        for cls in reversed(type(node).__mro__)
+        for binding in vars(cls).get("BINDINGS", ())
+    ]
     return declared.index(action) if action in declared else len(declared)
 
 
-def _rich(color: Color | None, background: Color, *, bold: bool = False,
-          dim: bool = False) -> RichStyle:
+def _rich(
+    color: Color | None, background: Color, *, bold: bool = False, dim: bool = False
+) -> RichStyle:
     foreground = (background + color).rich_color if color is not None else None
-    return RichStyle(color=foreground, bgcolor=background.rich_color, bold=bold or None,
-                     dim=dim or None)
+    return RichStyle(
+        color=foreground, bgcolor=background.rich_color, bold=bold or None, dim=dim or None
+    )

@@ -8,9 +8,9 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message as TextualMessage
 from textual.widget import Widget
-from textual.content import Content
 from textual.widgets import Static
 
 from rillchat.chat.conversation import Message, MessageStatus, ToolResultPart
@@ -35,10 +35,9 @@ from rillchat.ui.paste_fold import is_big, size_words
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.reasoning import ReasoningPanel
 from rillchat.ui.widgets.reply_body import ReplyBody
+from rillchat.ui.widgets.stream_status import StreamStatus
 from rillchat.ui.widgets.structured_view import StructuredView
 from rillchat.ui.widgets.tool_call import ToolCallPanel
-from rillchat.ui.widgets.stream_status import StreamStatus
-
 
 _CONTENT_EVENTS = (TextDelta, ReasoningDelta, ToolCallDelta)
 
@@ -74,8 +73,9 @@ class UserMessage(Static, can_focus=True):
             super().__init__()
             self.message_id = message_id
 
-    def __init__(self, text: str, message_id: str, *, branched: bool = False,
-                 pastes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, text: str, message_id: str, *, branched: bool = False, pastes: tuple[str, ...] = ()
+    ) -> None:
         self.text = text
         self.message_id = message_id
         self._pastes = tuple(paste for paste in pastes if paste in text)
@@ -83,15 +83,20 @@ class UserMessage(Static, can_focus=True):
         self._long = not self._pastes and is_big(text)
         """A big prompt whose pastes are not known (one reopened from history): folded after
         its first lines."""
-        super().__init__(self._folded() if self.folded else Content(strip_control(text)),
-                         markup=False, classes="-turn -branched" if branched else "-turn")
+        super().__init__(
+            self._folded() if self.folded else Content(strip_control(text)),
+            markup=False,
+            classes="-turn -branched" if branched else "-turn",
+        )
         self._set_tooltip()
 
     def _set_tooltip(self) -> None:
-        self.tooltip = ((f"Click or Enter shows the prompt in full; {_FOCUS_HINT}")
-                        if self.folded else
-                        "Click or Enter edits this prompt, to send it again as a new branch; "
-                        f"{_FOCUS_HINT}")
+        self.tooltip = (
+            (f"Click or Enter shows the prompt in full; {_FOCUS_HINT}")
+            if self.folded
+            else "Click or Enter edits this prompt, to send it again as a new branch; "
+            f"{_FOCUS_HINT}"
+        )
 
     @property
     def folded(self) -> bool:
@@ -101,9 +106,12 @@ class UserMessage(Static, can_focus=True):
         if self._long:
             lines = self.text.split("\n")
             shown = "\n".join(line[:200] for line in lines[:PREVIEW_LINES])
-            rest = "\n".join(lines[PREVIEW_LINES:]) or self.text[len(shown):]
-            return Content.assemble(Content(strip_control(shown)), "\n",
-                                    (f"▸ {size_words(rest)} more (click to show)", "italic"))
+            rest = "\n".join(lines[PREVIEW_LINES:]) or self.text[len(shown) :]
+            return Content.assemble(
+                Content(strip_control(shown)),
+                "\n",
+                (f"▸ {size_words(rest)} more (click to show)", "italic"),
+            )
         parts: list[Content | tuple[str, str]] = []
         rest = self.text
         for paste in self._pastes:
@@ -111,8 +119,10 @@ class UserMessage(Static, can_focus=True):
             if not found:
                 continue
             rest = after
-            parts += [Content(strip_control(before)),
-                      (f"▸ pasted {size_words(paste)} (click to show)", "italic")]
+            parts += [
+                Content(strip_control(before)),
+                (f"▸ pasted {size_words(paste)} (click to show)", "italic"),
+            ]
         parts.append(Content(strip_control(rest)))
         return Content.assemble(*parts)
 
@@ -147,8 +157,12 @@ def footer_text(message: Message) -> str:
         mark = "✂ Cut off at the max tokens limit"
     elif message.status is MessageStatus.COMPLETE and message.finish_reason == "content_filter":
         mark = "✂ Cut off by the content filter"
-    pieces = [who_answered(message), *usage_pieces(message), *timing_pieces(message),
-              *partial_pieces(message)]
+    pieces = [
+        who_answered(message),
+        *usage_pieces(message),
+        *timing_pieces(message),
+        *partial_pieces(message),
+    ]
     separator = " " if mark == "✓" else " · "
     return mark + separator + " · ".join(piece for piece in pieces if piece)
 
@@ -177,22 +191,28 @@ class ToolResult(Static, can_focus=True):
         self._lines = strip_control(self._result.content).splitlines() or [""]
         self.whole = False
         """Every line shown, not only the first ones."""
-        super().__init__(self._drawn(), classes="-turn -error" if self._result.is_error else "-turn")
+        super().__init__(
+            self._drawn(), classes="-turn -error" if self._result.is_error else "-turn"
+        )
         self.message_id = message.id
-        self.tooltip = (f"Click or Enter shows it whole; {_FOCUS_HINT}" if self.foldable
-                        else _FOCUS_HINT[0].upper() + _FOCUS_HINT[1:])
+        self.tooltip = (
+            f"Click or Enter shows it whole; {_FOCUS_HINT}"
+            if self.foldable
+            else _FOCUS_HINT[0].upper() + _FOCUS_HINT[1:]
+        )
 
     @property
     def foldable(self) -> bool:
         return len(self._lines) > self.SHOWN_LINES
 
     def _drawn(self) -> Content:
-        shown = "\n".join(self._lines if self.whole else self._lines[:self.SHOWN_LINES])
+        shown = "\n".join(self._lines if self.whole else self._lines[: self.SHOWN_LINES])
         if self.foldable and not self.whole:
             shown += f"\n… {len(self._lines) - self.SHOWN_LINES} more lines (click to show)"
         label = "Tool error" if self._result.is_error else "Tool result"
-        return Content.assemble((f"↳ {label} ", "bold"),
-                                f"({one_line(self._result.tool_call_id)})\n", shown)
+        return Content.assemble(
+            (f"↳ {label} ", "bold"), f"({one_line(self._result.tool_call_id)})\n", shown
+        )
 
     def on_click(self) -> None:
         self.action_toggle()
@@ -202,8 +222,11 @@ class ToolResult(Static, can_focus=True):
             return
         self.whole = not self.whole
         self.update(self._drawn())
-        self.tooltip = (f"Click or Enter folds it again; {_FOCUS_HINT}" if self.whole
-                        else f"Click or Enter shows it whole; {_FOCUS_HINT}")
+        self.tooltip = (
+            f"Click or Enter folds it again; {_FOCUS_HINT}"
+            if self.whole
+            else f"Click or Enter shows it whole; {_FOCUS_HINT}"
+        )
 
 
 class ReplyFooter(Static):
@@ -224,8 +247,15 @@ class AssistantMessage(Vertical, can_focus=True):
     AssistantMessage:focus { background: $primary 8%; }
     """
 
-    def __init__(self, clock: Callable[[], float], message_id: str, *, live: bool = True,
-                 reasoning_display: str = "folded", schema_name: str | None = None) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        message_id: str,
+        *,
+        live: bool = True,
+        reasoning_display: str = "folded",
+        schema_name: str | None = None,
+    ) -> None:
         super().__init__(classes="-turn")
         self.message_id = message_id
         self.status = MessageStatus.STREAMING
@@ -258,8 +288,14 @@ class AssistantMessage(Vertical, can_focus=True):
         return list(self._tool_panels.values())
 
     def tool_panel(self, call_id: str) -> ToolCallPanel | None:
-        return next((panel for panel in self._tool_panels.values()
-                     if (panel.call_id or f"call_{panel.index}") == call_id), None)
+        return next(
+            (
+                panel
+                for panel in self._tool_panels.values()
+                if (panel.call_id or f"call_{panel.index}") == call_id
+            ),
+            None,
+        )
 
     @property
     def structured_view(self) -> StructuredView | None:
@@ -282,7 +318,8 @@ class AssistantMessage(Vertical, can_focus=True):
         await self._show_run(run)
         if self._status is not None:
             self._status.events_arrived(
-                content=any(type(event) in _CONTENT_EVENTS for event in events))
+                content=any(type(event) in _CONTENT_EVENTS for event in events)
+            )
 
     async def _show_run(self, run: list[TextDelta] | list[ReasoningDelta]) -> None:
         if not run:
@@ -295,7 +332,8 @@ class AssistantMessage(Vertical, can_focus=True):
             await self._show_reasoning(
                 "".join(event.text for event in run),
                 tuple(detail for event in run for detail in event.details),  # type: ignore[union-attr]
-                fragments=sum(1 for event in run if event.text))
+                fragments=sum(1 for event in run if event.text),
+            )
 
     async def show(self, event: StreamEvent) -> None:
         """Route one content event to the widget that shows it."""
@@ -333,12 +371,14 @@ class AssistantMessage(Vertical, can_focus=True):
             if len(panels) == 1:  # the reasoning token count covers the whole reply
                 panels[0].set_exact_tokens(event.reasoning_tokens)
 
-    async def _show_reasoning(self, text: str, details: tuple[dict[str, Any], ...], *,
-                              fragments: int) -> None:
+    async def _show_reasoning(
+        self, text: str, details: tuple[dict[str, Any], ...], *, fragments: int
+    ) -> None:
         panel = self._trailing(ReasoningPanel)
         if panel is None or not panel.thinking:
-            panel = ReasoningPanel(self._clock, timed=self._live,
-                                   collapsed=self.reasoning_display == "hidden")
+            panel = ReasoningPanel(
+                self._clock, timed=self._live, collapsed=self.reasoning_display == "hidden"
+            )
             await self._add(panel)
         if not self._live and text:
             # A saved reply comes back as one fragment: estimate from the length instead
@@ -368,8 +408,9 @@ class AssistantMessage(Vertical, can_focus=True):
         failure = message.error
         if failure is not None:
             await self.mount(ErrorBanner(failure, clock=self._clock, countdown=self._live))
-        footer = ReplyFooter(Content(strip_control(footer_text(message))),
-                             classes=f"-{message.status.value}")
+        footer = ReplyFooter(
+            Content(strip_control(footer_text(message))), classes=f"-{message.status.value}"
+        )
         await self.mount(footer)
         if turn is not None:
             await self.show_turn_total(turn)
@@ -381,8 +422,9 @@ class AssistantMessage(Vertical, can_focus=True):
         """Under the last reply of a turn of several (tool rounds, then the answer): their
         sum."""
         if len(turn) > 1:
-            await self.mount(ReplyFooter(Content(strip_control(turn_total_text(turn))),
-                                         classes="-turn-total"))
+            await self.mount(
+                ReplyFooter(Content(strip_control(turn_total_text(turn))), classes="-turn-total")
+            )
 
     async def _add(self, widget: Widget) -> None:
         """Content goes above the status line, which stays last while the reply streams."""

@@ -108,9 +108,11 @@ def id_segments(model_id: str, matched: Iterable[int]) -> list[Segment]:
 
 
 def _cells(model: ModelInfo, columns: Sequence[Column]) -> list[Segment]:
-    figures = {"context": format_context(model.context_length),
-               "in": format_price(model.prompt_price),
-               "out": format_price(model.completion_price)}
+    figures = {
+        "context": format_context(model.context_length),
+        "in": format_price(model.prompt_price),
+        "out": format_price(model.completion_price),
+    }
     segments = []
     for column in columns:
         if column.name == "badges":
@@ -123,20 +125,31 @@ def _cells(model: ModelInfo, columns: Sequence[Column]) -> list[Segment]:
 class ModelRow(Visual):
     """A model's mark, id, context, prices and badges on one line."""
 
-    def __init__(self, model: ModelInfo, *, mark: str, matched: Iterable[int] = (),
-                 plan: ColumnPlan = FULL_PLAN) -> None:
+    def __init__(
+        self,
+        model: ModelInfo,
+        *,
+        mark: str,
+        matched: Iterable[int] = (),
+        plan: ColumnPlan = FULL_PLAN,
+    ) -> None:
         shown_id = ellipsized(model.id, plan.id_width - 1)
         padding = " " * max(1, plan.id_width - cell_len(shown_id))
-        self._segments = [Segment(mark), *id_segments(shown_id, matched), Segment(padding),
-                          *_cells(model, plan.columns)]
+        self._segments = [
+            Segment(mark),
+            *id_segments(shown_id, matched),
+            Segment(padding),
+            *_cells(model, plan.columns),
+        ]
         self.plain = "".join(segment.text for segment in self._segments)
         self._width = cell_len(self.plain)
 
     def __str__(self) -> str:
         return self.plain
 
-    def render_strips(self, width: int, height: int | None, style: Style,
-                      options: RenderOptions) -> list[Strip]:
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
         segments = self._segments
         if self._width > width:
             kept = Segment.adjust_line_length(segments, max(0, width - 1))

@@ -60,8 +60,10 @@ def literal(text: str) -> str:
 
 def config_problems(problems: tuple[str, ...]) -> str:
     items = "\n".join(f"- {literal(problem)}" for problem in problems)
-    return (f"**config.toml has problems**; Rill uses its defaults for these and does not "
-            f"touch the file (`rill config edit` opens it):\n\n{items}")
+    return (
+        f"**config.toml has problems**; Rill uses its defaults for these and does not "
+        f"touch the file (`rill config edit` opens it):\n\n{items}"
+    )
 
 
 class Notice(Vertical):
@@ -78,8 +80,14 @@ class Notice(Vertical):
     Notice > Button { margin: 1 1 0 1; }
     """
 
-    def __init__(self, source: str, *, classes: str | None = None, id: str | None = None,
-                 action: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        source: str,
+        *,
+        classes: str | None = None,
+        id: str | None = None,
+        action: tuple[str, str] | None = None,
+    ) -> None:
         """`action`: (button id, label) for something the reader can do about it."""
         super().__init__(classes=classes, id=id)
         self.source = source

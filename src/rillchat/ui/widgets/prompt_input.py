@@ -29,8 +29,9 @@ class PromptInput(TextArea):
     PromptInput:focus { border: tall $primary; }
     """
 
-    BINDINGS = [Binding("f6", "expand_pastes", "Expand pastes", show=False,
-                        id="rill.expand-pastes")]
+    BINDINGS = [
+        Binding("f6", "expand_pastes", "Expand pastes", show=False, id="rill.expand-pastes")
+    ]
 
     @dataclass
     class Submitted(Message):
@@ -43,10 +44,16 @@ class PromptInput(TextArea):
     class TakeBackQueued(Message):
         """Up in the empty prompt while a prompt is queued: the user wants it back to edit."""
 
-    def __init__(self, *, placeholder: str = "", cursor_blink: bool = True,
-                 id: str | None = None) -> None:
-        super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
-                         placeholder=placeholder)
+    def __init__(
+        self, *, placeholder: str = "", cursor_blink: bool = True, id: str | None = None
+    ) -> None:
+        super().__init__(
+            id=id,
+            soft_wrap=True,
+            show_line_numbers=False,
+            tab_behavior="focus",
+            placeholder=placeholder,
+        )
         self.cursor_blink = cursor_blink
         self.sent_prompts: list[str] = []
         """Prompts sent, oldest first."""
@@ -126,8 +133,9 @@ class PromptInput(TextArea):
     def _folded_pastes(self) -> tuple[str, ...]:
         """The pastes still folded, in the order they stand in the prompt."""
         text = self.text
-        placed = sorted((text.find(shown), pasted) for shown, pasted in self._pastes.items()
-                        if shown in text)
+        placed = sorted(
+            (text.find(shown), pasted) for shown, pasted in self._pastes.items() if shown in text
+        )
         return tuple(pasted for _, pasted in placed)
 
     class UnfoldTranscript(Message):

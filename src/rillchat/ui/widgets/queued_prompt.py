@@ -42,8 +42,13 @@ class QueuedPromptBar(Static):
         if len(words) > SHOWN_WORDS:
             words = words[:SHOWN_WORDS].rstrip() + "…"
         # The prompt is the user's text: a Content object, never read as markup.
-        self.update(Content.assemble("» Queued: ", ("“" + words + "”", "bold"),
-                                     " · sent when the reply ends · Up edits it"))
+        self.update(
+            Content.assemble(
+                "» Queued: ",
+                ("“" + words + "”", "bold"),
+                " · sent when the reply ends · Up edits it",
+            )
+        )
 
     def on_click(self, event: events.Click) -> None:
         event.stop()

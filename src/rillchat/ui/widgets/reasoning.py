@@ -31,8 +31,9 @@ class ReasoningPanel(Collapsible):
     ReasoningPanel .encrypted-note { color: $text-warning; text-style: italic; margin-bottom: 1; }
     """
 
-    def __init__(self, clock: Callable[[], float], *, collapsed: bool = False,
-                 timed: bool = True) -> None:
+    def __init__(
+        self, clock: Callable[[], float], *, collapsed: bool = False, timed: bool = True
+    ) -> None:
         self.body = ReplyBody(classes="reasoning-text")
         self._encrypted_note = Static("", classes="encrypted-note", markup=False)
         self._encrypted_note.display = False
@@ -56,8 +57,9 @@ class ReasoningPanel(Collapsible):
     def thinking(self) -> bool:
         return self._ended is None
 
-    async def add(self, text: str, details: tuple[dict[str, Any], ...], *,
-                  fragments: int = 1) -> None:
+    async def add(
+        self, text: str, details: tuple[dict[str, Any], ...], *, fragments: int = 1
+    ) -> None:
         """`fragments`: how many streamed fragments `text` joins (about one token each)."""
         if text:
             if not self._exact_tokens:
@@ -73,7 +75,8 @@ class ReasoningPanel(Collapsible):
         blocks = "a block" if self.encrypted_blocks == 1 else f"{self.encrypted_blocks} blocks"
         self._encrypted_note.update(
             f"Encrypted reasoning ({blocks}): the provider keeps this part hidden. Rill keeps "
-            "it and sends it back with the conversation, so the model can continue its thought.")
+            "it and sends it back with the conversation, so the model can continue its thought."
+        )
         self._encrypted_note.display = True
 
     async def end(self, *, fold: bool) -> None:

@@ -19,27 +19,51 @@ from rillchat.terminal_text import StreamStripper
 from rillchat.ui.links import open_safe_link
 from rillchat.ui.markdown_paint import MarkdownPainter, Painted, parse, stack, top_level_blocks
 
-_BLOCK_STYLES = ("h1", "h2", "h3", "h4", "h5", "h6", "hr", "quote", "quote-border", "bullet",
-                 "fence", "table-header", "table-lines")
+_BLOCK_STYLES = (
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "quote",
+    "quote-border",
+    "bullet",
+    "fence",
+    "table-header",
+    "table-lines",
+)
 
 
 class ReplyBody(Widget):
     """Model output rendered as Markdown. The text is never parsed as Rich or Textual markup,
     and terminal control sequences are stripped before it reaches the screen."""
 
-    COMPONENT_CLASSES = {"em", "strong", "s", "code_inline",
-                         *(f"reply-body--{name}" for name in _BLOCK_STYLES)}
+    COMPONENT_CLASSES = {
+        "em",
+        "strong",
+        "s",
+        "code_inline",
+        *(f"reply-body--{name}" for name in _BLOCK_STYLES),
+    }
 
     # The same looks as Textual's Markdown widgets.
-    DEFAULT_CSS = """
+    DEFAULT_CSS = (
+        """
     ReplyBody {
         height: auto;
         color: $foreground;
-""" + "".join(f"""
+"""
+        + "".join(
+            f"""
         & > .reply-body--h{level} {{
             color: $markdown-h{level}-color; background: $markdown-h{level}-background;
             text-style: $markdown-h{level}-text-style;
-        }}""" for level in range(1, 7)) + """
+        }}"""
+            for level in range(1, 7)
+        )
+        + """
         & > .reply-body--hr { color: $secondary; }
         & > .reply-body--quote { background: $boost; }
         & > .reply-body--quote-border { color: $text-primary 50%; }
@@ -57,9 +81,16 @@ class ReplyBody(Widget):
         & > .s { text-style: strike; }
     }
     """
+    )
 
-    def __init__(self, source: str = "", *, id: str | None = None, classes: str | None = None,
-                 end_margin: bool = True) -> None:
+    def __init__(
+        self,
+        source: str = "",
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        end_margin: bool = True,
+    ) -> None:
         """`source`: Markdown to show from the start; `end_margin`: keep the blank line the
         last block asks for below it."""
         super().__init__(id=id, classes=classes)
@@ -163,21 +194,28 @@ class ReplyBody(Widget):
         painter = self._painter
         if finished and last and last[0][0].map is not None:
             painter.exact = True
-            settled = [painted for block in finished
-                       if (painted := painter.paint_block(block, width, base)) is not None]
+            settled = [
+                painted
+                for block in finished
+                if (painted := painter.paint_block(block, width, base)) is not None
+            ]
             self._settle(settled, width, base)
             start = last[0][0].map[0]
             self._tail = _without_lines(self._tail, start)
             painter.forget()
         painter.exact = self._finished
-        tail = [painted for block in last
-                if (painted := painter.paint_block(block, width, base)) is not None]
+        tail = [
+            painted
+            for block in last
+            if (painted := painter.paint_block(block, width, base)) is not None
+        ]
         painter.keep_only_used()
         painter.exact = True
         self._tail_painted = tail[0] if tail else Painted([])
         previous = self._settled_bottom
-        self._tail_gap = (self._tail_painted.top if previous is None
-                          else max(previous, self._tail_painted.top))
+        self._tail_gap = (
+            self._tail_painted.top if previous is None else max(previous, self._tail_painted.top)
+        )
         if not tail and previous:
             self._tail_gap = 0
             self._tail_painted = Painted([], 0, previous)
@@ -185,22 +223,32 @@ class ReplyBody(Widget):
     def _settle(self, blocks: list[Painted], width: int, base: Style) -> None:
         if not blocks:
             return
-        gap_above = blocks[0].top if self._settled_bottom is None \
+        gap_above = (
+            blocks[0].top
+            if self._settled_bottom is None
             else max(self._settled_bottom, blocks[0].top)
-        lines = stack([Painted(blocks[0].strips, gap_above, blocks[0].bottom), *blocks[1:]],
-                      width, base)
+        )
+        lines = stack(
+            [Painted(blocks[0].strips, gap_above, blocks[0].bottom), *blocks[1:]], width, base
+        )
         # `stack` ends with the last block's bottom margin; it is kept apart until the next
         # block says how much of it collapses.
         self._settled_bottom = blocks[-1].bottom
         if self._settled_bottom:
-            del lines[-self._settled_bottom:]
+            del lines[-self._settled_bottom :]
         self._settled.extend(lines)
 
     def _look(self) -> tuple[object, ...]:
         """What the lines' colours depend on: when it changes they are drawn again."""
-        return (self.visual_style, *(self.block_style(name) for name in _BLOCK_STYLES),
-                *(self.get_visual_style(name, partial=True)
-                  for name in ("em", "strong", "s", "code_inline")), self.link_style)
+        return (
+            self.visual_style,
+            *(self.block_style(name) for name in _BLOCK_STYLES),
+            *(
+                self.get_visual_style(name, partial=True)
+                for name in ("em", "strong", "s", "code_inline")
+            ),
+            self.link_style,
+        )
 
     # What the painter asks of the widget ----------------------------------------------------
 
@@ -238,7 +286,9 @@ class ReplyBody(Widget):
         strips = self._tail_painted.strips
         if 0 <= y < len(strips):
             return strips[y]
-        return Strip.blank(self._painted_width, Style(background=self.visual_style.background).rich_style)
+        return Strip.blank(
+            self._painted_width, Style(background=self.visual_style.background).rich_style
+        )
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -251,8 +301,13 @@ class ReplyBody(Widget):
             start, end = span
             end = strip.cell_length if end == -1 else end
             style = self.screen.get_component_rich_style("screen--selection")
-            strip = Strip.join([strip.crop(0, start), strip.crop(start, end).apply_style(style),
-                                strip.crop(end, strip.cell_length)])
+            strip = Strip.join(
+                [
+                    strip.crop(0, start),
+                    strip.crop(start, end).apply_style(style),
+                    strip.crop(end, strip.cell_length),
+                ]
+            )
         return strip
 
     def notify_style_update(self) -> None:

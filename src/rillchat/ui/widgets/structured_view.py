@@ -96,8 +96,9 @@ class StructuredView(Vertical):
         self.set_class(not problems, "-fits")
         self.set_class(bool(problems), "-misfit")
         if problems:
-            self._verdict.update(Content("✗ Does not fit the schema: "
-                                         + "; ".join(one_line(p) for p in problems)))
+            self._verdict.update(
+                Content("✗ Does not fit the schema: " + "; ".join(one_line(p) for p in problems))
+            )
         else:
             self._verdict.update(f"✓ Fits the schema {one_line(self.schema_name)}.")
 
@@ -146,8 +147,15 @@ def outline(value: Any, open_depth: int, last_complete: bool) -> list[Content]:
     return lines
 
 
-def _node(value: Any, spine: int | None, open_depth: int, last_complete: bool, indent: str,
-          label: Content | None, lines: list[Content]) -> None:
+def _node(
+    value: Any,
+    spine: int | None,
+    open_depth: int,
+    last_complete: bool,
+    indent: str,
+    label: Content | None,
+    lines: list[Content],
+) -> None:
     """Append `value` (under `label`, if any) to `lines`. `spine` is the value's depth when it
     is an open container on the right edge, else None."""
     if isinstance(value, dict):
@@ -162,8 +170,15 @@ def _child_spine(spine: int | None, open_depth: int) -> int | None:
     return spine + 1 if spine is not None and spine < open_depth else None
 
 
-def _object(value: dict[str, Any], spine: int | None, open_depth: int, last_complete: bool,
-            indent: str, label: Content | None, lines: list[Content]) -> None:
+def _object(
+    value: dict[str, Any],
+    spine: int | None,
+    open_depth: int,
+    last_complete: bool,
+    indent: str,
+    label: Content | None,
+    lines: list[Content],
+) -> None:
     if label is not None:
         if not value:
             lines.append(Content.assemble(indent, label, ("{}" if spine is None else "…", "dim")))
@@ -175,16 +190,27 @@ def _object(value: dict[str, Any], spine: int | None, open_depth: int, last_comp
         is_last = position == len(items) - 1
         child_spine = _child_spine(spine, open_depth) if is_last else None
         key_label = Content.assemble((one_line(str(key)), "bold $text-accent"), ": ")
-        growing = (is_last and spine == open_depth and not last_complete
-                   and not isinstance(child, (dict, list)))
+        growing = (
+            is_last
+            and spine == open_depth
+            and not last_complete
+            and not isinstance(child, (dict, list))
+        )
         if growing:
             lines.append(Content.assemble(indent, key_label, _scalar(child), ("…", "dim")))
         else:
             _node(child, child_spine, open_depth, last_complete, indent, key_label, lines)
 
 
-def _array(value: list[Any], spine: int | None, open_depth: int, last_complete: bool,
-           indent: str, label: Content | None, lines: list[Content]) -> None:
+def _array(
+    value: list[Any],
+    spine: int | None,
+    open_depth: int,
+    last_complete: bool,
+    indent: str,
+    label: Content | None,
+    lines: list[Content],
+) -> None:
     complete = list(value)
     pending = False
     if spine is not None and value:
@@ -210,8 +236,15 @@ def _array(value: list[Any], spine: int | None, open_depth: int, last_complete: 
             for key, child in item.items():
                 key_label = Content.assemble((one_line(str(key)), "bold $text-accent"), ": ")
                 prefix = marker if first else Content(" " * len(marker.plain))
-                _node(child, None, open_depth, last_complete, inner,
-                      Content.assemble(prefix, key_label), lines)
+                _node(
+                    child,
+                    None,
+                    open_depth,
+                    last_complete,
+                    inner,
+                    Content.assemble(prefix, key_label),
+                    lines,
+                )
                 first = False
         else:
             _node(item, None, open_depth, last_complete, inner, marker, lines)

@@ -27,8 +27,9 @@ class MarkedCheckbox(Checkbox):
 
     @property
     def _button(self) -> Content:
-        return Content.styled(CHECKED if self.value else UNCHECKED,
-                              self.get_visual_style("toggle--button"))
+        return Content.styled(
+            CHECKED if self.value else UNCHECKED, self.get_visual_style("toggle--button")
+        )
 
 
 class MarkedRadioButton(RadioButton):
@@ -36,5 +37,6 @@ class MarkedRadioButton(RadioButton):
 
     @property
     def _button(self) -> Content:
-        return Content.styled(CHOSEN if self.value else NOT_CHOSEN,
-                              self.get_visual_style("toggle--button"))
+        return Content.styled(
+            CHOSEN if self.value else NOT_CHOSEN, self.get_visual_style("toggle--button")
+        )

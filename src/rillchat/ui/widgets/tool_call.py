@@ -174,13 +174,12 @@ class ToolCallPanel(Vertical, can_focus=False):
     # The loop ------------------------------------------------------------------------------
 
     def wait_for_decision(self, source: str) -> None:
-        self._question = (f"Waiting for you: run {self.tool_name} ({source}) with these "
-                          "arguments?")
+        self._question = f"Waiting for you: run {self.tool_name} ({source}) with these arguments?"
         self._set_state("waiting", self._question)
 
     @property
     def confirming(self) -> bool:
-        """"Allow in this conversation" was asked for and waits for its confirmation."""
+        """ "Allow in this conversation" was asked for and waits for its confirmation."""
         return self.has_class("-confirming")
 
     def running(self, decision: Decision) -> None:
@@ -210,8 +209,10 @@ class ToolCallPanel(Vertical, can_focus=False):
         if decision is Decision.DENIED:
             state, words = "denied", "Denied by you; the model was told."
         elif decision is Decision.STOPPED:
-            state, words = "stopped", ("Stopped by you; the model hears it with your next "
-                                       "message.")
+            state, words = (
+                "stopped",
+                ("Stopped by you; the model hears it with your next message."),
+            )
         elif decision is Decision.NOT_RUN:
             state, words = "stopped", "Not run: the limit of tool rounds was reached."
         elif decision is Decision.INVALID:
@@ -238,8 +239,7 @@ class ToolCallPanel(Vertical, can_focus=False):
             shown = "\n".join(lines[:RESULT_LINES])
         self._result.update(Content.assemble(("↳ ", "bold"), shown))
         more = self.query_one("#more", Button)
-        more.label = ("Show less" if self._unfolded
-                      else f"Show all {len(lines):,} lines")
+        more.label = "Show less" if self._unfolded else f"Show all {len(lines):,} lines"
 
     @on(Button.Pressed, "#more")
     def _toggle_result(self, event: Button.Pressed) -> None:
@@ -278,8 +278,11 @@ class ToolCallPanel(Vertical, can_focus=False):
         if choice == "chat" and not self.confirming:
             self._ask_to_confirm()
             return
-        decision = {"once": Decision.ALLOWED_ONCE, "chat": Decision.ALLOWED_IN_CHAT,
-                    "deny": Decision.DENIED}[choice]
+        decision = {
+            "once": Decision.ALLOWED_ONCE,
+            "chat": Decision.ALLOWED_IN_CHAT,
+            "deny": Decision.DENIED,
+        }[choice]
         self._set_state("streaming", "Decided.")
         self.post_message(self.Decided(self, decision))
 
@@ -287,9 +290,11 @@ class ToolCallPanel(Vertical, can_focus=False):
         """Allowing a tool for the rest of the conversation is the one decision that outlives
         this call: it takes a second, deliberate act."""
         self.add_class("-confirming")
-        self._status.update(f"Allow {self.tool_name} for the rest of this conversation? It "
-                            "will run without asking. Press a again or Enter to confirm, "
-                            "Escape to cancel.")
+        self._status.update(
+            f"Allow {self.tool_name} for the rest of this conversation? It "
+            "will run without asking. Press a again or Enter to confirm, "
+            "Escape to cancel."
+        )
         self.query_one("#allow-chat", Button).label = "Confirm (a or Enter)"
         self._refresh_title()
         self.focus()
@@ -327,8 +332,7 @@ class ToolCallPanel(Vertical, can_focus=False):
 
     def _refresh_title(self, *, focused: bool | None = None) -> None:
         name = self.tool_name or "tool call"
-        deciding = self.has_class("-waiting") and (self.has_focus if focused is None
-                                                  else focused)
+        deciding = self.has_class("-waiting") and (self.has_focus if focused is None else focused)
         self.border_title = Content.assemble(("▶ " if deciding else "⚙ ", ""), (name, "bold"))
         if not self.has_class("-waiting"):
             self.border_subtitle = ""

@@ -24,8 +24,9 @@ class WaitingCallsBar(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
 
-    def show_waiting(self, count: int, deciding: str | None = None, *,
-                     confirming: bool = False) -> None:
+    def show_waiting(
+        self, count: int, deciding: str | None = None, *, confirming: bool = False
+    ) -> None:
         """`count` calls wait; `deciding` names the one whose panel has the focus, if any,
         and `confirming` says it asks to confirm allowing that tool from now on."""
         self.set_class(count > 0, "-visible")
@@ -34,13 +35,13 @@ class WaitingCallsBar(Static):
             return
         if deciding is not None and confirming:
             # The keys first: on a narrow line the end is cut, and the panel says it whole.
-            self.update(f"▶ a or Enter confirms, Escape cancels: allow {deciding} for the rest "
-                        "of this conversation")
+            self.update(
+                f"▶ a or Enter confirms, Escape cancels: allow {deciding} for the rest "
+                "of this conversation"
+            )
         elif deciding is not None:
-            self.update(f"▶ Deciding on {deciding}: y, a or n · Tab moves on · Escape stops "
-                        "all")
+            self.update(f"▶ Deciding on {deciding}: y, a or n · Tab moves on · Escape stops all")
         elif count == 1:
             self.update("⚙ A tool call waits for you: Tab goes to it · Escape stops it")
         else:
-            self.update(f"⚙ {count} tool calls wait for you: Tab goes to them · Escape stops "
-                        "them")
+            self.update(f"⚙ {count} tool calls wait for you: Tab goes to them · Escape stops them")
