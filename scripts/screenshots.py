@@ -37,10 +37,10 @@ from xml.etree import ElementTree
 
 from textual.pilot import Pilot
 
-from rillchat.cli import demo_settings
 from rillchat.demo import DemoServer, Pacing
 from rillchat.demo.texts import REASONING_STEPS
 from rillchat.demo.wire import split_tokens
+from rillchat.run_settings import demo_settings
 from rillchat.settings import settings_from_environment
 from rillchat.ui.app import RillApp
 from rillchat.ui.screens.chat import ChatScreen
@@ -60,8 +60,13 @@ PICTURES: dict[str, tuple[str, ...]] = {
     "chat-demo-welcome": ("Demo mode", "Failing after it"),
     "chat-reasoning-streaming": ("Thinking", "17 × 20 = 340", "Streaming"),
     "chat-reasoning-and-code": ("Reasoning · 64 tokens", "17 × 23 = 391", "def times"),
-    "tool-calls-waiting": ("current_datetime", "calculator", "Allow once", "Deciding on",
-                           "Tab to decide"),
+    "tool-calls-waiting": (
+        "current_datetime",
+        "calculator",
+        "Allow once",
+        "Deciding on",
+        "Tab to decide",
+    ),
     "tool-calls-finished": ("denied", "391 / 17 + 2 ** 10", "1047"),
     "error-banner": ("Everything up to this point is kept", "Retry"),
     "structured-answer": ("The Left Hand of Darkness", "Kindred", "Fits the schema books"),
@@ -90,10 +95,16 @@ class Studio:
     """The pictures whose scenes must run: the wanted ones, and what they build on."""
 
     def app(self, *, history: str = "history", theme: str | None = None) -> RillApp:
-        settings = replace(demo_settings(settings_from_environment(), self.server.url),
-                           theme=theme, retries=0)
-        return RillApp(settings, demo=True, clock=frozen_clock, cursor_blink=False,
-                       history_path=self.workspace / f"{history}.sqlite3")
+        settings = replace(
+            demo_settings(settings_from_environment(), self.server.url), theme=theme, retries=0
+        )
+        return RillApp(
+            settings,
+            demo=True,
+            clock=frozen_clock,
+            cursor_blink=False,
+            history_path=self.workspace / f"{history}.sqlite3",
+        )
 
     def needs(self, *names: str) -> bool:
         return any(name in self.needed for name in names)
@@ -127,8 +138,7 @@ def svg_text(svg: str) -> str:
         if line is None:  # the window's title, not the screen
             continue
         column = round(float(element.get("x", "0")) / CHAR_WIDTH)
-        rows.setdefault(int(line.group(1)), {})[column] = (element.text or "").replace(
-            "\xa0", " ")
+        rows.setdefault(int(line.group(1)), {})[column] = (element.text or "").replace("\xa0", " ")
     lines = []
     for number in range(max(rows, default=-1) + 1):
         text = ""
@@ -153,8 +163,9 @@ def chat(pilot: Pilot) -> ChatScreen:
     return screen
 
 
-async def until(pilot: Pilot, condition: Callable[[], object], what: str,
-                timeout: float = 20.0) -> None:
+async def until(
+    pilot: Pilot, condition: Callable[[], object], what: str, timeout: float = 20.0
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -189,8 +200,9 @@ async def reply_done(pilot: Pilot) -> None:
 
 async def palette(pilot: Pilot, command: str) -> None:
     await pilot.press("ctrl+p")
-    await until(pilot, lambda: type(pilot.app.screen).__name__ == "CommandPalette",
-                "the command palette")
+    await until(
+        pilot, lambda: type(pilot.app.screen).__name__ == "CommandPalette", "the command palette"
+    )
     await pilot.press(*command)
     await until_shown(pilot, command)  # the palette searches in a worker
     await pilot.press("enter")
@@ -228,8 +240,14 @@ async def reasoning_streaming(studio: Studio) -> None:
         async with studio.app(history="scratch").run_test(size=WIDE) as pilot:
             await type_and_send(pilot, REASONING_PROMPT, wait=False)
             screen = chat(pilot)
-            await until(pilot, lambda: screen.query(ReasoningPanel) and "17 × 3 = 51" in
-                        screen.query_one(ReasoningPanel).body.text, "the reasoning")
+            await until(
+                pilot,
+                lambda: (
+                    screen.query(ReasoningPanel)
+                    and "17 × 3 = 51" in screen.query_one(ReasoningPanel).body.text
+                ),
+                "the reasoning",
+            )
             await pilot.pause(0.2)  # nothing more comes: the stream has stalled
             await studio.shoot(pilot, "chat-reasoning-streaming")
             await pilot.press("escape")
@@ -247,8 +265,9 @@ async def reasoning_and_code(studio: Studio) -> None:
 async def tool_calls(studio: Studio) -> None:
     async with studio.app().run_test(size=TALL) as pilot:
         await type_and_send(pilot, "tools", wait=False)
-        await until(pilot, lambda: panel_states(pilot) == ["waiting", "waiting"],
-                    "two calls waiting")
+        await until(
+            pilot, lambda: panel_states(pilot) == ["waiting", "waiting"], "two calls waiting"
+        )
         await pilot.press("tab")  # the first call has the keys, and shows it
         # Going to the panel scrolls it into view, animated: once that ends, pin the scroll
         # to the end, or a picture taken mid-way has the scrollbar's thumb between cells.
@@ -259,8 +278,11 @@ async def tool_calls(studio: Studio) -> None:
         await decide(pilot, "n", there=True)  # today's date would change the picture daily
         await decide(pilot, "a")
         screen = chat(pilot)
-        await until(pilot, lambda: len(screen.replies) == 3 and screen.replies[-1].ended,
-                    "the answer after two rounds")
+        await until(
+            pilot,
+            lambda: len(screen.replies) == 3 and screen.replies[-1].ended,
+            "the answer after two rounds",
+        )
         await pilot.app.workers.wait_for_complete()
         await studio.shoot(pilot, "tool-calls-finished")
 
@@ -284,8 +306,9 @@ async def history_search(studio: Studio) -> None:
     async with studio.app().run_test(size=WIDE) as pilot:
         await until(pilot, lambda: pilot.app.focused is chat(pilot).prompt, "the prompt box")
         await pilot.press("f3")
-        await until(pilot, lambda: type(pilot.app.screen).__name__ == "HistoryScreen",
-                    "the history screen")
+        await until(
+            pilot, lambda: type(pilot.app.screen).__name__ == "HistoryScreen", "the history screen"
+        )
         await pilot.press(*"391")
         await until_shown(pilot, "in reply", "in tool call", "in tool result", "in reasoning")
         await studio.shoot(pilot, "history-search")
@@ -295,8 +318,7 @@ async def model_picker(studio: Studio) -> None:
     async with studio.app(history="scratch").run_test(size=WIDE) as pilot:
         await until(pilot, lambda: pilot.app.catalogue, "the model catalogue")
         await pilot.press("f4")
-        await until(pilot, lambda: getattr(pilot.app.screen, "models", None),
-                    "the model picker")
+        await until(pilot, lambda: getattr(pilot.app.screen, "models", None), "the model picker")
         await pilot.press(*"claude")
         await until_shown(pilot, "matches ·", "anthropic/claude-sonnet-4.5")
         await studio.shoot(pilot, "model-picker")
@@ -315,7 +337,8 @@ async def themes(studio: Studio) -> None:
         if not studio.needs(f"theme-{theme}"):
             continue
         async with studio.app(history=f"scratch-{theme}", theme=theme).run_test(
-                size=TALL) as pilot:
+            size=TALL
+        ) as pilot:
             await type_and_send(pilot, REASONING_PROMPT)
             await type_and_send(pilot, "mid-stream error")
             await studio.shoot(pilot, f"theme-{theme}")
@@ -334,8 +357,12 @@ SCENES: list[tuple[tuple[str, ...], Scene]] = [
     (tuple(f"theme-{theme}" for theme in THEMES), themes),
 ]
 """In order: the history picture searches the conversations the ones before it saved."""
-SAVED_BEFORE_HISTORY = {"chat-reasoning-and-code", "tool-calls-finished", "error-banner",
-                        "structured-answer"}
+SAVED_BEFORE_HISTORY = {
+    "chat-reasoning-and-code",
+    "tool-calls-finished",
+    "error-banner",
+    "structured-answer",
+}
 
 
 def pin_dates(history: Path) -> None:
@@ -345,8 +372,10 @@ def pin_dates(history: Path) -> None:
         ids = [row[0] for row in db.execute("SELECT id FROM conversations ORDER BY created")]
         for number, conversation in enumerate(ids):
             moment = SAVED_AT + 420 * number
-            db.execute("UPDATE conversations SET created = ?, updated = ? WHERE id = ?",
-                       (moment, moment, conversation))
+            db.execute(
+                "UPDATE conversations SET created = ?, updated = ? WHERE id = ?",
+                (moment, moment, conversation),
+            )
     db.close()
 
 
@@ -367,12 +396,22 @@ def prepare_environment(workspace: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Draw the README's screenshots with the "
-                                                 "real app and the demo server.")
-    parser.add_argument("--out", type=Path, default=SCREENSHOTS,
-                        help="folder for the SVG files (default: screenshots/)")
-    parser.add_argument("--only", nargs="+", choices=sorted(PICTURES), metavar="NAME",
-                        help=f"draw only these: {', '.join(PICTURES)}")
+    parser = argparse.ArgumentParser(
+        description="Draw the README's screenshots with the real app and the demo server."
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=SCREENSHOTS,
+        help="folder for the SVG files (default: screenshots/)",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=sorted(PICTURES),
+        metavar="NAME",
+        help=f"draw only these: {', '.join(PICTURES)}",
+    )
     args = parser.parse_args(argv)
     wanted = set(args.only or PICTURES)
     needed = wanted | (SAVED_BEFORE_HISTORY if "history-search" in wanted else set())
@@ -383,8 +422,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             server = DemoServer(PORT, pacing=Pacing.instant())  # each theme fails alike
         except OSError as exc:
-            print(f"screenshots: port {PORT} on 127.0.0.1 is taken ({exc.strerror}); the "
-                  "pictures name it, so stop whatever uses it and try again", file=sys.stderr)
+            print(
+                f"screenshots: port {PORT} on 127.0.0.1 is taken ({exc.strerror}); the "
+                "pictures name it, so stop whatever uses it and try again",
+                file=sys.stderr,
+            )
             return 1
         print(f"Drawing {len(wanted)} screenshots into {args.out}", flush=True)
         with server:

@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import difflib
 import gc
 import os
 import shlex
 import sys
-from collections.abc import Iterator
-from dataclasses import replace
 from typing import TextIO
 
-from rillchat import __version__
-from rillchat import config_cli, exit_codes, history_cli, models_cli
+from rillchat import __version__, config_cli, exit_codes, history_cli, models_cli
 from rillchat.cli_errors import UsageError
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.redaction import mask_secrets
+from rillchat.run_settings import demo_or_real_settings
 from rillchat.settings import (
     API_KEY_ENV,
-    DEMO_API_KEY,
-    DEFAULT_MODEL,
-    DEMO_MODEL,
-    KEY_GOES_IN_FROM_SHELL,
     Settings,
-    looks_like_base_url,
-    model_id_problem,
     settings_from_environment,
 )
 
@@ -38,70 +29,125 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rill",
         usage="%(prog)s [-h] [--version] [--demo] [-m MODEL] [--base-url URL] "
-              "[-c | --open ID] [COMMAND ... | PROMPT ...]",
+        "[-c | --open ID] [COMMAND ... | PROMPT ...]",
         description="Rill: a terminal chat client for OpenRouter. With no command, opens the "
-                    "full-screen chat. A prompt instead of a command is asked as rill ask "
-                    "does: rill \"what is 2+2\" is rill ask \"what is 2+2\". A first word "
-                    "close to a command's name (rill histroy) is taken for a typo of it.",
+        "full-screen chat. A prompt instead of a command is asked as rill ask "
+        'does: rill "what is 2+2" is rill ask "what is 2+2". A first word '
+        "close to a command's name (rill histroy) is taken for a typo of it.",
         epilog="Try it without a key: rill --demo (or rill ask --demo hello)",
     )
     parser.add_argument("--version", action="version", version=f"rill {__version__}")
-    parser.add_argument("--demo", dest="chat_demo", action="store_true",
-                        help="chat with the built-in demo server; no key needed")
-    parser.add_argument("-m", "--model", dest="chat_model", metavar="MODEL",
-                        help="model id for the chat, e.g. anthropic/claude-sonnet-4.5")
-    parser.add_argument("--base-url", dest="chat_base_url", metavar="URL",
-                        help="API base URL (default: $OPENROUTER_BASE_URL or OpenRouter's)")
+    parser.add_argument(
+        "--demo",
+        dest="chat_demo",
+        action="store_true",
+        help="chat with the built-in demo server; no key needed",
+    )
+    parser.add_argument(
+        "-m",
+        "--model",
+        dest="chat_model",
+        metavar="MODEL",
+        help="model id for the chat, e.g. anthropic/claude-sonnet-4.5",
+    )
+    parser.add_argument(
+        "--base-url",
+        dest="chat_base_url",
+        metavar="URL",
+        help="API base URL (default: $OPENROUTER_BASE_URL or OpenRouter's)",
+    )
     reopen = parser.add_mutually_exclusive_group()
-    reopen.add_argument("-c", "--continue", dest="chat_continue", action="store_true",
-                        help="reopen the most recent conversation")
-    reopen.add_argument("--open", dest="chat_open", metavar="ID",
-                        help="reopen a saved conversation (see: rill history list)")
+    reopen.add_argument(
+        "-c",
+        "--continue",
+        dest="chat_continue",
+        action="store_true",
+        help="reopen the most recent conversation",
+    )
+    reopen.add_argument(
+        "--open",
+        dest="chat_open",
+        metavar="ID",
+        help="reopen a saved conversation (see: rill history list)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ask_parser = commands.add_parser(
         "ask",
         help="ask one question and stream the answer to stdout",
         description="Stream one answer to stdout. Reasoning, tool calls, usage and errors go to "
-                    "stderr, so the answer can be piped. Exit codes: 0 done, 2 usage or bad "
-                    "request, 3 key or credits, 4 rate limited, 5 provider or network, "
-                    "6 the answer does not fit --schema, 130 interrupted.",
+        "stderr, so the answer can be piped. Exit codes: 0 done, 2 usage or bad "
+        "request, 3 key or credits, 4 rate limited, 5 provider or network, "
+        "6 the answer does not fit --schema, 130 interrupted.",
     )
-    ask_parser.add_argument("prompt", nargs="*", metavar="PROMPT",
-                            help="the prompt; '-' (or no prompt with piped input) reads stdin")
+    ask_parser.add_argument(
+        "prompt",
+        nargs="*",
+        metavar="PROMPT",
+        help="the prompt; '-' (or no prompt with piped input) reads stdin",
+    )
     ask_parser.add_argument("-m", "--model", help="model id, e.g. anthropic/claude-sonnet-4.5")
-    ask_parser.add_argument("--base-url", help="API base URL (default: $OPENROUTER_BASE_URL or "
-                                               "OpenRouter's)")
+    ask_parser.add_argument(
+        "--base-url", help="API base URL (default: $OPENROUTER_BASE_URL or OpenRouter's)"
+    )
     ask_parser.add_argument("-s", "--system", help="system prompt")
-    ask_parser.add_argument("--reasoning-effort", choices=REASONING_EFFORTS,
-                            help="how hard a reasoning model should think")
+    ask_parser.add_argument(
+        "--reasoning-effort",
+        choices=REASONING_EFFORTS,
+        help="how hard a reasoning model should think",
+    )
     ask_parser.add_argument("--temperature", type=float)
     ask_parser.add_argument("--max-tokens", type=int)
-    ask_parser.add_argument("--show-reasoning", action="store_true",
-                            help="stream the model's reasoning to stderr")
-    ask_parser.add_argument("--usage", action="store_true",
-                            help="print tokens, cost and timing to stderr")
-    ask_parser.add_argument("--retries", type=int, metavar="N",
-                            help="retries for network and provider failures before the first "
-                                 "token (default: 1)")
-    ask_parser.add_argument("--timeout", type=float, metavar="SECONDS",
-                            help="longest silence accepted from the server (default: 60)")
-    ask_parser.add_argument("--demo", action="store_true",
-                            help="talk to the built-in demo server; no key needed")
-    ask_parser.add_argument("-c", "--continue", dest="continue_latest", action="store_true",
-                            help="continue the most recent saved conversation")
-    ask_parser.add_argument("--no-save", action="store_true",
-                            help="do not save this exchange in the history")
-    ask_parser.add_argument("--tools", action="store_true",
-                            help="offer the tools from config.toml (built-in ones turned on, "
-                                 "[[tools]] commands, [[mcp_servers]]) and run the tool loop; "
-                                 "each call asks for approval on the terminal")
-    ask_parser.add_argument("--yes", action="store_true",
-                            help="with --tools: run EVERY tool call the model makes without "
-                                 "asking. Only use it with tools you trust with any arguments")
-    ask_parser.add_argument("--schema", metavar="FILE",
-                            help="ask for JSON following this JSON Schema file; the raw JSON "
-                                 "streams to stdout and the exit code is 6 if it does not fit")
+    ask_parser.add_argument(
+        "--show-reasoning", action="store_true", help="stream the model's reasoning to stderr"
+    )
+    ask_parser.add_argument(
+        "--usage", action="store_true", help="print tokens, cost and timing to stderr"
+    )
+    ask_parser.add_argument(
+        "--retries",
+        type=int,
+        metavar="N",
+        help="retries for network and provider failures before the first token (default: 1)",
+    )
+    ask_parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="longest silence accepted from the server (default: 60)",
+    )
+    ask_parser.add_argument(
+        "--demo", action="store_true", help="talk to the built-in demo server; no key needed"
+    )
+    ask_parser.add_argument(
+        "-c",
+        "--continue",
+        dest="continue_latest",
+        action="store_true",
+        help="continue the most recent saved conversation",
+    )
+    ask_parser.add_argument(
+        "--no-save", action="store_true", help="do not save this exchange in the history"
+    )
+    ask_parser.add_argument(
+        "--tools",
+        action="store_true",
+        help="offer the tools from config.toml (built-in ones turned on, "
+        "[[tools]] commands, [[mcp_servers]]) and run the tool loop; "
+        "each call asks for approval on the terminal",
+    )
+    ask_parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="with --tools: run EVERY tool call the model makes without "
+        "asking. Only use it with tools you trust with any arguments",
+    )
+    ask_parser.add_argument(
+        "--schema",
+        metavar="FILE",
+        help="ask for JSON following this JSON Schema file; the raw JSON "
+        "streams to stdout and the exit code is 6 if it does not fit",
+    )
     history_cli.add_parser(commands)
     config_cli.add_parser(commands)
     models_cli.add_parser(commands)
@@ -141,8 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line instead of a traceback, unless debugging
         if os.environ.get("RILL_DEBUG"):
             raise
-        _tell(f"rill: unexpected {type(exc).__name__}: {mask_secrets(str(exc), _known_key())} "
-              "(set RILL_DEBUG=1 for details)")
+        _tell(
+            f"rill: unexpected {type(exc).__name__}: {mask_secrets(str(exc), _known_key())} "
+            "(set RILL_DEBUG=1 for details)"
+        )
         return exit_codes.BUG
 
 
@@ -161,8 +209,10 @@ def with_bare_prompt_as_ask(argv: list[str]) -> list[str]:
     first = argv[index]
     close = difflib.get_close_matches(first, COMMANDS, n=1, cutoff=0.8)
     if close and not any(character.isspace() for character in first):
-        raise UsageError(f"there is no command {first!r}; did you mean rill {close[0]}? "
-                         f"(to ask it as a question: rill ask {shlex.join(argv[index:])})")
+        raise UsageError(
+            f"there is no command {first!r}; did you mean rill {close[0]}? "
+            f"(to ask it as a question: rill ask {shlex.join(argv[index:])})"
+        )
     return ["ask", *argv]
 
 
@@ -179,19 +229,26 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
     prompt = read_prompt(args.prompt, stdin)
     # As in the demo chat a failure scenario fails once; here Rill's own retry (--retries)
     # is what recovers it, and the demo's advice names flags, not the chat's keys.
-    with demo_or_real_settings(demo=args.demo, model=args.model, base_url=args.base_url,
-                               retries=args.retries, timeout=args.timeout,
-                               transient_failures=True, shell_advice=True) as settings:
+    with demo_or_real_settings(
+        demo=args.demo,
+        model=args.model,
+        base_url=args.base_url,
+        retries=args.retries,
+        timeout=args.timeout,
+        transient_failures=True,
+        shell_advice=True,
+    ) as settings:
         for problem in settings.config_problems:
             print(f"rill: warning: {problem}", file=stderr)
         if not settings.api_key:
-            print(f"rill: no API key. Set {API_KEY_ENV} (create one at "
-                  "https://openrouter.ai/settings/keys), or try the demo: rill ask --demo hello",
-                  file=stderr)
+            print(
+                f"rill: no API key. Set {API_KEY_ENV} (create one at "
+                "https://openrouter.ai/settings/keys), or try the demo: rill ask --demo hello",
+                file=stderr,
+            )
             return exit_codes.AUTH
         notes = NotesFromThreads(stderr)
-        saving = AskHistory.open(notes.say, save=not args.no_save,
-                                 needed=args.continue_latest)
+        saving = AskHistory.open(notes.say, save=not args.no_save, needed=args.continue_latest)
         conversation = saving.conversation(args, settings.model)
         prompt_message = Message.user(prompt)
         conversation.messages.append(prompt_message)
@@ -203,14 +260,26 @@ def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
 
             def request_for():
                 return conversation.build_request(
-                    temperature=args.temperature, max_tokens=args.max_tokens,
+                    temperature=args.temperature,
+                    max_tokens=args.max_tokens,
                     reasoning_effort=args.reasoning_effort or settings.reasoning_effort,
                     tools=tools.session.toolbox.api_tools() if tools else None,
-                    response_format=schema.response_format() if schema else None)
+                    response_format=schema.response_format() if schema else None,
+                )
 
             try:
-                return await ask(settings, conversation, request_for, output, stdout, stderr,
-                                 keeper=saving, tools=tools, schema=schema, notes=notes)
+                return await ask(
+                    settings,
+                    conversation,
+                    request_for,
+                    output,
+                    stdout,
+                    stderr,
+                    keeper=saving,
+                    tools=tools,
+                    schema=schema,
+                    notes=notes,
+                )
             finally:
                 if tools is not None:
                     await tools.session.close()
@@ -240,16 +309,24 @@ async def _open_ask_tools(args: argparse.Namespace, settings: Settings, stderr: 
 
     session = await ToolSession.open(settings)
     for server in session.failed_servers:
-        print(f"rill: the MCP server {server.config.name!r} did not start: {server.failure}",
-              file=stderr)
+        print(
+            f"rill: the MCP server {server.config.name!r} did not start: {server.failure}",
+            file=stderr,
+        )
     for problem in session.toolbox.problems:
         print(f"rill: {problem}", file=stderr)
     if not session.toolbox:
-        print("rill: --tools, but no tool is set up: turn on built-in ones (builtin_tools), "
-              "or add [[tools]] or [[mcp_servers]] in config.toml (rill config edit).",
-              file=stderr)
-    return AskTools(session, allow_all=args.yes, max_rounds=settings.max_tool_rounds,
-                    approve=None if args.yes else _terminal_question())
+        print(
+            "rill: --tools, but no tool is set up: turn on built-in ones (builtin_tools), "
+            "or add [[tools]] or [[mcp_servers]] in config.toml (rill config edit).",
+            file=stderr,
+        )
+    return AskTools(
+        session,
+        allow_all=args.yes,
+        max_rounds=settings.max_tool_rounds,
+        approve=None if args.yes else _terminal_question(),
+    )
 
 
 def _terminal_question():
@@ -298,9 +375,13 @@ def run_chat(args: argparse.Namespace) -> int:
 
     # In the demo chat a failure scenario fails once and answers when retried. Rill's own
     # retry would hide the banner of a 500 or 503, so the demo leaves retrying to the user.
-    with demo_or_real_settings(demo=args.chat_demo, model=args.chat_model,
-                               base_url=args.chat_base_url, transient_failures=True,
-                               retries=0 if args.chat_demo else None) as settings:
+    with demo_or_real_settings(
+        demo=args.chat_demo,
+        model=args.chat_model,
+        base_url=args.chat_base_url,
+        transient_failures=True,
+        retries=0 if args.chat_demo else None,
+    ) as settings:
         reopen = LATEST if args.chat_continue else args.chat_open
         app = RillApp(settings, demo=args.chat_demo, reopen=reopen)
         app.run()
@@ -309,62 +390,6 @@ def run_chat(args: argparse.Namespace) -> int:
     if app.exit_signal is not None:
         return 128 + app.exit_signal  # as a shell reports a process a signal ended
     return exit_codes.BUG if app.return_code else exit_codes.OK
-
-
-@contextlib.contextmanager
-def demo_or_real_settings(*, demo: bool, model: str | None = None, base_url: str | None = None,
-                          retries: int | None = None, timeout: float | None = None,
-                          transient_failures: bool = False,
-                          shell_advice: bool = False) -> Iterator[Settings]:
-    if retries is not None and retries < 0:
-        raise UsageError(f"--retries must be 0 or more, got {retries}")
-    if timeout is not None and timeout <= 0:
-        raise UsageError(f"--timeout must be a positive number of seconds, got {timeout:g}")
-    problem = model_id_problem(model, KEY_GOES_IN_FROM_SHELL) if model is not None else None
-    if problem is not None:
-        raise UsageError(f"-m/--model: {problem}")
-    overrides = {"model": model, "retries": retries, "read_timeout": timeout}
-    configured = settings_from_environment()
-    if not demo:
-        settings = configured.with_overrides(base_url=base_url, **overrides)
-        check_base_url(settings.base_url)
-        yield settings
-        return
-    from rillchat.demo.deferred import DeferredDemoServer
-
-    with DeferredDemoServer(transient_failures=transient_failures,
-                            shell_advice=shell_advice) as server:
-        yield demo_settings(configured, server.url).with_overrides(**overrides)
-
-
-def demo_settings(configured: Settings, url: str) -> Settings:
-    """The user's settings as `rill --demo` changes them to talk to the demo server at `url`."""
-    from rillchat.config import SchemaPreset
-    from rillchat.demo.offer import DEMO_BUILTIN_TOOLS, DEMO_SCHEMA, DEMO_TOOLS
-
-    model = DEMO_MODEL
-    if configured.model != DEFAULT_MODEL:
-        from rillchat.demo.catalogue import known_ids
-
-        # A model the demo also serves is kept, so a choice made in the demo's settings
-        # holds on its next run; any other (a real one) would not answer here.
-        if configured.model in known_ids():
-            model = configured.model
-    # The demo shows tools and structured answers at once: its own command tools and
-    # book schema join the user's, and two harmless built-in tools are on. A local
-    # server that goes quiet for 5 s has stalled; no need to wait a minute.
-    return replace(
-        configured, api_key=DEMO_API_KEY, api_key_source="", base_url=url, model=model,
-        read_timeout=5.0,
-        builtin_tools=tuple(dict.fromkeys((*configured.builtin_tools, *DEMO_BUILTIN_TOOLS))),
-        command_tools=(*configured.command_tools, *DEMO_TOOLS),
-        schemas=(*configured.schemas, SchemaPreset(*DEMO_SCHEMA)))
-
-
-def check_base_url(url: str) -> None:
-    if not looks_like_base_url(url):
-        raise UsageError(f"the base URL must look like https://host/path, got {url!r} "
-                         "(check --base-url or OPENROUTER_BASE_URL)")
 
 
 def read_prompt(words: list[str], stdin: TextIO) -> str:

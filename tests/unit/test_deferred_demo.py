@@ -14,8 +14,9 @@ from tests.conftest import TEST_API_KEY
 
 def ask(url: str, prompt: str = "hello") -> str:
     client = openai.OpenAI(api_key=TEST_API_KEY, base_url=url, max_retries=0, timeout=10)
-    answer = client.chat.completions.create(model="demo/auto",
-                                            messages=[{"role": "user", "content": prompt}])
+    answer = client.chat.completions.create(
+        model="demo/auto", messages=[{"role": "user", "content": prompt}]
+    )
     return answer.choices[0].message.content
 
 
@@ -55,10 +56,13 @@ def test_the_chat_does_not_load_the_server_to_start(tmp_path, monkeypatch):
     monkeypatch.setenv("RILL_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
     monkeypatch.delenv("OPENROUTER_BASE_URL", raising=False)
-    code = ("import sys, rillchat.cli\n"
-            "with rillchat.cli.demo_or_real_settings(demo=True) as settings:\n"
-            "    loaded = sorted(m for m in sys.modules if m.startswith('rillchat.demo.'))\n"
-            "print(settings.base_url.startswith('http://127.0.0.1:'), loaded)\n")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True).stdout.strip()
+    code = (
+        "import sys, rillchat.cli\n"
+        "with rillchat.run_settings.demo_or_real_settings(demo=True) as settings:\n"
+        "    loaded = sorted(m for m in sys.modules if m.startswith('rillchat.demo.'))\n"
+        "print(settings.base_url.startswith('http://127.0.0.1:'), loaded)\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert shown == "True ['rillchat.demo.deferred', 'rillchat.demo.offer']"

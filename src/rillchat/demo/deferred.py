@@ -14,11 +14,11 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from rillchat.demo.addresses import API_PREFIX, LOOPBACK
+
 if TYPE_CHECKING:
     from rillchat.demo.server import DemoServer
 
-API_PREFIX = "/api/v1"
-LOOPBACK = "127.0.0.1"
 IDLE_BEFORE_LOADING = 1.0
 """Seconds without a connection after which the server loads anyway (the first screen has
 been drawn by then), so the first request does not wait for the imports."""
@@ -34,8 +34,9 @@ class DeferredDemoServer:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._server: DemoServer | None = None
-        self._thread = threading.Thread(target=self._serve_when_wanted, daemon=True,
-                                        name="rill-demo-server")
+        self._thread = threading.Thread(
+            target=self._serve_when_wanted, daemon=True, name="rill-demo-server"
+        )
 
     @property
     def url(self) -> str:

@@ -19,9 +19,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from rillchat.demo.addresses import API_PREFIX, LOOPBACK
 from rillchat.demo.catalogue import catalogue
 from rillchat.demo.completion import completion_from_steps
-from rillchat.demo.deferred import API_PREFIX, LOOPBACK
 from rillchat.demo.scenarios import RECORDINGS_DIR, Pacing, fails, plan_for, validate
 from rillchat.demo.wire import (
     Comment,
@@ -50,10 +50,17 @@ class DemoServer:
     """Start with `start()` (or `with DemoServer() as server:`); `url` is the base URL to give
     the client."""
 
-    def __init__(self, port: int = 0, *, pacing: Pacing | None = None,
-                 recordings_dir: Path = RECORDINGS_DIR, stall_limit: float = 300.0,
-                 transient_failures: bool = False, listening: socket.socket | None = None,
-                 shell_advice: bool = False) -> None:
+    def __init__(
+        self,
+        port: int = 0,
+        *,
+        pacing: Pacing | None = None,
+        recordings_dir: Path = RECORDINGS_DIR,
+        stall_limit: float = 300.0,
+        transient_failures: bool = False,
+        listening: socket.socket | None = None,
+        shell_advice: bool = False,
+    ) -> None:
         """`listening`: a socket already bound and listening on loopback, to serve instead of
         binding `port` (see `deferred.DeferredDemoServer`)."""
         self.pacing = pacing if pacing is not None else Pacing()
@@ -80,8 +87,9 @@ class DemoServer:
         if listening is None:
             self._httpd = _QuietThreadingServer((LOOPBACK, port), _Handler)
         else:
-            self._httpd = _QuietThreadingServer(listening.getsockname(), _Handler,
-                                                bind_and_activate=False)
+            self._httpd = _QuietThreadingServer(
+                listening.getsockname(), _Handler, bind_and_activate=False
+            )
             self._httpd.socket.close()
             self._httpd.socket = listening
         self._httpd.demo = self  # type: ignore[attr-defined]
@@ -109,8 +117,9 @@ class DemoServer:
             return False
 
     def start(self) -> DemoServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="rill-demo-server",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name="rill-demo-server", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -163,8 +172,7 @@ class _Handler(BaseHTTPRequestHandler):
         authorization = self.headers.get("Authorization", "")
         if authorization.removeprefix("Bearer ").strip() not in self.demo.rejected_keys:
             return False
-        self._send_error(HttpError(401, {"code": 401,
-                                         "message": f"Key revoked: {authorization}"}))
+        self._send_error(HttpError(401, {"code": 401, "message": f"Key revoked: {authorization}"}))
         return True
 
     def do_GET(self) -> None:
@@ -174,11 +182,21 @@ class _Handler(BaseHTTPRequestHandler):
         if route == "/models":
             self._send_json(200, {"data": catalogue()})
         elif route == "/key":
-            self._send_json(200, {"data": {
-                "label": "sk-or-v1-dem...demo", "limit": 10.0, "limit_remaining": 9.5,
-                "limit_reset": None, "usage": 0.5, "usage_daily": 0.01, "is_free_tier": False,
-                "rate_limit": {"requests": 20, "interval": "10s"},
-            }})
+            self._send_json(
+                200,
+                {
+                    "data": {
+                        "label": "sk-or-v1-dem...demo",
+                        "limit": 10.0,
+                        "limit_remaining": 9.5,
+                        "limit_reset": None,
+                        "usage": 0.5,
+                        "usage_daily": 0.01,
+                        "is_free_tier": False,
+                        "rate_limit": {"requests": 20, "interval": "10s"},
+                    }
+                },
+            )
         else:
             self._send_error(HttpError(404, {"code": 404, "message": f"No route for GET {route}"}))
 
@@ -186,7 +204,9 @@ class _Handler(BaseHTTPRequestHandler):
         route = self._route()
         body_bytes = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if route != "/chat/completions":
-            self._send_error(HttpError(404, {"code": 404, "message": f"No route for POST {route}"}))
+            self._send_error(
+                HttpError(404, {"code": 404, "message": f"No route for POST {route}"})
+            )
             return
         if not self.headers.get("Authorization", "").removeprefix("Bearer ").strip():
             self._send_error(HttpError(401, {"code": 401, "message": "No auth credentials found"}))
@@ -204,10 +224,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.demo.requests.append(body)
         self.demo.request_headers.append(self.headers)
-        plan = plan_for(body, self.demo.pacing, self.demo.recordings_dir,
-                        recovered=self.demo.recovers(body),
-                        authorization=self.headers.get("Authorization", ""),
-                        shell_advice=self.demo.shell_advice)
+        plan = plan_for(
+            body,
+            self.demo.pacing,
+            self.demo.recordings_dir,
+            recovered=self.demo.recovers(body),
+            authorization=self.headers.get("Authorization", ""),
+            shell_advice=self.demo.shell_advice,
+        )
         try:
             if isinstance(plan, HttpError):
                 self._send_error(plan)
@@ -222,14 +246,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     # Writing -----------------------------------------------------------------------------
 
-    def _send_json(self, status: int, payload: object, headers: dict[str, str] | None = None) -> None:
+    def _send_json(
+        self, status: int, payload: object, headers: dict[str, str] | None = None
+    ) -> None:
         self._send_bytes(status, "application/json", json.dumps(payload).encode(), headers)
 
     def _send_error(self, error: HttpError) -> None:
         self._send_json(error.status, {"error": error.error}, error.headers)
 
-    def _send_bytes(self, status: int, content_type: str, data: bytes,
-                    headers: dict[str, str] | None = None) -> None:
+    def _send_bytes(
+        self, status: int, content_type: str, data: bytes, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status, HTTPStatus(status).phrase)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
