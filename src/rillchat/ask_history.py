@@ -70,8 +70,9 @@ class AskHistory:
     def conversation(self, args: argparse.Namespace, model: str) -> Conversation:
         if not args.continue_latest:
             return Conversation(model=model, system_prompt=args.system)
-        latest = self._history.latest_id() if self._history is not None else None
-        conversation = self._history.load(latest) if latest else None
+        history = self._history
+        latest = history.latest_id() if history is not None else None
+        conversation = history.load(latest) if history is not None and latest else None
         if conversation is None:
             raise UsageError("there is no saved conversation to continue yet")
         if args.model:

@@ -53,9 +53,11 @@ class ModelInfo:
 
 
 def _per_million(value: object) -> float | None:
+    if not isinstance(value, (str, int, float)):
+        return None
     try:
         price = float(value)  # OpenRouter writes prices as strings of USD per token
-    except (TypeError, ValueError):
+    except ValueError:
         return None
     return None if price < 0 else round(price * 1e6, 6)  # -1 means "varies" (routers)
 

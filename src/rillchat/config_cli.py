@@ -67,12 +67,11 @@ def _show(path: Path, stdout: TextIO, stderr: TextIO) -> int:
 
     config, problems = load_config(path)
     print(f"# {path}" + ("" if path.exists() else " (not there yet: defaults only)"), file=stdout)
+    unreadable: ConfigError | None = None
     try:
         document = read_document(path)
     except ConfigError as exc:
         document, unreadable = {}, exc
-    else:
-        unreadable = None
     if "api_key" in document and isinstance(document["api_key"], str):
         document["api_key"] = masked(document["api_key"])
     key_from_environment = os.environ.get(API_KEY_ENV)

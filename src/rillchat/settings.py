@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from rillchat.redaction import looks_like_api_key
@@ -66,7 +66,7 @@ class Settings:
     """Where the key came from, as a refused key's hint names it: OPENROUTER_API_KEY, or
     api_key in the config file's path; empty when it is not known (a test, the demo)."""
 
-    def with_overrides(self, **changes: object) -> Settings:
+    def with_overrides(self, **changes: Any) -> Settings:
         kept = {name: value for name, value in changes.items() if value is not None}
         return replace(self, **kept)
 

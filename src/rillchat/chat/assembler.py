@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, assert_never
 
 from rillchat.chat.conversation import (
     ErrorPart,
@@ -21,8 +21,10 @@ from rillchat.chat.conversation import (
 from rillchat.chat.structured import check_answer
 from rillchat.openrouter.events import (
     Finished,
+    KeepAlive,
     ReasoningDelta,
     ResponseStarted,
+    Retrying,
     StreamEvent,
     StreamFailed,
     TextDelta,
@@ -43,31 +45,35 @@ class ReplyAssembler:
         self._tool_calls: dict[int, ToolCallPart] = {}
 
     def apply(self, event: StreamEvent) -> None:
-        kind = type(event)
-        if kind is TextDelta:
-            self._note_first_token()
-            self._last_part(TextPart).append(event.text)
-        elif kind is ReasoningDelta:
-            self._note_first_token()
-            part = self._last_part(ReasoningPart)
-            part.append(event.text)
-            if event.details:
-                part.add_details(event.details)
-        elif kind is ToolCallDelta:
-            self._note_first_token()
-            self._apply_tool_call(event)
-        elif kind is Usage:
-            self.message.usage = event
-        elif kind is ResponseStarted:
-            self.message.generation_id = event.generation_id
-            self.message.model = event.model or self.message.model
-            self.message.provider = event.provider
-        elif kind is Finished:
-            self.message.finish_reason = event.reason
-            self._end(MessageStatus.COMPLETE)
-        elif kind is StreamFailed:
-            self.message.parts.append(ErrorPart(event))
-            self._end(MessageStatus.FAILED)
+        match event:
+            case TextDelta():
+                self._note_first_token()
+                self._last_part(TextPart).append(event.text)
+            case ReasoningDelta():
+                self._note_first_token()
+                part = self._last_part(ReasoningPart)
+                part.append(event.text)
+                if event.details:
+                    part.add_details(event.details)
+            case ToolCallDelta():
+                self._note_first_token()
+                self._apply_tool_call(event)
+            case Usage():
+                self.message.usage = event
+            case ResponseStarted():
+                self.message.generation_id = event.generation_id
+                self.message.model = event.model or self.message.model
+                self.message.provider = event.provider
+            case Finished():
+                self.message.finish_reason = event.reason
+                self._end(MessageStatus.COMPLETE)
+            case StreamFailed():
+                self.message.parts.append(ErrorPart(event))
+                self._end(MessageStatus.FAILED)
+            case KeepAlive() | Retrying():
+                pass  # nothing of the message: the view shows them
+            case _:
+                assert_never(event)
 
     def stop(self) -> None:
         """The user stopped the reply: keep what arrived."""
@@ -92,8 +98,9 @@ class ReplyAssembler:
 
     def _last_part(self, part_type: type[_Growing]) -> _Growing:
         parts = self.message.parts
-        if parts and type(parts[-1]) is part_type:
-            return parts[-1]  # type: ignore[return-value]
+        last = parts[-1] if parts else None
+        if type(last) is part_type:
+            return last
         part = part_type()
         parts.append(part)
         return part

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from dataclasses import replace
 from typing import Protocol
@@ -48,7 +48,7 @@ from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed
 from rillchat.openrouter.request import ChatRequest
 from rillchat.terminal_text import one_line
 
-OpenStream = Callable[[ChatRequest], AsyncIterator[StreamEvent]]
+OpenStream = Callable[[ChatRequest], AsyncGenerator[StreamEvent, None]]
 RequestFor = Callable[[Schema | None], ChatRequest]
 """The request for the conversation's next reply, answering in `schema` if given."""
 
@@ -171,11 +171,11 @@ class ChatEngine:
 
     # Turns ---------------------------------------------------------------------------------
 
-    def send(self, text: str, schema: Schema | None = None) -> AsyncIterator[TurnEvent]:
+    def send(self, text: str, schema: Schema | None = None) -> AsyncGenerator[TurnEvent, None]:
         self.add_prompt(text)
         return self.turn(schema)
 
-    def retry(self) -> AsyncIterator[TurnEvent]:
+    def retry(self) -> AsyncGenerator[TurnEvent, None]:
         """Ask again for the last reply (it stays as a branch), or, after tool results the
         model has not seen (stopped, or out of rounds), let it go on from them."""
         self._refuse_if_busy()
@@ -189,7 +189,7 @@ class ChatEngine:
         self.set_aside_from(messages[-1])
         return self.turn(schema, request=asked[0] if asked else None)
 
-    def retry_as_branch(self, reply: Message) -> AsyncIterator[TurnEvent]:
+    def retry_as_branch(self, reply: Message) -> AsyncGenerator[TurnEvent, None]:
         """Ask again for an older reply: it and every turn after it stay as a branch."""
         structured = reply.structured
         schema = Schema(structured.name, structured.schema) if structured else None
@@ -208,7 +208,7 @@ class ChatEngine:
 
     async def turn(
         self, schema: Schema | None = None, *, request: ChatRequest | None = None
-    ) -> AsyncIterator[TurnEvent]:
+    ) -> AsyncGenerator[TurnEvent, None]:
         """Replies to the conversation as it stands, with the tool loop between them, until
         one ends the turn."""
         self._refuse_if_busy()
@@ -220,8 +220,8 @@ class ChatEngine:
                 yield ReplyStarted(reply, request, schema)
                 async with aclosing(self._open_stream(request)) as stream:
                     try:
-                        async for event in stream:
-                            yield self._apply(event)
+                        async for streamed in stream:
+                            yield self._apply(streamed)
                     except Exception as exc:  # a bug in Rill: said where it happened
                         yield self._apply(self._bug(exc))
                 ended = self._end_reply()
@@ -326,7 +326,9 @@ class ChatEngine:
         events.append(RoundLimitReached(reply, limit, self._turn_of(reply)))
         return events
 
-    async def _tool_round(self, reply: Message, policy: ToolPolicy) -> AsyncIterator[TurnEvent]:
+    async def _tool_round(
+        self, reply: Message, policy: ToolPolicy
+    ) -> AsyncGenerator[TurnEvent, None]:
         tool_round = ToolRound(
             self.conversation,
             reply,

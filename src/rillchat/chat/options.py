@@ -46,7 +46,7 @@ class ReplyOptions:
         preset = data.get("preset")
         return cls(
             reasoning_effort=effort if effort in REASONING_EFFORTS else None,
-            temperature=float(temperature) if _is_temperature(temperature) else None,
+            temperature=_temperature(temperature),
             max_tokens=max_tokens if type(max_tokens) is int and max_tokens > 0 else None,
             preset=preset if isinstance(preset, str) and preset else None,
         )
@@ -73,13 +73,12 @@ class ReplyOptions:
         ]
 
 
-def _is_temperature(value: object) -> bool:
+def _temperature(value: object) -> float | None:
+    """A temperature saved as a number in range (not a bool, not NaN), else None."""
     low, high = TEMPERATURE_RANGE
-    return (
-        type(value) in (int, float)
-        and math.isfinite(value)  # type: ignore[arg-type]
-        and low <= value <= high
-    )  # type: ignore[operator]
+    if (type(value) is int or type(value) is float) and math.isfinite(value):
+        return float(value) if low <= value <= high else None
+    return None
 
 
 def format_temperature(value: float | None) -> str:
@@ -96,7 +95,7 @@ def parse_temperature(text: str) -> float | None:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not _is_temperature(value):
+    if _temperature(value) is None:
         low, high = TEMPERATURE_RANGE
         raise ValueError(
             f"Temperature is a number from {low:g} to {high:g}, like 0.7 "

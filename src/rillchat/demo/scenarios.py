@@ -449,7 +449,7 @@ def _json(turn: Turn, pacing: Pacing) -> Plan:
     value = (
         {"books": [dict(book) for book in texts.BOOKS]}
         if wants_books
-        else (sample_from_schema(schema))
+        else sample_from_schema(schema if isinstance(schema, dict) else {})
     )
     encoded = json.dumps(value, indent=2, ensure_ascii=False)
     maker = ChunkMaker(turn.model)
@@ -486,9 +486,8 @@ def sample_from_schema(schema: dict[str, Any], depth: int = 0) -> Any:
             if isinstance(sub, dict)
         }
     if kind == "array":
-        items = (
-            schema.get("items") if isinstance(schema.get("items"), dict) else {"type": "string"}
-        )
+        given = schema.get("items")
+        items = given if isinstance(given, dict) else {"type": "string"}
         return [sample_from_schema(items, depth + 1) for _ in range(3 if depth < 3 else 1)]
     if kind == "integer":
         return 42

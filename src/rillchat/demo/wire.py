@@ -139,7 +139,7 @@ class ChunkMaker:
         return self.chunk({"content": "", "reasoning": text, "reasoning_details": [detail]})
 
     def finish(self, reason: str, usage: dict[str, Any] | None = None) -> dict[str, Any]:
-        extra = {"usage": usage} if usage is not None else {}
+        extra: dict[str, Any] = {"usage": usage} if usage is not None else {}
         return self.chunk({"content": ""}, finish_reason=reason, **extra)
 
     def text_chunk_template(self) -> tuple[str, str]:

@@ -140,8 +140,9 @@ def failure_from_status(
 ) -> StreamFailed:
     """An HTTP error before the stream started. `body` is the inner error object when the
     server sent JSON, or the raw text when it did not (a proxy's HTML page)."""
+    metadata: Mapping[str, Any]
     if isinstance(body, Mapping):
-        metadata = body.get("metadata") if isinstance(body.get("metadata"), Mapping) else {}
+        metadata = _metadata(body)
         message = _message_with_raw(str(body.get("message") or f"HTTP {status}"), metadata)
         code = loose.code(body.get("code", status))
     else:
@@ -161,11 +162,16 @@ def failure_from_status(
     )
 
 
+def _metadata(error: Mapping[str, Any]) -> Mapping[str, Any]:
+    found = error.get("metadata")
+    return found if isinstance(found, Mapping) else {}
+
+
 def failure_from_error_object(error: object, *, base_url: str = "") -> StreamFailed:
     """An error that arrived inside the stream, at the top level or in a choice."""
     if not isinstance(error, Mapping):
         error = {"message": str(error)}
-    metadata = error.get("metadata") if isinstance(error.get("metadata"), Mapping) else {}
+    metadata = _metadata(error)
     code = loose.code(error.get("code"))
     kind = _ERROR_TYPE_KINDS.get(str(metadata.get("error_type")))
     if kind is None:
@@ -228,10 +234,10 @@ def failure_from_exception(
             base_url=base_url,
         )
     if isinstance(exc, UnicodeDecodeError):
-        sample = exc.object[max(0, exc.start - 40) : exc.end + 40]
+        undecoded = exc.object[max(0, exc.start - 40) : exc.end + 40]
         return make_failure(
             FailureKind.PROTOCOL,
-            f"The server sent bytes that are not UTF-8: {sample!r}",
+            f"The server sent bytes that are not UTF-8: {undecoded!r}",
             base_url=base_url,
         )
     return make_failure(FailureKind.PROTOCOL, f"{type(exc).__name__}: {exc}", base_url=base_url)
@@ -282,8 +288,10 @@ def _retry_after(headers: Mapping[str, str], metadata: Mapping[str, Any]) -> flo
     limit_headers = metadata.get("headers")
     if isinstance(limit_headers, Mapping):
         reset_ms = limit_headers.get("X-RateLimit-Reset")
+        if not isinstance(reset_ms, (int, float, str)):
+            return None
         try:
-            return max(0.0, int(reset_ms) / 1000 - time.time())
+            return max(0.0, int(float(reset_ms)) / 1000 - time.time())
         except (TypeError, ValueError, OverflowError):
             return None
     return None

@@ -42,7 +42,7 @@ class CreditUnavailable(Exception):
 
 
 def _amount(value: object) -> float | None:
-    return float(value) if type(value) in (int, float) else None
+    return float(value) if type(value) is int or type(value) is float else None
 
 
 async def key_credit(settings: Settings) -> KeyCredit:

@@ -46,4 +46,6 @@ def amount(value: object) -> float | None:
 
 def code(value: object) -> int | str | None:
     """An error code: OpenRouter sends ints, providers mid-stream sometimes strings."""
-    return value if type(value) in (int, str) else None
+    if type(value) is int or type(value) is str:  # not bool, not a str subclass
+        return value
+    return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -56,7 +56,7 @@ async def stream_reply(
     *,
     retries: int = 0,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-) -> AsyncIterator[StreamEvent]:
+) -> AsyncGenerator[StreamEvent, None]:
     """Stream one reply. Retries network and provider failures up to `retries` times, but only
     while no content has arrived, announcing each retry with a `Retrying` event. No failure
     it yields holds the client's key, whatever the server quoted back."""
@@ -90,7 +90,7 @@ def retry_delay(attempt: int, retry_after: float | None) -> float:
 
 async def _stream_once(
     client: openai.AsyncOpenAI, request: ChatRequest
-) -> AsyncIterator[StreamEvent]:
+) -> AsyncGenerator[StreamEvent, None]:
     base_url = str(client.base_url).rstrip("/")
     read_timeout = _read_timeout(client)
     try:

@@ -254,9 +254,9 @@ class BackgroundWriter:
                 dropped = dropped or exc
             del left_conversations[conversation.id]
         for save in messages.values():
-            conversation = conversations.get(save.row.columns["conversation_id"])
+            owner = conversations.get(save.row.columns["conversation_id"])
             try:
-                self._history.write([conversation] if conversation else [], [save])
+                self._history.write([owner] if owner else [], [save])
             except sqlite3.OperationalError as exc:
                 self._give_back({}, left_messages)
                 return exc

@@ -8,12 +8,13 @@ a streaming reply whose token's lock can be taken belongs to nobody and was inte
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from pathlib import Path
 
 from rillchat.private_files import private_file, private_folder
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _try_lock(fd: int) -> bool:

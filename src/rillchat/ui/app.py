@@ -8,7 +8,7 @@ import signal
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from contextlib import aclosing
 from dataclasses import replace
 from pathlib import Path
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     from rillchat.catalogue import ModelInfo
     from rillchat.openrouter.client import OpenRouterClient
+    from rillchat.store.problems import HistoryProblem
     from rillchat.ui.screens.history import Opened
 
 
@@ -308,7 +309,8 @@ class RillApp(App[None]):
         it was saved."""
         if not (self.demo and key in CONNECTION_KEYS):
             default = DEFAULT_BASE_URL if key == "base_url" else None
-            self.settings = replace(self.settings, **{key: default if value is None else value})
+            change: dict[str, Any] = {key: default if value is None else value}
+            self.settings = replace(self.settings, **change)
             if key == "api_key":  # kept in config.toml: a refused key's hint points there
                 from rillchat.config import config_path
                 from rillchat.settings import key_in_file
@@ -382,15 +384,20 @@ class RillApp(App[None]):
             self._reopened = self._load(recorder.history, self._reopen)
 
     def _open_recorder(self, path: Path, *, busy_timeout: float) -> Recorder:
-        return open_recorder(path, busy_timeout=busy_timeout, **self._saving_callbacks())
+        return open_recorder(
+            path,
+            busy_timeout=busy_timeout,
+            on_paused=self._saving_paused,
+            on_resumed=self._saving_resumed,
+        )
 
-    def _saving_callbacks(self) -> dict[str, Callable[..., None]]:
-        """The history's thread tells the app, thread-safely (by message), when saving stops
-        and starts again."""
-        return {
-            "on_paused": lambda problem: self.post_message(SavingPaused(problem)),
-            "on_resumed": lambda: self.post_message(SavingResumed()),
-        }
+    # The history's thread tells the app, thread-safely (by message), when saving stops and
+    # starts again.
+    def _saving_paused(self, problem: HistoryProblem) -> None:
+        self.post_message(SavingPaused(problem))
+
+    def _saving_resumed(self) -> None:
+        self.post_message(SavingResumed())
 
     def _open_history_when_free(self) -> None:
         """The history was locked at start-up: open it, off the UI thread, once it is not."""
@@ -406,7 +413,8 @@ class RillApp(App[None]):
             self._history_path or default_path(),
             on_open=opened,
             on_failed=failed,
-            **self._saving_callbacks(),
+            on_paused=self._saving_paused,
+            on_resumed=self._saving_resumed,
         )
 
     def on_history_failed(self, message: HistoryFailed) -> None:
@@ -530,7 +538,7 @@ class RillApp(App[None]):
             self._stream_layer = asyncio.ensure_future(asyncio.to_thread(_load_stream_layer))
         return self._stream_layer
 
-    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         """The events of one reply (see `openrouter.stream.stream_reply`)."""
         make_client, stream_reply = await self._start_loading_stream_layer()
         if self._client is None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.dom import DOMNode
+from textual.widget import Widget
 
 from rillchat.chat.conversation import Conversation
 from rillchat.store.export import write_export
 
 
-def export_and_tell(node: DOMNode, conversation: Conversation, kind: str, path: Path) -> None:
+def export_and_tell(node: Widget, conversation: Conversation, kind: str, path: Path) -> None:
     try:
         write_export(conversation, kind, path)
     except OSError as exc:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from rich.segment import Segment
 from textual._border import get_box
+from textual.color import Color
 from textual.content import Content, Span
 from textual.strip import Strip
 from textual.style import Style
@@ -191,7 +193,7 @@ class MarkdownPainter:
         if kind == "blockquote_open":
             return self.quote(tokens, width, base, in_list=in_list, depth=depth)
         if kind in ("bullet_list_open", "ordered_list_open"):
-            return self.list(tokens, width, base, in_list=in_list, depth=depth)
+            return self.list_block(tokens, width, base, in_list=in_list, depth=depth)
         if kind == "table_open":
             return self.table(tokens, width, base)
         if kind == "html_block":
@@ -246,9 +248,7 @@ class MarkdownPainter:
             for start in range(0, len(lines), FENCE_CHUNK_LINES):
                 chunk = "\n".join(lines[start : start + FENCE_CHUNK_LINES])
                 strips.extend(
-                    self._reuse(
-                        ("fence", chunk, language, width, style), lambda chunk=chunk: paint(chunk)
-                    )
+                    self._reuse(("fence", chunk, language, width, style), partial(paint, chunk))
                 )
         strips.append(blank)
         return Painted(strips, 1, 1)
@@ -277,7 +277,7 @@ class MarkdownPainter:
             "outer",
             Style(background=style.background),
             Style(background=base.background),
-            Style(foreground=base.background + border.foreground),
+            Style(foreground=_over(base.background, border.foreground)),
         )[1][0]
         fill = style.rich_style
         pad = Segment(" ", Style(background=style.background).rich_style)
@@ -286,7 +286,7 @@ class MarkdownPainter:
         ]
         return Painted(strips, 1, 1)
 
-    def list(
+    def list_block(
         self, tokens: Sequence[Token], width: int, base: Style, *, in_list: bool, depth: int
     ) -> Painted:
         ordered = tokens[0].type == "ordered_list_open"
@@ -414,7 +414,7 @@ class MarkdownPainter:
     ) -> list[Strip]:
         """`content` wrapped to `width`, links styled; padded to `width` unless `fill` is
         False (the padding takes the background only, as a widget's would)."""
-        options = RenderOptions(self.styles.inline_style, {"text_align": "left"})  # type: ignore[arg-type]
+        options = RenderOptions(self.styles.inline_style, {"text_align": "left"})
         strips = content.render_strips(width, None, style, options) or [Strip([])]
         link_style = self.styles.link_style
         strips = [strip._apply_link_style(link_style) for strip in strips]
@@ -536,3 +536,10 @@ def _column_widths(rows: list[list[Content]], columns: int, width: int) -> list[
             widest = max(range(columns), key=widths.__getitem__)
             widths[widest] -= 1
     return [size - 2 * CELL_PADDING for size in widths]
+
+
+def _over(background: Color | None, foreground: Color | None) -> Color | None:
+    """`foreground` laid over `background` (as Textual blends a border), when both are set."""
+    if background is None or foreground is None:
+        return foreground
+    return background + foreground

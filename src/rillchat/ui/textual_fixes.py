@@ -53,4 +53,5 @@ def keep_pastes_whole() -> None:
     from rillchat.ui.paste_parser import PasteKeepingParser
 
     driver = "win32" if sys.platform == "win32" else "linux_driver"
-    importlib.import_module(f"textual.drivers.{driver}").XTermParser = PasteKeepingParser
+    module = importlib.import_module(f"textual.drivers.{driver}")
+    setattr(module, "XTermParser", PasteKeepingParser)  # noqa: B010 - a name mypy cannot see

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -426,7 +426,7 @@ class ChatScreen(Screen[None]):
 
     def _widget_of(self, message_id: str) -> Widget | None:
         for widget in self._turn_widgets():
-            if widget.message_id == message_id and not isinstance(widget, BranchBar):
+            if _message_id(widget) == message_id and not isinstance(widget, BranchBar):
                 return widget
         message = self.conversation.message_by_id(message_id)
         return self._panel_of(message) if message is not None else None
@@ -811,7 +811,7 @@ class ChatScreen(Screen[None]):
             release_removed_widgets()
             return
         start = next(
-            (n for n, turn in enumerate(turns) if turn.message_id == message_id), len(turns)
+            (n for n, turn in enumerate(turns) if _message_id(turn) == message_id), len(turns)
         )
         await self.conversation_view.remove_children(turns[start:])
         release_removed_widgets()
@@ -837,14 +837,16 @@ class ChatScreen(Screen[None]):
             api_key=self.rill.settings.api_key,
         )
 
-    def _run_turn(self, turn: AsyncIterator[TurnEvent]) -> None:
+    def _run_turn(self, turn: AsyncGenerator[TurnEvent, None]) -> None:
         # The tools and their limit as Settings has them now.
         toolbox = self.rill.tools.toolbox
         self.engine.tools = ToolPolicy(toolbox, self.rill.settings.max_tool_rounds)
         self._stream_turn(self.engine, turn)
 
     @work(group="reply", exclusive=True, exit_on_error=False)
-    async def _stream_turn(self, engine: ChatEngine, turn: AsyncIterator[TurnEvent]) -> None:
+    async def _stream_turn(
+        self, engine: ChatEngine, turn: AsyncGenerator[TurnEvent, None]
+    ) -> None:
         clock = asyncio.get_running_loop().time
         last_pause = clock()
         try:
@@ -915,20 +917,20 @@ class ChatScreen(Screen[None]):
             case ToolRoundStarted():
                 self._follow_after_calls = self.conversation_view.following
             case ToolCallWaiting(call=checked):
-                panel = self._live_view().tool_panel(checked.call.call_id)
-                if panel is not None:
-                    panel.wait_for_decision(checked.tool.spec.source if checked.tool else "")
+                waiting = self._live_view().tool_panel(checked.call.call_id)
+                if waiting is not None:
+                    waiting.wait_for_decision(checked.tool.spec.source if checked.tool else "")
                 self._show_waiting_calls()
             case ToolCallRunning(call=checked, decision=decision):
-                panel = self._live_view().tool_panel(checked.call.call_id)
-                if panel is not None:
-                    panel.running(decision)
+                running = self._live_view().tool_panel(checked.call.call_id)
+                if running is not None:
+                    running.running(decision)
                 self._show_waiting_calls()
             case ToolResultKept(result=result):
                 part = result.tool_result_part
-                panel = self._live_view().tool_panel(part.tool_call_id) if part else None
-                if panel is not None and part is not None:
-                    panel.settle(part, result.id)
+                settled = self._live_view().tool_panel(part.tool_call_id) if part else None
+                if settled is not None and part is not None:
+                    settled.settle(part, result.id)
             case ToolAllowedInChat(name=name):
                 self.notify(
                     f"{name} may run without asking for the rest of this conversation.",
@@ -1882,3 +1884,8 @@ class ChatScreen(Screen[None]):
     def copy_code_block(self, block: CodeBlock) -> None:
         self.app.copy_to_clipboard(block.code)
         self.notify(f"Copied a code block ({block.label}) to the clipboard.", markup=False)
+
+
+def _message_id(turn: Widget) -> str | None:
+    """The id of the message a turn widget shows (or switches, for a branch bar)."""
+    return getattr(turn, "message_id", None)

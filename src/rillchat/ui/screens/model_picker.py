@@ -4,6 +4,7 @@ user's favourite and recent models first."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,6 +31,9 @@ from rillchat.ui.widgets.model_row import (
     plan_columns,
 )
 
+if TYPE_CHECKING:
+    from rillchat.ui.host import RillHost
+
 BEST_SHOWN = 60
 """Matches listed while typing: nobody reads past the best few dozen before typing another
 letter, and each row listed is drawn."""
@@ -47,6 +51,10 @@ class MatchCount(Widget):
 
 class ModelPicker(ModalScreen[str | None]):
     """The chosen model id, or None when cancelled."""
+
+    @property
+    def host(self) -> RillHost:
+        return cast("RillHost", self.app)
 
     DEFAULT_CSS = """
     ModelPicker { align: center top; }
@@ -108,14 +116,14 @@ class ModelPicker(ModalScreen[str | None]):
 
         status = self.query_one("#status", Static)
         try:
-            self.models, note = await get_catalogue(self.app.settings, refresh=refresh)
+            self.models, note = await get_catalogue(self.host.settings, refresh=refresh)
             self._narrowed = ("", [])
         except CatalogueUnavailable as exc:
             status.update(f"{exc} You can still type a model id and press Enter.")
             status.add_class("-warning")
             return
         self._note = note
-        self.app.remember_catalogue(self.models)
+        self.host.remember_catalogue(self.models)
         status.update(note or "")
         status.set_class(bool(note), "-warning")
         status.display = bool(note)
@@ -250,8 +258,8 @@ class ModelPicker(ModalScreen[str | None]):
             self.favourites.remove(model.id)
         else:
             self.favourites.append(model.id)
-        self.app.settings = replace(self.app.settings, favourite_models=tuple(self.favourites))
-        self.app.save_setting("favourite_models", self.favourites)
+        self.host.settings = replace(self.host.settings, favourite_models=tuple(self.favourites))
+        self.host.save_setting("favourite_models", self.favourites)
         index = self.query_one(OptionList).highlighted
         self.show_matches(self.query_one("#filter", Input).value)
         if index is not None and self.shown:

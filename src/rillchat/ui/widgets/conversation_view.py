@@ -52,7 +52,11 @@ class ConversationView(VerticalScroll):
 
     def page_down(self) -> None:
         """Page Down; on the last page it goes back to following new output."""
-        self.scroll_page_down(on_complete=lambda: self.call_later(self._follow_if_at_bottom))
+
+        def then_follow() -> None:
+            self.call_later(self._follow_if_at_bottom)
+
+        self.scroll_page_down(on_complete=then_follow)
 
     def _follow_if_at_bottom(self) -> None:
         if not self.following and self.scroll_y >= self.max_scroll_y:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, assert_never
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,10 +22,13 @@ from rillchat.chat.summary import (
     who_answered,
 )
 from rillchat.openrouter.events import (
+    Finished,
     KeepAlive,
     ReasoningDelta,
+    ResponseStarted,
     Retrying,
     StreamEvent,
+    StreamFailed,
     TextDelta,
     ToolCallDelta,
     Usage,
@@ -47,6 +50,9 @@ PREVIEW_LINES = 3
 
 
 _FOCUS_HINT = "Ctrl+C copies it, Escape goes back to the prompt"
+
+
+_Shown = TypeVar("_Shown", bound=Widget)
 
 
 class UserMessage(Static, can_focus=True):
@@ -183,7 +189,7 @@ class ToolResult(Static, can_focus=True):
     ToolResult.-error { border-left: wide $error; }
     ToolResult:focus { border-left: wide $accent; background: $accent 10%; }
     """
-    BINDINGS = [Binding("enter", "toggle", "Show whole or fold", show=False)]
+    BINDINGS = [Binding("enter", "toggle_whole", "Show whole or fold", show=False)]
     SHOWN_LINES = 8
 
     def __init__(self, message: Message) -> None:
@@ -215,9 +221,9 @@ class ToolResult(Static, can_focus=True):
         )
 
     def on_click(self) -> None:
-        self.action_toggle()
+        self.action_toggle_whole()
 
-    def action_toggle(self) -> None:
+    def action_toggle_whole(self) -> None:
         if not self.foldable:
             return
         self.whole = not self.whole
@@ -303,73 +309,83 @@ class AssistantMessage(Vertical, can_focus=True):
 
     async def show_all(self, events: list[StreamEvent]) -> None:
         """Show a batch of events; a run of text or reasoning fragments is shown as one."""
-        run: list[TextDelta] | list[ReasoningDelta] = []
+        run: list[TextDelta | ReasoningDelta] = []
         for event in events:
-            kind = type(event)
-            if run and kind is type(run[0]):
-                run.append(event)  # type: ignore[arg-type]
+            if isinstance(event, (TextDelta, ReasoningDelta)):
+                if run and type(run[0]) is not type(event):
+                    await self._show_run(run)
+                    run = []
+                run.append(event)
                 continue
             await self._show_run(run)
-            if kind is TextDelta or kind is ReasoningDelta:
-                run = [event]  # type: ignore[list-item]
-            else:
-                run = []
-                await self.show(event)
+            run = []
+            await self.show(event)
         await self._show_run(run)
         if self._status is not None:
             self._status.events_arrived(
                 content=any(type(event) in _CONTENT_EVENTS for event in events)
             )
 
-    async def _show_run(self, run: list[TextDelta] | list[ReasoningDelta]) -> None:
+    async def _show_run(self, run: list[TextDelta | ReasoningDelta]) -> None:
+        """Fragments of one kind, in a row: text, or reasoning."""
         if not run:
             return
-        if len(run) == 1:
-            await self.show(run[0])
-        elif type(run[0]) is TextDelta:
-            await self.show(TextDelta("".join(event.text for event in run)))
-        else:
-            await self._show_reasoning(
-                "".join(event.text for event in run),
-                tuple(detail for event in run for detail in event.details),  # type: ignore[union-attr]
-                fragments=sum(1 for event in run if event.text),
-            )
+        if isinstance(run[0], TextDelta):
+            await self._show_text("".join(event.text for event in run))
+            return
+        reasoning = [event for event in run if isinstance(event, ReasoningDelta)]
+        await self._show_reasoning(
+            "".join(event.text for event in reasoning),
+            tuple(detail for event in reasoning for detail in event.details),
+            fragments=sum(1 for event in reasoning if event.text),
+        )
 
     async def show(self, event: StreamEvent) -> None:
-        """Route one content event to the widget that shows it."""
-        kind = type(event)
-        if kind is TextDelta:
-            await self._fold_reasoning()
-            if self.schema_name is not None:
-                body = self.structured_view
-                if body is None:
-                    body = StructuredView(self.schema_name)
-                    await self._add(body)
-            else:
-                body = self._trailing(ReplyBody)
-                if body is None:
-                    body = ReplyBody()
-                    await self._add(body)
-            await body.add_fragment(event.text)
-        elif kind is ReasoningDelta:
-            await self._show_reasoning(event.text, event.details, fragments=1 if event.text else 0)
-        elif kind is ToolCallDelta:
-            await self._fold_reasoning()
-            panel = self._tool_panels.get(event.index)
-            if panel is None:
-                panel = self._tool_panels[event.index] = ToolCallPanel(event.index, self._clock)
-                await self._add(panel)
-            panel.add(event.name, event.id, event.arguments)
-        elif kind is KeepAlive:
-            if self._status is not None:
-                self._status.keep_alive()
-        elif kind is Retrying:
-            if self._status is not None:
-                self._status.retrying(event)
-        elif kind is Usage:
-            panels = self.reasoning_panels
-            if len(panels) == 1:  # the reasoning token count covers the whole reply
-                panels[0].set_exact_tokens(event.reasoning_tokens)
+        """Route one event to the widget that shows it."""
+        match event:
+            case TextDelta():
+                await self._show_text(event.text)
+            case ReasoningDelta():
+                await self._show_reasoning(
+                    event.text, event.details, fragments=1 if event.text else 0
+                )
+            case ToolCallDelta():
+                await self._fold_reasoning()
+                panel = self._tool_panels.get(event.index)
+                if panel is None:
+                    panel = ToolCallPanel(event.index, self._clock)
+                    self._tool_panels[event.index] = panel
+                    await self._add(panel)
+                panel.add(event.name, event.id, event.arguments)
+            case KeepAlive():
+                if self._status is not None:
+                    self._status.keep_alive()
+            case Retrying():
+                if self._status is not None:
+                    self._status.retrying(event)
+            case Usage():
+                panels = self.reasoning_panels
+                if len(panels) == 1:  # the reasoning token count covers the whole reply
+                    panels[0].set_exact_tokens(event.reasoning_tokens)
+            case ResponseStarted() | Finished() | StreamFailed():
+                pass  # in the message: the footer and the banner show them at the end
+            case _:
+                assert_never(event)
+
+    async def _show_text(self, text: str) -> None:
+        await self._fold_reasoning()
+        body: StructuredView | ReplyBody | None
+        if self.schema_name is not None:
+            body = self.structured_view
+            if body is None:
+                body = StructuredView(self.schema_name)
+                await self._add(body)
+        else:
+            body = self._trailing(ReplyBody)
+            if body is None:
+                body = ReplyBody()
+                await self._add(body)
+        await body.add_fragment(text)
 
     async def _show_reasoning(
         self, text: str, details: tuple[dict[str, Any], ...], *, fragments: int
@@ -435,12 +451,11 @@ class AssistantMessage(Vertical, can_focus=True):
             if panel.thinking:
                 await panel.end(fold=self.reasoning_display != "open")
 
-    def _trailing(self, widget_type: type) -> object | None:
+    def _trailing(self, widget_type: type[_Shown]) -> _Shown | None:
         """The last content widget, when it is of this type (a run of it can grow)."""
         content = [child for child in self.children[-2:] if child is not self._status]
-        if content and type(content[-1]) is widget_type:
-            return content[-1]
-        return None
+        last = content[-1] if content else None
+        return last if type(last) is widget_type else None
 
     def show_reasoning_as(self, display: str) -> None:
         """The user changed how reasoning shows: finished panels follow at once."""

@@ -8,7 +8,7 @@ from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
-from textual.widgets.text_area import Edit, EditResult
+from textual.widgets.text_area import Document, Edit, EditResult
 
 from rillchat.terminal_text import visible_controls
 from rillchat.ui.paste_fold import is_big, placeholder
@@ -85,6 +85,7 @@ class PromptInput(TextArea):
         if not self._pastes:
             return
         document, text = self.document, self.text
+        assert isinstance(document, Document)  # a TextArea's own, not a syntax tree's
         first, last = sorted((edit.from_location, edit.to_location))
         start = document.get_index_from_location(first)
         end = document.get_index_from_location(last)
