@@ -8,7 +8,17 @@ from pathlib import Path
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-SHIPPED_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+
+def _shipped_themes() -> Path:
+    """The theme files Rill ships: the repository's top-level `themes/`, which the wheel
+    carries as `rillchat/themes` (see `force-include` in pyproject.toml)."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "themes"
+    return packaged if packaged.is_dir() else package.parent.parent / "themes"
+
+
+SHIPPED_THEMES = _shipped_themes()
 COLOUR_FIELDS = (
     "primary",
     "secondary",
