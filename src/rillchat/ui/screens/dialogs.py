@@ -4,6 +4,7 @@ and where to export a conversation."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,18 +15,26 @@ from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from rillchat.ui.widgets.toggle_marks import MarkedRadioButton
 
-DIALOG_CSS = """
-{name} {{ align: center middle; }}
-{name} > Vertical {{
-    width: 72; max-width: 100%; height: auto;
-    border: thick $primary; background: $surface; padding: 1 2;
-}}
-{name} .dialog-title {{ text-style: bold; margin: 0 0 1 0; }}
-{name} .dialog-problem {{ color: $text-error; height: auto; }}
-{name} .dialog-hint {{ color: $text-muted; height: auto; }}
-{name} Horizontal {{ height: auto; margin: 1 0 0 0; align-horizontal: right; }}
-{name} Horizontal Button {{ margin: 0 0 0 2; }}
-"""
+T = TypeVar("T")
+
+
+class RillDialog(ModalScreen[T]):
+    """A small modal question: a framed box in the middle, a bold title, a line for what is
+    wrong with the answer, a hint, and the buttons at the bottom right. Every dialog of Rill's
+    is one, and its own CSS only adds to this."""
+
+    DEFAULT_CSS = """
+    RillDialog { align: center middle; }
+    RillDialog > Vertical {
+        width: 72; max-width: 100%; height: auto;
+        border: thick $primary; background: $surface; padding: 1 2;
+    }
+    RillDialog .dialog-title { text-style: bold; margin: 0 0 1 0; }
+    RillDialog .dialog-problem { color: $text-error; height: auto; }
+    RillDialog .dialog-hint { color: $text-muted; height: auto; }
+    RillDialog Horizontal { height: auto; margin: 1 0 0 0; align-horizontal: right; }
+    RillDialog Horizontal Button { margin: 0 0 0 2; }
+    """
 
 
 def _input(value: str, *, id: str, placeholder: str, blink: bool) -> Input:
@@ -40,10 +49,9 @@ def _problem_and_buttons(action_id: str, label: str) -> ComposeResult:
     yield Horizontal(Button("Cancel", id="cancel"), Button(label, id=action_id, variant="primary"))
 
 
-class RenameDialog(ModalScreen[str | None]):
+class RenameDialog(RillDialog[str | None]):
     """The new title, or None when cancelled."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="RenameDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str) -> None:
@@ -77,10 +85,9 @@ class RenameDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(RillDialog[bool]):
     """True when the user confirmed. The safe answer has the focus."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, detail: str, *, confirm: str) -> None:
@@ -112,16 +119,13 @@ class ConfirmDialog(ModalScreen[bool]):
 EXPORT_FORMATS = {"md": "Markdown (to read)", "json": "Rill JSON (everything, to import again)"}
 
 
-class ExportDialog(ModalScreen[tuple[str, Path] | None]):
+class ExportDialog(RillDialog[tuple[str, Path] | None]):
     """(format, file) to export to, or None when cancelled. An existing file is never
     overwritten: the dialog asks for another name."""
 
-    DEFAULT_CSS = (
-        DIALOG_CSS.format(name="ExportDialog")
-        + """
+    DEFAULT_CSS = """
     ExportDialog RadioSet { width: 100%; margin: 0 0 1 0; }
     """
-    )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, suggested: Path) -> None:
@@ -201,12 +205,11 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
         self.dismiss(None)
 
 
-class SchemaFileDialog(ModalScreen["object | None"]):
+class SchemaFileDialog(RillDialog["object | None"]):
     """A JSON Schema file for the next answer: returns the checked `Schema`, or None when
     cancelled. A file that is not a JSON Schema is refused here, with the reason, before any
     request is made."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="SchemaFileDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:

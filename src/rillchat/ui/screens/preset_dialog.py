@@ -7,28 +7,24 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from rillchat.config import Preset
 from rillchat.redaction import looks_like_api_key
 from rillchat.settings import KEY_GOES_IN, model_id_problem
 from rillchat.terminal_text import one_line
-from rillchat.ui.screens.dialogs import DIALOG_CSS
+from rillchat.ui.screens.dialogs import RillDialog
 from rillchat.ui.screens.reply_options import MODEL_DEFAULT, effort_choices
 
 
-class PresetDialog(ModalScreen[Preset | None]):
+class PresetDialog(RillDialog[Preset | None]):
     """The preset as written, or None when cancelled."""
 
-    DEFAULT_CSS = (
-        DIALOG_CSS.format(name="PresetDialog")
-        + """
+    DEFAULT_CSS = """
     PresetDialog > Vertical { width: 80; }
     PresetDialog .field-label { margin: 1 0 0 0; color: $text-muted; }
     PresetDialog #prompt { height: 8; }
     """
-    )
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, preset: Preset | None, *, taken: list[str]) -> None:

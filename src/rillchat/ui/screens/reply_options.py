@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from rillchat.chat.options import ReplyOptions, parse_max_tokens, parse_temperature
@@ -18,7 +17,7 @@ from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.redaction import looks_like_api_key
 from rillchat.settings import KEY_GOES_IN
 from rillchat.terminal_text import one_line
-from rillchat.ui.screens.dialogs import DIALOG_CSS
+from rillchat.ui.screens.dialogs import RillDialog
 
 NO_PROMPT = "none"
 OWN_PROMPT = "own"
@@ -47,10 +46,8 @@ def reasoning_note(model: str, reasons: bool | None) -> str:
     return ""
 
 
-class ReplyOptionsDialog(ModalScreen[OptionsChosen | None]):
-    DEFAULT_CSS = (
-        DIALOG_CSS.format(name="ReplyOptionsDialog")
-        + """
+class ReplyOptionsDialog(RillDialog[OptionsChosen | None]):
+    DEFAULT_CSS = """
     ReplyOptionsDialog > Vertical { width: 80; }
     ReplyOptionsDialog .field-label { margin: 1 0 0 0; color: $text-muted; }
     ReplyOptionsDialog #system-text { height: 6; margin: 1 0 0 0; }
@@ -60,7 +57,6 @@ class ReplyOptionsDialog(ModalScreen[OptionsChosen | None]):
     ReplyOptionsDialog #numbers Vertical { width: 1fr; height: auto; }
     ReplyOptionsDialog #numbers Input { width: 100%; }
     """
-    )
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "apply", "Apply")]
 
     def __init__(
