@@ -18,7 +18,6 @@ from rillchat.run_settings import demo_or_real_settings
 from rillchat.settings import (
     API_KEY_ENV,
     Settings,
-    settings_from_environment,
 )
 
 COMMANDS = ("ask", "history", "config", "models")
@@ -443,6 +442,8 @@ def _silence(stream: TextIO) -> None:
 def _known_key() -> str | None:
     """The API key Rill would send, to mask it in the message of an error nothing expected
     (a key of any shape, not only one that looks like a key)."""
+    from rillchat.config import settings_from_environment
+
     try:
         return settings_from_environment().api_key
     except Exception:  # whatever failed may fail again here

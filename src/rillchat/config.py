@@ -21,65 +21,24 @@ from rillchat.chat.tools.configs import (
 )
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.paths import config_dir
+from rillchat.presets import Preset, SchemaPreset
 from rillchat.redaction import mask_secrets
 from rillchat.settings import (
+    API_KEY_ENV,
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    DEFAULT_MODEL,
     DEFAULT_READING_WIDTH,
     KEY_GOES_IN_FILE,
     NARROWEST_READING_WIDTH,
+    Settings,
+    key_in_file,
     model_id_problem,
 )
 
 CONFIG_NAME = "config.toml"
 REASONING_DISPLAYS = ("folded", "open", "hidden")
 """How a reply's reasoning shows once the answer starts."""
-
-
-@dataclass(frozen=True, slots=True)
-class Preset:
-    """A system prompt to pick by name, with the model and effort it suits, if any."""
-
-    name: str
-    prompt: str
-    model: str | None = None
-    reasoning_effort: str | None = None
-
-    def to_dict(self) -> dict[str, str]:
-        """As a [[presets]] table: the keys that are set, in the order people read them."""
-        return {
-            key: value
-            for key, value in (
-                ("name", self.name),
-                ("model", self.model),
-                ("reasoning_effort", self.reasoning_effort),
-                ("prompt", self.prompt),
-            )
-            if value is not None
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class SchemaPreset:
-    """A JSON Schema to pick by name for a structured answer: inline, or in a file read when
-    it is picked (so the file can change)."""
-
-    name: str
-    schema: dict[str, Any] | None = None
-    file: str | None = None
-
-    def load(self) -> Any:
-        """The checked `Schema`; raises SchemaInvalid naming what is wrong."""
-        from rillchat.chat.json_schema import SchemaInvalid, check_schema
-        from rillchat.chat.structured import Schema, load_schema_file
-
-        if self.file is not None:
-            return Schema(self.name, load_schema_file(Path(self.file)).schema)
-        try:
-            check_schema(self.schema)
-        except SchemaInvalid as exc:
-            raise SchemaInvalid(
-                f"the schema {self.name!r} is not valid JSON Schema: {exc}"
-            ) from None
-        return Schema(self.name, self.schema or {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +116,6 @@ _TEMPLATE = """\
 
 def commented_template() -> str:
     """What a new config.toml starts as: every setting, commented out, with its default."""
-    from rillchat.settings import API_KEY_ENV, DEFAULT_BASE_URL, DEFAULT_MODEL
-
     return _TEMPLATE.format(
         model=DEFAULT_MODEL, base_url=DEFAULT_BASE_URL, api_key_env=API_KEY_ENV
     )
@@ -550,3 +507,36 @@ class _Reader:
                 continue
             schemas.append(SchemaPreset(name, schema, file))
         return tuple(schemas)
+
+
+def settings_from_environment() -> Settings:
+    """Settings from config.toml, with the environment winning where both say something."""
+    config, problems = load_config()
+    key_from_environment = os.environ.get(API_KEY_ENV)
+    return Settings(
+        api_key=key_from_environment or config.api_key,
+        api_key_source=(
+            API_KEY_ENV
+            if key_from_environment
+            else key_in_file(config_path())
+            if config.api_key
+            else ""
+        ),
+        base_url=os.environ.get(BASE_URL_ENV) or config.base_url or DEFAULT_BASE_URL,
+        model=config.model or DEFAULT_MODEL,
+        generate_titles=config.generate_titles,
+        reasoning_effort=config.reasoning_effort,
+        reasoning_display=config.reasoning_display,
+        reading_width=config.reading_width,
+        presets=config.presets,
+        theme=config.theme,
+        favourite_models=config.favourite_models,
+        keys=tuple(config.keys.items()),
+        builtin_tools=config.builtin_tools,
+        allowed_folders=config.allowed_folders,
+        max_tool_rounds=config.max_tool_rounds,
+        command_tools=config.command_tools,
+        mcp_servers=config.mcp_servers,
+        schemas=config.schemas,
+        config_problems=tuple(problems),
+    )

@@ -16,7 +16,6 @@ from rillchat.settings import (
     Settings,
     looks_like_base_url,
     model_id_problem,
-    settings_from_environment,
 )
 
 
@@ -39,6 +38,8 @@ def demo_or_real_settings(
     if problem is not None:
         raise UsageError(f"-m/--model: {problem}")
     overrides = {"model": model, "retries": retries, "read_timeout": timeout}
+    from rillchat.config import settings_from_environment  # the config file's types: later
+
     configured = settings_from_environment()
     if not demo:
         settings = configured.with_overrides(base_url=base_url, **overrides)

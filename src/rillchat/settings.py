@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -11,7 +10,7 @@ from rillchat.redaction import looks_like_api_key
 
 if TYPE_CHECKING:
     from rillchat.chat.tools.configs import CommandToolConfig, McpServerConfig
-    from rillchat.config import Preset, SchemaPreset
+    from rillchat.presets import Preset, SchemaPreset
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 DEFAULT_MODEL = "openai/gpt-4o-mini"
@@ -103,38 +102,3 @@ def looks_like_base_url(url: str) -> bool:
 def key_in_file(path: object) -> str:
     """The `api_key_source` of a key kept in the config file at `path`."""
     return f"api_key in {path}"
-
-
-def settings_from_environment() -> Settings:
-    """Settings from config.toml, with the environment winning where both say something."""
-    from rillchat.config import config_path, load_config
-
-    config, problems = load_config()
-    key_from_environment = os.environ.get(API_KEY_ENV)
-    return Settings(
-        api_key=key_from_environment or config.api_key,
-        api_key_source=(
-            API_KEY_ENV
-            if key_from_environment
-            else key_in_file(config_path())
-            if config.api_key
-            else ""
-        ),
-        base_url=os.environ.get(BASE_URL_ENV) or config.base_url or DEFAULT_BASE_URL,
-        model=config.model or DEFAULT_MODEL,
-        generate_titles=config.generate_titles,
-        reasoning_effort=config.reasoning_effort,
-        reasoning_display=config.reasoning_display,
-        reading_width=config.reading_width,
-        presets=config.presets,
-        theme=config.theme,
-        favourite_models=config.favourite_models,
-        keys=tuple(config.keys.items()),
-        builtin_tools=config.builtin_tools,
-        allowed_folders=config.allowed_folders,
-        max_tool_rounds=config.max_tool_rounds,
-        command_tools=config.command_tools,
-        mcp_servers=config.mcp_servers,
-        schemas=config.schemas,
-        config_problems=tuple(problems),
-    )

@@ -65,4 +65,7 @@ def test_the_chat_does_not_load_the_server_to_start(tmp_path, monkeypatch):
     shown = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
-    assert shown == "True ['rillchat.demo.addresses', 'rillchat.demo.deferred', 'rillchat.demo.offer']"
+    assert (
+        shown
+        == "True ['rillchat.demo.addresses', 'rillchat.demo.deferred', 'rillchat.demo.offer']"
+    )

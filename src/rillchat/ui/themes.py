@@ -9,7 +9,6 @@ from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 
-
 def _shipped_themes() -> Path:
     """The theme files Rill ships: the repository's top-level `themes/`, which the wheel
     carries as `rillchat/themes` (see `force-include` in pyproject.toml)."""
