@@ -133,6 +133,21 @@ async def test_stop_keeps_what_arrived_and_ends_the_reply_as_stopped(client):
     assert not engine.busy
 
 
+async def test_interrupt_at_exit_saves_the_reply_interrupted_and_takes_no_more(client):
+    keeper = Kept()
+    engine = engine_for(client, "demo/generate/500/1000", keeper=keeper)
+    kept_text = None
+    async with aclosing(engine.send("go")) as turn:
+        async for event in turn:
+            if isinstance(event, ReplyProgress) and kept_text is None and event.reply.text:
+                engine.interrupt()
+                kept_text = event.reply.text
+    reply = engine.conversation.messages[-1]
+    assert reply.status is MessageStatus.INTERRUPTED and reply.text == kept_text
+    assert keeper.saved[-1] == (reply.id, "interrupted")
+    assert not engine.busy
+
+
 async def test_a_second_turn_while_one_runs_is_refused(client):
     engine = engine_for(client, "demo/generate/3000/300")
     turn = engine.send("go")

@@ -94,6 +94,8 @@ class ChatEngine:
         self._task: asyncio.Task[object] | None = None
         self._assembler: ReplyAssembler | None = None
         self._round: ToolRound | None = None
+        self._interrupted = False
+        """Rill is closing: the reply was saved as it stood, and takes no more."""
         self._stopped_round: ToolRound | None = None
         """The round a turn left early stopped, whose calls are still letting go."""
         self._told: deque[TurnEvent] = deque()
@@ -272,7 +274,7 @@ class ChatEngine:
         if self._assembler is not None:
             self._assembler.interrupt()
             self._save(self._assembler.message)
-            self._assembler = None
+            self._interrupted = True  # what still arrives is not folded in
 
     # Inside a turn -------------------------------------------------------------------------
 
@@ -290,6 +292,8 @@ class ChatEngine:
     def _apply(self, event: StreamEvent) -> ReplyProgress:
         assembler = self._assembler
         assert assembler is not None
+        if self._interrupted:
+            return ReplyProgress(assembler.message, event)
         assembler.apply(event)
         if self.keeper is not None:
             self.keeper.progress(self.conversation, assembler.message)

@@ -214,6 +214,9 @@ class ChatScreen(Screen[None]):
         """What the turn's worker told that the screen has not shown yet."""
         self._news_posted = False
         """A TurnNews for the inbox is on its way."""
+        self._rill_closing = False
+        """Rill is closing: what the turn still tells is not shown. (Not `_closing`: Textual's
+        message pump has one, and setting it keeps the screen from ever closing.)"""
         self._next_schema: Schema | None = None
         """The JSON Schema the next message's answer should follow (once)."""
         self._told_no_tools: set[str] = set()
@@ -888,6 +891,8 @@ class ChatScreen(Screen[None]):
         in one go, the rest one by one, in order."""
         inbox, self._inbox = self._inbox, []
         self._news_posted = False
+        if self._rill_closing:
+            return
         batch: list[StreamEvent] = []
         for engine, event in inbox:
             if engine is not self.engine:
@@ -1229,6 +1234,7 @@ class ChatScreen(Screen[None]):
         saved as interrupted. A prompt left unsent (queued, or typed) is kept with the
         conversation, to be given back when it is opened again."""
         self._save_unsent_prompt()
+        self._rill_closing = True  # the screen is going: its widgets take no more
         self.engine.interrupt()
 
     @property
