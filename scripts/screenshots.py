@@ -37,11 +37,11 @@ from xml.etree import ElementTree
 
 from textual.pilot import Pilot
 
+from rillchat.cli.run_settings import demo_settings
 from rillchat.config import settings_from_environment
 from rillchat.demo import DemoServer, Pacing
 from rillchat.demo.texts import REASONING_STEPS
 from rillchat.demo.wire import split_tokens
-from rillchat.run_settings import demo_settings
 from rillchat.ui.app import RillApp
 from rillchat.ui.screens.chat import ChatScreen
 from rillchat.ui.widgets.reasoning import ReasoningPanel

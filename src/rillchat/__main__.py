@@ -1,5 +1,5 @@
 import sys
 
-from rillchat.launch import main
+from rillchat.cli.launch import main
 
 sys.exit(main())

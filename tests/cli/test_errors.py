@@ -15,7 +15,8 @@ KEY_SHAPED = "sk-or-v1-" + "0123456789abcdef" * 4
 
 
 def test_an_unexpected_error_masks_keys_in_its_message(tmp_path, monkeypatch, capsys):
-    from rillchat import cli, history_cli
+    from rillchat.cli import history_command
+    from rillchat.cli import main as cli
 
     custom_key = "custom-key-that-is-no-sk-shape-42"
     monkeypatch.setenv("OPENROUTER_API_KEY", custom_key)
@@ -23,7 +24,7 @@ def test_an_unexpected_error_masks_keys_in_its_message(tmp_path, monkeypatch, ca
     def a_bug(*arguments):  # an error nothing expects, quoting keys as a path might
         raise NotADirectoryError(f"Not a directory: '/data/{KEY_SHAPED}/{custom_key}'")
 
-    monkeypatch.setattr(history_cli, "run_history", a_bug)
+    monkeypatch.setattr(history_command, "run_history", a_bug)
     assert cli.main(["history", "list"]) == 1
     told = capsys.readouterr().err
     assert "rill: unexpected NotADirectoryError" in told
@@ -57,7 +58,7 @@ def test_a_terminal_gone_before_an_error_is_told_leaves_the_exit_code_alone():
 
 def test_a_line_the_history_thread_has_for_a_gone_terminal_is_dropped():
     """It is told from the history's own thread, which must go on saving all the same."""
-    from rillchat.ask import NotesFromThreads
+    from rillchat.cli.ask import NotesFromThreads
 
     primary, secondary = pty.openpty()
     os.close(primary)

@@ -220,7 +220,7 @@ def test_an_edited_copy_of_an_export_never_changes_the_conversation_it_came_from
 
 
 def test_delete_and_import_while_another_program_holds_the_lock_say_so(data, tmp_path_factory):
-    from rillchat.exit_codes import NOT_SAVED
+    from rillchat.cli.exit_codes import NOT_SAVED
 
     folder, conversation = data
     exported = tmp_path_factory.mktemp("export") / "copy.json"
@@ -248,7 +248,7 @@ def test_delete_and_import_while_another_program_holds_the_lock_say_so(data, tmp
 
 
 def test_rill_ask_with_the_history_locked_answers_and_says_it_was_not_saved(demo_server, tmp_path):
-    from rillchat.exit_codes import NOT_SAVED
+    from rillchat.cli.exit_codes import NOT_SAVED
 
     History(open_database(tmp_path / DATABASE_NAME)).close()
     with HeldLock(tmp_path / DATABASE_NAME):

@@ -57,8 +57,8 @@ def test_the_chat_does_not_load_the_server_to_start(tmp_path, monkeypatch):
     monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
     monkeypatch.delenv("OPENROUTER_BASE_URL", raising=False)
     code = (
-        "import sys, rillchat.cli\n"
-        "with rillchat.run_settings.demo_or_real_settings(demo=True) as settings:\n"
+        "import sys, rillchat.cli.main\n"
+        "with rillchat.cli.run_settings.demo_or_real_settings(demo=True) as settings:\n"
         "    loaded = sorted(m for m in sys.modules if m.startswith('rillchat.demo.'))\n"
         "print(settings.base_url.startswith('http://127.0.0.1:'), loaded)\n"
     )

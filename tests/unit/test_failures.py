@@ -95,7 +95,7 @@ def test_terminal_text_is_made_inert():
 def test_error_lines_never_show_the_key_but_short_keys_do_not_garble_words():
     import io
 
-    from rillchat.ask import _Printer
+    from rillchat.cli.ask import _Printer
 
     err = io.StringIO()
     _Printer(io.StringIO(), err, "sk-or-v1-abcdefgh").note("bad key sk-or-v1-abcdefgh\nsent")

@@ -12,7 +12,6 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from typing import TextIO
 
-from rillchat import exit_codes
 from rillchat.chat.conversation import Conversation, Decision, Message
 from rillchat.chat.engine import ChatEngine, Keeper
 from rillchat.chat.structured import Schema
@@ -29,6 +28,7 @@ from rillchat.chat.turn_events import (
     ToolRoundStarted,
     TurnEvent,
 )
+from rillchat.cli import exit_codes
 from rillchat.openrouter.client import make_client
 from rillchat.openrouter.events import (
     FailureKind,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rillchat.chat.conversation import Conversation, Message, title_from_prompt
-from rillchat.cli_errors import UsageError
+from rillchat.cli.errors import UsageError
 
 if TYPE_CHECKING:
     from rillchat.store.problems import HistoryProblem

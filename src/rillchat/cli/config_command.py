@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import TextIO
 
-from rillchat import exit_codes
+from rillchat.cli import exit_codes
 from rillchat.config import (
     ConfigError,
     config_path,

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from rillchat import exit_codes
+from rillchat.cli import exit_codes
 from rillchat.terminal_text import one_line
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import gc
 
 def main() -> int:
     gc.disable()
-    from rillchat.cli import main as run
+    from rillchat.cli.main import main as run
 
     code = run()
     # Everything is closed and saved by now; what is left is the interpreter taking apart a

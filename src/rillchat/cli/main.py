@@ -10,11 +10,12 @@ import shlex
 import sys
 from typing import TextIO
 
-from rillchat import __version__, config_cli, exit_codes, history_cli, models_cli
-from rillchat.cli_errors import UsageError
+from rillchat import __version__
+from rillchat.cli import config_command, exit_codes, history_command, models_command
+from rillchat.cli.errors import UsageError
+from rillchat.cli.run_settings import demo_or_real_settings
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.redaction import mask_secrets
-from rillchat.run_settings import demo_or_real_settings
 from rillchat.settings import (
     API_KEY_ENV,
     Settings,
@@ -147,9 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="ask for JSON following this JSON Schema file; the raw JSON "
         "streams to stdout and the exit code is 6 if it does not fit",
     )
-    history_cli.add_parser(commands)
-    config_cli.add_parser(commands)
-    models_cli.add_parser(commands)
+    history_command.add_parser(commands)
+    config_command.add_parser(commands)
+    models_command.add_parser(commands)
     return parser
 
 
@@ -167,11 +168,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             return run_chat(args)
         if args.command == "history":
-            return history_cli.run_history(args, sys.stdin, sys.stdout, sys.stderr)
+            return history_command.run_history(args, sys.stdin, sys.stdout, sys.stderr)
         if args.command == "config":
-            return config_cli.run_config(args, sys.stdout, sys.stderr)
+            return config_command.run_config(args, sys.stdout, sys.stderr)
         if args.command == "models":
-            return models_cli.run_models(args, sys.stdout, sys.stderr)
+            return models_command.run_models(args, sys.stdout, sys.stderr)
         return run_ask(args, sys.stdin, sys.stdout, sys.stderr)
     except UsageError as exc:
         _tell(f"rill: {exc}")
@@ -218,9 +219,9 @@ def with_bare_prompt_as_ask(argv: list[str]) -> list[str]:
 def run_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     import asyncio
 
-    from rillchat.ask import AskOutput, NotesFromThreads, ask  # the SDK: most of a second
-    from rillchat.ask_history import AskHistory
     from rillchat.chat.conversation import Message
+    from rillchat.cli.ask import AskOutput, NotesFromThreads, ask  # the SDK: most of a second
+    from rillchat.cli.ask_history import AskHistory
 
     if args.yes and not args.tools:
         raise UsageError("--yes only means something with --tools")
@@ -303,8 +304,8 @@ def _load_schema(path: str):
 
 
 async def _open_ask_tools(args: argparse.Namespace, settings: Settings, stderr: TextIO):
-    from rillchat.ask import AskTools
     from rillchat.chat.tools.session import ToolSession
+    from rillchat.cli.ask import AskTools
 
     session = await ToolSession.open(settings)
     for server in session.failed_servers:

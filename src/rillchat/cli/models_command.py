@@ -7,7 +7,7 @@ import dataclasses
 import json
 from typing import TextIO
 
-from rillchat import exit_codes
+from rillchat.cli import exit_codes
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -32,8 +32,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run_models(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from rillchat.catalogue import format_context, format_price, search
+    from rillchat.cli.run_settings import demo_or_real_settings
     from rillchat.openrouter.models import CatalogueUnavailable, get_catalogue
-    from rillchat.run_settings import demo_or_real_settings
 
     with demo_or_real_settings(demo=args.demo, base_url=args.base_url) as settings:
         if not settings.api_key:  # the catalogue is public; the SDK still wants a key

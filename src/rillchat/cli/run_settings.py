@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import replace
 
-from rillchat.cli_errors import UsageError
+from rillchat.cli.errors import UsageError
 from rillchat.settings import (
     DEFAULT_MODEL,
     DEMO_API_KEY,
