@@ -1,4 +1,5 @@
-"""The chat screen: the conversation, the prompt, and the worker that streams each reply."""
+"""The chat screen: the conversation, the prompt, and the worker that runs each turn of its
+ChatEngine and shows what the turn tells."""
 
 from __future__ import annotations
 
@@ -93,7 +94,7 @@ SAVED_PAGE_CHARACTERS = 12_000
 """...and fewer when they are long: a page stops once its text is this long (about four
 screens of text; drawing it takes about 0.1 s), keeping at least one message."""
 WORKER_SLICE = 0.004
-"""Longest stretch, in seconds, the reply worker runs before letting the UI have a turn."""
+"""Longest stretch, in seconds, the turn's worker runs before letting the UI have a turn."""
 
 
 @dataclass(eq=False)
