@@ -193,8 +193,7 @@ class ChatEngine:
 
     def retry_as_branch(self, reply: Message) -> AsyncGenerator[TurnEvent, None]:
         """Ask again for an older reply: it and every turn after it stay as a branch."""
-        structured = reply.structured
-        schema = Schema(structured.name, structured.schema) if structured else None
+        schema = _schema_of(reply)
         self.set_aside_from(reply)
         return self.turn(schema)
 
@@ -203,9 +202,9 @@ class ChatEngine:
         for message in reversed(self.conversation.messages):
             if message.role == "user":
                 return None
-            structured = message.structured
-            if structured is not None:
-                return Schema(structured.name, structured.schema)
+            schema = _schema_of(message)
+            if schema is not None:
+                return schema
         return None
 
     async def turn(
@@ -385,3 +384,9 @@ class ChatEngine:
     def _refuse_if_busy(self) -> None:
         if self.busy:
             raise EngineBusy("A reply or its tool calls are still going.")
+
+
+def _schema_of(reply: Message) -> Schema | None:
+    """The JSON Schema a reply was asked to answer in, if any."""
+    structured = reply.structured
+    return Schema(structured.name, structured.schema) if structured is not None else None
