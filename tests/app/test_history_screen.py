@@ -251,7 +251,7 @@ async def test_a_hit_on_another_branch_opens_that_branch(app_server, tmp_path):
 
 
 async def test_a_hit_early_in_a_long_conversation_draws_a_page_around_it(app_server, tmp_path):
-    from rillchat.ui.screens.chat import SAVED_MESSAGES_PER_PAGE
+    from rillchat.ui.widgets.conversation_view import SAVED_MESSAGES_PER_PAGE
     from rillchat.ui.widgets.messages_view import UserMessage
 
     path = tmp_path / "history.sqlite3"

@@ -181,7 +181,7 @@ async def test_continue_with_nothing_saved_opens_a_new_chat_and_says_so(app_serv
 async def test_a_long_conversation_opens_at_its_latest_page_and_shows_earlier_on_request(
     app_server, tmp_path
 ):
-    from rillchat.ui.screens.chat import SAVED_MESSAGES_PER_PAGE
+    from rillchat.ui.widgets.conversation_view import SAVED_MESSAGES_PER_PAGE
     from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage
 
     path = tmp_path / "history.sqlite3"
@@ -226,7 +226,10 @@ async def test_long_messages_make_shorter_pages_and_ctrl_home_reaches_the_first(
     app_server, tmp_path
 ):
     from rillchat.demo.scenarios import generated_markdown
-    from rillchat.ui.screens.chat import SAVED_MESSAGES_PER_PAGE, SAVED_PAGE_CHARACTERS
+    from rillchat.ui.widgets.conversation_view import (
+        SAVED_MESSAGES_PER_PAGE,
+        SAVED_PAGE_CHARACTERS,
+    )
     from rillchat.ui.widgets.messages_view import AssistantMessage, UserMessage
 
     path = tmp_path / "history.sqlite3"

@@ -18,6 +18,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
 
 from rillchat.chat.conversation import Conversation
 from rillchat.openrouter.events import StreamEvent
@@ -33,6 +34,7 @@ from rillchat.store.recorder import (
     open_recorder_when_free,
 )
 from rillchat.terminal_text import one_line, visible_controls
+from rillchat.ui.host import HistoryChange, SettingChanged
 from rillchat.ui.messages import HistoryFailed, HistoryOpened, SavingPaused, SavingResumed
 from rillchat.ui.screens.chat import ChatScreen
 from rillchat.ui.textual_fixes import keep_pastes_whole
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from rillchat.catalogue import ModelInfo
     from rillchat.openrouter.client import OpenRouterClient
     from rillchat.store.problems import HistoryProblem
-    from rillchat.ui.screens.history import Opened
+    from rillchat.ui.opened import Opened
 
 
 def _load_stream_layer() -> tuple[Any, Any]:
@@ -142,6 +144,8 @@ class RillApp(App[None]):
         """The signal (SIGTERM, SIGHUP) that closed Rill, if one did."""
         self._quit_question: Screen[bool] | None = None
         """Open while Ctrl+Q asks whether to quit during a reply: Ctrl+Q again quits."""
+        self.setting_changes: Signal[SettingChanged] = Signal(self, "setting-changes")
+        self.history_changes: Signal[HistoryChange] = Signal(self, "history-changes")
 
     def get_default_screen(self) -> ChatScreen:
         """The first chat is the app's base screen, made with the app: it is laid out once
@@ -189,10 +193,9 @@ class RillApp(App[None]):
         failed = [
             (server.config.name, server.failure or "") for server in self.tools.failed_servers
         ]
-        if isinstance(self.screen, ChatScreen):
-            if failed:
-                self.screen.tool_servers_failed(failed)
-            self.screen.settings_changed()
+        if failed and isinstance(self.screen, ChatScreen):
+            self.screen.tool_servers_failed(failed)
+        self.setting_changes.publish(SettingChanged())
         for problem in self.tools.toolbox.problems:
             self.notify(problem, title="Tools", severity="warning", timeout=10, markup=False)
 
@@ -289,8 +292,7 @@ class RillApp(App[None]):
 
     def remember_catalogue(self, models: list[ModelInfo]) -> None:
         self.catalogue = {model.id: model for model in models}
-        if isinstance(self.screen, ChatScreen):
-            self.screen.settings_changed()  # the controls bar knows which models reason
+        self.setting_changes.publish(SettingChanged())  # the controls bar: which models reason
 
     def model_reasons(self, model: str) -> bool | None:
         """Whether the model can reason, from the catalogue; None when it is not in it."""
@@ -325,7 +327,22 @@ class RillApp(App[None]):
         if key in ("builtin_tools", "allowed_folders"):
             self.tools.rebuild_local(self.settings)
             value = list(value)  # type: ignore[call-overload]
-        return self.save_setting(key, value)
+        saved = self.save_setting(key, value)
+        self.setting_changes.publish(SettingChanged(key))
+        return saved
+
+    def _current_chat(self) -> ChatScreen | None:
+        """The chat in use: the top-most one (any below it were set aside)."""
+        chats = [screen for screen in self.screen_stack if isinstance(screen, ChatScreen)]
+        return chats[-1] if chats else None
+
+    def shows_conversation(self, conversation_id: str) -> bool:
+        chat = self._current_chat()
+        return chat is not None and chat.conversation.id == conversation_id
+
+    def conversation_busy(self, conversation_id: str) -> bool:
+        chat = self._current_chat()
+        return chat is not None and chat.conversation.id == conversation_id and chat.busy
 
     def toggle_builtin_tool(self, name: str) -> None:
         """From the palette: turn one built-in tool on or off, and keep it in config.toml."""
@@ -343,8 +360,6 @@ class RillApp(App[None]):
         if on and name == "files" and not self.settings.allowed_folders:
             words += " No folder is allowed yet: add one in the settings (F8)."
         self.notify(words + (" Saved in config.toml." if kept else ""), timeout=4, markup=False)
-        if isinstance(self.screen, ChatScreen):
-            self.screen.settings_changed()
 
     def _drop_client(self) -> None:
         """The next request builds a client with the new key or URL."""

@@ -7,8 +7,8 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, assert_never
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -24,11 +24,9 @@ from rillchat.chat.conversation import (
 )
 from rillchat.chat.engine import ChatEngine
 from rillchat.chat.options import ReplyOptions
-from rillchat.chat.replay import events_from_message
 from rillchat.chat.structured import Schema
-from rillchat.chat.summary import conversation_cost, format_cost, turn_replies
+from rillchat.chat.summary import conversation_cost, format_cost
 from rillchat.chat.titles import clean_title, title_request
-from rillchat.chat.tool_loop import wants_tools
 from rillchat.chat.tool_round import ToolPolicy
 from rillchat.chat.turn_events import (
     ReplyEnded,
@@ -50,18 +48,25 @@ from rillchat.openrouter.request import ChatRequest
 from rillchat.redaction import mask_secrets
 from rillchat.settings import model_id_problem
 from rillchat.terminal_text import one_line
+from rillchat.ui.host import (
+    ConversationDeleted,
+    ConversationRenamed,
+    HistoryChange,
+    RillHost,
+    SettingChanged,
+    host_of,
+)
 from rillchat.ui.messages import TurnNews
 from rillchat.ui.textual_fixes import forget_layout_arithmetic, release_removed_widgets
 from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.controls_bar import ControlsBar, controls_pieces
-from rillchat.ui.widgets.conversation_view import ConversationView
+from rillchat.ui.widgets.conversation_view import ConversationView, Reply
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.fitted_line import FittedLine
 from rillchat.ui.widgets.keys_footer import KeysFooter
 from rillchat.ui.widgets.messages_view import (
     MESSAGE_VIEWS,
     AssistantMessage,
-    ToolResult,
     UserMessage,
 )
 from rillchat.ui.widgets.notices import (
@@ -81,29 +86,13 @@ if TYPE_CHECKING:  # the screens and dialogs are imported when first opened: sta
     from pathlib import Path
 
     from rillchat.config import Preset, SchemaPreset
-    from rillchat.ui.app import RillApp
     from rillchat.ui.code_blocks import CodeBlock
-    from rillchat.ui.screens.history import Opened
+    from rillchat.ui.opened import Opened
     from rillchat.ui.screens.reply_options import OptionsChosen
 
 
-SAVED_MESSAGES_PER_PAGE = 20
-"""Saved messages drawn at a time when a conversation is reopened: each is a handful of widgets
-to mount and style, so a page, not the whole conversation..."""
-SAVED_PAGE_CHARACTERS = 12_000
-"""...and fewer when they are long: a page stops once its text is this long (about four
-screens of text; drawing it takes about 0.1 s), keeping at least one message."""
 WORKER_SLICE = 0.004
 """Longest stretch, in seconds, the turn's worker runs before letting the UI have a turn."""
-
-
-@dataclass(eq=False)
-class Reply:
-    """A reply streamed on this screen: its domain message and its widget."""
-
-    message: Message
-    view: AssistantMessage
-    ended: bool = False
 
 
 class TurnOver:
@@ -113,7 +102,7 @@ class TurnOver:
 class _RecorderOfApp:
     """The engine's keeper: the app's history, which can come on later (a lock let go)."""
 
-    def __init__(self, app: RillApp) -> None:
+    def __init__(self, app: RillHost) -> None:
         self._app = app
 
     def save(self, conversation: Conversation, message: Message) -> None:
@@ -199,17 +188,6 @@ class ChatScreen(Screen[None]):
         """The earlier prompt being edited, to be sent again as a new branch."""
         self._draft = ""
         """What was in the prompt before editing began, given back if the edit is cancelled."""
-        self._offer_earlier_once_drawn = False
-        """The drawing restarted above the first drawn message: offer the earlier ones again
-        once the new messages are on screen."""
-        self.replies: list[Reply] = []
-        """Replies streamed on this screen; saved ones drawn again are in `_saved_views`."""
-        self._saved_views: dict[str, AssistantMessage] = {}
-        self._shown_from = len(self.conversation.messages)
-        """Index of the first saved message drawn; earlier ones come a page at a time."""
-        self._drawn_until: int | None = None
-        """When a window around a search hit or a switched branch is drawn: the index of the
-        first later message not drawn yet (they come a page at a time). None: all are."""
         self.engine = self._engine_for(self.conversation)
         self._inbox: list[tuple[ChatEngine, TurnEvent | TurnOver]] = []
         """What the turn's worker told that the screen has not shown yet."""
@@ -233,7 +211,7 @@ class ChatScreen(Screen[None]):
     def _default_conversation(self) -> Conversation:
         """A new conversation as Settings (F8) sets one up: the default model and effort.
         What F4 and F5 chose belongs to the conversation it was chosen in."""
-        settings = self.rill.settings
+        settings = self.host.settings
         return Conversation(
             model=settings.model, options=ReplyOptions(reasoning_effort=settings.reasoning_effort)
         )
@@ -253,16 +231,26 @@ class ChatScreen(Screen[None]):
         return self._queued
 
     @property
-    def rill(self) -> RillApp:
-        return self.app  # type: ignore[return-value]
+    def replies(self) -> list[Reply]:
+        """Replies streamed on this screen."""
+        return self.conversation_view.replies
+
+    @property
+    def host(self) -> RillHost:
+        return host_of(self)
 
     # Layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield FittedLine(
-            self._top_bar_pieces(), id="top-bar", classes="-demo" if self.rill.demo else ""
+            self._top_bar_pieces(), id="top-bar", classes="-demo" if self.host.demo else ""
         )
-        yield ConversationView(id="conversation")
+        yield ConversationView(
+            self.conversation,
+            self.host.clock,
+            reasoning_display=self.host.settings.reasoning_display,
+            id="conversation",
+        )
         yield Static(
             "↓ More below: click here or press Ctrl+End to jump to the latest",
             id="jump-latest",
@@ -274,16 +262,21 @@ class ChatScreen(Screen[None]):
         yield ControlsBar(self._controls_pieces(), hint="F5 change", id="controls")
         yield PromptInput(
             placeholder="Message (Enter sends, Ctrl+J new line, F1 help)",
-            cursor_blink=self.rill.cursor_blink,
+            cursor_blink=self.host.cursor_blink,
             id="prompt",
         )
         yield KeysFooter(compact=True)  # the keys shown must fit in 80 columns
 
     async def on_mount(self) -> None:
         self.watch(self.conversation_view, "following", self._show_jump_bar)
-        self.conversation_view.reading_width = self.rill.settings.reading_width
+        # Immediate: a change shows before the screen that made it says it is done.
+        self.host.setting_changes.subscribe(self, self.settings_changed, immediate=True)
+        self.host.history_changes.subscribe(self, self._history_changed, immediate=True)
+        self.conversation_view.reading_width = self.host.settings.reading_width
         if self.conversation.messages or self.conversation.other_branches:
-            await self._show_saved()
+            found = self._found_message()
+            in_reasoning = self._found is not None and self._found[1] == "reasoning"
+            await self.conversation_view.show_saved(found, in_reasoning=in_reasoning)
         else:
             await self._show_welcome()
         draft, sent_prompts = self._carried
@@ -295,112 +288,13 @@ class ChatScreen(Screen[None]):
             self.prompt.move_cursor(self.prompt.document.end)
         self.prompt.focus()
 
-    async def _show_saved(self) -> None:
-        """Draw a reopened conversation with the widgets a live one uses, fed the same events:
-        the latest messages first, earlier ones when asked for (a long conversation would
-        otherwise take many seconds to draw); or, for a search hit, from the hit on."""
-        found = self._found_message()
-        messages = self.conversation.messages
-        if found is None:
-            await self._show_earlier()
-            self.conversation_view.jump_to_latest()
-            return
-        index = next(i for i, message in enumerate(messages) if message is found)
-        self._shown_from = max(0, min(index - 1, self._page_before(len(messages))))
-        await self._draw_window(self._shown_from)
-        await self._offer_earlier()
-        self._mark_stale_banners()
-        self._show_found(found)
-
-    async def _draw_window(self, start: int) -> None:
-        """Draw from `start` on: to the end when that is near, else a page, with a way to
-        the later ones (a hit early in a long conversation must not draw all of it)."""
-        total = len(self.conversation.messages)
-        end = self._page_after(start)
-        if total - end <= 2:  # not worth a button
-            end = total
-        await self._draw_messages(start, end, before=self._later_button())
-        self._drawn_until = end if end < total else None
-        await self._offer_later()
-
-    def _page_before(self, end: int) -> int:
-        """Where the page of saved messages that ends before `end` starts."""
-        messages = self.conversation.messages
-        start, size = end, 0
-        while (
-            start > 0
-            and end - start < SAVED_MESSAGES_PER_PAGE
-            and (start == end or size < SAVED_PAGE_CHARACTERS)
-        ):
-            start -= 1
-            size += len(messages[start].text)
-        return start
-
-    def _page_after(self, start: int) -> int:
-        """Where the page of saved messages that begins at `start` ends."""
-        messages = self.conversation.messages
-        end, size = start, 0
-        while (
-            end < len(messages)
-            and end - start < SAVED_MESSAGES_PER_PAGE
-            and (end == start or size < SAVED_PAGE_CHARACTERS)
-        ):
-            size += len(messages[end].text)
-            end += 1
-        return end
-
-    def _later_button(self) -> Widget | None:
-        return next(iter(self.conversation_view.query("#later")), None)
-
-    async def _offer_later(self) -> None:
-        view = self.conversation_view
-        await view.query("#later").remove()
-        if self._drawn_until is not None:
-            left = len(self.conversation.messages) - self._drawn_until
-            count = self._page_after(self._drawn_until) - self._drawn_until
-            await view.mount(
-                Button(
-                    f"↓ {left} later messages: show {count} more (Ctrl+End: the latest)",
-                    id="later",
-                    compact=True,
-                )
-            )
-
-    @on(Button.Pressed, "#later")
-    async def _later_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if self._drawn_until is not None:
-            await self._draw_window(self._drawn_until)
-            self._mark_stale_banners()
-
-    async def _draw_latest(self) -> None:
-        """Leave a window drawn around a hit (or the start) for the latest page, where new
-        messages go."""
-        if self._drawn_until is None:
-            return
-        await self._clear_drawn()
-        self._drawn_until = None
-        self._shown_from = len(self.conversation.messages)
-        await self._show_earlier()
-
-    async def _clear_drawn(self) -> None:
-        """Take every drawn message off the screen (the caller draws another window)."""
-        view = self.conversation_view
-        await view.remove_children(self._turn_widgets())
-        await view.query("#later, #earlier").remove()
-        # A reply of this session drawn again is a saved view now.
-        self.replies = [reply for reply in self.replies if reply.view.is_attached]
-        release_removed_widgets()
-
     async def action_jump_to_start(self) -> None:
         """The conversation's first message: a long one is drawn a page at a time, so the
         first page is drawn in place of what is shown (Ctrl+End comes back)."""
-        if self._shown_from > 0 and not self.busy:
-            await self._clear_drawn()
-            self._shown_from = 0
-            await self._draw_window(0)
-            self._mark_stale_banners()
-        self.conversation_view.show_top()
+        if self.busy:
+            self.conversation_view.show_top()
+        else:
+            await self.conversation_view.jump_to_start()
 
     def _found_message(self) -> Message | None:
         """The search hit's message, with its branch shown if it was on another one."""
@@ -411,156 +305,22 @@ class ChatScreen(Screen[None]):
             return None
         if not any(message is found for message in self.conversation.messages):
             self.conversation.switch_to(found)
-            if self.rill.recorder is not None:
-                self.rill.recorder.save_conversation(self.conversation)
+            if self.host.recorder is not None:
+                self.host.recorder.save_conversation(self.conversation)
         return found
-
-    def _show_found(self, message: Message) -> None:
-        """Scroll the hit into view and mark it; a hit in reasoning unfolds the reasoning."""
-        widget = self._widget_of(message.id)
-        if widget is None:
-            return
-        widget.add_class("-found")
-        target: Widget = widget
-        if self._found and self._found[1] == "reasoning" and isinstance(widget, AssistantMessage):
-            for panel in widget.reasoning_panels:
-                panel.collapsed = False
-            target = next(iter(widget.reasoning_panels), widget)
-        self.conversation_view.show_widget(target)
-
-    def _widget_of(self, message_id: str) -> Widget | None:
-        for widget in self._turn_widgets():
-            if _message_id(widget) == message_id and not isinstance(widget, BranchBar):
-                return widget
-        message = self.conversation.message_by_id(message_id)
-        return self._panel_of(message) if message is not None else None
-
-    def _turn_widgets(self) -> list[Widget]:
-        """Every widget that shows a message (or its branch switch), in order."""
-        return list(self.conversation_view.query_children(".-turn"))
-
-    async def _show_earlier(self) -> None:
-        """Draw the page of saved messages before those already shown."""
-        end = self._shown_from
-        start = self._page_before(end)
-        turns = self._turn_widgets()
-        await self._draw_messages(start, end, before=turns[0] if turns else None)
-        self._shown_from = start
-        await self._offer_earlier()
-        self._mark_stale_banners()
-
-    async def _offer_earlier(self) -> None:
-        self._offer_earlier_once_drawn = False
-        view = self.conversation_view
-        await view.query("#earlier").remove()
-        start = self._shown_from
-        if start:
-            label = f"↑ {start} earlier messages: show {start - self._page_before(start)} more"
-            turns = self._turn_widgets()
-            await view.mount(
-                Button(label, id="earlier", compact=True), before=turns[0] if turns else None
-            )
-
-    def _mark_stale_banners(self) -> None:
-        """Only the last reply is retried in place: older banners retry as a new branch."""
-        last = self._last_reply_view()
-        for banner in self.conversation_view.query(ErrorBanner):
-            if last is None or banner.parent is not last:
-                banner.make_stale()
-
-    async def _draw_messages(self, start: int, end: int, *, before: Widget | None = None) -> None:
-        """Draw saved messages `start` to `end` of the shown branch, each with its switch
-        when it has other branches. One frame for the lot: drawn message by message, the
-        screen was laid out and painted again after each (most of the time a page took)."""
-        with self.app.batch_update():
-            await self._draw_each(start, end, before=before)
-
-    async def _draw_each(self, start: int, end: int, *, before: Widget | None) -> None:
-        view = self.conversation_view
-        messages = self.conversation.messages
-        for index in range(start, end):
-            message = messages[index]
-            if message.role == "tool" and self._panel_of(message) is not None:
-                continue  # its result shows in the panel of the call it answers
-            bar = self._branch_bar(index)
-            if bar is not None:
-                await view.mount(bar, before=before)
-            widget = self._saved_widget(message, branched=bar is not None)
-            await view.mount(widget, before=before)
-            if isinstance(widget, AssistantMessage):
-                await widget.show_all(events_from_message(message))
-                await widget.end(message, turn=self._turn_ended_by(index))
-                self._settle_saved_panels(widget, message, messages[index + 1 :])
-
-    def _settle_saved_panels(
-        self, view: AssistantMessage, reply: Message, following: list[Message]
-    ) -> None:
-        """Show each saved call's result (from the tool messages after its reply) in its panel."""
-        for later in following:
-            part = later.tool_result_part
-            if part is None:
-                break
-            panel = view.tool_panel(part.tool_call_id)
-            if panel is not None:
-                panel.settle(part, later.id)
-        if not wants_tools(reply):
-            return
-        for panel in view.tool_panels:
-            if panel.result_message_id is None and panel.state == "streaming":
-                # Rill ended (killed, or the machine stopped) while the call waited or ran.
-                panel.not_offered(
-                    "No result: Rill closed before this call finished, so it "
-                    "is not sent to the model."
-                )
-
-    def _panel_of(self, message: Message) -> ToolCallPanel | None:
-        """The panel showing this tool message's result, when it is on screen."""
-        part = message.tool_result_part
-        if part is None:
-            return None
-        for panel in self.conversation_view.query(ToolCallPanel):
-            if panel.result_message_id == message.id or (
-                panel.result_message_id is None and panel.call_id == part.tool_call_id
-            ):
-                return panel
-        return None
-
-    def _branch_bar(self, index: int) -> BranchBar | None:
-        alternatives = self.conversation.alternatives(index)
-        if len(alternatives) < 2:
-            return None
-        message = self.conversation.messages[index]
-        number = next(n for n, other in enumerate(alternatives, 1) if other is message)
-        return BranchBar(message.id, number, len(alternatives), role=message.role)
-
-    def _saved_widget(self, message: Message, *, branched: bool = False) -> Widget:
-        if message.role == "user":
-            return UserMessage(message.text, message.id, branched=branched)
-        if message.role == "tool":
-            return ToolResult(message)
-        structured = message.structured
-        reply = AssistantMessage(
-            self.rill.clock,
-            message.id,
-            live=False,
-            reasoning_display=self.rill.settings.reasoning_display,
-            schema_name=structured.name if structured else None,
-        )
-        self._saved_views[message.id] = reply
-        return reply
 
     @on(Button.Pressed, "#move-aside")
     async def _move_history_aside(self, event: Button.Pressed) -> None:
         event.stop()
         try:
-            kept = self.rill.move_history_aside()
+            kept = self.host.move_history_aside()
         except OSError as exc:
             self.notify(f"Could not move it: {exc.strerror}", severity="error", markup=False)
             return
-        if self.rill.recorder is None:
+        if self.host.recorder is None:
             await self.query_one("#history-off").remove()
             self.notify(
-                f"Moved to {kept}, but the fresh history failed too: {self.rill.history_problem}",
+                f"Moved to {kept}, but the fresh history failed too: {self.host.history_problem}",
                 severity="error",
                 markup=False,
             )
@@ -574,70 +334,65 @@ class ChatScreen(Screen[None]):
         """The history was off and is on now: the notice goes, and what is on screen is
         saved."""
         self.query("#history-off").remove()
-        recorder = self.rill.recorder
+        recorder = self.host.recorder
         if recorder is not None:
             for message in self.conversation.messages:
                 recorder.save(self.conversation, message)
             recorder.save_branches(self.conversation)
-
-    @on(Button.Pressed, "#earlier")
-    async def _earlier_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        await self._show_earlier()
 
     def _top_bar_pieces(self) -> list[Piece]:
         """Narrow terminals drop the base URL first, then the name, and shorten the rest;
         the model goes last (and alone may end in an ellipsis)."""
         pieces = [Piece("Rill", 2), Piece(mask_secrets(one_line(self.conversation.model)), 9)]
         spent = conversation_cost(self.conversation)
-        if spent or self.rill.session_cost:
+        if spent or self.host.session_cost:
             pieces.append(
                 Piece(
                     f"{format_cost(spent)} this chat, "
-                    f"{format_cost(self.rill.session_cost)} this session",
+                    f"{format_cost(self.host.session_cost)} this session",
                     4,
                     short=f"{format_cost(spent)} this chat",
                 )
             )
-        if self.rill.demo:
+        if self.host.demo:
             pieces.append(
                 Piece("DEMO: built-in local server, no key needed", 3, short="DEMO (local server)")
             )
-        elif not self.rill.settings.api_key:
+        elif not self.host.settings.api_key:
             pieces.append(Piece("no API key: see below", 5))
         else:
-            pieces.append(Piece(one_line(self.rill.settings.base_url), 1))
+            pieces.append(Piece(one_line(self.host.settings.base_url), 1))
         return pieces
 
     def _show_spend(self) -> None:
         self.query_one("#top-bar", FittedLine).show(self._top_bar_pieces())
 
     async def _show_welcome(self) -> None:
-        if self.rill.history_problem:
+        if self.host.history_problem:
             action = (
                 ("move-aside", "Move it aside and start a fresh history")
-                if self.rill.unreadable_history
+                if self.host.unreadable_history
                 else None
             )
             await self.conversation_view.mount(
                 Notice(
-                    f"**History is off.** {literal(self.rill.history_problem)}",
+                    f"**History is off.** {literal(self.host.history_problem)}",
                     classes="-warning",
                     id="history-off",
                     action=action,
                 )
             )
-        if self.rill.settings.config_problems:
+        if self.host.settings.config_problems:
             await self.conversation_view.mount(
                 Notice(
-                    config_problems(self.rill.settings.config_problems),
+                    config_problems(self.host.settings.config_problems),
                     classes="-warning",
                     id="config-problems",
                 )
             )
-        if self.rill.demo:
+        if self.host.demo:
             notice = Notice(DEMO_WELCOME)
-        elif not self.rill.settings.api_key:
+        elif not self.host.settings.api_key:
             notice = Notice(NO_KEY, classes="-warning", id="no-key")
         else:
             notice = Notice(READY)
@@ -668,7 +423,7 @@ class ChatScreen(Screen[None]):
     async def _send(self, text: str, pastes: tuple[str, ...] = ()) -> bool:
         """Send a prompt, or queue it while a reply streams. False: neither, and why was
         said; the caller keeps the text."""
-        if not self.rill.settings.api_key:
+        if not self.host.settings.api_key:
             self.notify(
                 "No API key: press F8 and paste one into API key (or set "
                 "OPENROUTER_API_KEY and start Rill again, or run rill --demo). Your "
@@ -700,13 +455,13 @@ class ChatScreen(Screen[None]):
         if self._editing is not None:
             edited, self._draft = self._editing, ""
             self._stop_editing()
-            await self._remove_turns_from(edited.id, self._index_of(edited))
+            await self.conversation_view.remove_turns_from(edited.id, self._index_of(edited))
             self.engine.edit(edited, text)
-            self._forget_hidden_views()
+            self.conversation_view.forget_hidden_views()
         else:
-            await self._draw_latest()
+            await self.conversation_view.draw_latest()
             self.engine.add_prompt(text)
-        bar = self._branch_bar(len(self.conversation.messages) - 1)
+        bar = self.conversation_view.branch_bar(len(self.conversation.messages) - 1)
         if bar is not None:
             await self.conversation_view.mount(bar)
         prompt = self.conversation.messages[-1]
@@ -801,50 +556,22 @@ class ChatScreen(Screen[None]):
     def _index_of(self, message: Message) -> int:
         return next(i for i, shown in enumerate(self.conversation.messages) if shown is message)
 
-    async def _remove_turns_from(self, message_id: str, index: int) -> None:
-        """Take messages from `index` to the end off the screen (the caller draws what goes
-        there now)."""
-        await self.conversation_view.query("#later").remove()
-        self._drawn_until = None
-        turns = self._turn_widgets()
-        if index < self._shown_from:  # some of it is not drawn yet: start the drawing there
-            await self.conversation_view.remove_children(turns)
-            await self.conversation_view.query("#earlier").remove()
-            self._shown_from = index
-            self._offer_earlier_once_drawn = True
-            release_removed_widgets()
-            return
-        start = next(
-            (n for n, turn in enumerate(turns) if _message_id(turn) == message_id), len(turns)
-        )
-        await self.conversation_view.remove_children(turns[start:])
-        release_removed_widgets()
-
-    def _forget_hidden_views(self) -> None:
-        shown = {message.id for message in self.conversation.messages}
-        self.replies = [reply for reply in self.replies if reply.message.id in shown]
-        self._saved_views = {
-            message_id: view
-            for message_id, view in self._saved_views.items()
-            if message_id in shown
-        }
-
     # Running a turn ------------------------------------------------------------------------
 
     def _engine_for(self, conversation: Conversation) -> ChatEngine:
         return ChatEngine(
             conversation,
-            self.rill.stream,
+            self.host.stream,
             self._next_request,
-            keeper=_RecorderOfApp(self.rill),
-            clock=self.rill.clock,
-            api_key=self.rill.settings.api_key,
+            keeper=_RecorderOfApp(self.host),
+            clock=self.host.clock,
+            api_key=self.host.settings.api_key,
         )
 
     def _run_turn(self, turn: AsyncGenerator[TurnEvent, None]) -> None:
         # The tools and their limit as Settings has them now.
-        toolbox = self.rill.tools.toolbox
-        self.engine.tools = ToolPolicy(toolbox, self.rill.settings.max_tool_rounds)
+        toolbox = self.host.tools.toolbox
+        self.engine.tools = ToolPolicy(toolbox, self.host.settings.max_tool_rounds)
         self._stream_turn(self.engine, turn)
 
     @work(group="reply", exclusive=True, exit_on_error=False)
@@ -870,7 +597,7 @@ class ChatScreen(Screen[None]):
         except Exception as exc:  # a bug in Rill outside the stream: said, the chat goes on
             self.notify(
                 f"Rill hit an unexpected {type(exc).__name__}: "
-                f"{mask_secrets(one_line(str(exc)), self.rill.settings.api_key)}. This "
+                f"{mask_secrets(one_line(str(exc)), self.host.settings.api_key)}. This "
                 "is a bug in Rill; please report it.",
                 severity="error",
                 markup=False,
@@ -965,19 +692,12 @@ class ChatScreen(Screen[None]):
             self.prompt.focus()
         self._show_waiting_calls()
         view = AssistantMessage(
-            self.rill.clock,
+            self.host.clock,
             reply.id,
-            reasoning_display=self.rill.settings.reasoning_display,
+            reasoning_display=self.host.settings.reasoning_display,
             schema_name=schema.name if schema else None,
         )
-        self.replies.append(Reply(reply, view))
-        bar = self._branch_bar(self._index_of(reply))
-        if bar is not None:
-            await self.conversation_view.mount(bar)
-        await self.conversation_view.mount(view)
-        if self._offer_earlier_once_drawn:
-            await self._offer_earlier()
-        self.conversation_view.jump_to_latest()
+        await self.conversation_view.add_live_reply(Reply(reply, view))
 
     async def _reply_ended(self, reply: Message, turn: list[Message] | None) -> None:
         live = self.replies[-1]
@@ -985,18 +705,10 @@ class ChatScreen(Screen[None]):
         release_removed_widgets()  # what the reply replaced (a banner, a status line)
         await live.view.end(reply, turn=turn)
         if reply.usage is not None and reply.usage.cost:
-            self.rill.session_cost += reply.usage.cost
+            self.host.session_cost += reply.usage.cost
         self._show_spend()
-        if self.rill.settings.generate_titles and self._first_complete_reply(reply):
+        if self.host.settings.generate_titles and self._first_complete_reply(reply):
             self._name_conversation(automatic=True)
-
-    def _turn_ended_by(self, index: int) -> list[Message] | None:
-        """The replies of the turn the saved reply at `index` ends (None when it asks for
-        tools, so the turn goes on)."""
-        messages = self.conversation.messages
-        if wants_tools(messages[index]):
-            return None
-        return turn_replies(messages, index)
 
     def _first_complete_reply(self, message: Message) -> bool:
         replies = [shown for shown in self.conversation.messages if shown.role == "assistant"]
@@ -1141,7 +853,7 @@ class ChatScreen(Screen[None]):
         if schema is None:
             self.notify("The next answer is plain text.", timeout=3)
             return
-        if self.rill.model_can(self.conversation.model, "structured") is False:
+        if self.host.model_can(self.conversation.model, "structured") is False:
             self.notify(
                 f"{self.conversation.model} does not list structured outputs; the "
                 "schema is sent anyway, and the provider may refuse it.",
@@ -1163,15 +875,15 @@ class ChatScreen(Screen[None]):
                 "Nothing to name yet: a title needs a prompt and an answer.", severity="warning"
             )
             return
-        if not self.rill.settings.api_key:
+        if not self.host.settings.api_key:
             self.notify("No API key: naming with a model needs one.", severity="warning")
             return
         self._name_conversation(automatic=False)
 
     def toggle_generated_titles(self) -> None:
-        on = not self.rill.settings.generate_titles
-        self.rill.settings = self.rill.settings.with_overrides(generate_titles=on)
-        kept = self.rill.save_setting("generate_titles", on)
+        on = not self.host.settings.generate_titles
+        self.host.settings = self.host.settings.with_overrides(generate_titles=on)
+        kept = self.host.save_setting("generate_titles", on)
         self.notify(
             (
                 "New conversations are named by their model after the first reply (a "
@@ -1191,7 +903,7 @@ class ChatScreen(Screen[None]):
         failure: StreamFailed | None = None
         cost: float | None = None
         try:
-            async for event in self.rill.stream(title_request(conversation)):
+            async for event in self.host.stream(title_request(conversation)):
                 if isinstance(event, TextDelta):
                     pieces.append(event.text)
                 elif isinstance(event, StreamFailed):
@@ -1203,9 +915,9 @@ class ChatScreen(Screen[None]):
                 FailureKind.PROTOCOL,
                 f"Rill hit an unexpected {type(exc).__name__}: {one_line(str(exc))}",
                 "",
-            ).without_secrets(self.rill.settings.api_key)
+            ).without_secrets(self.host.settings.api_key)
         if cost:
-            self.rill.session_cost += cost  # paid, even if the answer is not usable
+            self.host.session_cost += cost  # paid, even if the answer is not usable
             self._show_spend()
         title = clean_title("".join(pieces))
         if failure is not None or not title:
@@ -1223,8 +935,8 @@ class ChatScreen(Screen[None]):
             )
             return
         conversation.title = title
-        if self.rill.recorder is not None:
-            self.rill.recorder.save_conversation(conversation)
+        if self.host.recorder is not None:
+            self.host.recorder.save_conversation(conversation)
         paid = f" (cost {format_cost(cost)})" if cost else ""
         self.notify(
             f"{'Named' if automatic else 'Renamed'} “{title}”{paid}.", markup=False, timeout=5
@@ -1245,7 +957,7 @@ class ChatScreen(Screen[None]):
         return "\n".join(text for text in (self._queued, self.prompt.full_text) if text)
 
     def _save_unsent_prompt(self) -> None:
-        recorder, unsent = self.rill.recorder, self.unsent_prompt
+        recorder, unsent = self.host.recorder, self.unsent_prompt
         if recorder is None or not unsent.strip() or not self.conversation.messages:
             return  # a conversation not saved yet has no place for it
         conversation_id = self.conversation.id
@@ -1255,7 +967,7 @@ class ChatScreen(Screen[None]):
         """The prompt left unsent when Rill last closed on this conversation, now back in
         the prompt box (and no longer kept apart from it)."""
         draft, self.conversation.draft = self.conversation.draft, ""
-        recorder, conversation_id = self.rill.recorder, self.conversation.id
+        recorder, conversation_id = self.host.recorder, self.conversation.id
         if recorder is not None:
             recorder.change(lambda history: history.save_draft(conversation_id, None))
         self.notify("The prompt you left unsent last time is back in the prompt box.", timeout=5)
@@ -1307,7 +1019,7 @@ class ChatScreen(Screen[None]):
 
     @on(ErrorBanner.RetryPressed)
     async def _retry_from_banner(self, event: ErrorBanner.RetryPressed) -> None:
-        last = self._last_reply_view()
+        last = self.conversation_view.last_reply_view()
         reply_view = event.banner.parent
         if last is not None and reply_view is last:
             await self._retry_last()
@@ -1329,24 +1041,15 @@ class ChatScreen(Screen[None]):
             self.notify("That reply is no longer on the branch shown.", severity="warning")
             return
         self._cancel_editing()
-        await self._remove_turns_from(message.id, self._index_of(message))
+        await self.conversation_view.remove_turns_from(message.id, self._index_of(message))
         turn = self.engine.retry_as_branch(message)
-        self._forget_hidden_views()
+        self.conversation_view.forget_hidden_views()
         self._run_turn(turn)
         self.notify(
             "Asking again as a new branch; the old reply and what followed are kept "
             "(‹ › above it).",
             timeout=4,
         )
-
-    def _last_reply_view(self) -> AssistantMessage | None:
-        """The widget of the conversation's last message, when that is a reply."""
-        messages = self.conversation.messages
-        if not messages or messages[-1].role != "assistant":
-            return None
-        if self.replies and self.replies[-1].message is messages[-1]:
-            return self.replies[-1].view
-        return self._saved_views.get(messages[-1].id)
 
     async def _retry_last(self) -> None:
         if self.busy:
@@ -1355,18 +1058,18 @@ class ChatScreen(Screen[None]):
                 severity="warning",
             )
             return
-        await self._draw_latest()
+        await self.conversation_view.draw_latest()
         messages = self.conversation.messages
         if messages and messages[-1].role == "tool":
             # The tools were stopped or ran out of rounds: go on from their results.
             self.notify("Going on: the model gets the tool results so far.", timeout=3)
-        elif self._last_reply_view() is None:
+        elif self.conversation_view.last_reply_view() is None:
             self.notify("There is no reply to retry yet.", severity="warning")
             return
         else:
-            await self._remove_turns_from(messages[-1].id, len(messages) - 1)
+            await self.conversation_view.remove_turns_from(messages[-1].id, len(messages) - 1)
         turn = self.engine.retry()
-        self._forget_hidden_views()
+        self.conversation_view.forget_hidden_views()
         self._run_turn(turn)
 
     # Branches ----------------------------------------------------------------------------
@@ -1395,27 +1098,16 @@ class ChatScreen(Screen[None]):
                 severity="warning",
             )
             return
-        messages = self.conversation.messages
         index = self.engine.switch_branch(message_id, step)
         if index is None:
             return
         self._cancel_editing()
-        await self._remove_turns_from(message_id, index)  # the widgets of the branch left
-        self._forget_hidden_views()
-        await self._draw_window(max(index, self._shown_from))
-        if self._offer_earlier_once_drawn:
-            await self._offer_earlier()
-        self._mark_stale_banners()
-        bar = next(
-            (
-                turn
-                for turn in self._turn_widgets()
-                if isinstance(turn, BranchBar) and turn.message_id == messages[index].id
-            ),
-            None,
-        )
+        view = self.conversation_view
+        await view.remove_turns_from(message_id, index)  # the widgets of the branch left
+        view.forget_hidden_views()
+        bar = await view.redraw_from(index)
         if bar is not None:
-            self.conversation_view.show_widget(bar)
+            view.show_widget(bar)
 
     # Editing an earlier prompt -----------------------------------------------------------
 
@@ -1464,7 +1156,7 @@ class ChatScreen(Screen[None]):
             "one is kept) · Escape cancels"
         )
         notice.add_class("-visible")
-        widget = self._widget_of(message.id)
+        widget = self.conversation_view.widget_of(message.id)
         if widget is not None:
             widget.add_class("-editing")
             self.conversation_view.show_widget(widget)
@@ -1496,17 +1188,12 @@ class ChatScreen(Screen[None]):
         self.workers.cancel_group(self, "reply")
         self._cancel_editing()
         self._take_back_queued()
-        self.replies.clear()
-        self._saved_views.clear()
-        self._shown_from = 0
-        self._drawn_until = None
         self._found = None
         self.conversation = self._default_conversation()
         self.engine = self._engine_for(self.conversation)
         self._show_waiting_calls()  # the old conversation's calls are stopped
         self._next_schema = None
-        await self.conversation_view.remove_children()
-        release_removed_widgets()
+        await self.conversation_view.begin(self.conversation)
         forget_layout_arithmetic()
         self.conversation_view.start_over()
         await self._show_welcome()
@@ -1535,7 +1222,7 @@ class ChatScreen(Screen[None]):
     # The model ---------------------------------------------------------------------------
 
     def action_pick_model(self) -> None:
-        recorder = self.rill.recorder
+        recorder = self.host.recorder
         try:
             recent = recorder.history.recent_models() if recorder is not None else []
         except sqlite3.Error:
@@ -1544,7 +1231,7 @@ class ChatScreen(Screen[None]):
 
         picker = ModelPicker(
             self.conversation.model,
-            favourites=list(self.rill.settings.favourite_models),
+            favourites=list(self.host.settings.favourite_models),
             recent=recent,
         )
         self.app.push_screen(picker, self._model_chosen)
@@ -1568,8 +1255,8 @@ class ChatScreen(Screen[None]):
         self.conversation.model = model
         self._show_spend()
         self._show_controls()
-        if self.conversation.messages and self.rill.recorder is not None:
-            self.rill.recorder.save_conversation(self.conversation)
+        if self.conversation.messages and self.host.recorder is not None:
+            self.host.recorder.save_conversation(self.conversation)
         self.notify(f"This conversation now uses {model}.", timeout=3, markup=False)
 
     # Reply options -----------------------------------------------------------------------
@@ -1577,7 +1264,7 @@ class ChatScreen(Screen[None]):
     def _next_request(self, schema: Schema | None = None) -> ChatRequest:
         model = self.conversation.model
         return self.conversation.build_request(
-            reasoning=self.rill.model_reasons(model) is not False,
+            reasoning=self.host.model_reasons(model) is not False,
             tools=self._tools_for(model),
             response_format=schema.response_format() if schema is not None else None,
         )
@@ -1585,10 +1272,10 @@ class ChatScreen(Screen[None]):
     def _tools_for(self, model: str) -> list[dict] | None:
         """The tools to offer: all that are on, unless the catalogue says the model takes
         none (then the user is told, once per model)."""
-        toolbox = self.rill.tools.toolbox
+        toolbox = self.host.tools.toolbox
         if not toolbox:
             return None
-        if self.rill.model_can(model, "tools") is False:
+        if self.host.model_can(model, "tools") is False:
             if model not in self._told_no_tools:
                 self._told_no_tools.add(model)
                 self.notify(
@@ -1603,12 +1290,12 @@ class ChatScreen(Screen[None]):
 
     def _controls_pieces(self) -> list[Piece]:
         model = self.conversation.model
-        tools = len(self.rill.tools.toolbox.tools)
+        tools = len(self.host.tools.toolbox.tools)
         return controls_pieces(
             self.conversation,
-            reasoning=self.rill.model_reasons(model),
+            reasoning=self.host.model_reasons(model),
             tools=tools
-            if self.rill.model_can(model, "tools") is not False
+            if self.host.model_can(model, "tools") is not False
             else None
             if tools
             else 0,
@@ -1632,8 +1319,8 @@ class ChatScreen(Screen[None]):
                 conversation.model,
                 conversation.system_prompt,
                 conversation.options,
-                presets=self.rill.settings.presets,
-                reasons=self.rill.model_reasons(conversation.model),
+                presets=self.host.settings.presets,
+                reasons=self.host.model_reasons(conversation.model),
                 focus=focus,
             ),
             self._options_chosen,
@@ -1695,8 +1382,8 @@ class ChatScreen(Screen[None]):
     def _options_changed(self, notice: str) -> None:
         self._show_controls()
         self._show_spend()
-        if self.conversation.messages and self.rill.recorder is not None:
-            self.rill.recorder.save_conversation(self.conversation)
+        if self.conversation.messages and self.host.recorder is not None:
+            self.host.recorder.save_conversation(self.conversation)
         self.notify(notice, timeout=3, markup=False)
 
     # Settings ----------------------------------------------------------------------------
@@ -1706,10 +1393,11 @@ class ChatScreen(Screen[None]):
 
         self.app.push_screen(SettingsScreen())
 
-    def settings_changed(self, key: str | None = None) -> None:
-        """Something the screen shows changed: a setting (`key`), or the catalogue (None).
-        A new default model or effort also applies to a conversation not started yet."""
-        settings = self.rill.settings
+    def settings_changed(self, change: SettingChanged) -> None:
+        """Something the screen shows changed: a setting, or the catalogue. A new default
+        model or effort also applies to a conversation not started yet."""
+        key = change.key
+        settings = self.host.settings
         empty = not self.conversation.messages and not self.conversation.other_branches
         if key == "model" and empty:
             self.conversation.model = settings.model
@@ -1718,6 +1406,7 @@ class ChatScreen(Screen[None]):
                 self.conversation.options, reasoning_effort=settings.reasoning_effort
             )
         elif key == "reasoning_display":
+            self.conversation_view.reasoning_display = settings.reasoning_display
             for view in self.conversation_view.query(AssistantMessage):
                 view.show_reasoning_as(settings.reasoning_display)
         elif key == "api_key" and settings.api_key:
@@ -1730,15 +1419,15 @@ class ChatScreen(Screen[None]):
     # History -----------------------------------------------------------------------------
 
     def action_history(self) -> None:
-        recorder = self.rill.recorder
+        recorder = self.host.recorder
         if recorder is None:
             self.notify(
-                f"History is off: {self.rill.history_problem}", severity="warning", markup=False
+                f"History is off: {self.host.history_problem}", severity="warning", markup=False
             )
             return
         from rillchat.ui.screens.history import HistoryScreen
 
-        self.app.push_screen(HistoryScreen(recorder, self), self._open_from_history)
+        self.app.push_screen(HistoryScreen(recorder), self._open_from_history)
 
     def _open_from_history(self, opened: Opened | None) -> None:
         if opened is None:
@@ -1753,7 +1442,7 @@ class ChatScreen(Screen[None]):
             )
             return
         self._cancel_editing()
-        self.rill.open_conversation(
+        self.host.open_conversation(
             opened, draft=self.prompt.full_text, sent_prompts=self.prompt.sent_prompts
         )
 
@@ -1761,33 +1450,23 @@ class ChatScreen(Screen[None]):
         """Another conversation now shows above this screen for good (see
         `RillApp.open_conversation`): let go of what is drawn here. Nothing streams: a busy
         chat does not open another."""
-        self.replies.clear()
-        self._saved_views.clear()
-        await self.conversation_view.remove_children()
-        release_removed_widgets()
+        self.host.setting_changes.unsubscribe(self)
+        self.host.history_changes.unsubscribe(self)
+        await self.conversation_view.let_go()
         forget_layout_arithmetic()
 
-    def history_renamed(self, conversation_id: str, title: str) -> bool:
-        if conversation_id != self.conversation.id:
-            return False
-        self.conversation.title = title
-        if self.rill.recorder is not None:  # it waits out a lock, as every save does
-            self.rill.recorder.save_conversation(self.conversation)
-        return True
-
-    def may_delete(self, conversation_id: str) -> bool:
-        if conversation_id == self.conversation.id and self.busy:
-            self.notify(
-                "A reply or its tool calls are still going in that conversation: stop "
-                "it (Escape in the chat) before deleting it.",
-                severity="warning",
-            )
-            return False
-        return True
-
-    def history_deleted(self, conversation_id: str) -> None:
-        if conversation_id == self.conversation.id:
-            self.call_later(self.action_new_chat)
+    def _history_changed(self, change: HistoryChange) -> None:
+        if change.conversation_id != self.conversation.id:
+            return
+        match change:
+            case ConversationRenamed(title=title):
+                self.conversation.title = title
+                if self.host.recorder is not None:  # it waits out a lock, as every save does
+                    self.host.recorder.save_conversation(self.conversation)
+            case ConversationDeleted():
+                self.call_later(self.action_new_chat)
+            case _:
+                assert_never(change)
 
     def action_page_up(self) -> None:
         self.conversation_view.scroll_page_up()
@@ -1796,7 +1475,7 @@ class ChatScreen(Screen[None]):
         self.conversation_view.page_down()
 
     async def action_jump_to_latest(self) -> None:
-        await self._draw_latest()
+        await self.conversation_view.draw_latest()
         self.conversation_view.jump_to_latest()
 
     async def on_click(self, event: events.Click) -> None:
@@ -1891,8 +1570,3 @@ class ChatScreen(Screen[None]):
     def copy_code_block(self, block: CodeBlock) -> None:
         self.app.copy_to_clipboard(block.code)
         self.notify(f"Copied a code block ({block.label}) to the clipboard.", markup=False)
-
-
-def _message_id(turn: Widget) -> str | None:
-    """The id of the message a turn widget shows (or switches, for a branch bar)."""
-    return getattr(turn, "message_id", None)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from dataclasses import dataclass, replace
-from typing import Protocol
+from dataclasses import replace
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -25,6 +24,8 @@ from rillchat.store.history import ConversationSummary, SearchGroup, SearchHit
 from rillchat.store.problems import ProblemKind, diagnose
 from rillchat.store.recorder import Recorder
 from rillchat.terminal_text import one_line
+from rillchat.ui.host import ConversationDeleted, ConversationRenamed, host_of
+from rillchat.ui.opened import Opened
 from rillchat.ui.screens.dialogs import ConfirmDialog, ExportDialog, RenameDialog
 from rillchat.ui.widgets.keys_footer import KeysFooter
 
@@ -32,32 +33,6 @@ PAGE = 200
 """Conversations read at a time; the next page is read as the cursor nears the end."""
 SEARCH_DELAY = 0.12
 """Seconds of quiet typing before searching: each key does not need its own search."""
-
-
-@dataclass(frozen=True, slots=True)
-class Opened:
-    """What the user chose: a conversation, and the search hit to open it at."""
-
-    conversation_id: str
-    message_id: str | None = None
-    kind: str | None = None
-
-
-class OpenConversation(Protocol):
-    """What the history screen needs to know of the chat behind it."""
-
-    def history_renamed(self, conversation_id: str, title: str) -> bool:
-        """True when the chat has that conversation open: it takes the title and saves it
-        with the conversation, so no save of its own can put the old title back."""
-        ...
-
-    def may_delete(self, conversation_id: str) -> bool:
-        """Asked before deleting; False (having said why) when the chat cannot let it go."""
-        ...
-
-    def history_deleted(self, conversation_id: str) -> None:
-        """The conversation is gone from the history: if it is open, a new chat starts."""
-        ...
 
 
 def export_name(summary_title: str | None, conversation_id: str) -> str:
@@ -94,13 +69,12 @@ class HistoryScreen(Screen[Opened | None]):
         Binding("pageup", "move(-10)", "Page up", show=False),
     ]
 
-    def __init__(self, recorder: Recorder, chat: OpenConversation) -> None:
+    def __init__(self, recorder: Recorder) -> None:
         super().__init__()
         self.history = recorder.history
         """Read here: in WAL mode another program's lock does not hold up reading."""
         self._recorder = recorder
         """Changes (rename, delete) go through the history's thread, never waited on here."""
-        self._chat = chat
         self._summaries: list[ConversationSummary] = []
         self._all_read = False
         self.hits: list[SearchHit] = []
@@ -336,7 +310,12 @@ class HistoryScreen(Screen[Opened | None]):
         title = await self.app.push_screen_wait(RenameDialog(self._title_of(conversation_id)))
         if title is None:
             return
-        if not self._chat.history_renamed(conversation_id, title):
+        host = host_of(self)
+        if host.shows_conversation(conversation_id):
+            # The chat saves it, waiting out a lock as every save of it does: no save of
+            # its own can then put the old title back.
+            host.history_changes.publish(ConversationRenamed(conversation_id, title))
+        else:
             try:
                 await asyncio.wrap_future(
                     self._recorder.change(lambda history: history.rename(conversation_id, title))
@@ -382,14 +361,21 @@ class HistoryScreen(Screen[Opened | None]):
                 confirm="Delete",
             )
         )
-        if not confirmed or not self._chat.may_delete(conversation_id):
+        if not confirmed:
+            return
+        if host_of(self).conversation_busy(conversation_id):
+            self.notify(
+                "A reply or its tool calls are still going in that conversation: stop "
+                "it (Escape in the chat) before deleting it.",
+                severity="warning",
+            )
             return
         try:
             await asyncio.wrap_future(self._recorder.delete(conversation_id))
         except sqlite3.Error as exc:
             self.notify(f"Could not delete it: {self._why(exc)}", severity="error", markup=False)
             return
-        self._chat.history_deleted(conversation_id)
+        host_of(self).history_changes.publish(ConversationDeleted(conversation_id))
         self._refresh_after_change(conversation_id, deleted=True)
         self.notify(f"Deleted “{title}”.", markup=False, timeout=3)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,13 +25,11 @@ from rillchat.settings import (
     model_id_problem,
 )
 from rillchat.terminal_text import one_line
+from rillchat.ui.host import RillHost, host_of
 from rillchat.ui.screens.preset_dialog import PresetDialog
 from rillchat.ui.screens.reply_options import MODEL_DEFAULT, effort_choices
 from rillchat.ui.widgets.keys_footer import KeysFooter
 from rillchat.ui.widgets.toggle_marks import MarkedCheckbox
-
-if TYPE_CHECKING:
-    from rillchat.ui.app import RillApp
 
 TOOL_CHOICES = {
     "datetime": "Date and time",
@@ -102,12 +99,12 @@ class SettingsScreen(Screen[None]):
         """What config.toml says (the key and URL shown are the file's, not the environment's)."""
 
     @property
-    def rill(self) -> RillApp:
-        return self.app  # type: ignore[return-value]
+    def host(self) -> RillHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
-        settings = self.rill.settings
-        blink = self.rill.cursor_blink
+        settings = self.host.settings
+        blink = self.host.cursor_blink
         yield Static(
             "Settings · changes apply at once, saved in config.toml · Escape closes",
             id="settings-title",
@@ -142,7 +139,7 @@ class SettingsScreen(Screen[None]):
             )
             if url_env:
                 yield self._hint(f"Set by {BASE_URL_ENV}, which wins over the file.")
-            if self.rill.demo:
+            if self.host.demo:
                 yield self._hint(
                     "The demo keeps its local server: a key or URL set here is "
                     "saved for runs without --demo."
@@ -268,8 +265,8 @@ class SettingsScreen(Screen[None]):
     def _configured_tools(self) -> str:
         """What config.toml adds that is edited in the file: command tools, MCP servers,
         schemas."""
-        settings = self.rill.settings
-        session = self.rill.tools
+        settings = self.host.settings
+        session = self.host.tools
         lines = []
         commands = ", ".join(tool.name for tool in settings.command_tools)
         lines.append(f"Command tools ([[tools]]): {commands or 'none'}")
@@ -317,7 +314,7 @@ class SettingsScreen(Screen[None]):
         # Without a key, the key is what the user came for: a paste must land in its field,
         # not replace the selected default model.
         key_field = self.query_one("#api-key", Input)
-        no_key = not self.rill.settings.api_key and not key_field.disabled
+        no_key = not self.host.settings.api_key and not key_field.disabled
         (key_field if no_key else self.query_one("#model")).focus()
         self._check_credit()
 
@@ -326,14 +323,14 @@ class SettingsScreen(Screen[None]):
     @work(exclusive=True, group="credit", exit_on_error=False)
     async def _check_credit(self) -> None:
         credit = self.query_one("#credit", Static)
-        if not self.rill.settings.api_key:
+        if not self.host.settings.api_key:
             credit.update("No API key yet: set one above to see its credit.")
             return
         credit.update("Asking OpenRouter (GET /key)…")
         from rillchat.openrouter.key import CreditUnavailable, key_credit
 
         try:
-            found = await key_credit(self.rill.settings)
+            found = await key_credit(self.host.settings)
         except CreditUnavailable as exc:
             credit.update(f"Unknown: {one_line(str(exc))}")
             return
@@ -381,7 +378,7 @@ class SettingsScreen(Screen[None]):
             self._check_credit()
         elif field.id == "model":
             model = one_line(value)
-            if not model or model == self.rill.settings.model:
+            if not model or model == self.host.settings.model:
                 return True
             problem = model_id_problem(model)
             if problem is not None:
@@ -389,7 +386,7 @@ class SettingsScreen(Screen[None]):
                 return False
             note = (
                 ""
-                if not self.rill.catalogue or model in self.rill.catalogue
+                if not self.host.catalogue or model in self.host.catalogue
                 else " (not in the model list; OpenRouter adds models daily, so it is kept)"
             )
             self._change("model", model, f"Default model {model}{note}")
@@ -399,7 +396,7 @@ class SettingsScreen(Screen[None]):
                     one_line(folder) for folder in value.split(os.pathsep) if folder.strip()
                 )
             )
-            if folders == self.rill.settings.allowed_folders:
+            if folders == self.host.settings.allowed_folders:
                 return True
             missing = [
                 folder for folder in folders if not os.path.isdir(os.path.expanduser(folder))
@@ -426,13 +423,13 @@ class SettingsScreen(Screen[None]):
                     warning=True,
                 )
                 return False
-            if rounds != self.rill.settings.max_tool_rounds:
+            if rounds != self.host.settings.max_tool_rounds:
                 self._change("max_tool_rounds", rounds, f"Max tool rounds {rounds}")
         return True
 
     def _saved_value(self, field_id: str | None) -> str:
         """What a text field other than the key's shows for the setting in effect."""
-        settings = self.rill.settings
+        settings = self.host.settings
         return {
             "base-url": self._file.base_url or "",
             "model": settings.model,
@@ -477,7 +474,7 @@ class SettingsScreen(Screen[None]):
     @on(Select.Changed)
     def _chosen(self, event: Select.Changed) -> None:
         value = event.value
-        settings = self.rill.settings
+        settings = self.host.settings
         if event.select.id == "effort":
             effort = None if value == MODEL_DEFAULT else str(value)
             if effort != settings.reasoning_effort:
@@ -504,7 +501,7 @@ class SettingsScreen(Screen[None]):
         name = (event.checkbox.id or "").removeprefix("tool-")
         if name not in TOOL_CHOICES:
             return
-        enabled = self.rill.settings.builtin_tools
+        enabled = self.host.settings.builtin_tools
         if event.value == (name in enabled):
             return
         enabled = (
@@ -512,7 +509,7 @@ class SettingsScreen(Screen[None]):
         )
         note = (
             "; no folder is allowed yet: add one below"
-            if event.value and name == "files" and not self.rill.settings.allowed_folders
+            if event.value and name == "files" and not self.host.settings.allowed_folders
             else ""
         )
         self._change(
@@ -523,7 +520,7 @@ class SettingsScreen(Screen[None]):
 
     @on(Checkbox.Changed, "#titles")
     def _titles_changed(self, event: Checkbox.Changed) -> None:
-        if event.value != self.rill.settings.generate_titles:
+        if event.value != self.host.settings.generate_titles:
             self._change(
                 "generate_titles",
                 event.value,
@@ -541,12 +538,12 @@ class SettingsScreen(Screen[None]):
                 field.value = model
                 self._commit(field)
 
-        recorder = self.rill.recorder
+        recorder = self.host.recorder
         recent = recorder.history.recent_models() if recorder is not None else []
         self.app.push_screen(
             ModelPicker(
-                self.rill.settings.model,
-                favourites=list(self.rill.settings.favourite_models),
+                self.host.settings.model,
+                favourites=list(self.host.settings.favourite_models),
                 recent=recent,
             ),
             chosen,
@@ -562,7 +559,7 @@ class SettingsScreen(Screen[None]):
     async def _show_presets(self) -> None:
         scroll = self.query_one(VerticalScroll)
         await scroll.query(".preset-row").remove()
-        presets = self.rill.settings.presets
+        presets = self.host.settings.presets
         self.query_one("#presets-empty", Static).update(
             ""
             if presets
@@ -591,19 +588,19 @@ class SettingsScreen(Screen[None]):
     def _preset_button(self, event: Button.Pressed) -> None:
         event.stop()
         action, _, number = (event.button.id or "").rpartition("-")
-        preset = self.rill.settings.presets[int(number)]
+        preset = self.host.settings.presets[int(number)]
         if action == "edit-preset":
             self._edit_preset(preset)
         else:
             self._delete_preset(preset)
 
     def _edit_preset(self, preset: Preset | None) -> None:
-        others = [other.name for other in self.rill.settings.presets if other is not preset]
+        others = [other.name for other in self.host.settings.presets if other is not preset]
 
         async def edited(new: Preset | None) -> None:
             if new is None:
                 return
-            presets = list(self.rill.settings.presets)
+            presets = list(self.host.settings.presets)
             if preset is None:
                 presets.append(new)
             else:
@@ -619,7 +616,7 @@ class SettingsScreen(Screen[None]):
         async def confirmed(yes: bool | None) -> None:
             if yes:
                 presets = tuple(
-                    other for other in self.rill.settings.presets if other is not preset
+                    other for other in self.host.settings.presets if other is not preset
                 )
                 self._change("presets", presets, f"Preset {preset.name} deleted")
                 await self._show_presets()
@@ -636,12 +633,7 @@ class SettingsScreen(Screen[None]):
     # Applying ------------------------------------------------------------------------------
 
     def _change(self, key: str, value: object, done: str) -> None:
-        saved = self.rill.change_setting(key, value)
-        from rillchat.ui.screens.chat import ChatScreen
-
-        for screen in self.app.screen_stack:
-            if isinstance(screen, ChatScreen):
-                screen.settings_changed(key)
+        saved = self.host.change_setting(key, value)
         self._status(
             f"{done}."
             + (
