@@ -88,7 +88,7 @@ async def typing_latency(url: str, model: str) -> list[float]:
 async def steady_latency(url: str, tokens: int, rate: int) -> tuple[list[float], float]:
     """Arrival-to-paint delays of every chunk of a reply sent at `rate` tokens per second, and
     that of the last one."""
-    from rillchat.ui.screens.chat import ChatScreen
+    from rillchat.ui.screens.turn_presenter import TurnPresenter
 
     app = RillApp(
         Settings(
@@ -101,17 +101,17 @@ async def steady_latency(url: str, tokens: int, rate: int) -> tuple[list[float],
     pending = 0  # arrivals drawn but not yet painted
     painted_upto = 0
     display = app._display
-    deliver = ChatScreen._deliver
-    drain = ChatScreen._show_news
+    deliver = TurnPresenter.deliver
+    drain = TurnPresenter.show_news
 
-    def timed_deliver(screen, engine, event) -> None:
+    def timed_deliver(presenter, engine, event) -> None:
         arrived.append(time.perf_counter())
-        deliver(screen, engine, event)
+        deliver(presenter, engine, event)
 
-    async def timed_drain(screen) -> None:
+    async def timed_drain(presenter) -> None:
         nonlocal pending
         count = len(arrived)
-        await drain(screen)
+        await drain(presenter)
         pending = count
 
     def timed_display(screen, renderable) -> None:
@@ -122,8 +122,8 @@ async def steady_latency(url: str, tokens: int, rate: int) -> tuple[list[float],
             delays.append(now - arrived[painted_upto])
             painted_upto += 1
 
-    ChatScreen._deliver = timed_deliver  # type: ignore[method-assign]
-    ChatScreen._show_news = timed_drain  # type: ignore[method-assign]
+    TurnPresenter.deliver = timed_deliver  # type: ignore[method-assign]
+    TurnPresenter.show_news = timed_drain  # type: ignore[method-assign]
     app._display = timed_display  # type: ignore[method-assign]
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -135,8 +135,8 @@ async def steady_latency(url: str, tokens: int, rate: int) -> tuple[list[float],
                 await asyncio.sleep(0.005)
             await pilot.pause(0.2)
     finally:
-        ChatScreen._deliver = deliver  # type: ignore[method-assign]
-        ChatScreen._show_news = drain  # type: ignore[method-assign]
+        TurnPresenter.deliver = deliver  # type: ignore[method-assign]
+        TurnPresenter.show_news = drain  # type: ignore[method-assign]
     return delays, delays[-1] if delays else float("nan")
 
 

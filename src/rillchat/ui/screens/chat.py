@@ -14,7 +14,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from rillchat.chat.conversation import (
@@ -29,21 +28,10 @@ from rillchat.chat.summary import conversation_cost, format_cost
 from rillchat.chat.titles import clean_title, title_request
 from rillchat.chat.tool_round import ToolPolicy
 from rillchat.chat.turn_events import (
-    ReplyEnded,
-    ReplyProgress,
-    ReplyStarted,
-    RoundLimitReached,
-    ToolAllowedInChat,
-    ToolCallRunning,
-    ToolCallWaiting,
-    ToolResultKept,
-    ToolRoundStarted,
-    ToolsNotRun,
-    ToolsStopped,
     TurnEvent,
 )
 from rillchat.line_fit import Piece
-from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
+from rillchat.openrouter.events import FailureKind, StreamFailed, TextDelta, Usage
 from rillchat.openrouter.request import ChatRequest
 from rillchat.redaction import mask_secrets
 from rillchat.settings import model_id_problem
@@ -57,7 +45,8 @@ from rillchat.ui.host import (
     host_of,
 )
 from rillchat.ui.messages import TurnNews
-from rillchat.ui.textual_fixes import forget_layout_arithmetic, release_removed_widgets
+from rillchat.ui.screens.turn_presenter import TurnOver, TurnPresenter
+from rillchat.ui.textual_fixes import forget_layout_arithmetic
 from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.controls_bar import ControlsBar, controls_pieces
 from rillchat.ui.widgets.conversation_view import ConversationView, Reply
@@ -93,10 +82,6 @@ if TYPE_CHECKING:  # the screens and dialogs are imported when first opened: sta
 
 WORKER_SLICE = 0.004
 """Longest stretch, in seconds, the turn's worker runs before letting the UI have a turn."""
-
-
-class TurnOver:
-    """The worker is done with a turn, whether it ended, failed or was stopped."""
 
 
 class _RecorderOfApp:
@@ -189,20 +174,12 @@ class ChatScreen(Screen[None]):
         self._draft = ""
         """What was in the prompt before editing began, given back if the edit is cancelled."""
         self.engine = self._engine_for(self.conversation)
-        self._inbox: list[tuple[ChatEngine, TurnEvent | TurnOver]] = []
-        """What the turn's worker told that the screen has not shown yet."""
-        self._news_posted = False
-        """A TurnNews for the inbox is on its way."""
-        self._rill_closing = False
-        """Rill is closing: what the turn still tells is not shown. (Not `_closing`: Textual's
-        message pump has one, and setting it keeps the screen from ever closing.)"""
+        self.turns: TurnPresenter
+        """Shows what the engine tells of its turns (made with the widgets it draws in)."""
         self._next_schema: Schema | None = None
         """The JSON Schema the next message's answer should follow (once)."""
         self._told_no_tools: set[str] = set()
         """Models already said not to take tools, so it is said once each."""
-        self._follow_after_calls = False
-        """The conversation followed new output when tool calls began to wait: going to
-        their panels scrolls it, and once the last is decided it follows again."""
         self._queued: str | None = None
         """A prompt sent while a reply streamed: it goes once the reply ends well."""
         self._queued_pastes: tuple[str, ...] = ()
@@ -245,12 +222,30 @@ class ChatScreen(Screen[None]):
         yield FittedLine(
             self._top_bar_pieces(), id="top-bar", classes="-demo" if self.host.demo else ""
         )
-        yield ConversationView(
+        view = ConversationView(
             self.conversation,
             self.host.clock,
             reasoning_display=self.host.settings.reasoning_display,
             id="conversation",
         )
+        waiting_bar = WaitingCallsBar(id="tools-waiting")
+        prompt = PromptInput(
+            placeholder="Message (Enter sends, Ctrl+J new line, F1 help)",
+            cursor_blink=self.host.cursor_blink,
+            id="prompt",
+        )
+        self.turns = TurnPresenter(
+            self,
+            self.host,
+            lambda: self.engine,
+            view=view,
+            prompt=prompt,
+            waiting_bar=waiting_bar,
+            reply_ended=self._reply_ended,
+            turn_over=self._settle_queued,
+            tools_stopped=lambda: self._return_queued("the tool calls were stopped"),
+        )
+        yield view
         yield Static(
             "↓ More below: click here or press Ctrl+End to jump to the latest",
             id="jump-latest",
@@ -258,13 +253,9 @@ class ChatScreen(Screen[None]):
         )
         yield Static("", id="editing", markup=False)
         yield QueuedPromptBar(id="queued")
-        yield WaitingCallsBar(id="tools-waiting")
+        yield waiting_bar
         yield ControlsBar(self._controls_pieces(), hint="F5 change", id="controls")
-        yield PromptInput(
-            placeholder="Message (Enter sends, Ctrl+J new line, F1 help)",
-            cursor_blink=self.host.cursor_blink,
-            id="prompt",
-        )
+        yield prompt
         yield KeysFooter(compact=True)  # the keys shown must fit in 80 columns
 
     async def on_mount(self) -> None:
@@ -583,7 +574,7 @@ class ChatScreen(Screen[None]):
         try:
             async with aclosing(turn) as events:
                 async for event in events:
-                    self._deliver(engine, event)
+                    self.turns.deliver(engine, event)
                     if clock() - last_pause > WORKER_SLICE:
                         # A burst is read without the socket ever making this task wait,
                         # which would starve the UI: give keys, drawing and the inbox a turn.
@@ -591,8 +582,8 @@ class ChatScreen(Screen[None]):
                         last_pause = clock()
         except asyncio.CancelledError:
             for event in engine.take_late_events():
-                self._deliver(engine, event)
-            self._deliver(engine, TurnOver())
+                self.turns.deliver(engine, event)
+            self.turns.deliver(engine, TurnOver())
             raise
         except Exception as exc:  # a bug in Rill outside the stream: said, the chat goes on
             self.notify(
@@ -602,110 +593,13 @@ class ChatScreen(Screen[None]):
                 severity="error",
                 markup=False,
             )
-        self._deliver(engine, TurnOver())
-
-    def _deliver(self, engine: ChatEngine, event: TurnEvent | TurnOver) -> None:
-        self._inbox.append((engine, event))
-        if not self._news_posted:
-            self._news_posted = True
-            self.post_message(TurnNews())
+        self.turns.deliver(engine, TurnOver())
 
     @on(TurnNews)
     async def _on_turn_news(self) -> None:
-        await self._show_news()
+        await self.turns.show_news()
 
-    async def _show_news(self) -> None:
-        """Everything the turn told since the last look: the stream's events of one reply
-        in one go, the rest one by one, in order."""
-        inbox, self._inbox = self._inbox, []
-        self._news_posted = False
-        if self._rill_closing:
-            return
-        batch: list[StreamEvent] = []
-        for engine, event in inbox:
-            if engine is not self.engine:
-                continue  # a conversation put away (Ctrl+N) while its turn ended
-            if isinstance(event, ReplyProgress):
-                batch.append(event.event)
-                continue
-            if batch:
-                await self._live_view().show_all(batch)
-                batch = []
-            await self._show_turn_event(event)
-        if batch:
-            await self._live_view().show_all(batch)
-
-    def _live_view(self) -> AssistantMessage:
-        return self.replies[-1].view
-
-    async def _show_turn_event(self, event: TurnEvent | TurnOver) -> None:
-        match event:
-            case ReplyStarted(reply=reply, schema=schema):
-                await self._reply_started(reply, schema)
-            case ReplyEnded(reply=reply, turn=turn):
-                await self._reply_ended(reply, turn)
-            case ToolsNotRun(why=why):
-                for panel in self._live_view().tool_panels:
-                    panel.not_offered(why)
-            case ToolRoundStarted():
-                self._follow_after_calls = self.conversation_view.following
-            case ToolCallWaiting(call=checked):
-                waiting = self._live_view().tool_panel(checked.call.call_id)
-                if waiting is not None:
-                    waiting.wait_for_decision(checked.tool.spec.source if checked.tool else "")
-                self._show_waiting_calls()
-            case ToolCallRunning(call=checked, decision=decision):
-                running = self._live_view().tool_panel(checked.call.call_id)
-                if running is not None:
-                    running.running(decision)
-                self._show_waiting_calls()
-            case ToolResultKept(result=result):
-                part = result.tool_result_part
-                settled = self._live_view().tool_panel(part.tool_call_id) if part else None
-                if settled is not None and part is not None:
-                    settled.settle(part, result.id)
-            case ToolAllowedInChat(name=name):
-                self.notify(
-                    f"{name} may run without asking for the rest of this conversation.",
-                    timeout=3,
-                    markup=False,
-                )
-            case ToolsStopped():
-                self.notify(
-                    "Tool calls stopped; the model was not asked again. Ctrl+R lets "
-                    "it go on with what it has.",
-                    timeout=5,
-                )
-                self._return_queued("the tool calls were stopped")
-            case RoundLimitReached(limit=limit, turn=turn):
-                await self._stop_at_round_limit(limit, turn)
-            case TurnOver():
-                self._show_waiting_calls()
-                if isinstance(self.focused, ToolCallPanel):
-                    self.prompt.focus()
-                await self._settle_queued()
-
-    async def _reply_started(self, reply: Message, schema: Schema | None) -> None:
-        for banner in self.conversation_view.query(ErrorBanner):
-            banner.make_stale()
-        if isinstance(self.focused, ToolCallPanel):  # its round is over
-            self.prompt.focus()
-        self._show_waiting_calls()
-        view = AssistantMessage(
-            self.host.clock,
-            reply.id,
-            reasoning_display=self.host.settings.reasoning_display,
-            schema_name=schema.name if schema else None,
-        )
-        await self.conversation_view.add_live_reply(Reply(reply, view))
-
-    async def _reply_ended(self, reply: Message, turn: list[Message] | None) -> None:
-        live = self.replies[-1]
-        live.ended = True
-        release_removed_widgets()  # what the reply replaced (a banner, a status line)
-        await live.view.end(reply, turn=turn)
-        if reply.usage is not None and reply.usage.cost:
-            self.host.session_cost += reply.usage.cost
+    def _reply_ended(self, reply: Message) -> None:
         self._show_spend()
         if self.host.settings.generate_titles and self._first_complete_reply(reply):
             self._name_conversation(automatic=True)
@@ -721,69 +615,25 @@ class ChatScreen(Screen[None]):
 
     # The tool loop --------------------------------------------------------------------------
 
-    async def _stop_at_round_limit(self, limit: int, turn: list[Message]) -> None:
-        await self._live_view().show_turn_total(turn)
-        await self.conversation_view.mount(
-            Notice(
-                f"**Stopped after {limit} round{'s' if limit != 1 else ''} of tool calls** for "
-                "one prompt "
-                "(`max_tool_rounds` in config.toml). The model's last calls were not run, and it "
-                "was told so. Press Ctrl+R to let it go on, or send a message.",
-                classes="-warning -round-limit",
-            )
-        )
-        self.conversation_view.jump_to_latest()
-
     @on(ToolCallPanel.Decided)
     def _tool_decided(self, event: ToolCallPanel.Decided) -> None:
         event.stop()
-        if event.panel.call_id is not None:
-            self.engine.decide(event.panel.call_id, event.decision)
-        # Back to the prompt: the next call is decided only once the user goes to it.
-        self.prompt.focus()
-        self._show_waiting_calls()
-        if not self._waiting_ring() and self._follow_after_calls:
-            self.conversation_view.jump_to_latest()
-
-    def _waiting_panels(self) -> list[ToolCallPanel]:
-        """The panels of the calls waiting for the user, in the reply's order."""
-        if not self.replies or not self.engine.in_tool_round:
-            return []
-        view = self._live_view()
-        return [
-            panel
-            for call_id in self.engine.waiting_calls
-            if (panel := view.tool_panel(call_id)) is not None
-        ]
-
-    def _waiting_ring(self) -> list[Widget]:
-        """The prompt and the panels of the calls waiting, in the order Tab visits them;
-        empty when none wait."""
-        panels = self._waiting_panels()
-        return [self.prompt, *panels] if panels else []
+        self.turns.decided(event.panel, event.decision)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "to_waiting_call":  # else Tab's next binding moves the focus as usual
-            return bool(self._waiting_ring())
+            return bool(self.turns.waiting_ring())
         return True
 
     def action_to_waiting_call(self, step: int) -> None:
-        ring = self._waiting_ring()
-        if not ring:
-            return
-        focused = self.focused
-        if focused in ring:
-            target = ring[(ring.index(focused) + step) % len(ring)]
-        else:  # from anywhere else, straight to the calls
-            target = ring[1] if step > 0 else ring[-1]
-        target.focus()
+        self.turns.to_waiting_call(step)
 
     @on(events.DescendantFocus)
     @on(events.DescendantBlur)
     @on(ToolCallPanel.Asking)
     def _waiting_calls_changed(self) -> None:
         if self.engine.in_tool_round:
-            self._show_waiting_calls()
+            self.turns.show_waiting_calls()
 
     @on(events.Paste)
     def _paste_from_a_panel(self, event: events.Paste) -> None:
@@ -792,17 +642,6 @@ class ChatScreen(Screen[None]):
         if isinstance(self.focused, (ToolCallPanel, *MESSAGE_VIEWS)):
             event.stop()
             self.prompt.paste(event.text)
-
-    def _show_waiting_calls(self) -> None:
-        """The bar above the prompt says what waits, and which call has the keys."""
-        panels = self._waiting_panels()
-        focused = self.focused
-        panel = focused if isinstance(focused, ToolCallPanel) and focused in panels else None
-        self.query_one("#tools-waiting", WaitingCallsBar).show_waiting(
-            len(panels),
-            panel.tool_name if panel is not None else None,
-            confirming=panel is not None and panel.confirming,
-        )
 
     def tool_servers_failed(self, failures: list[tuple[str, str]]) -> None:
         """MCP servers that would not start: a banner each, with what they said."""
@@ -947,7 +786,7 @@ class ChatScreen(Screen[None]):
         saved as interrupted. A prompt left unsent (queued, or typed) is kept with the
         conversation, to be given back when it is opened again."""
         self._save_unsent_prompt()
-        self._rill_closing = True  # the screen is going: its widgets take no more
+        self.turns.closing = True  # the screen is going: its widgets take no more
         self.engine.interrupt()
 
     @property
@@ -1191,7 +1030,7 @@ class ChatScreen(Screen[None]):
         self._found = None
         self.conversation = self._default_conversation()
         self.engine = self._engine_for(self.conversation)
-        self._show_waiting_calls()  # the old conversation's calls are stopped
+        self.turns.show_waiting_calls()  # the old conversation's calls are stopped
         self._next_schema = None
         await self.conversation_view.begin(self.conversation)
         forget_layout_arithmetic()
