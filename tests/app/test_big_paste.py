@@ -91,7 +91,7 @@ async def test_a_big_paste_queued_during_a_reply_stays_folded_when_given_back(ap
         await until(pilot, lambda: chat(pilot).replies and chat(pilot).replies[-1].message.text)
         await paste(pilot, LOG)
         await pilot.press("enter")
-        assert chat(pilot)._queued == LOG
+        assert chat(pilot).queued_prompt == LOG
         await pilot.press("up")  # takes the queued prompt back to edit
         assert prompt.text.startswith("[pasted #2: 3,000 lines, "), "folded again, numbered anew"
         assert prompt.full_text == LOG

@@ -33,7 +33,7 @@ async def test_a_chosen_schema_shows_whole_at_120_columns(app_server):
     app = make_app(app_server)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = chat(pilot)
-        screen._next_schema = Schema("book_recommendations", {"type": "object"})
+        screen.options.next_schema = Schema("book_recommendations", {"type": "object"})
         screen._show_controls()
         await pilot.pause()
         pieces = whole_pieces(screen.query_one("#controls"))

@@ -3,52 +3,50 @@ ChatEngine and shows what the turn tells."""
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
 from collections.abc import AsyncGenerator
-from contextlib import aclosing
 from dataclasses import replace
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from rillchat.chat.conversation import (
     Conversation,
     Message,
-    MessageStatus,
 )
 from rillchat.chat.engine import ChatEngine
 from rillchat.chat.options import ReplyOptions
 from rillchat.chat.structured import Schema
-from rillchat.chat.summary import conversation_cost, format_cost
-from rillchat.chat.titles import clean_title, title_request
 from rillchat.chat.tool_round import ToolPolicy
 from rillchat.chat.turn_events import (
     TurnEvent,
 )
-from rillchat.line_fit import Piece
-from rillchat.openrouter.events import FailureKind, StreamFailed, TextDelta, Usage
-from rillchat.openrouter.request import ChatRequest
-from rillchat.redaction import mask_secrets
-from rillchat.settings import model_id_problem
-from rillchat.terminal_text import one_line
 from rillchat.ui.host import (
-    ConversationDeleted,
-    ConversationRenamed,
-    HistoryChange,
     RillHost,
     SettingChanged,
     host_of,
 )
 from rillchat.ui.messages import TurnNews
-from rillchat.ui.screens.turn_presenter import TurnOver, TurnPresenter
+from rillchat.ui.screens.branch_moves import BranchMoves
+from rillchat.ui.screens.chat_copying import ChatCopier
+from rillchat.ui.screens.chat_keys import CHAT_BINDINGS
+from rillchat.ui.screens.chat_notices import (
+    show_tool_servers_failed,
+    show_welcome,
+    top_bar_pieces,
+    welcome_with_a_key,
+)
+from rillchat.ui.screens.conversation_namer import ConversationNamer
+from rillchat.ui.screens.conversation_options import ConversationOptions
+from rillchat.ui.screens.history_link import HistoryLink
+from rillchat.ui.screens.prompt_editing import PromptEditing
+from rillchat.ui.screens.prompt_queue import PromptQueue, keep_unsent_prompt, take_saved_draft
+from rillchat.ui.screens.turn_presenter import TurnPresenter
 from rillchat.ui.textual_fixes import forget_layout_arithmetic
 from rillchat.ui.widgets.branch_bar import BranchBar
-from rillchat.ui.widgets.controls_bar import ControlsBar, controls_pieces
+from rillchat.ui.widgets.controls_bar import ControlsBar
 from rillchat.ui.widgets.conversation_view import ConversationView, Reply
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.fitted_line import FittedLine
@@ -58,30 +56,14 @@ from rillchat.ui.widgets.messages_view import (
     AssistantMessage,
     UserMessage,
 )
-from rillchat.ui.widgets.notices import (
-    DEMO_WELCOME,
-    NO_KEY,
-    READY,
-    Notice,
-    config_problems,
-    literal,
-)
 from rillchat.ui.widgets.prompt_input import PromptInput
 from rillchat.ui.widgets.queued_prompt import QueuedPromptBar
 from rillchat.ui.widgets.tool_call import ToolCallPanel
 from rillchat.ui.widgets.waiting_calls import WaitingCallsBar
 
 if TYPE_CHECKING:  # the screens and dialogs are imported when first opened: start-up is faster
-    from pathlib import Path
-
     from rillchat.config import Preset, SchemaPreset
     from rillchat.ui.code_blocks import CodeBlock
-    from rillchat.ui.opened import Opened
-    from rillchat.ui.screens.reply_options import OptionsChosen
-
-
-WORKER_SLICE = 0.004
-"""Longest stretch, in seconds, the turn's worker runs before letting the UI have a turn."""
 
 
 class _RecorderOfApp:
@@ -123,36 +105,7 @@ class ChatScreen(Screen[None]):
     .-found { background: $accent 12%; }
     """
 
-    BINDINGS = [  # ids: what `[keys]` in config.toml re-maps
-        Binding("escape", "stop", "Stop", id="rill.stop"),
-        Binding("ctrl+c", "stop_or_copy", "Stop or copy", show=False, id="rill.stop-or-copy"),
-        Binding("ctrl+r", "retry", "Retry", id="rill.retry"),
-        Binding("ctrl+n", "new_chat", "New", id="rill.new-chat"),
-        Binding("ctrl+o", "toggle_reasoning", "Reasoning", show=False, id="rill.reasoning"),
-        Binding("f2", "edit_last_prompt", "Edit", id="rill.edit-prompt"),
-        Binding("f3,ctrl+h", "history", "History", id="rill.history"),
-        Binding("f4", "pick_model", "Model", id="rill.model"),
-        Binding("f5", "reply_options", "Options", show=False, id="rill.options"),  # in its bar
-        Binding("f8", "settings", "Settings", id="rill.settings"),
-        Binding("f1", "help", "Help", show=False, id="rill.help"),  # the prompt says "F1 help"
-        Binding(
-            "alt+left", "switch_branch(-1)", "Branch before", show=False, id="rill.branch-before"
-        ),
-        Binding(
-            "alt+right", "switch_branch(1)", "Branch after", show=False, id="rill.branch-after"
-        ),
-        Binding("pageup", "page_up", "Scroll up", show=False, priority=True),
-        Binding("pagedown", "page_down", "Scroll down", show=False, priority=True),
-        Binding("ctrl+end", "jump_to_latest", "Latest", show=False, id="rill.latest"),
-        Binding("ctrl+home", "jump_to_start", "Start", show=False, id="rill.start"),
-        # While tool calls wait, Tab and Shift+Tab go round the prompt and their panels;
-        # otherwise they move the focus as in any Textual screen. The bar above the prompt
-        # says so (in the footer it would push F8 off an 80-column line).
-        Binding("tab", "to_waiting_call(1)", "Tool calls", show=False),
-        Binding("tab", "app.focus_next", "Focus next", show=False),
-        Binding("shift+tab", "to_waiting_call(-1)", "Tool calls", show=False),
-        Binding("shift+tab", "app.focus_previous", "Focus previous", show=False),
-    ]
+    BINDINGS = CHAT_BINDINGS
 
     def __init__(
         self,
@@ -169,21 +122,20 @@ class ChatScreen(Screen[None]):
         """A new conversation, or a saved one reopened to read and continue."""
         self._found = found
         """(message id, where the words were) of a search hit to open the conversation at."""
-        self._editing: Message | None = None
-        """The earlier prompt being edited, to be sent again as a new branch."""
-        self._draft = ""
-        """What was in the prompt before editing began, given back if the edit is cancelled."""
+        self.options = ConversationOptions(
+            self, self.host, lambda: self.conversation, self._options_shown
+        )
         self.engine = self._engine_for(self.conversation)
+        self.copying = ChatCopier(self, lambda: self.conversation, lambda: self.replies)
+        self.naming = ConversationNamer(
+            self, self.host, lambda: self.conversation, lambda: self._show_spend()
+        )
         self.turns: TurnPresenter
+        self.history: HistoryLink
+        self.branches: BranchMoves
+        self.queue: PromptQueue
+        self.editing: PromptEditing
         """Shows what the engine tells of its turns (made with the widgets it draws in)."""
-        self._next_schema: Schema | None = None
-        """The JSON Schema the next message's answer should follow (once)."""
-        self._told_no_tools: set[str] = set()
-        """Models already said not to take tools, so it is said once each."""
-        self._queued: str | None = None
-        """A prompt sent while a reply streamed: it goes once the reply ends well."""
-        self._queued_pastes: tuple[str, ...] = ()
-        """The folded pastes in the queued prompt, to fold again in the transcript."""
 
     def _default_conversation(self) -> Conversation:
         """A new conversation as Settings (F8) sets one up: the default model and effort.
@@ -205,7 +157,7 @@ class ChatScreen(Screen[None]):
     @property
     def queued_prompt(self) -> str | None:
         """A prompt sent while the reply streams, waiting for it to end."""
-        return self._queued
+        return self.queue.text
 
     @property
     def replies(self) -> list[Reply]:
@@ -220,7 +172,9 @@ class ChatScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield FittedLine(
-            self._top_bar_pieces(), id="top-bar", classes="-demo" if self.host.demo else ""
+            top_bar_pieces(self.host, self.conversation),
+            id="top-bar",
+            classes="-demo" if self.host.demo else "",
         )
         view = ConversationView(
             self.conversation,
@@ -234,6 +188,27 @@ class ChatScreen(Screen[None]):
             cursor_blink=self.host.cursor_blink,
             id="prompt",
         )
+        queued_bar = QueuedPromptBar(id="queued")
+        self.queue = PromptQueue(self, prompt, queued_bar)
+        editing_notice = Static("", id="editing", markup=False)
+        self.editing = PromptEditing(prompt, view, editing_notice)
+        self.history = HistoryLink(
+            self,
+            self.host,
+            lambda: self.conversation,
+            prompt,
+            busy=lambda: self.busy,
+            editing=self.editing,
+            new_chat=self.action_new_chat,
+        )
+        self.branches = BranchMoves(
+            self,
+            view,
+            lambda: self.engine,
+            lambda: self.conversation,
+            editing=self.editing,
+            run_turn=self._run_turn,
+        )
         self.turns = TurnPresenter(
             self,
             self.host,
@@ -243,7 +218,7 @@ class ChatScreen(Screen[None]):
             waiting_bar=waiting_bar,
             reply_ended=self._reply_ended,
             turn_over=self._settle_queued,
-            tools_stopped=lambda: self._return_queued("the tool calls were stopped"),
+            tools_stopped=lambda: self.queue.give_back("the tool calls were stopped"),
         )
         yield view
         yield Static(
@@ -251,10 +226,10 @@ class ChatScreen(Screen[None]):
             id="jump-latest",
             markup=False,
         )
-        yield Static("", id="editing", markup=False)
-        yield QueuedPromptBar(id="queued")
+        yield editing_notice
+        yield queued_bar
         yield waiting_bar
-        yield ControlsBar(self._controls_pieces(), hint="F5 change", id="controls")
+        yield ControlsBar(self.options.controls_pieces(), hint="F5 change", id="controls")
         yield prompt
         yield KeysFooter(compact=True)  # the keys shown must fit in 80 columns
 
@@ -262,18 +237,21 @@ class ChatScreen(Screen[None]):
         self.watch(self.conversation_view, "following", self._show_jump_bar)
         # Immediate: a change shows before the screen that made it says it is done.
         self.host.setting_changes.subscribe(self, self.settings_changed, immediate=True)
-        self.host.history_changes.subscribe(self, self._history_changed, immediate=True)
+        self.host.history_changes.subscribe(self, self.history.changed, immediate=True)
         self.conversation_view.reading_width = self.host.settings.reading_width
         if self.conversation.messages or self.conversation.other_branches:
             found = self._found_message()
             in_reasoning = self._found is not None and self._found[1] == "reasoning"
             await self.conversation_view.show_saved(found, in_reasoning=in_reasoning)
         else:
-            await self._show_welcome()
+            await show_welcome(self.conversation_view, self.host)
         draft, sent_prompts = self._carried
         self.prompt.sent_prompts[:0] = sent_prompts
         if not draft and self.conversation.draft:
-            draft = self._take_saved_draft()
+            draft = take_saved_draft(self.host.recorder, self.conversation)
+            self.notify(
+                "The prompt you left unsent last time is back in the prompt box.", timeout=5
+            )
         if draft:
             self.prompt.load_text(draft)
             self.prompt.move_cursor(self.prompt.document.end)
@@ -300,101 +278,12 @@ class ChatScreen(Screen[None]):
                 self.host.recorder.save_conversation(self.conversation)
         return found
 
-    @on(Button.Pressed, "#move-aside")
-    async def _move_history_aside(self, event: Button.Pressed) -> None:
-        event.stop()
-        try:
-            kept = self.host.move_history_aside()
-        except OSError as exc:
-            self.notify(f"Could not move it: {exc.strerror}", severity="error", markup=False)
-            return
-        if self.host.recorder is None:
-            await self.query_one("#history-off").remove()
-            self.notify(
-                f"Moved to {kept}, but the fresh history failed too: {self.host.history_problem}",
-                severity="error",
-                markup=False,
-            )
-            return
-        self.history_came_on()
-        self.notify(
-            f"The old file is kept as {kept.name}; a fresh history starts now.", markup=False
-        )
-
-    def history_came_on(self) -> None:
-        """The history was off and is on now: the notice goes, and what is on screen is
-        saved."""
-        self.query("#history-off").remove()
-        recorder = self.host.recorder
-        if recorder is not None:
-            for message in self.conversation.messages:
-                recorder.save(self.conversation, message)
-            recorder.save_branches(self.conversation)
-
-    def _top_bar_pieces(self) -> list[Piece]:
-        """Narrow terminals drop the base URL first, then the name, and shorten the rest;
-        the model goes last (and alone may end in an ellipsis)."""
-        pieces = [Piece("Rill", 2), Piece(mask_secrets(one_line(self.conversation.model)), 9)]
-        spent = conversation_cost(self.conversation)
-        if spent or self.host.session_cost:
-            pieces.append(
-                Piece(
-                    f"{format_cost(spent)} this chat, "
-                    f"{format_cost(self.host.session_cost)} this session",
-                    4,
-                    short=f"{format_cost(spent)} this chat",
-                )
-            )
-        if self.host.demo:
-            pieces.append(
-                Piece("DEMO: built-in local server, no key needed", 3, short="DEMO (local server)")
-            )
-        elif not self.host.settings.api_key:
-            pieces.append(Piece("no API key: see below", 5))
-        else:
-            pieces.append(Piece(one_line(self.host.settings.base_url), 1))
-        return pieces
+    def tool_servers_failed(self, failures: list[tuple[str, str]]) -> None:
+        """MCP servers that would not start: a banner each, with what they said."""
+        show_tool_servers_failed(self.conversation_view, failures)
 
     def _show_spend(self) -> None:
-        self.query_one("#top-bar", FittedLine).show(self._top_bar_pieces())
-
-    async def _show_welcome(self) -> None:
-        if self.host.history_problem:
-            action = (
-                ("move-aside", "Move it aside and start a fresh history")
-                if self.host.unreadable_history
-                else None
-            )
-            await self.conversation_view.mount(
-                Notice(
-                    f"**History is off.** {literal(self.host.history_problem)}",
-                    classes="-warning",
-                    id="history-off",
-                    action=action,
-                )
-            )
-        if self.host.settings.config_problems:
-            await self.conversation_view.mount(
-                Notice(
-                    config_problems(self.host.settings.config_problems),
-                    classes="-warning",
-                    id="config-problems",
-                )
-            )
-        if self.host.demo:
-            notice = Notice(DEMO_WELCOME)
-        elif not self.host.settings.api_key:
-            notice = Notice(NO_KEY, classes="-warning", id="no-key")
-        else:
-            notice = Notice(READY)
-        await self.conversation_view.mount(notice)
-
-    def _welcome_with_a_key(self) -> None:
-        """A key was saved in Settings: the notice asking for one gives way to the usual
-        welcome."""
-        for notice in self.query("#no-key"):
-            self.conversation_view.mount(Notice(READY), after=notice)
-            notice.remove()
+        self.query_one("#top-bar", FittedLine).show(top_bar_pieces(self.host, self.conversation))
 
     @property
     def conversation_view(self) -> ConversationView:
@@ -425,7 +314,7 @@ class ChatScreen(Screen[None]):
             )
             return False
         if self.engine.streaming is not None:
-            return self._queue(text, pastes)
+            return self.queue.hold(text, pastes)
         if self.engine.busy:
             if self.engine.waiting_calls:
                 words = (
@@ -438,14 +327,13 @@ class ChatScreen(Screen[None]):
                 f"{words} Your message is still in the prompt.", severity="warning", markup=False
             )
             return False
-        if self._model_refused(
+        if self.options.refused(
             self.conversation.model, "Your message is still in the prompt; choose a model with F4."
         ):
             return False
         self.prompt.remember(text)
-        if self._editing is not None:
-            edited, self._draft = self._editing, ""
-            self._stop_editing()
+        edited = self.editing.finish()
+        if edited is not None:
             await self.conversation_view.remove_turns_from(edited.id, self._index_of(edited))
             self.engine.edit(edited, text)
             self.conversation_view.forget_hidden_views()
@@ -459,32 +347,20 @@ class ChatScreen(Screen[None]):
         await self.conversation_view.mount(
             UserMessage(text, prompt.id, branched=bar is not None, pastes=pastes)
         )
-        schema, self._next_schema = self._next_schema, None
-        if schema is not None:
-            self._show_controls()
+        schema = self.options.take_schema()
         self._run_turn(self.engine.turn(schema))
         return True
 
     # The queued prompt ----------------------------------------------------------------------
 
-    def _queue(self, text: str, pastes: tuple[str, ...]) -> bool:
-        if self._queued is not None:
-            self.notify(
-                "A prompt is queued already: Up in the empty prompt takes it back to "
-                "edit. Your message is still in the prompt.",
-                severity="warning",
-                markup=False,
-            )
-            return False
-        self.prompt.remember(text)
-        self._queued_pastes = pastes
-        self._show_queued(text)
-        return True
+    @on(PromptInput.TakeBackQueued)
+    @on(QueuedPromptBar.TakeBack)
+    def _take_back_queued(self) -> None:
+        self.queue.take_back()
 
-    def _show_queued(self, text: str | None) -> None:
-        self._queued = text
-        self.prompt.queued = text is not None
-        self.query_one("#queued", QueuedPromptBar).show_queued(text)
+    async def _settle_queued(self) -> None:
+        if not self.engine.busy:
+            await self.queue.settle(self.conversation, self._send)
 
     @on(PromptInput.UnfoldTranscript)
     def _unfold_transcript(self) -> None:
@@ -497,53 +373,6 @@ class ChatScreen(Screen[None]):
             markup=False,
         )
 
-    @on(PromptInput.TakeBackQueued)
-    @on(QueuedPromptBar.TakeBack)
-    def _take_back_queued(self, event: object = None) -> None:
-        """The queued prompt back in the prompt box, before what was typed since."""
-        text = self._queued
-        if text is None:
-            return
-        self._show_queued(None)
-        self.prompt.give_back(text + ("\n" if self.prompt.text else ""), self._queued_pastes)
-        self.prompt.focus()
-
-    async def _settle_queued(self) -> None:
-        """The turn ended: send the queued prompt if its last reply ended well; else give
-        it back."""
-        if self._queued is None or self.engine.busy:
-            return
-        last = next(
-            (
-                message
-                for message in reversed(self.conversation.messages)
-                if message.role == "assistant"
-            ),
-            None,
-        )
-        status = last.status if last is not None else MessageStatus.FAILED
-        if status is MessageStatus.COMPLETE:
-            text, pastes = self._queued, self._queued_pastes
-            self._show_queued(None)
-            if not await self._send(text, pastes):
-                self.prompt.give_back(text + ("\n" if self.prompt.text else ""), pastes)
-            return
-        self._return_queued(
-            "the reply failed"
-            if status is MessageStatus.FAILED
-            else f"the reply was {status.value}"
-        )
-
-    def _return_queued(self, why: str) -> None:
-        if self._queued is None:
-            return
-        self._take_back_queued()
-        self.notify(
-            f"Your queued message was not sent, as {why}: it is back in the prompt.",
-            timeout=6,
-            markup=False,
-        )
-
     def _index_of(self, message: Message) -> int:
         return next(i for i, shown in enumerate(self.conversation.messages) if shown is message)
 
@@ -553,7 +382,7 @@ class ChatScreen(Screen[None]):
         return ChatEngine(
             conversation,
             self.host.stream,
-            self._next_request,
+            self.options.next_request,
             keeper=_RecorderOfApp(self.host),
             clock=self.host.clock,
             api_key=self.host.settings.api_key,
@@ -569,31 +398,7 @@ class ChatScreen(Screen[None]):
     async def _stream_turn(
         self, engine: ChatEngine, turn: AsyncGenerator[TurnEvent, None]
     ) -> None:
-        clock = asyncio.get_running_loop().time
-        last_pause = clock()
-        try:
-            async with aclosing(turn) as events:
-                async for event in events:
-                    self.turns.deliver(engine, event)
-                    if clock() - last_pause > WORKER_SLICE:
-                        # A burst is read without the socket ever making this task wait,
-                        # which would starve the UI: give keys, drawing and the inbox a turn.
-                        await asyncio.sleep(0)
-                        last_pause = clock()
-        except asyncio.CancelledError:
-            for event in engine.take_late_events():
-                self.turns.deliver(engine, event)
-            self.turns.deliver(engine, TurnOver())
-            raise
-        except Exception as exc:  # a bug in Rill outside the stream: said, the chat goes on
-            self.notify(
-                f"Rill hit an unexpected {type(exc).__name__}: "
-                f"{mask_secrets(one_line(str(exc)), self.host.settings.api_key)}. This "
-                "is a bug in Rill; please report it.",
-                severity="error",
-                markup=False,
-            )
-        self.turns.deliver(engine, TurnOver())
+        await self.turns.follow(engine, turn)
 
     @on(TurnNews)
     async def _on_turn_news(self) -> None:
@@ -601,17 +406,13 @@ class ChatScreen(Screen[None]):
 
     def _reply_ended(self, reply: Message) -> None:
         self._show_spend()
-        if self.host.settings.generate_titles and self._first_complete_reply(reply):
-            self._name_conversation(automatic=True)
+        self.naming.reply_ended(reply)
 
-    def _first_complete_reply(self, message: Message) -> bool:
-        replies = [shown for shown in self.conversation.messages if shown.role == "assistant"]
-        return (
-            message.status is MessageStatus.COMPLETE
-            and len(replies) == 1
-            and replies[0] is message
-            and not self.conversation.other_branches
-        )
+    def action_name_conversation(self) -> None:
+        self.naming.name_now()
+
+    def toggle_generated_titles(self) -> None:
+        self.naming.toggle_automatic()
 
     # The tool loop --------------------------------------------------------------------------
 
@@ -643,149 +444,13 @@ class ChatScreen(Screen[None]):
             event.stop()
             self.prompt.paste(event.text)
 
-    def tool_servers_failed(self, failures: list[tuple[str, str]]) -> None:
-        """MCP servers that would not start: a banner each, with what they said."""
-        for name, reason in failures:
-            self.call_later(
-                self.conversation_view.mount,
-                Notice(
-                    f"**The MCP server “{literal(name)}” did not start:** {literal(reason)}. Its "
-                    "tools are not offered; the other tools work. Check `[[mcp_servers]]` in "
-                    "config.toml (rill config edit).",
-                    classes="-warning -mcp-failed",
-                ),
-            )
-
-    @property
-    def next_schema(self) -> Schema | None:
-        return self._next_schema
-
-    def choose_schema_preset(self, preset: SchemaPreset) -> None:
-        from rillchat.chat.json_schema import SchemaInvalid
-
-        try:
-            schema = preset.load()
-        except SchemaInvalid as exc:
-            self.notify(
-                f"Not used: {exc}. Fix it in config.toml (rill config edit).",
-                title="Schema",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
-            return
-        self.choose_schema(schema)
-
-    def action_schema_file(self) -> None:
-        from rillchat.ui.screens.dialogs import SchemaFileDialog
-
-        self.app.push_screen(SchemaFileDialog(), self.choose_schema_if_any)
-
-    def choose_schema_if_any(self, schema: object | None) -> None:
-        if isinstance(schema, Schema):
-            self.choose_schema(schema)
-
-    def choose_schema(self, schema: Schema | None) -> None:
-        """The next message's answer follows this JSON Schema (None: plain text)."""
-        self._next_schema = schema
-        self._show_controls()
-        if schema is None:
-            self.notify("The next answer is plain text.", timeout=3)
-            return
-        if self.host.model_can(self.conversation.model, "structured") is False:
-            self.notify(
-                f"{self.conversation.model} does not list structured outputs; the "
-                "schema is sent anyway, and the provider may refuse it.",
-                severity="warning",
-                timeout=6,
-                markup=False,
-            )
-        self.notify(
-            f"The next answer follows the JSON Schema “{schema.name}”.", timeout=3, markup=False
-        )
-
     # Titles ------------------------------------------------------------------------------
-
-    def action_name_conversation(self) -> None:
-        if not any(
-            message.role == "assistant" and message.text for message in self.conversation.messages
-        ):
-            self.notify(
-                "Nothing to name yet: a title needs a prompt and an answer.", severity="warning"
-            )
-            return
-        if not self.host.settings.api_key:
-            self.notify("No API key: naming with a model needs one.", severity="warning")
-            return
-        self._name_conversation(automatic=False)
-
-    def toggle_generated_titles(self) -> None:
-        on = not self.host.settings.generate_titles
-        self.host.settings = self.host.settings.with_overrides(generate_titles=on)
-        kept = self.host.save_setting("generate_titles", on)
-        self.notify(
-            (
-                "New conversations are named by their model after the first reply (a "
-                "small paid call each)."
-                if on
-                else "New conversations are named after their first prompt (no extra call)."
-            )
-            + (" Saved in config.toml." if kept else ""),
-            timeout=5,
-        )
-
-    @work(group="title", exclusive=True, exit_on_error=False)
-    async def _name_conversation(self, *, automatic: bool) -> None:
-        """Ask the conversation's model for a title: one small request, its cost shown."""
-        conversation = self.conversation
-        pieces: list[str] = []
-        failure: StreamFailed | None = None
-        cost: float | None = None
-        try:
-            async for event in self.host.stream(title_request(conversation)):
-                if isinstance(event, TextDelta):
-                    pieces.append(event.text)
-                elif isinstance(event, StreamFailed):
-                    failure = event
-                elif isinstance(event, Usage):
-                    cost = event.cost
-        except Exception as exc:  # a bug in Rill: say so, the conversation is unharmed
-            failure = StreamFailed(
-                FailureKind.PROTOCOL,
-                f"Rill hit an unexpected {type(exc).__name__}: {one_line(str(exc))}",
-                "",
-            ).without_secrets(self.host.settings.api_key)
-        if cost:
-            self.host.session_cost += cost  # paid, even if the answer is not usable
-            self._show_spend()
-        title = clean_title("".join(pieces))
-        if failure is not None or not title:
-            reason = (
-                f"{failure.title}: {failure.message}"
-                if failure is not None
-                else "the model answered with nothing usable"
-            )
-            self.notify(
-                f"Could not name the conversation ({one_line(reason)}). It keeps its "
-                "title; rename it from the history (F3, then F2).",
-                severity="warning",
-                timeout=8,
-                markup=False,
-            )
-            return
-        conversation.title = title
-        if self.host.recorder is not None:
-            self.host.recorder.save_conversation(conversation)
-        paid = f" (cost {format_cost(cost)})" if cost else ""
-        self.notify(
-            f"{'Named' if automatic else 'Renamed'} “{title}”{paid}.", markup=False, timeout=5
-        )
 
     def save_before_exit(self) -> None:
         """Rill is closing. Mid-reply, everything that arrived is kept, and the reply is
         saved as interrupted. A prompt left unsent (queued, or typed) is kept with the
         conversation, to be given back when it is opened again."""
-        self._save_unsent_prompt()
+        keep_unsent_prompt(self.host.recorder, self.conversation, self.unsent_prompt)
         self.turns.closing = True  # the screen is going: its widgets take no more
         self.engine.interrupt()
 
@@ -793,24 +458,7 @@ class ChatScreen(Screen[None]):
     def unsent_prompt(self) -> str:
         """The queued prompt, then what is in the prompt box: what closing now leaves
         unsent."""
-        return "\n".join(text for text in (self._queued, self.prompt.full_text) if text)
-
-    def _save_unsent_prompt(self) -> None:
-        recorder, unsent = self.host.recorder, self.unsent_prompt
-        if recorder is None or not unsent.strip() or not self.conversation.messages:
-            return  # a conversation not saved yet has no place for it
-        conversation_id = self.conversation.id
-        recorder.change(lambda history: history.save_draft(conversation_id, unsent))
-
-    def _take_saved_draft(self) -> str:
-        """The prompt left unsent when Rill last closed on this conversation, now back in
-        the prompt box (and no longer kept apart from it)."""
-        draft, self.conversation.draft = self.conversation.draft, ""
-        recorder, conversation_id = self.host.recorder, self.conversation.id
-        if recorder is not None:
-            recorder.change(lambda history: history.save_draft(conversation_id, None))
-        self.notify("The prompt you left unsent last time is back in the prompt box.", timeout=5)
-        return draft
+        return "\n".join(text for text in (self.queue.text, self.prompt.full_text) if text)
 
     # Actions -----------------------------------------------------------------------------
 
@@ -818,7 +466,7 @@ class ChatScreen(Screen[None]):
         if self.engine.busy:
             self.workers.cancel_group(self, "reply")
             return
-        if self._cancel_editing():
+        if self.editing.cancel():
             self.notify("Edit cancelled.", timeout=2)
         elif self.focused is not self.prompt:
             self.prompt.focus()
@@ -835,8 +483,8 @@ class ChatScreen(Screen[None]):
         if self.busy:
             self.action_stop()
             return
-        if self._focused_message() is not None:
-            self.copy_message()
+        if self.copying.focused_message() is not None:
+            self.copying.copy_message()
             return
         self.notify(
             "Nothing to stop or copy: Ctrl+C stops a reply, or copies the selected "
@@ -853,101 +501,6 @@ class ChatScreen(Screen[None]):
             self.prompt.focus()
             self.prompt.insert(event.character)
 
-    async def action_retry(self) -> None:
-        await self._retry_last()
-
-    @on(ErrorBanner.RetryPressed)
-    async def _retry_from_banner(self, event: ErrorBanner.RetryPressed) -> None:
-        last = self.conversation_view.last_reply_view()
-        reply_view = event.banner.parent
-        if last is not None and reply_view is last:
-            await self._retry_last()
-        elif isinstance(reply_view, AssistantMessage):
-            await self._retry_as_branch(reply_view.message_id)
-
-    async def _retry_as_branch(self, message_id: str) -> None:
-        """Ask again for an older reply: it and every turn after it stay as a branch (the
-        ‹ 1 of 2 › switch above it), and the new answer to the same prompt is shown."""
-        if self.busy:
-            self.notify(
-                "A reply or its tool calls are still going: press Escape to stop them first.",
-                severity="warning",
-            )
-            return
-        messages = self.conversation.messages
-        message = next((shown for shown in messages if shown.id == message_id), None)
-        if message is None:
-            self.notify("That reply is no longer on the branch shown.", severity="warning")
-            return
-        self._cancel_editing()
-        await self.conversation_view.remove_turns_from(message.id, self._index_of(message))
-        turn = self.engine.retry_as_branch(message)
-        self.conversation_view.forget_hidden_views()
-        self._run_turn(turn)
-        self.notify(
-            "Asking again as a new branch; the old reply and what followed are kept "
-            "(‹ › above it).",
-            timeout=4,
-        )
-
-    async def _retry_last(self) -> None:
-        if self.busy:
-            self.notify(
-                "A reply or its tool calls are still going: press Escape to stop them first.",
-                severity="warning",
-            )
-            return
-        await self.conversation_view.draw_latest()
-        messages = self.conversation.messages
-        if messages and messages[-1].role == "tool":
-            # The tools were stopped or ran out of rounds: go on from their results.
-            self.notify("Going on: the model gets the tool results so far.", timeout=3)
-        elif self.conversation_view.last_reply_view() is None:
-            self.notify("There is no reply to retry yet.", severity="warning")
-            return
-        else:
-            await self.conversation_view.remove_turns_from(messages[-1].id, len(messages) - 1)
-        turn = self.engine.retry()
-        self.conversation_view.forget_hidden_views()
-        self._run_turn(turn)
-
-    # Branches ----------------------------------------------------------------------------
-
-    @on(BranchBar.Switch)
-    async def _switch_pressed(self, event: BranchBar.Switch) -> None:
-        event.stop()
-        await self._switch_branch(event.message_id, event.step)
-
-    async def action_switch_branch(self, step: int) -> None:
-        """Alt+Left/Right: switch the last message on screen that has other branches."""
-        for index in range(len(self.conversation.messages) - 1, -1, -1):
-            if len(self.conversation.alternatives(index)) > 1:
-                await self._switch_branch(self.conversation.messages[index].id, step)
-                return
-        self.notify(
-            "This conversation has no other branches. Edit a prompt (F2, or click "
-            "it) or retry a reply (Ctrl+R) to make one.",
-            timeout=4,
-        )
-
-    async def _switch_branch(self, message_id: str, step: int) -> None:
-        if self.busy:
-            self.notify(
-                "A reply or its tool calls are still going: press Escape to stop them first.",
-                severity="warning",
-            )
-            return
-        index = self.engine.switch_branch(message_id, step)
-        if index is None:
-            return
-        self._cancel_editing()
-        view = self.conversation_view
-        await view.remove_turns_from(message_id, index)  # the widgets of the branch left
-        view.forget_hidden_views()
-        bar = await view.redraw_from(index)
-        if bar is not None:
-            view.show_widget(bar)
-
     # Editing an earlier prompt -----------------------------------------------------------
 
     @on(UserMessage.EditRequested)
@@ -957,17 +510,40 @@ class ChatScreen(Screen[None]):
         if message is not None:
             self.start_editing(message)
 
+    @on(Button.Pressed, "#move-aside")
+    async def _move_history_aside(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self.history.move_aside()
+
+    def history_came_on(self) -> None:
+        """The history was off and is on now (the app says)."""
+        self.history.came_on()
+
+    def action_history(self) -> None:
+        self.history.open_history()
+
+    async def action_retry(self) -> None:
+        await self.branches.retry_last()
+
+    @on(ErrorBanner.RetryPressed)
+    async def _retry_from_banner(self, event: ErrorBanner.RetryPressed) -> None:
+        await self.branches.retry_from_banner(event.banner)
+
+    @on(BranchBar.Switch)
+    async def _switch_pressed(self, event: BranchBar.Switch) -> None:
+        event.stop()
+        await self.branches.switch_branch(event.message_id, event.step)
+
+    async def action_switch_branch(self, step: int) -> None:
+        """Alt+Left/Right: switch the last message on screen that has other branches."""
+        await self.branches.switch_last(step)
+
     def action_edit_last_prompt(self) -> None:
         prompts = [message for message in self.conversation.messages if message.role == "user"]
         if not prompts:
             self.notify("No prompt to edit yet.", severity="warning")
             return
         self.start_editing(prompts[-1])
-
-    def editable_prompts(self) -> list[tuple[int, Message]]:
-        """The prompts of the shown branch, numbered from 1, for the palette."""
-        prompts = [message for message in self.conversation.messages if message.role == "user"]
-        return list(enumerate(prompts, start=1))
 
     def start_editing(self, message: Message) -> None:
         """Put an earlier prompt in the prompt box; sending it starts a new branch there."""
@@ -977,65 +553,28 @@ class ChatScreen(Screen[None]):
                 severity="warning",
             )
             return
-        if self._editing is None:
-            self._draft = self.prompt.full_text
-        else:
-            self._unmark_editing()
-        self._editing = message
-        position = sum(
-            1
-            for shown in self.conversation.messages[
-                : self.conversation.messages.index(message) + 1
-            ]
-            if shown.role == "user"
-        )
-        notice = self.query_one("#editing", Static)
-        notice.update(
-            f"Editing prompt {position}: Enter sends it as a new branch (the old "
-            "one is kept) · Escape cancels"
-        )
-        notice.add_class("-visible")
-        widget = self.conversation_view.widget_of(message.id)
-        if widget is not None:
-            widget.add_class("-editing")
-            self.conversation_view.show_widget(widget)
-        self.prompt.load_text(message.text)
-        self.prompt.move_cursor(self.prompt.document.end)
-        self.prompt.focus()
+        self.editing.start(self.conversation, message)
 
-    def _cancel_editing(self) -> bool:
-        if self._editing is None:
-            return False
-        self._stop_editing()
-        self.prompt.load_text(self._draft)
-        self.prompt.move_cursor(self.prompt.document.end)
-        self._draft = ""
-        return True
-
-    def _stop_editing(self) -> None:
-        self._unmark_editing()
-        self._editing = None
-        self.query_one("#editing").remove_class("-visible")
-
-    def _unmark_editing(self) -> None:
-        for widget in self.conversation_view.query(".-editing"):
-            widget.remove_class("-editing")
+    def editable_prompts(self) -> list[tuple[int, Message]]:
+        """The prompts of the shown branch, numbered from 1, for the palette."""
+        prompts = [message for message in self.conversation.messages if message.role == "user"]
+        return list(enumerate(prompts, start=1))
 
     async def action_new_chat(self) -> None:
         # The old conversation keeps its reply and calls, stopped.
         self.engine.abandon()
         self.workers.cancel_group(self, "reply")
-        self._cancel_editing()
-        self._take_back_queued()
+        self.editing.cancel()
+        self.queue.take_back()
         self._found = None
         self.conversation = self._default_conversation()
         self.engine = self._engine_for(self.conversation)
         self.turns.show_waiting_calls()  # the old conversation's calls are stopped
-        self._next_schema = None
+        self.options.next_schema = None
         await self.conversation_view.begin(self.conversation)
         forget_layout_arithmetic()
         self.conversation_view.start_over()
-        await self._show_welcome()
+        await show_welcome(self.conversation_view, self.host)
         self._show_spend()
         self.prompt.focus()
         self.notify(
@@ -1058,172 +597,46 @@ class ChatScreen(Screen[None]):
 
         self.app.push_screen(HelpScreen())
 
-    # The model ---------------------------------------------------------------------------
-
-    def action_pick_model(self) -> None:
-        recorder = self.host.recorder
-        try:
-            recent = recorder.history.recent_models() if recorder is not None else []
-        except sqlite3.Error:
-            recent = []
-        from rillchat.ui.screens.model_picker import ModelPicker
-
-        picker = ModelPicker(
-            self.conversation.model,
-            favourites=list(self.host.settings.favourite_models),
-            recent=recent,
-        )
-        self.app.push_screen(picker, self._model_chosen)
-
-    def _model_refused(self, model: str, then: str = "The model was not changed.") -> bool:
-        """A model id that must not be sent or kept (a key pasted in its place): say so."""
-        problem = model_id_problem(model)
-        if problem is not None:
-            self.notify(
-                f"Not used as the model: {problem}. {then}",
-                title="Model",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
-        return problem is not None
-
-    def _model_chosen(self, model: str | None) -> None:
-        if model is None or model == self.conversation.model or self._model_refused(model):
-            return
-        self.conversation.model = model
-        self._show_spend()
-        self._show_controls()
-        if self.conversation.messages and self.host.recorder is not None:
-            self.host.recorder.save_conversation(self.conversation)
-        self.notify(f"This conversation now uses {model}.", timeout=3, markup=False)
-
     # Reply options -----------------------------------------------------------------------
 
-    def _next_request(self, schema: Schema | None = None) -> ChatRequest:
-        model = self.conversation.model
-        return self.conversation.build_request(
-            reasoning=self.host.model_reasons(model) is not False,
-            tools=self._tools_for(model),
-            response_format=schema.response_format() if schema is not None else None,
-        )
+    def _options_shown(self) -> None:
+        self._show_controls()
+        self._show_spend()
 
-    def _tools_for(self, model: str) -> list[dict] | None:
-        """The tools to offer: all that are on, unless the catalogue says the model takes
-        none (then the user is told, once per model)."""
-        toolbox = self.host.tools.toolbox
-        if not toolbox:
-            return None
-        if self.host.model_can(model, "tools") is False:
-            if model not in self._told_no_tools:
-                self._told_no_tools.add(model)
-                self.notify(
-                    f"{model} does not take tools, so none were offered. Pick a model "
-                    "with the tools badge (F4) to use them.",
-                    severity="warning",
-                    timeout=6,
-                    markup=False,
-                )
-            return None
-        return toolbox.api_tools()
+    # The model and reply options (their dialogs and palette entries) ---------------------
 
-    def _controls_pieces(self) -> list[Piece]:
-        model = self.conversation.model
-        tools = len(self.host.tools.toolbox.tools)
-        return controls_pieces(
-            self.conversation,
-            reasoning=self.host.model_reasons(model),
-            tools=tools
-            if self.host.model_can(model, "tools") is not False
-            else None
-            if tools
-            else 0,
-            schema=self._next_schema.name if self._next_schema else None,
-        )
+    @property
+    def next_schema(self) -> Schema | None:
+        return self.options.next_schema
+
+    def choose_schema(self, schema: Schema | None) -> None:
+        self.options.choose_schema(schema)
+
+    def choose_schema_preset(self, preset: SchemaPreset) -> None:
+        self.options.choose_schema_preset(preset)
+
+    def action_schema_file(self) -> None:
+        self.options.ask_for_schema_file()
+
+    def action_pick_model(self) -> None:
+        self.options.pick_model()
+
+    def action_reply_options(self, focus: str | None = None) -> None:
+        self.options.open_dialog(focus)
+
+    def set_reasoning_effort(self, effort: str | None) -> None:
+        self.options.set_reasoning_effort(effort)
+
+    def use_preset(self, preset: Preset | None) -> None:
+        self.options.use_preset(preset)
 
     def _show_controls(self) -> None:
-        self.query_one("#controls", ControlsBar).show(self._controls_pieces())
+        self.query_one("#controls", ControlsBar).show(self.options.controls_pieces())
 
     @on(ControlsBar.Clicked)
     def _controls_clicked(self, event: ControlsBar.Clicked) -> None:
         event.stop()
         self.action_reply_options()
-
-    def action_reply_options(self, focus: str | None = None) -> None:
-        conversation = self.conversation
-        from rillchat.ui.screens.reply_options import ReplyOptionsDialog
-
-        self.app.push_screen(
-            ReplyOptionsDialog(
-                conversation.model,
-                conversation.system_prompt,
-                conversation.options,
-                presets=self.host.settings.presets,
-                reasons=self.host.model_reasons(conversation.model),
-                focus=focus,
-            ),
-            self._options_chosen,
-        )
-
-    def _options_chosen(self, chosen: OptionsChosen | None) -> None:
-        if chosen is None:
-            return
-        conversation = self.conversation
-        if (chosen.model, chosen.system_prompt, chosen.options) == (
-            conversation.model,
-            conversation.system_prompt,
-            conversation.options,
-        ):
-            return
-        if self._model_refused(chosen.model, "The options were not changed."):
-            return
-        model_changed = chosen.model != conversation.model
-        conversation.model = chosen.model
-        conversation.system_prompt = chosen.system_prompt
-        conversation.options = chosen.options
-        self._options_changed(
-            "The next reply uses these options"
-            + (f" and {chosen.model}" if model_changed else "")
-            + "."
-        )
-
-    def set_reasoning_effort(self, effort: str | None) -> None:
-        """From the palette: the effort of this conversation's next replies."""
-        self.conversation.options = replace(self.conversation.options, reasoning_effort=effort)
-        self._options_changed(f"Reasoning effort: {effort or 'the model default'}.")
-
-    def use_preset(self, preset: Preset | None) -> None:
-        """From the palette: a preset's system prompt (and its model and effort), or none."""
-        conversation = self.conversation
-        if (
-            preset is not None
-            and preset.model
-            and self._model_refused(preset.model, "The preset was not used.")
-        ):
-            return
-        if preset is None:
-            conversation.system_prompt = None
-            conversation.options = replace(conversation.options, preset=None)
-            self._options_changed("No system prompt.")
-            return
-        conversation.system_prompt = preset.prompt
-        conversation.options = replace(
-            conversation.options,
-            preset=preset.name,
-            reasoning_effort=preset.reasoning_effort or conversation.options.reasoning_effort,
-        )
-        if preset.model:
-            conversation.model = preset.model
-        self._options_changed(
-            f"Preset {preset.name}" + (f", with {preset.model}" if preset.model else "") + "."
-        )
-
-    def _options_changed(self, notice: str) -> None:
-        self._show_controls()
-        self._show_spend()
-        if self.conversation.messages and self.host.recorder is not None:
-            self.host.recorder.save_conversation(self.conversation)
-        self.notify(notice, timeout=3, markup=False)
 
     # Settings ----------------------------------------------------------------------------
 
@@ -1249,41 +662,13 @@ class ChatScreen(Screen[None]):
             for view in self.conversation_view.query(AssistantMessage):
                 view.show_reasoning_as(settings.reasoning_display)
         elif key == "api_key" and settings.api_key:
-            self._welcome_with_a_key()
+            welcome_with_a_key(self.conversation_view)
         elif key == "reading_width":
             self.conversation_view.reading_width = settings.reading_width
         self._show_controls()
         self._show_spend()
 
     # History -----------------------------------------------------------------------------
-
-    def action_history(self) -> None:
-        recorder = self.host.recorder
-        if recorder is None:
-            self.notify(
-                f"History is off: {self.host.history_problem}", severity="warning", markup=False
-            )
-            return
-        from rillchat.ui.screens.history import HistoryScreen
-
-        self.app.push_screen(HistoryScreen(recorder), self._open_from_history)
-
-    def _open_from_history(self, opened: Opened | None) -> None:
-        if opened is None:
-            return
-        if opened.conversation_id == self.conversation.id and opened.message_id is None:
-            return
-        if self.busy:
-            self.notify(
-                "A reply or its tool calls are still going here: press Escape to stop it, or wait, then "
-                "open the other conversation.",
-                severity="warning",
-            )
-            return
-        self._cancel_editing()
-        self.host.open_conversation(
-            opened, draft=self.prompt.full_text, sent_prompts=self.prompt.sent_prompts
-        )
 
     async def set_aside(self) -> None:
         """Another conversation now shows above this screen for good (see
@@ -1293,19 +678,6 @@ class ChatScreen(Screen[None]):
         self.host.history_changes.unsubscribe(self)
         await self.conversation_view.let_go()
         forget_layout_arithmetic()
-
-    def _history_changed(self, change: HistoryChange) -> None:
-        if change.conversation_id != self.conversation.id:
-            return
-        match change:
-            case ConversationRenamed(title=title):
-                self.conversation.title = title
-                if self.host.recorder is not None:  # it waits out a lock, as every save does
-                    self.host.recorder.save_conversation(self.conversation)
-            case ConversationDeleted():
-                self.call_later(self.action_new_chat)
-            case _:
-                assert_never(change)
 
     def action_page_up(self) -> None:
         self.conversation_view.scroll_page_up()
@@ -1324,88 +696,19 @@ class ChatScreen(Screen[None]):
     def _show_jump_bar(self, following: bool) -> None:
         self.query_one("#jump-latest").set_class(not following, "-visible")
 
-    # Copying -----------------------------------------------------------------------------
-
-    def last_reply_text(self) -> str | None:
-        for reply in reversed(self.replies):
-            if reply.message.text:
-                return reply.message.text
-        return None
-
-    def last_code_blocks(self) -> list[CodeBlock]:
-        text = self.last_reply_text()
-        from rillchat.ui.code_blocks import code_blocks
-
-        return code_blocks(text) if text else []
+    # Copying (palette entries) -----------------------------------------------------------
 
     def copy_last_reply(self) -> None:
-        text = self.last_reply_text()
-        if text is None:
-            self.notify("No reply to copy yet.", severity="warning")
-            return
-        self.app.copy_to_clipboard(text)
-        self.notify(f"Copied the last reply ({len(text):,} characters) to the clipboard.")
+        self.copying.copy_last_reply()
 
     def copy_message(self) -> None:
-        """Copy the message that holds the focus (Tab reaches a reply's reasoning, tool
-        calls and buttons), or else the last reply, and say which was copied."""
-        message, focused = self._focused_message(), True
-        if message is None:
-            focused = False
-            message = next(
-                (
-                    shown
-                    for shown in reversed(self.conversation.messages)
-                    if shown.role == "assistant" and shown.text
-                ),
-                None,
-            )
-        if message is None:
-            self.notify("No message to copy yet.", severity="warning")
-            return
-        part = message.tool_result_part
-        text = part.content if part is not None else message.text
-        what = {"user": "prompt", "tool": "tool result"}.get(message.role, "reply")
-        if not text:
-            self.notify(f"The focused {what} has no text to copy.", severity="warning")
-            return
-        self.app.copy_to_clipboard(text)
-        which = f"the focused {what}" if focused else "the last reply (no message had the focus)"
-        start = one_line(text)
-        start = start if len(start) <= 40 else start[:39] + "…"
-        self.notify(f"Copied {which}, {len(text):,} characters: “{start}”.", markup=False)
+        self.copying.copy_message()
 
-    def _focused_message(self) -> Message | None:
-        widget = self.focused
-        while widget is not None and widget is not self:
-            if widget.has_class("-turn") and not isinstance(widget, BranchBar):
-                message_id = getattr(widget, "message_id", None)
-                return self.conversation.message_by_id(message_id) if message_id else None
-            widget = widget.parent  # type: ignore[assignment]
-        return None
-
-    def action_export_conversation(self) -> None:
-        if not self.conversation.messages:
-            self.notify("Nothing to export yet: send a message first.", severity="warning")
-            return
-        from rillchat.paths import export_folder
-        from rillchat.ui.screens.dialogs import ExportDialog
-        from rillchat.ui.screens.history import export_name
-
-        conversation = self.conversation
-        suggested = export_folder() / export_name(conversation.title, conversation.id)
-        self.app.push_screen(
-            ExportDialog(suggested), lambda answer: self._export_to(conversation, answer)
-        )
-
-    def _export_to(self, conversation: Conversation, answer: tuple[str, Path] | None) -> None:
-        if answer is None:
-            return
-        from rillchat.ui.export_notice import export_and_tell
-
-        kind, path = answer
-        export_and_tell(self, conversation, kind, path)
+    def last_code_blocks(self) -> list[CodeBlock]:
+        return self.copying.last_code_blocks()
 
     def copy_code_block(self, block: CodeBlock) -> None:
-        self.app.copy_to_clipboard(block.code)
-        self.notify(f"Copied a code block ({block.label}) to the clipboard.", markup=False)
+        self.copying.copy_code_block(block)
+
+    def action_export_conversation(self) -> None:
+        self.copying.export_conversation()

@@ -3,7 +3,9 @@ inbox, and the screen's next look draws them, a reply's stream events in one go.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextlib import aclosing
 
 from textual.screen import Screen
 from textual.widget import Widget
@@ -26,6 +28,8 @@ from rillchat.chat.turn_events import (
     TurnEvent,
 )
 from rillchat.openrouter.events import StreamEvent
+from rillchat.redaction import mask_secrets
+from rillchat.terminal_text import one_line
 from rillchat.ui.host import RillHost
 from rillchat.ui.messages import TurnNews
 from rillchat.ui.textual_fixes import release_removed_widgets
@@ -36,6 +40,9 @@ from rillchat.ui.widgets.notices import Notice
 from rillchat.ui.widgets.prompt_input import PromptInput
 from rillchat.ui.widgets.tool_call import ToolCallPanel
 from rillchat.ui.widgets.waiting_calls import WaitingCallsBar
+
+WORKER_SLICE = 0.004
+"""Longest stretch, in seconds, the turn's worker runs before letting the UI have a turn."""
 
 
 class TurnOver:
@@ -77,6 +84,35 @@ class TurnPresenter:
         self._follow_after_calls = False
         """The conversation followed new output when tool calls began to wait: going to
         their panels scrolls it, and once the last is decided it follows again."""
+
+    async def follow(self, engine: ChatEngine, turn: AsyncGenerator[TurnEvent, None]) -> None:
+        """Read a turn's events to the end (in the screen's worker), for the screen to show;
+        when the worker is cancelled (Escape), what the engine still has to tell first."""
+        clock = asyncio.get_running_loop().time
+        last_pause = clock()
+        try:
+            async with aclosing(turn) as events:
+                async for event in events:
+                    self.deliver(engine, event)
+                    if clock() - last_pause > WORKER_SLICE:
+                        # A burst is read without the socket ever making this task wait,
+                        # which would starve the UI: give keys, drawing and the inbox a turn.
+                        await asyncio.sleep(0)
+                        last_pause = clock()
+        except asyncio.CancelledError:
+            for event in engine.take_late_events():
+                self.deliver(engine, event)
+            self.deliver(engine, TurnOver())
+            raise
+        except Exception as exc:  # a bug in Rill outside the stream: said, the chat goes on
+            self._screen.notify(
+                f"Rill hit an unexpected {type(exc).__name__}: "
+                f"{mask_secrets(one_line(str(exc)), self._host.settings.api_key)}. This "
+                "is a bug in Rill; please report it.",
+                severity="error",
+                markup=False,
+            )
+        self.deliver(engine, TurnOver())
 
     def deliver(self, engine: ChatEngine, event: TurnEvent | TurnOver) -> None:
         """From the worker: one event for the screen's next look."""
