@@ -33,7 +33,7 @@ from rillchat.chat.conversation import (
     ToolCallPart,
     ToolResultPart,
 )
-from rillchat.demo.scenarios import generated_tokens
+from rillchat.demo.generated_scenarios import generated_tokens
 from rillchat.openrouter.events import Usage
 from rillchat.settings import Settings
 from rillchat.store.db import open_database

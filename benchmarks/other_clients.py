@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from rillchat.demo.scenarios import generated_tokens
+from rillchat.demo.generated_scenarios import generated_tokens
 from startup import RILL, pane, start, wait_for
 from stream_throughput import API_KEY, bare_sdk, start_server
 

@@ -109,7 +109,7 @@ def first_paint_time(command: str) -> float:
 def last_line_time(folder: Path) -> float:
     """The demo server's 4,000-token reply ends with a known sentence; the view follows the
     reply, so the sentence shows once the whole reply is drawn."""
-    from rillchat.demo.scenarios import generated_tokens
+    from rillchat.demo.generated_scenarios import generated_tokens
 
     ending = "".join(generated_tokens(4000)).strip().splitlines()[-1].strip()[-40:]
     session = "rill-burst"

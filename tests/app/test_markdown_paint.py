@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.widgets import Markdown
 
-from rillchat.demo.scenarios import generated_markdown
+from rillchat.demo.generated_scenarios import generated_markdown
 from rillchat.ui.widgets.reply_body import ReplyBody
 
 EVERY_BLOCK = """\

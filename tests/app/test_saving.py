@@ -225,7 +225,7 @@ async def test_an_unreadable_history_can_be_moved_aside_and_saving_resumes(app_s
 async def test_long_messages_make_shorter_pages_and_ctrl_home_reaches_the_first(
     app_server, tmp_path
 ):
-    from rillchat.demo.scenarios import generated_markdown
+    from rillchat.demo.generated_scenarios import generated_markdown
     from rillchat.ui.widgets.conversation_view import (
         SAVED_MESSAGES_PER_PAGE,
         SAVED_PAGE_CHARACTERS,

@@ -6,7 +6,7 @@ import signal
 import sqlite3
 import time
 
-from rillchat.demo.scenarios import generated_markdown
+from rillchat.demo.generated_scenarios import generated_markdown
 from rillchat.store.db import DATABASE_NAME
 from tests.cli.terminal import Terminal, environment, open_and_quit, saved_reply
 from tests.cli.test_ask import run_rill

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from rillchat.demo import texts
-from rillchat.demo.scenarios import generated_markdown
+from rillchat.demo.generated_scenarios import generated_markdown
 from rillchat.store.db import DATABASE_NAME
 from tests.cli.terminal import Terminal, environment, open_and_quit, saved_messages, saved_reply
 from tests.conftest import TEST_API_KEY

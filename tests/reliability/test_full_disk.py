@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from rillchat.demo.scenarios import generated_markdown
+from rillchat.demo.generated_scenarios import generated_markdown
 from rillchat.store.db import DATABASE_NAME, open_database
 from rillchat.store.history import History
 from tests.cli.terminal import Terminal, environment, open_and_quit, saved_reply

@@ -30,7 +30,7 @@ from textual._styles_cache import StylesCache
 
 from rillchat.chat.conversation import MessageStatus
 from rillchat.demo import texts
-from rillchat.demo.scenarios import huge_chunk_text
+from rillchat.demo.answer_scenarios import huge_chunk_text
 from rillchat.openrouter.events import FailureKind
 from rillchat.store.db import open_database
 from rillchat.store.history import History

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from rillchat.chat.assembler import ReplyAssembler
 from rillchat.demo import DemoServer, Pacing
-from rillchat.demo.scenarios import CUT_MARKER
+from rillchat.demo.replay_scenarios import CUT_MARKER
 from rillchat.openrouter.events import (
     FailureKind,
     Finished,

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from rillchat.chat.conversation import MessageStatus
-from rillchat.demo.scenarios import generated_markdown
+from rillchat.demo.generated_scenarios import generated_markdown
 from tests.app.helpers import chat, make_app, reply_done, send, until
 from tests.cli.terminal import Terminal, environment
 

@@ -11,13 +11,10 @@ import pytest
 
 from rillchat.demo import texts
 from rillchat.demo.commands import PROMPT_COMMANDS
-from rillchat.demo.scenarios import (
-    _SCENARIOS,
-    FAILURE_SCENARIOS,
-    Pacing,
-    long_answer,
-    plan_for,
-)
+from rillchat.demo.failure_scenarios import FAILURE_SCENARIOS
+from rillchat.demo.generated_scenarios import long_answer
+from rillchat.demo.pacing import Pacing
+from rillchat.demo.scenarios import _SCENARIOS, plan_for
 from rillchat.demo.wire import HttpError, PlainBody, StreamPlan
 from rillchat.openrouter.events import StreamFailed
 from rillchat.ui.widgets.notices import DEMO_WELCOME

@@ -13,7 +13,7 @@ import pytest
 
 from rillchat.chat.conversation import Conversation, Message, MessageStatus
 from rillchat.demo import texts
-from rillchat.demo.scenarios import huge_chunk_text
+from rillchat.demo.answer_scenarios import huge_chunk_text
 from rillchat.openrouter.client import make_client
 from rillchat.openrouter.events import (
     FailureKind,

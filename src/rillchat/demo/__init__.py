@@ -15,7 +15,7 @@ def __getattr__(name: str) -> Any:
 
         return DemoServer
     if name == "Pacing":
-        from rillchat.demo.scenarios import Pacing
+        from rillchat.demo.pacing import Pacing
 
         return Pacing
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rillchat.demo.scenarios import Pacing
+from rillchat.demo.pacing import Pacing
 from rillchat.demo.server import DemoServer
 
 

@@ -22,7 +22,9 @@ from typing import Any
 from rillchat.demo.addresses import API_PREFIX, LOOPBACK
 from rillchat.demo.catalogue import catalogue
 from rillchat.demo.completion import completion_from_steps
-from rillchat.demo.scenarios import RECORDINGS_DIR, Pacing, fails, plan_for, validate
+from rillchat.demo.pacing import Pacing
+from rillchat.demo.replay_scenarios import RECORDINGS_DIR
+from rillchat.demo.scenarios import fails, plan_for, validate
 from rillchat.demo.wire import (
     Comment,
     Data,

@@ -1,7 +1,7 @@
 """What the demo server can put on the wire: the steps of a streamed reply and the chunks in it.
 
-Scenarios (scenarios.py) return these; the HTTP handler (server.py) writes them. Keeping the
-two apart lets a scenario be read and tested as plain data.
+Scenarios (scenarios.py and the *_scenarios.py modules) return these; the HTTP handler
+(server.py) writes them. Keeping the two apart lets a scenario be read and tested as plain data.
 """
 
 from __future__ import annotations
