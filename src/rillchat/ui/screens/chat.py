@@ -4,7 +4,6 @@ ChatEngine and shows what the turn tells."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -648,19 +647,10 @@ class ChatScreen(Screen[None]):
     def settings_changed(self, change: SettingChanged) -> None:
         """Something the screen shows changed: a setting, or the catalogue. A new default
         model or effort also applies to a conversation not started yet."""
-        key = change.key
-        settings = self.host.settings
-        empty = not self.conversation.messages and not self.conversation.other_branches
-        if key == "model" and empty:
-            self.conversation.model = settings.model
-        elif key == "reasoning_effort" and empty:
-            self.conversation.options = replace(
-                self.conversation.options, reasoning_effort=settings.reasoning_effort
-            )
-        elif key == "reasoning_display":
-            self.conversation_view.reasoning_display = settings.reasoning_display
-            for view in self.conversation_view.query(AssistantMessage):
-                view.show_reasoning_as(settings.reasoning_display)
+        key, settings = change.key, self.host.settings
+        self.options.default_changed(key)
+        if key == "reasoning_display":
+            self.conversation_view.show_reasoning_as(settings.reasoning_display)
         elif key == "api_key" and settings.api_key:
             welcome_with_a_key(self.conversation_view)
         elif key == "reading_width":

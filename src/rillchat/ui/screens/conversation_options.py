@@ -45,6 +45,19 @@ class ConversationOptions:
         self._told_no_tools: set[str] = set()
         """Models already said not to take tools, so it is said once each."""
 
+    def default_changed(self, key: str | None) -> None:
+        """A new default model or effort (Settings) also applies to a conversation not
+        started yet."""
+        conversation, settings = self._conversation(), self._host.settings
+        if conversation.messages or conversation.other_branches:
+            return
+        if key == "model":
+            conversation.model = settings.model
+        elif key == "reasoning_effort":
+            conversation.options = replace(
+                conversation.options, reasoning_effort=settings.reasoning_effort
+            )
+
     def take_schema(self) -> Schema | None:
         """The schema for the message being sent: it holds for that one only."""
         schema, self.next_schema = self.next_schema, None

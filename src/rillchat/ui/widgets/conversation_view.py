@@ -173,6 +173,12 @@ class ConversationView(VerticalScroll):
         await self.remove_children()
         release_removed_widgets()
 
+    def show_reasoning_as(self, display: str) -> None:
+        """Every reply drawn, and those drawn from now on, show their reasoning so."""
+        self.reasoning_display = display
+        for view in self.query(AssistantMessage):
+            view.show_reasoning_as(display)
+
     async def add_live_reply(self, reply: Reply) -> None:
         """Draw a reply about to stream, at the end, with its branch switch."""
         self.replies.append(reply)
