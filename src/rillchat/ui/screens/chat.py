@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Button, Static
@@ -239,7 +239,7 @@ class ChatScreen(Screen[None]):
         self.host.history_changes.subscribe(self, self.history.changed, immediate=True)
         self.conversation_view.reading_width = self.host.settings.reading_width
         if self.conversation.messages or self.conversation.other_branches:
-            found = self._found_message()
+            found = self.history.found_message(self._found[0]) if self._found else None
             in_reasoning = self._found is not None and self._found[1] == "reasoning"
             await self.conversation_view.show_saved(found, in_reasoning=in_reasoning)
         else:
@@ -263,19 +263,6 @@ class ChatScreen(Screen[None]):
             self.conversation_view.show_top()
         else:
             await self.conversation_view.jump_to_start()
-
-    def _found_message(self) -> Message | None:
-        """The search hit's message, with its branch shown if it was on another one."""
-        if self._found is None:
-            return None
-        found = self.conversation.message_by_id(self._found[0])
-        if found is None:
-            return None
-        if not any(message is found for message in self.conversation.messages):
-            self.conversation.switch_to(found)
-            if self.host.recorder is not None:
-                self.host.recorder.save_conversation(self.conversation)
-        return found
 
     def tool_servers_failed(self, failures: list[tuple[str, str]]) -> None:
         """MCP servers that would not start: a banner each, with what they said."""
@@ -315,15 +302,10 @@ class ChatScreen(Screen[None]):
         if self.engine.streaming is not None:
             return self.queue.hold(text, pastes)
         if self.engine.busy:
-            if self.engine.waiting_calls:
-                words = (
-                    "Tool calls are waiting for you: Tab goes to them to decide (y, a or "
-                    "n), or Escape stops them."
-                )
-            else:
-                words = "Tool calls are running: wait, or press Escape to stop them."
             self.notify(
-                f"{words} Your message is still in the prompt.", severity="warning", markup=False
+                f"{self.turns.why_busy()} Your message is still in the prompt.",
+                severity="warning",
+                markup=False,
             )
             return False
         if self.options.refused(
@@ -333,19 +315,15 @@ class ChatScreen(Screen[None]):
         self.prompt.remember(text)
         edited = self.editing.finish()
         if edited is not None:
-            await self.conversation_view.remove_turns_from(edited.id, self._index_of(edited))
+            await self.conversation_view.remove_turns_from(
+                edited.id, self.conversation_view.index_of(edited)
+            )
             self.engine.edit(edited, text)
             self.conversation_view.forget_hidden_views()
         else:
             await self.conversation_view.draw_latest()
             self.engine.add_prompt(text)
-        bar = self.conversation_view.branch_bar(len(self.conversation.messages) - 1)
-        if bar is not None:
-            await self.conversation_view.mount(bar)
-        prompt = self.conversation.messages[-1]
-        await self.conversation_view.mount(
-            UserMessage(text, prompt.id, branched=bar is not None, pastes=pastes)
-        )
+        await self.conversation_view.add_prompt(self.conversation.messages[-1], pastes)
         schema = self.options.take_schema()
         self._run_turn(self.engine.turn(schema))
         return True
@@ -372,9 +350,6 @@ class ChatScreen(Screen[None]):
             markup=False,
         )
 
-    def _index_of(self, message: Message) -> int:
-        return next(i for i, shown in enumerate(self.conversation.messages) if shown is message)
-
     # Running a turn ------------------------------------------------------------------------
 
     def _engine_for(self, conversation: Conversation) -> ChatEngine:
@@ -391,13 +366,12 @@ class ChatScreen(Screen[None]):
         # The tools and their limit as Settings has them now.
         toolbox = self.host.tools.toolbox
         self.engine.tools = ToolPolicy(toolbox, self.host.settings.max_tool_rounds)
-        self._stream_turn(self.engine, turn)
-
-    @work(group="reply", exclusive=True, exit_on_error=False)
-    async def _stream_turn(
-        self, engine: ChatEngine, turn: AsyncGenerator[TurnEvent, None]
-    ) -> None:
-        await self.turns.follow(engine, turn)
+        self.run_worker(
+            self.turns.follow(self.engine, turn),
+            group="reply",
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     @on(TurnNews)
     async def _on_turn_news(self) -> None:
@@ -474,23 +448,12 @@ class ChatScreen(Screen[None]):
         """Ctrl+C, as in other chat clients: copy what is selected, else stop what runs, else
         copy the message that has the focus. (A selection in the prompt is copied by the
         prompt itself, before this.)"""
-        selected = self.get_selected_text()
-        if selected:
-            self.app.copy_to_clipboard(selected)
-            self.notify("Copied the selected text.", timeout=2)
+        if self.copying.copy_selection():
             return
         if self.busy:
             self.action_stop()
             return
-        if self.copying.focused_message() is not None:
-            self.copying.copy_message()
-            return
-        self.notify(
-            "Nothing to stop or copy: Ctrl+C stops a reply, or copies the selected "
-            "text or the message that has the focus (Shift+Tab reaches them). "
-            "Ctrl+Q quits.",
-            timeout=4,
-        )
+        self.copying.copy_focused_or_say()
 
     def on_key(self, event: events.Key) -> None:
         """Typing while a message has the focus writes in the prompt, as if it had it."""

@@ -39,6 +39,27 @@ class ChatCopier:
 
         return code_blocks(text) if text else []
 
+    def copy_selection(self) -> bool:
+        """Copy the text selected on the screen, if any."""
+        selected = self._screen.get_selected_text()
+        if selected:
+            self._screen.app.copy_to_clipboard(selected)
+            self._screen.notify("Copied the selected text.", timeout=2)
+        return bool(selected)
+
+    def copy_focused_or_say(self) -> None:
+        """Ctrl+C with nothing to stop: copy the message that has the focus, else say what
+        Ctrl+C does."""
+        if self.focused_message() is not None:
+            self.copy_message()
+            return
+        self._screen.notify(
+            "Nothing to stop or copy: Ctrl+C stops a reply, or copies the selected "
+            "text or the message that has the focus (Shift+Tab reaches them). "
+            "Ctrl+Q quits.",
+            timeout=4,
+        )
+
     def copy_last_reply(self) -> None:
         text = self.last_reply_text()
         if text is None:

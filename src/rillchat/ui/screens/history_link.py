@@ -8,7 +8,7 @@ from typing import assert_never
 
 from textual.screen import Screen
 
-from rillchat.chat.conversation import Conversation
+from rillchat.chat.conversation import Conversation, Message
 from rillchat.ui.host import ConversationDeleted, ConversationRenamed, HistoryChange, RillHost
 from rillchat.ui.opened import Opened
 from rillchat.ui.screens.prompt_editing import PromptEditing
@@ -35,6 +35,18 @@ class HistoryLink:
         self._busy = busy
         self._editing = editing
         self._new_chat = new_chat
+
+    def found_message(self, message_id: str) -> Message | None:
+        """A search hit's message, with its branch shown if it was on another one."""
+        conversation = self._conversation()
+        found = conversation.message_by_id(message_id)
+        if found is None:
+            return None
+        if not any(message is found for message in conversation.messages):
+            conversation.switch_to(found)
+            if self._host.recorder is not None:
+                self._host.recorder.save_conversation(conversation)
+        return found
 
     async def move_aside(self) -> None:
         """The history file is not a database: rename it and start a fresh one."""

@@ -230,6 +230,15 @@ class TurnPresenter:
 
     # Tool calls waiting for the user -----------------------------------------------------
 
+    def why_busy(self) -> str:
+        """What the turn is doing when it cannot take a new prompt, and what to do."""
+        if self._engine().waiting_calls:
+            return (
+                "Tool calls are waiting for you: Tab goes to them to decide (y, a or n), or "
+                "Escape stops them."
+            )
+        return "Tool calls are running: wait, or press Escape to stop them."
+
     def decided(self, panel: ToolCallPanel, decision: Decision) -> None:
         if panel.call_id is not None:
             self._engine().decide(panel.call_id, decision)

@@ -182,7 +182,7 @@ class ConversationView(VerticalScroll):
     async def add_live_reply(self, reply: Reply) -> None:
         """Draw a reply about to stream, at the end, with its branch switch."""
         self.replies.append(reply)
-        bar = self.branch_bar(self._index_of(reply.message))
+        bar = self.branch_bar(self.index_of(reply.message))
         if bar is not None:
             await self.mount(bar)
         await self.mount(reply.view)
@@ -207,7 +207,16 @@ class ConversationView(VerticalScroll):
             None,
         )
 
-    def _index_of(self, message: Message) -> int:
+    async def add_prompt(self, prompt: Message, pastes: tuple[str, ...]) -> None:
+        """Draw a prompt just sent, at the end, with its branch switch."""
+        bar = self.branch_bar(self.index_of(prompt))
+        if bar is not None:
+            await self.mount(bar)
+        await self.mount(
+            UserMessage(prompt.text, prompt.id, branched=bar is not None, pastes=pastes)
+        )
+
+    def index_of(self, message: Message) -> int:
         return next(i for i, shown in enumerate(self.conversation.messages) if shown is message)
 
     async def show_saved(
