@@ -238,7 +238,7 @@ async def open_in_app(path: Path, conversation_id: str) -> tuple[float, float, f
             not opened
             and renderable is not None
             and isinstance(screen, ChatScreen)
-            and screen._turn_widgets()
+            and screen.conversation_view.turn_widgets()
         ):
             opened.append(time.perf_counter() - started)
 
@@ -254,7 +254,7 @@ async def open_in_app(path: Path, conversation_id: str) -> tuple[float, float, f
         last = screen.conversation.messages[-1].id
 
         def shown(end: int) -> str | None:
-            turns = screen._turn_widgets()
+            turns = screen.conversation_view.turn_widgets()
             return turns[end].message_id if turns else None
 
         to_top = await until_painted(

@@ -231,7 +231,7 @@ def test_a_schema_chosen_at_120_columns(snap_compare, snapshot_server):
 
     async def run_before(pilot) -> None:
         screen = chat(pilot)
-        screen._next_schema = Schema("book_recommendations", {"type": "object"})
+        screen.options.next_schema = Schema("book_recommendations", {"type": "object"})
         screen._show_controls()
         await settle(pilot)
 

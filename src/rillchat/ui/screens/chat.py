@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from rillchat.chat.conversation import (
     Conversation,
@@ -40,7 +40,7 @@ from rillchat.ui.screens.chat_notices import (
 from rillchat.ui.screens.conversation_namer import ConversationNamer
 from rillchat.ui.screens.conversation_options import ConversationOptions
 from rillchat.ui.screens.history_link import HistoryLink
-from rillchat.ui.screens.prompt_editing import PromptEditing
+from rillchat.ui.screens.prompt_editing import EditingNotice, PromptEditing
 from rillchat.ui.screens.prompt_queue import PromptQueue, keep_unsent_prompt, take_saved_draft
 from rillchat.ui.screens.turn_presenter import TurnPresenter
 from rillchat.ui.textual_fixes import forget_layout_arithmetic
@@ -49,10 +49,10 @@ from rillchat.ui.widgets.controls_bar import ControlsBar
 from rillchat.ui.widgets.conversation_view import ConversationView, Reply
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.fitted_line import FittedLine
+from rillchat.ui.widgets.jump_bar import JumpToLatestBar
 from rillchat.ui.widgets.keys_footer import KeysFooter
 from rillchat.ui.widgets.messages_view import (
     MESSAGE_VIEWS,
-    AssistantMessage,
     UserMessage,
 )
 from rillchat.ui.widgets.prompt_input import PromptInput
@@ -89,18 +89,7 @@ class ChatScreen(Screen[None]):
     ChatScreen { layout: vertical; }
     #top-bar { height: 1; padding: 0 2; background: $panel; color: $text-muted; }
     #top-bar.-demo { background: $warning 25%; color: $text; }
-    #jump-latest {
-        height: 1; display: none; padding: 0 2;
-        background: $accent 30%; color: $text; text-align: center;
-    }
-    #jump-latest.-visible { display: block; }
-    #jump-latest:hover { background: $accent 50%; }
     #earlier, #later { width: 100%; margin: 1 0; }
-    #editing {
-        height: auto; display: none; padding: 0 2;
-        background: $warning 25%; color: $text;
-    }
-    #editing.-visible { display: block; }
     .-found { background: $accent 12%; }
     """
 
@@ -189,7 +178,7 @@ class ChatScreen(Screen[None]):
         )
         queued_bar = QueuedPromptBar(id="queued")
         self.queue = PromptQueue(self, prompt, queued_bar)
-        editing_notice = Static("", id="editing", markup=False)
+        editing_notice = EditingNotice(id="editing")
         self.editing = PromptEditing(prompt, view, editing_notice)
         self.history = HistoryLink(
             self,
@@ -220,11 +209,8 @@ class ChatScreen(Screen[None]):
             tools_stopped=lambda: self.queue.give_back("the tool calls were stopped"),
         )
         yield view
-        yield Static(
-            "↓ More below: click here or press Ctrl+End to jump to the latest",
-            id="jump-latest",
-            markup=False,
-        )
+        jump_bar = JumpToLatestBar(id="jump-latest")
+        yield jump_bar
         yield editing_notice
         yield queued_bar
         yield waiting_bar
@@ -233,7 +219,7 @@ class ChatScreen(Screen[None]):
         yield KeysFooter(compact=True)  # the keys shown must fit in 80 columns
 
     async def on_mount(self) -> None:
-        self.watch(self.conversation_view, "following", self._show_jump_bar)
+        self.watch(self.conversation_view, "following", self.query_one(JumpToLatestBar).show_for)
         # Immediate: a change shows before the screen that made it says it is done.
         self.host.setting_changes.subscribe(self, self.settings_changed, immediate=True)
         self.host.history_changes.subscribe(self, self.history.changed, immediate=True)
@@ -534,8 +520,6 @@ class ChatScreen(Screen[None]):
         self.turns.show_waiting_calls()  # the old conversation's calls are stopped
         self.options.next_schema = None
         await self.conversation_view.begin(self.conversation)
-        forget_layout_arithmetic()
-        self.conversation_view.start_over()
         await show_welcome(self.conversation_view, self.host)
         self._show_spend()
         self.prompt.focus()
@@ -547,12 +531,8 @@ class ChatScreen(Screen[None]):
         )
 
     def action_toggle_reasoning(self) -> None:
-        # The drawn replies, saved ones too: a conversation opened from the history has
-        # reasoning panels but no live replies.
-        for view in reversed(list(self.conversation_view.query(AssistantMessage))):
-            if view.toggle_reasoning():
-                return
-        self.notify("No reasoning to fold yet.", severity="information", timeout=2)
+        if not self.conversation_view.toggle_last_reasoning():
+            self.notify("No reasoning to fold yet.", severity="information", timeout=2)
 
     def action_help(self) -> None:
         from rillchat.ui.screens.help import HelpScreen
@@ -642,12 +622,9 @@ class ChatScreen(Screen[None]):
         await self.conversation_view.draw_latest()
         self.conversation_view.jump_to_latest()
 
-    async def on_click(self, event: events.Click) -> None:
-        if event.widget is not None and event.widget.id == "jump-latest":
-            await self.action_jump_to_latest()
-
-    def _show_jump_bar(self, following: bool) -> None:
-        self.query_one("#jump-latest").set_class(not following, "-visible")
+    @on(JumpToLatestBar.Pressed)
+    async def _jump_pressed(self) -> None:
+        await self.action_jump_to_latest()
 
     # Copying (palette entries) -----------------------------------------------------------
 

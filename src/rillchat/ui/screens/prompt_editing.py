@@ -10,8 +10,23 @@ from rillchat.ui.widgets.conversation_view import ConversationView
 from rillchat.ui.widgets.prompt_input import PromptInput
 
 
+class EditingNotice(Static):
+    """The line above the prompt that says which prompt is being edited."""
+
+    DEFAULT_CSS = """
+    EditingNotice {
+        height: auto; display: none; padding: 0 2;
+        background: $warning 25%; color: $text;
+    }
+    EditingNotice.-visible { display: block; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+
+
 class PromptEditing:
-    def __init__(self, prompt: PromptInput, view: ConversationView, notice: Static) -> None:
+    def __init__(self, prompt: PromptInput, view: ConversationView, notice: EditingNotice) -> None:
         self._prompt = prompt
         self._view = view
         self._notice = notice

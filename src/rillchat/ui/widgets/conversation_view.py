@@ -16,7 +16,7 @@ from rillchat.chat.conversation import Conversation, Message
 from rillchat.chat.replay import events_from_message
 from rillchat.chat.summary import turn_replies
 from rillchat.chat.tool_loop import wants_tools
-from rillchat.ui.textual_fixes import release_removed_widgets
+from rillchat.ui.textual_fixes import forget_layout_arithmetic, release_removed_widgets
 from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.messages_view import AssistantMessage, ToolResult, UserMessage
@@ -160,11 +160,21 @@ class ConversationView(VerticalScroll):
     # Drawing ------------------------------------------------------------------------------
 
     async def begin(self, conversation: Conversation) -> None:
-        """A new conversation in place of the one drawn."""
+        """A new conversation in place of the one drawn, from the top."""
         await self.let_go()
+        forget_layout_arithmetic()
         self.conversation = conversation
         self.shown_from = 0
         self.drawn_until = None
+        self.start_over()
+
+    def toggle_last_reasoning(self) -> bool:
+        """Fold or unfold the reasoning of the last reply that has some; whether one had."""
+        # Saved replies too: a conversation opened from the history has reasoning panels
+        # but no live replies.
+        return any(
+            view.toggle_reasoning() for view in reversed(list(self.query(AssistantMessage)))
+        )
 
     async def let_go(self) -> None:
         """Take everything drawn off the screen and forget it."""
