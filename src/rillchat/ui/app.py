@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
 
@@ -35,6 +34,7 @@ from rillchat.store.recorder import (
 )
 from rillchat.terminal_text import visible_controls
 from rillchat.ui.host import HistoryChange, SettingChanged
+from rillchat.ui.keymap import apply_keymap
 from rillchat.ui.messages import HistoryFailed, HistoryOpened, SavingPaused, SavingResumed
 from rillchat.ui.palette_commands import chat_commands
 from rillchat.ui.screens.chat import ChatScreen
@@ -55,32 +55,6 @@ def _load_stream_layer() -> tuple[Any, Any]:
     from rillchat.openrouter.stream import stream_reply
 
     return make_client, stream_reply
-
-
-def prompt_keys_taken(keymap: dict[str, str]) -> list[str]:
-    """Keys re-mapped onto ones the prompt box (a TextArea, focused nearly always) answers to
-    first, like F7 (select all) or F6 (expand pastes), so the action would never run while
-    typing."""
-    from textual.widgets import TextArea
-
-    from rillchat.ui.widgets.prompt_input import PromptInput
-
-    prompt_keys = {
-        key.strip(): (binding.action.replace("_", " "), binding.id)
-        for bindings in (TextArea.BINDINGS, PromptInput.BINDINGS)
-        for binding in bindings
-        if isinstance(binding, Binding)
-        for key in binding.key.split(",")
-    }
-    taken = []
-    for binding_id, keys in keymap.items():
-        for key in (key.strip() for key in keys.split(",")):
-            if key in prompt_keys and prompt_keys[key][1] != binding_id:
-                taken.append(
-                    f"{key} for {binding_id} is what the prompt box uses to "
-                    f"{prompt_keys[key][0]}, so it would not reach {binding_id}"
-                )
-    return taken
 
 
 CONNECTION_KEYS = ("api_key", "base_url")
@@ -154,7 +128,7 @@ class RillApp(App[None]):
         painted while Textual's start-up batch held the display, that frame was thrown away,
         and the screen came in pieces over the next few frames.)"""
         self._load_themes()
-        self._apply_keymap()
+        apply_keymap(self, self.settings.keys)
         self._open_history()
         return ChatScreen(self._reopened)
 
@@ -229,42 +203,6 @@ class RillApp(App[None]):
             )
         for problem in problems:
             self.notify(problem, title="Themes", severity="warning", timeout=10, markup=False)
-
-    def _apply_keymap(self) -> None:
-        """config.toml's [keys]: binding ids to keys. An id Rill does not have is named."""
-        from rillchat.ui.widgets.prompt_input import PromptInput
-
-        known = {
-            binding.id
-            for bindings in (ChatScreen.BINDINGS, PromptInput.BINDINGS)
-            for binding in bindings
-            if isinstance(binding, Binding) and binding.id
-        }
-        keymap = {
-            binding_id: keys for binding_id, keys in self.settings.keys if binding_id in known
-        }
-        unknown = [binding_id for binding_id, _ in self.settings.keys if binding_id not in known]
-        if unknown:
-            self.notify(
-                f"config.toml [keys]: {', '.join(map(repr, unknown))} "
-                f"{'is not a binding' if len(unknown) == 1 else 'are not bindings'}; "
-                f"the ids are {', '.join(sorted(known))}.",
-                title="Keys",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-        taken = prompt_keys_taken(keymap)
-        if taken:
-            self.notify(
-                f"config.toml [keys]: {'; '.join(taken)}. Choose other keys for them.",
-                title="Keys",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-        if keymap:
-            self.set_keymap(keymap)
 
     @work(group="catalogue", exit_on_error=False)
     async def _read_cached_catalogue(self) -> None:
