@@ -127,7 +127,10 @@ class RillApp(App[None]):
         start-up is done and its first frame is drawn whole. (Pushed from `on_mount`, it was
         painted while Textual's start-up batch held the display, that frame was thrown away,
         and the screen came in pieces over the next few frames.)"""
-        self._load_themes()
+        from rillchat.paths import config_dir
+        from rillchat.ui.themes import install_themes
+
+        install_themes(self, self.settings.theme, config_dir() / "themes")
         apply_keymap(self, self.settings.keys)
         self._open_history()
         return ChatScreen(self._reopened)
@@ -183,26 +186,6 @@ class RillApp(App[None]):
         if self._running and not self._exit:
             gc.freeze()
         gc.enable()  # `rill` turns it off for start-up
-
-    def _load_themes(self) -> None:
-        """Rill's themes and the user's own (config folder's themes/); a broken file is named
-        and skipped, the others load."""
-        from rillchat.paths import config_dir
-        from rillchat.ui.themes import SHIPPED_THEMES, load_themes
-
-        themes, problems = load_themes(SHIPPED_THEMES, config_dir() / "themes")
-        for theme in themes:
-            self.register_theme(theme)
-        wanted = self.settings.theme
-        if wanted and wanted in self.available_themes:
-            self.theme = wanted
-        elif wanted:
-            problems.append(
-                f"config.toml asks for the theme {wanted!r}, which is not one of "
-                f"{', '.join(sorted(self.available_themes))}."
-            )
-        for problem in problems:
-            self.notify(problem, title="Themes", severity="warning", timeout=10, markup=False)
 
     @work(group="catalogue", exit_on_error=False)
     async def _read_cached_catalogue(self) -> None:
