@@ -33,6 +33,7 @@ from rillchat.store.recorder import (
     open_recorder_when_free,
 )
 from rillchat.terminal_text import visible_controls
+from rillchat.ui.catalogue_reading import read_catalogue
 from rillchat.ui.host import HistoryChange, SettingChanged
 from rillchat.ui.keymap import apply_keymap
 from rillchat.ui.messages import HistoryFailed, HistoryOpened, SavingPaused, SavingResumed
@@ -189,28 +190,8 @@ class RillApp(App[None]):
 
     @work(group="catalogue", exit_on_error=False)
     async def _read_cached_catalogue(self) -> None:
-        """What each model can do, off the UI thread and without waiting on the network: the
-        demo's own list, or the cached one, fetched again once it is a day old."""
-        from rillchat.catalogue import parse_models, read_cache
-
-        if self.demo:
-            from rillchat.demo.catalogue import catalogue
-
-            self.remember_catalogue(await asyncio.to_thread(lambda: parse_models(catalogue())))
-            return
-        cached = await asyncio.to_thread(read_cache, self.settings.base_url)
-        if cached is not None:
-            self.remember_catalogue(cached.models)
-        if (cached is not None and cached.fresh()) or not self.settings.api_key:
-            return
-        await self._start_loading_stream_layer()  # the SDK, imported off the UI thread
-        from rillchat.openrouter.models import CatalogueUnavailable, get_catalogue
-
-        try:
-            models, _ = await get_catalogue(self.settings)
-        except CatalogueUnavailable:
-            return  # the picker says why when it is opened; the chat works without it
-        self.remember_catalogue(models)
+        """The cached catalogue (or the demo's), fetched again once it is a day old."""
+        await read_catalogue(self, self._start_loading_stream_layer)
 
     def remember_catalogue(self, models: list[ModelInfo]) -> None:
         self.catalogue = {model.id: model for model in models}
