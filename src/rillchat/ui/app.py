@@ -1,4 +1,6 @@
-"""The Textual application: settings, the OpenRouter client, and the command palette."""
+"""The Textual application: the settings, the OpenRouter client, and what the screens ask of
+it (`RillHost`). The history, the keymap, the themes, the catalogue and the palette's commands
+each have a module of their own."""
 
 from __future__ import annotations
 
@@ -6,7 +8,6 @@ import asyncio
 import gc
 import signal
 import sqlite3
-import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Iterable
 from contextlib import aclosing
@@ -19,20 +20,11 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.signal import Signal
 
-from rillchat.chat.conversation import Conversation
 from rillchat.openrouter.events import StreamEvent
 from rillchat.openrouter.request import ChatRequest
 from rillchat.settings import DEFAULT_BASE_URL, Settings
-from rillchat.store.db import NotADatabase, StoreError, default_path
-from rillchat.store.history import History
-from rillchat.store.problems import ProblemKind, is_busy
-from rillchat.store.recorder import (
-    START_BUSY_TIMEOUT,
-    Recorder,
-    open_recorder,
-    open_recorder_when_free,
-)
 from rillchat.terminal_text import visible_controls
+from rillchat.ui.app_history import LATEST, AppHistory
 from rillchat.ui.catalogue_reading import read_catalogue
 from rillchat.ui.host import HistoryChange, SettingChanged
 from rillchat.ui.keymap import apply_keymap
@@ -46,7 +38,7 @@ if TYPE_CHECKING:
 
     from rillchat.catalogue import ModelInfo
     from rillchat.openrouter.client import OpenRouterClient
-    from rillchat.store.problems import HistoryProblem
+    from rillchat.store.recorder import Recorder
     from rillchat.ui.opened import Opened
 
 
@@ -65,8 +57,7 @@ QUIT_WAIT = 2.0
 """Seconds quitting waits for the history to take what is not saved yet (another program
 may hold its lock); what it could not take is named on the terminal."""
 
-LATEST = "latest"
-"""`reopen` value for the most recently updated conversation (`rill --continue`)."""
+__all__ = ["LATEST", "QUIT_WAIT", "RillApp"]  # LATEST: what `rill --continue` reopens
 
 
 class RillApp(App[None]):
@@ -92,21 +83,11 @@ class RillApp(App[None]):
         self.cursor_blink = cursor_blink
         self._client: OpenRouterClient | None = None
         self._stream_layer: asyncio.Future[tuple[Any, Any]] | None = None
-        self._history_path = history_path
-        self.recorder: Recorder | None = None
-        """Saves the conversation as it happens; None when the history cannot be opened."""
-        self.history_problem: str | None = None
-        """Why the history is off, in words for the user."""
-        self._history_locked = False
-        """Another program held the history's lock at start-up: it is tried again."""
-        self._stop_reopening: threading.Event | None = None
+        self._history = AppHistory(self, history_path, reopen)
+        """The history saved in; `reopen` is a saved conversation to open (an id or its
+        start, or LATEST)."""
         self.not_saved_at_exit: str | None = None
         """What the history could not take before Rill closed, in words for the terminal."""
-        self.unreadable_history: Path | None = None
-        """The history file, when it is not a database and could be moved aside."""
-        self._reopen = reopen
-        """A saved conversation to open: an id (or its start), or LATEST."""
-        self._reopened: Conversation | None = None
         self.session_cost = 0.0
         """USD spent on replies since Rill started (from each reply's usage)."""
         self.catalogue: dict[str, ModelInfo] = {}
@@ -133,8 +114,8 @@ class RillApp(App[None]):
 
         install_themes(self, self.settings.theme, config_dir() / "themes")
         apply_keymap(self, self.settings.keys)
-        self._open_history()
-        return ChatScreen(self._reopened)
+        self._history.open()
+        return ChatScreen(self._history.reopened)
 
     def get_driver_class(self) -> type[Driver]:
         keep_pastes_whole()
@@ -280,129 +261,38 @@ class RillApp(App[None]):
 
         self.push_screen(ThemePicker(sorted(self.available_themes), self.theme), chosen)
 
-    def _open_history(self) -> None:
-        path = self._history_path or default_path()
-        try:
-            recorder = self._open_recorder(path, busy_timeout=START_BUSY_TIMEOUT)
-        except (StoreError, sqlite3.Error, OSError) as exc:
-            self._history_locked = is_busy(exc)
-            self.history_problem = (
-                f"Another program holds the history locked ({path}). Rill tries again every "
-                "few seconds, and saves this conversation once it opens."
-                if self._history_locked
-                else str(exc)
-            )
-            self.unreadable_history = exc.path if isinstance(exc, NotADatabase) else None
-            if self._history_locked:
-                self._open_history_when_free()
-            return
-        self.history_problem = self.unreadable_history = None
-        self.recorder = recorder
-        if self._reopen is not None:
-            self._reopened = self._load(recorder.history, self._reopen)
+    @property
+    def recorder(self) -> Recorder | None:
+        """Saves the conversation as it happens; None when the history cannot be opened."""
+        return self._history.recorder
 
-    def _open_recorder(self, path: Path, *, busy_timeout: float) -> Recorder:
-        return open_recorder(
-            path,
-            busy_timeout=busy_timeout,
-            on_paused=self._saving_paused,
-            on_resumed=self._saving_resumed,
-        )
+    @property
+    def history_problem(self) -> str | None:
+        """Why the history is off, in words for the user."""
+        return self._history.problem
 
-    # The history's thread tells the app, thread-safely (by message), when saving stops and
-    # starts again.
-    def _saving_paused(self, problem: HistoryProblem) -> None:
-        self.post_message(SavingPaused(problem))
-
-    def _saving_resumed(self) -> None:
-        self.post_message(SavingResumed())
-
-    def _open_history_when_free(self) -> None:
-        """The history was locked at start-up: open it, off the UI thread, once it is not."""
-
-        def opened(recorder: Recorder) -> None:
-            if not self.post_message(HistoryOpened(recorder)):  # the app is gone
-                recorder.close(0)
-
-        def failed(exc: Exception) -> None:
-            self.post_message(HistoryFailed(f"The history still cannot be opened: {exc}"))
-
-        self._stop_reopening = open_recorder_when_free(
-            self._history_path or default_path(),
-            on_open=opened,
-            on_failed=failed,
-            on_paused=self._saving_paused,
-            on_resumed=self._saving_resumed,
-        )
-
-    def on_history_failed(self, message: HistoryFailed) -> None:
-        self.notify(
-            message.text, title="History is off", severity="error", timeout=10, markup=False
-        )
-
-    def on_history_opened(self, message: HistoryOpened) -> None:
-        if self.recorder is not None or not self._history_locked:  # moved aside meanwhile
-            # Closing waits for its thread (up to an attempt on a lock): not on this one.
-            threading.Thread(target=message.recorder.close, args=(0,), daemon=True).start()
-            return
-        self.recorder = message.recorder
-        self.history_problem = None
-        self._history_locked = False
-        for screen in self.screen_stack:
-            if isinstance(screen, ChatScreen):
-                screen.history_came_on()
-        self.notify(
-            "The other program let go of it; this conversation is saved.",
-            title="History is on",
-            timeout=6,
-            markup=False,
-        )
-
-    def on_saving_paused(self, message: SavingPaused) -> None:
-        problem = message.problem
-        self.notify(
-            f"{problem.reason[0].upper()}{problem.reason[1:]}. {problem.advice} "
-            "What arrives meanwhile is kept, and saved as soon as it can be; a notice "
-            "says when.",
-            title="Not saved yet",
-            severity="warning" if problem.kind is ProblemKind.BUSY else "error",
-            timeout=30,
-            markup=False,
-        )
-
-    def on_saving_resumed(self, message: SavingResumed) -> None:
-        self.notify(
-            "The history has everything that had to wait.",
-            title="Saved again",
-            timeout=6,
-            markup=False,
-        )
+    @property
+    def unreadable_history(self) -> Path | None:
+        """The history file, when it is not a database and could be moved aside."""
+        return self._history.unreadable
 
     def move_history_aside(self) -> Path:
         """Rename the unreadable history file (never delete it) and start a fresh one.
         Returns where the old file went."""
-        old = self.unreadable_history
-        assert old is not None
-        kept = old.with_name(f"{old.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
-        old.rename(kept)
-        self._history_path = old
-        self._open_history()
-        return kept
+        return self._history.move_aside()
 
-    def _load(self, history: History, wanted: str) -> Conversation | None:
-        try:
-            conversation_id = history.latest_id() if wanted == LATEST else history.find_id(wanted)
-        except LookupError as exc:
-            self.notify(exc.args[0], title="Not reopened", severity="warning", markup=False)
-            return None
-        if conversation_id is None:
-            self.notify(
-                "There is no saved conversation to continue yet.",
-                title="Not reopened",
-                severity="warning",
-            )
-            return None
-        return history.load(conversation_id)
+    # The history's threads post these to the app: the history answers them.
+    def on_history_failed(self, message: HistoryFailed) -> None:
+        self._history.failed(message)
+
+    def on_history_opened(self, message: HistoryOpened) -> None:
+        self._history.opened(message)
+
+    def on_saving_paused(self, message: SavingPaused) -> None:
+        self._history.saving_paused(message)
+
+    def on_saving_resumed(self, message: SavingResumed) -> None:
+        self._history.saving_resumed(message)
 
     def open_conversation(
         self, opened: Opened, *, draft: str = "", sent_prompts: list[str] | None = None
@@ -541,15 +431,7 @@ class RillApp(App[None]):
                 pass
         if self._client is not None:
             await self._client.close()
-        if self._stop_reopening is not None:
-            self._stop_reopening.set()
-        recorder, self.recorder = self.recorder, None
-        if recorder is not None:
-            unsaved = await asyncio.to_thread(recorder.close, QUIT_WAIT)
-            if unsaved:
-                problem = recorder.problem
-                why = f" Why: {problem.reason}." if problem is not None else ""
-                self.not_saved_at_exit = f"not saved in the history: {', '.join(unsaved)}.{why}"
+        self.not_saved_at_exit = await self._history.close(QUIT_WAIT)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if isinstance(screen, ChatScreen):
