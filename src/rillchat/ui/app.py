@@ -1,4 +1,6 @@
-"""The Textual application: settings, the OpenRouter client, and the command palette."""
+"""The Textual application: the settings, the OpenRouter client, and what the screens ask of
+it (`RillHost`). The history, the keymap, the themes, the catalogue and the palette's commands
+each have a module of their own."""
 
 from __future__ import annotations
 
@@ -6,7 +8,6 @@ import asyncio
 import gc
 import signal
 import sqlite3
-import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Iterable
 from contextlib import aclosing
@@ -16,26 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
 
-from rillchat.chat.conversation import Conversation
 from rillchat.openrouter.events import StreamEvent
-from rillchat.openrouter.request import REASONING_EFFORTS, ChatRequest
+from rillchat.openrouter.request import ChatRequest
 from rillchat.settings import DEFAULT_BASE_URL, Settings
-from rillchat.store.db import NotADatabase, StoreError, default_path
-from rillchat.store.history import History
-from rillchat.store.problems import ProblemKind, is_busy
-from rillchat.store.recorder import (
-    START_BUSY_TIMEOUT,
-    Recorder,
-    open_recorder,
-    open_recorder_when_free,
-)
-from rillchat.terminal_text import one_line, visible_controls
+from rillchat.terminal_text import visible_controls
+from rillchat.ui.app_history import LATEST, AppHistory
+from rillchat.ui.catalogue_reading import read_catalogue
 from rillchat.ui.host import HistoryChange, SettingChanged
+from rillchat.ui.keymap import apply_keymap
 from rillchat.ui.messages import HistoryFailed, HistoryOpened, SavingPaused, SavingResumed
+from rillchat.ui.palette_commands import chat_commands
 from rillchat.ui.screens.chat import ChatScreen
 from rillchat.ui.textual_fixes import keep_pastes_whole
 
@@ -44,7 +38,7 @@ if TYPE_CHECKING:
 
     from rillchat.catalogue import ModelInfo
     from rillchat.openrouter.client import OpenRouterClient
-    from rillchat.store.problems import HistoryProblem
+    from rillchat.store.recorder import Recorder
     from rillchat.ui.opened import Opened
 
 
@@ -56,32 +50,6 @@ def _load_stream_layer() -> tuple[Any, Any]:
     return make_client, stream_reply
 
 
-def prompt_keys_taken(keymap: dict[str, str]) -> list[str]:
-    """Keys re-mapped onto ones the prompt box (a TextArea, focused nearly always) answers to
-    first, like F7 (select all) or F6 (expand pastes), so the action would never run while
-    typing."""
-    from textual.widgets import TextArea
-
-    from rillchat.ui.widgets.prompt_input import PromptInput
-
-    prompt_keys = {
-        key.strip(): (binding.action.replace("_", " "), binding.id)
-        for bindings in (TextArea.BINDINGS, PromptInput.BINDINGS)
-        for binding in bindings
-        if isinstance(binding, Binding)
-        for key in binding.key.split(",")
-    }
-    taken = []
-    for binding_id, keys in keymap.items():
-        for key in (key.strip() for key in keys.split(",")):
-            if key in prompt_keys and prompt_keys[key][1] != binding_id:
-                taken.append(
-                    f"{key} for {binding_id} is what the prompt box uses to "
-                    f"{prompt_keys[key][0]}, so it would not reach {binding_id}"
-                )
-    return taken
-
-
 CONNECTION_KEYS = ("api_key", "base_url")
 SERVERS_CLOSE_LIMIT = 1.5
 """Seconds quitting waits at most for the MCP servers to close."""
@@ -89,8 +57,7 @@ QUIT_WAIT = 2.0
 """Seconds quitting waits for the history to take what is not saved yet (another program
 may hold its lock); what it could not take is named on the terminal."""
 
-LATEST = "latest"
-"""`reopen` value for the most recently updated conversation (`rill --continue`)."""
+__all__ = ["LATEST", "QUIT_WAIT", "RillApp"]  # LATEST: what `rill --continue` reopens
 
 
 class RillApp(App[None]):
@@ -116,21 +83,11 @@ class RillApp(App[None]):
         self.cursor_blink = cursor_blink
         self._client: OpenRouterClient | None = None
         self._stream_layer: asyncio.Future[tuple[Any, Any]] | None = None
-        self._history_path = history_path
-        self.recorder: Recorder | None = None
-        """Saves the conversation as it happens; None when the history cannot be opened."""
-        self.history_problem: str | None = None
-        """Why the history is off, in words for the user."""
-        self._history_locked = False
-        """Another program held the history's lock at start-up: it is tried again."""
-        self._stop_reopening: threading.Event | None = None
+        self._history = AppHistory(self, history_path, reopen)
+        """The history saved in; `reopen` is a saved conversation to open (an id or its
+        start, or LATEST)."""
         self.not_saved_at_exit: str | None = None
         """What the history could not take before Rill closed, in words for the terminal."""
-        self.unreadable_history: Path | None = None
-        """The history file, when it is not a database and could be moved aside."""
-        self._reopen = reopen
-        """A saved conversation to open: an id (or its start), or LATEST."""
-        self._reopened: Conversation | None = None
         self.session_cost = 0.0
         """USD spent on replies since Rill started (from each reply's usage)."""
         self.catalogue: dict[str, ModelInfo] = {}
@@ -152,10 +109,13 @@ class RillApp(App[None]):
         start-up is done and its first frame is drawn whole. (Pushed from `on_mount`, it was
         painted while Textual's start-up batch held the display, that frame was thrown away,
         and the screen came in pieces over the next few frames.)"""
-        self._load_themes()
-        self._apply_keymap()
-        self._open_history()
-        return ChatScreen(self._reopened)
+        from rillchat.paths import config_dir
+        from rillchat.ui.themes import install_themes
+
+        install_themes(self, self.settings.theme, config_dir() / "themes")
+        apply_keymap(self, self.settings.keys)
+        self._history.open()
+        return ChatScreen(self._history.reopened)
 
     def get_driver_class(self) -> type[Driver]:
         keep_pastes_whole()
@@ -209,86 +169,10 @@ class RillApp(App[None]):
             gc.freeze()
         gc.enable()  # `rill` turns it off for start-up
 
-    def _load_themes(self) -> None:
-        """Rill's themes and the user's own (config folder's themes/); a broken file is named
-        and skipped, the others load."""
-        from rillchat.paths import config_dir
-        from rillchat.ui.themes import SHIPPED_THEMES, load_themes
-
-        themes, problems = load_themes(SHIPPED_THEMES, config_dir() / "themes")
-        for theme in themes:
-            self.register_theme(theme)
-        wanted = self.settings.theme
-        if wanted and wanted in self.available_themes:
-            self.theme = wanted
-        elif wanted:
-            problems.append(
-                f"config.toml asks for the theme {wanted!r}, which is not one of "
-                f"{', '.join(sorted(self.available_themes))}."
-            )
-        for problem in problems:
-            self.notify(problem, title="Themes", severity="warning", timeout=10, markup=False)
-
-    def _apply_keymap(self) -> None:
-        """config.toml's [keys]: binding ids to keys. An id Rill does not have is named."""
-        from rillchat.ui.widgets.prompt_input import PromptInput
-
-        known = {
-            binding.id
-            for bindings in (ChatScreen.BINDINGS, PromptInput.BINDINGS)
-            for binding in bindings
-            if isinstance(binding, Binding) and binding.id
-        }
-        keymap = {
-            binding_id: keys for binding_id, keys in self.settings.keys if binding_id in known
-        }
-        unknown = [binding_id for binding_id, _ in self.settings.keys if binding_id not in known]
-        if unknown:
-            self.notify(
-                f"config.toml [keys]: {', '.join(map(repr, unknown))} "
-                f"{'is not a binding' if len(unknown) == 1 else 'are not bindings'}; "
-                f"the ids are {', '.join(sorted(known))}.",
-                title="Keys",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-        taken = prompt_keys_taken(keymap)
-        if taken:
-            self.notify(
-                f"config.toml [keys]: {'; '.join(taken)}. Choose other keys for them.",
-                title="Keys",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-        if keymap:
-            self.set_keymap(keymap)
-
     @work(group="catalogue", exit_on_error=False)
     async def _read_cached_catalogue(self) -> None:
-        """What each model can do, off the UI thread and without waiting on the network: the
-        demo's own list, or the cached one, fetched again once it is a day old."""
-        from rillchat.catalogue import parse_models, read_cache
-
-        if self.demo:
-            from rillchat.demo.catalogue import catalogue
-
-            self.remember_catalogue(await asyncio.to_thread(lambda: parse_models(catalogue())))
-            return
-        cached = await asyncio.to_thread(read_cache, self.settings.base_url)
-        if cached is not None:
-            self.remember_catalogue(cached.models)
-        if (cached is not None and cached.fresh()) or not self.settings.api_key:
-            return
-        await self._start_loading_stream_layer()  # the SDK, imported off the UI thread
-        from rillchat.openrouter.models import CatalogueUnavailable, get_catalogue
-
-        try:
-            models, _ = await get_catalogue(self.settings)
-        except CatalogueUnavailable:
-            return  # the picker says why when it is opened; the chat works without it
-        self.remember_catalogue(models)
+        """The cached catalogue (or the demo's), fetched again once it is a day old."""
+        await read_catalogue(self, self._start_loading_stream_layer)
 
     def remember_catalogue(self, models: list[ModelInfo]) -> None:
         self.catalogue = {model.id: model for model in models}
@@ -377,129 +261,38 @@ class RillApp(App[None]):
 
         self.push_screen(ThemePicker(sorted(self.available_themes), self.theme), chosen)
 
-    def _open_history(self) -> None:
-        path = self._history_path or default_path()
-        try:
-            recorder = self._open_recorder(path, busy_timeout=START_BUSY_TIMEOUT)
-        except (StoreError, sqlite3.Error, OSError) as exc:
-            self._history_locked = is_busy(exc)
-            self.history_problem = (
-                f"Another program holds the history locked ({path}). Rill tries again every "
-                "few seconds, and saves this conversation once it opens."
-                if self._history_locked
-                else str(exc)
-            )
-            self.unreadable_history = exc.path if isinstance(exc, NotADatabase) else None
-            if self._history_locked:
-                self._open_history_when_free()
-            return
-        self.history_problem = self.unreadable_history = None
-        self.recorder = recorder
-        if self._reopen is not None:
-            self._reopened = self._load(recorder.history, self._reopen)
+    @property
+    def recorder(self) -> Recorder | None:
+        """Saves the conversation as it happens; None when the history cannot be opened."""
+        return self._history.recorder
 
-    def _open_recorder(self, path: Path, *, busy_timeout: float) -> Recorder:
-        return open_recorder(
-            path,
-            busy_timeout=busy_timeout,
-            on_paused=self._saving_paused,
-            on_resumed=self._saving_resumed,
-        )
+    @property
+    def history_problem(self) -> str | None:
+        """Why the history is off, in words for the user."""
+        return self._history.problem
 
-    # The history's thread tells the app, thread-safely (by message), when saving stops and
-    # starts again.
-    def _saving_paused(self, problem: HistoryProblem) -> None:
-        self.post_message(SavingPaused(problem))
-
-    def _saving_resumed(self) -> None:
-        self.post_message(SavingResumed())
-
-    def _open_history_when_free(self) -> None:
-        """The history was locked at start-up: open it, off the UI thread, once it is not."""
-
-        def opened(recorder: Recorder) -> None:
-            if not self.post_message(HistoryOpened(recorder)):  # the app is gone
-                recorder.close(0)
-
-        def failed(exc: Exception) -> None:
-            self.post_message(HistoryFailed(f"The history still cannot be opened: {exc}"))
-
-        self._stop_reopening = open_recorder_when_free(
-            self._history_path or default_path(),
-            on_open=opened,
-            on_failed=failed,
-            on_paused=self._saving_paused,
-            on_resumed=self._saving_resumed,
-        )
-
-    def on_history_failed(self, message: HistoryFailed) -> None:
-        self.notify(
-            message.text, title="History is off", severity="error", timeout=10, markup=False
-        )
-
-    def on_history_opened(self, message: HistoryOpened) -> None:
-        if self.recorder is not None or not self._history_locked:  # moved aside meanwhile
-            # Closing waits for its thread (up to an attempt on a lock): not on this one.
-            threading.Thread(target=message.recorder.close, args=(0,), daemon=True).start()
-            return
-        self.recorder = message.recorder
-        self.history_problem = None
-        self._history_locked = False
-        for screen in self.screen_stack:
-            if isinstance(screen, ChatScreen):
-                screen.history_came_on()
-        self.notify(
-            "The other program let go of it; this conversation is saved.",
-            title="History is on",
-            timeout=6,
-            markup=False,
-        )
-
-    def on_saving_paused(self, message: SavingPaused) -> None:
-        problem = message.problem
-        self.notify(
-            f"{problem.reason[0].upper()}{problem.reason[1:]}. {problem.advice} "
-            "What arrives meanwhile is kept, and saved as soon as it can be; a notice "
-            "says when.",
-            title="Not saved yet",
-            severity="warning" if problem.kind is ProblemKind.BUSY else "error",
-            timeout=30,
-            markup=False,
-        )
-
-    def on_saving_resumed(self, message: SavingResumed) -> None:
-        self.notify(
-            "The history has everything that had to wait.",
-            title="Saved again",
-            timeout=6,
-            markup=False,
-        )
+    @property
+    def unreadable_history(self) -> Path | None:
+        """The history file, when it is not a database and could be moved aside."""
+        return self._history.unreadable
 
     def move_history_aside(self) -> Path:
         """Rename the unreadable history file (never delete it) and start a fresh one.
         Returns where the old file went."""
-        old = self.unreadable_history
-        assert old is not None
-        kept = old.with_name(f"{old.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
-        old.rename(kept)
-        self._history_path = old
-        self._open_history()
-        return kept
+        return self._history.move_aside()
 
-    def _load(self, history: History, wanted: str) -> Conversation | None:
-        try:
-            conversation_id = history.latest_id() if wanted == LATEST else history.find_id(wanted)
-        except LookupError as exc:
-            self.notify(exc.args[0], title="Not reopened", severity="warning", markup=False)
-            return None
-        if conversation_id is None:
-            self.notify(
-                "There is no saved conversation to continue yet.",
-                title="Not reopened",
-                severity="warning",
-            )
-            return None
-        return history.load(conversation_id)
+    # The history's threads post these to the app: the history answers them.
+    def on_history_failed(self, message: HistoryFailed) -> None:
+        self._history.failed(message)
+
+    def on_history_opened(self, message: HistoryOpened) -> None:
+        self._history.opened(message)
+
+    def on_saving_paused(self, message: SavingPaused) -> None:
+        self._history.saving_paused(message)
+
+    def on_saving_resumed(self, message: SavingResumed) -> None:
+        self._history.saving_resumed(message)
 
     def open_conversation(
         self, opened: Opened, *, draft: str = "", sent_prompts: list[str] | None = None
@@ -638,172 +431,9 @@ class RillApp(App[None]):
                 pass
         if self._client is not None:
             await self._client.close()
-        if self._stop_reopening is not None:
-            self._stop_reopening.set()
-        recorder, self.recorder = self.recorder, None
-        if recorder is not None:
-            unsaved = await asyncio.to_thread(recorder.close, QUIT_WAIT)
-            if unsaved:
-                problem = recorder.problem
-                why = f" Why: {problem.reason}." if problem is not None else ""
-                self.not_saved_at_exit = f"not saved in the history: {', '.join(unsaved)}.{why}"
+        self.not_saved_at_exit = await self._history.close(QUIT_WAIT)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if isinstance(screen, ChatScreen):
-            yield SystemCommand(
-                "New chat", "Start a new conversation (Ctrl+N)", screen.action_new_chat
-            )
-            yield SystemCommand(
-                "Stop", "Stop the reply that is streaming (Escape)", screen.action_stop
-            )
-            yield SystemCommand(
-                "Retry", "Ask for the last reply again (Ctrl+R)", screen.action_retry
-            )
-            yield SystemCommand(
-                "Copy last reply",
-                "Copy the last reply's Markdown to the clipboard",
-                screen.copy_last_reply,
-            )
-            yield SystemCommand(
-                "Copy message",
-                "Copy the message that holds the focus "
-                "(Shift+Tab from the prompt reaches them), or else the last reply",
-                screen.copy_message,
-            )
-            yield SystemCommand(
-                "Export this conversation",
-                "Write it to a Markdown or JSON file (the Downloads folder unless you change it)",
-                screen.action_export_conversation,
-            )
-            for number, block in enumerate(screen.last_code_blocks(), start=1):
-                yield SystemCommand(
-                    f"Copy code block {number}",
-                    _literal(block.label),
-                    lambda block=block: screen.copy_code_block(block),
-                )
-            for number, prompt in screen.editable_prompts():
-                yield SystemCommand(
-                    f"Edit prompt {number}: {_literal(prompt.text, 50)}",
-                    "Edit this prompt and send it as a new branch; the replies "
-                    "after it are kept (F2 edits the last prompt)",
-                    lambda prompt=prompt: screen.start_editing(prompt),
-                )
-            yield SystemCommand(
-                "Branch before",
-                "Show the previous branch of the last message that has more than one (Alt+Left)",
-                lambda: screen.run_action("switch_branch(-1)"),
-            )
-            yield SystemCommand(
-                "Branch after",
-                "Show the next branch of the last message that has more than one (Alt+Right)",
-                lambda: screen.run_action("switch_branch(1)"),
-            )
-            yield SystemCommand(
-                "Fold or unfold reasoning",
-                "Fold or unfold the reasoning of the last reply that has some (Ctrl+O)",
-                screen.action_toggle_reasoning,
-            )
-            yield SystemCommand(
-                "Name this conversation with the model",
-                "Ask the model for a short title, in one small paid request",
-                screen.action_name_conversation,
-            )
-            switch = "off" if self.settings.generate_titles else "on"
-            yield SystemCommand(
-                f"Turn {switch} naming new conversations with the model",
-                "After the first reply, ask the model for a title in one small "
-                "paid request; off by default, when titles come from the first "
-                "prompt",
-                screen.toggle_generated_titles,
-            )
-            yield SystemCommand(
-                "Model",
-                "Choose this conversation's model, with prices and abilities (F4)",
-                screen.action_pick_model,
-            )
-            yield SystemCommand(
-                "Reply options",
-                "Set this conversation's system prompt or "
-                "preset, reasoning effort, temperature and max tokens (F5)",
-                screen.action_reply_options,
-            )
-            model = screen.conversation.model
-            if self.model_reasons(model) is not False:
-                current = screen.conversation.options.reasoning_effort
-                for effort in (None, *REASONING_EFFORTS):
-                    mark = " (now)" if effort == current else ""
-                    yield SystemCommand(
-                        f"Reasoning effort: {effort or 'model default'}{mark}",
-                        f"Set how hard {_literal(model)} thinks before its "
-                        "next replies in this conversation",
-                        lambda effort=effort: screen.set_reasoning_effort(effort),
-                    )
-            for preset in self.settings.presets:
-                yield SystemCommand(
-                    f"Preset: {_literal(preset.name)}",
-                    _literal(preset.prompt, 80),
-                    lambda preset=preset: screen.use_preset(preset),
-                )
-            yield SystemCommand(
-                "System prompt: none",
-                "Send no system prompt, from the next reply on",
-                lambda: screen.use_preset(None),
-            )
-            yield SystemCommand(
-                "Temperature",
-                "Set how varied the next replies are (0 to 2)",
-                lambda: screen.action_reply_options("temperature"),
-            )
-            yield SystemCommand(
-                "Max tokens",
-                "Limit the length of the next replies",
-                lambda: screen.action_reply_options("max-tokens"),
-            )
-            from rillchat.chat.tools.configs import BUILTIN_TOOLS
-
-            for name, words in BUILTIN_TOOLS.items():
-                on = name in self.settings.builtin_tools
-                yield SystemCommand(
-                    f"Tool: {name} ({'on, turn off' if on else 'off, turn on'})",
-                    f"The built-in tool that lets the model {words}",
-                    lambda name=name: self.toggle_builtin_tool(name),
-                )
-            for schema in self.settings.schemas:
-                yield SystemCommand(
-                    f"Answer as JSON: {_literal(schema.name)}",
-                    "The next answer follows this JSON Schema and grows as a structure on screen",
-                    lambda schema=schema: screen.choose_schema_preset(schema),
-                )
-            yield SystemCommand(
-                "Answer as JSON from a schema file…",
-                "Pick a JSON Schema file for the next answer",
-                screen.action_schema_file,
-            )
-            if screen.next_schema is not None:
-                yield SystemCommand(
-                    "Answer as text",
-                    "Drop the JSON Schema chosen for the next answer",
-                    lambda: screen.choose_schema(None),
-                )
-            yield SystemCommand(
-                "Settings",
-                "Set the default model, key, endpoint, reasoning "
-                "effort and display, theme and presets, and see the credit "
-                "(F8)",
-                screen.action_settings,
-            )
-            yield SystemCommand(
-                "History",
-                "Browse, search, open, rename, export or delete saved conversations (F3)",
-                screen.action_history,
-            )
-            yield SystemCommand("Help", "List every key Rill answers to (F1)", screen.action_help)
+            yield from chat_commands(screen, self, self.toggle_builtin_tool)
         yield from super().get_system_commands(screen)
-
-
-def _literal(text: str, limit: int | None = None) -> str:
-    """Text for the command palette, which reads titles and help as markup: a prompt, a model
-    id or a code block's first line must show as written, never act as a link or an action."""
-    # Every bracket escaped: Textual's own escape() leaves a "[/" it sees no end for, which
-    # its parser then reads as a closing tag and fails on.
-    return one_line(text)[:limit].replace("[", "\\[")

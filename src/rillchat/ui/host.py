@@ -53,12 +53,25 @@ class RillHost(Protocol):
     """Talking to the built-in local server."""
     clock: Callable[[], float]
     cursor_blink: bool
-    recorder: Recorder | None
-    history_problem: str | None
-    unreadable_history: Path | None
     session_cost: float
     catalogue: dict[str, ModelInfo]
     tools: ToolSession
+
+    # Read-only: the app's history keeps them.
+    @property
+    def recorder(self) -> Recorder | None:
+        """Saves the conversation as it happens; None when the history cannot be opened."""
+        ...
+
+    @property
+    def history_problem(self) -> str | None:
+        """Why the history is off, in words for the user."""
+        ...
+
+    @property
+    def unreadable_history(self) -> Path | None:
+        """The history file, when it is not a database and could be moved aside."""
+        ...
 
     @property
     def setting_changes(self) -> Signal[SettingChanged]:

@@ -1,12 +1,17 @@
-"""Themes from TOML files: the ones Rill ships and the user's own, as Textual `Theme`s."""
+"""Themes from TOML files: the ones Rill ships and the user's own, as Textual `Theme`s put on
+the app."""
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 def _shipped_themes() -> Path:
@@ -102,3 +107,21 @@ def load_themes(*folders: Path) -> tuple[list[Theme], list[str]]:
                 continue
             themes[theme.name] = theme
     return list(themes.values()), problems
+
+
+def install_themes(app: App[Any], wanted: str | None, own_folder: Path) -> None:
+    """Rill's themes and the user's own (`own_folder`) registered on the app, and `wanted`
+    (config.toml's theme) put on; a broken file, or a theme none of them is, is named in a
+    notice and the others load."""
+    themes, problems = load_themes(SHIPPED_THEMES, own_folder)
+    for theme in themes:
+        app.register_theme(theme)
+    if wanted and wanted in app.available_themes:
+        app.theme = wanted
+    elif wanted:
+        problems.append(
+            f"config.toml asks for the theme {wanted!r}, which is not one of "
+            f"{', '.join(sorted(app.available_themes))}."
+        )
+    for problem in problems:
+        app.notify(problem, title="Themes", severity="warning", timeout=10, markup=False)
