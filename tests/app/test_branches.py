@@ -127,7 +127,7 @@ async def test_titles_come_from_the_prompt_and_from_the_model_only_when_asked(
         assert screen.conversation.title == "reasoning please"
         assert len(app_server.requests) == 1  # no title call behind the user's back
 
-        screen.action_name_conversation()
+        screen.naming.name_now()
         await until(pilot, lambda: screen.conversation.title != "reasoning please")
         assert screen.conversation.title.startswith("Reasoning please")
         assert screen.conversation.title.endswith("in the demo")
@@ -136,7 +136,7 @@ async def test_titles_come_from_the_prompt_and_from_the_model_only_when_asked(
         stored = History(open_database(path)).load(screen.conversation.id)
         assert stored.title == screen.conversation.title
 
-        screen.toggle_generated_titles()  # on: each new conversation is named after a reply
+        screen.naming.toggle_automatic()  # on: each new conversation is named after a reply
         assert tomllib.loads((tmp_path / "config.toml").read_text()) == {"generate_titles": True}
         await pilot.press("ctrl+n")
         await send(pilot, "hello there")

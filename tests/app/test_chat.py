@@ -412,9 +412,9 @@ async def test_copy_last_reply_and_code_blocks_through_the_palette(app_server):
             "Quit",
         ):
             assert title in titles
-        screen.copy_last_reply()
+        screen.copying.copy_last_reply()
         assert app.clipboard == screen.replies[-1].message.text
-        (block,) = screen.last_code_blocks()
+        (block,) = screen.copying.last_code_blocks()
         command = next(
             c for c in app.get_system_commands(screen) if c.title == "Copy code block 1"
         )

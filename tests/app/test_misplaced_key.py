@@ -138,7 +138,7 @@ async def test_the_model_picker_and_the_reply_options_refuse_a_key(app_server, c
         await pilot.press("escape")
         await until(pilot, lambda: pilot.app.screen is screen)
 
-        screen.use_preset(app.settings.presets[0])  # a preset that slipped through
+        screen.options.use_preset(app.settings.presets[0])  # a preset that slipped through
         await pilot.pause()
         assert screen.conversation.model == "demo/auto" and KEY not in top_bar(pilot)
 

@@ -161,7 +161,7 @@ async def test_a_new_chat_starts_with_the_default_model_not_the_one_picked(
         chosen = picker.shown[0].id
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(pilot.app.screen, ModelPicker))
-        chat(pilot).set_reasoning_effort("high")
+        chat(pilot).options.set_reasoning_effort("high")
         await send(pilot, "hello")
         assert app_server.requests[-1]["model"] == chosen
 

@@ -139,7 +139,7 @@ async def test_a_preset_written_in_settings_is_saved_and_sent(app_server, config
         ]
         assert screen.query(".preset-row")
         await pilot.press("escape")
-        chat(pilot).use_preset(app.settings.presets[0])
+        chat(pilot).options.use_preset(app.settings.presets[0])
         assert "system: Reviewer" in controls(pilot) and "effort: low" in controls(pilot)
         await send(pilot, "hello")
         request = app_server.requests[-1]
@@ -185,7 +185,7 @@ async def test_effort_is_not_offered_or_sent_for_a_model_that_does_not_reason(
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: plain in app.catalogue and "n/a" in controls(pilot))
         assert not app.catalogue[plain].reasoning
-        chat(pilot).set_reasoning_effort("high")
+        chat(pilot).options.set_reasoning_effort("high")
         assert "effort: n/a (no reasoning)" in controls(pilot)
         await send(pilot, "hello")
         assert "reasoning" not in app_server.requests[-1]
@@ -259,9 +259,9 @@ async def test_the_palette_turns_a_tool_on_and_picks_a_schema(app_server, config
         app.toggle_builtin_tool("calculator")
         assert app.settings.builtin_tools == ("calculator",)
         assert saved_config(config_dir) == {"builtin_tools": ["calculator"]}
-        screen.choose_schema_preset(app.settings.schemas[0])
+        screen.options.choose_schema_preset(app.settings.schemas[0])
         await pilot.pause()
-        assert screen.next_schema is None
+        assert screen.options.next_schema is None
         assert any(
             "'broken' is not valid JSON Schema" in str(n.message) for n in app._notifications
         )

@@ -228,7 +228,7 @@ async def test_a_structured_answer_grows_into_an_outline_and_is_checked(app_serv
     app = make_app(app_server)
     async with app.run_test(size=(100, 40)) as pilot:
         screen = chat(pilot)
-        screen.choose_schema(BOOKS)
+        screen.options.choose_schema(BOOKS)
         await pilot.pause()
         drawn = screen.query_one("#controls").render_line(0).text  # 100 columns cut the line
         assert "next answer: JSON books" in drawn
@@ -253,7 +253,7 @@ async def test_a_reopened_conversation_shows_every_call_decision_result_and_answ
     app = make_app(app_server, history_path=history, **CALCULATOR)
     async with app.run_test(size=(100, 40)) as pilot:
         screen = chat(pilot)
-        screen.choose_schema(BOOKS)
+        screen.options.choose_schema(BOOKS)
         await send(pilot, "list some books")
         await send(pilot, "a failing tool")
         await until(pilot, lambda: waiting(pilot))
@@ -288,7 +288,7 @@ async def test_a_schema_file_that_is_not_json_schema_is_refused_in_its_dialog(
     app = make_app(app_server)
     async with app.run_test(size=(100, 40)) as pilot:
         screen = chat(pilot)
-        screen.action_schema_file()
+        screen.options.ask_for_schema_file()
         await until(pilot, lambda: isinstance(app.screen, SchemaFileDialog))
         dialog = app.screen
         dialog.query_one(Input).value = str(bad)
@@ -299,7 +299,7 @@ async def test_a_schema_file_that_is_not_json_schema_is_refused_in_its_dialog(
         dialog.query_one(Input).value = str(good)
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is screen)
-        assert screen.next_schema.name == "book"
+        assert screen.options.next_schema.name == "book"
 
 
 async def test_escape_while_calls_wait_stops_them_all_and_nothing_runs(app_server):

@@ -84,7 +84,7 @@ def test_the_reply_options_with_a_preset_chosen(snap_compare, app):
 def test_the_chat_with_reply_options_set(snap_compare, app):
     async def run_before(pilot) -> None:
         await until(pilot, lambda: "demo/auto" in pilot.app.catalogue)
-        pilot.app.screen.use_preset(PRESETS[0])
+        pilot.app.screen.options.use_preset(PRESETS[0])
         pilot.app.clear_notifications()  # the bar is what is shown here
         await settle(pilot)
 

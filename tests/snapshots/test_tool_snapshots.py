@@ -119,7 +119,7 @@ def structured(
 ):
     async def run_before(pilot) -> None:
         screen = chat(pilot)
-        screen.choose_schema(BOOKS)
+        screen.options.choose_schema(BOOKS)
         await send(pilot, prompt, wait=wait)
         if not wait:
             await until(

@@ -24,31 +24,31 @@ def chat_commands(
     yield SystemCommand(
         "Copy last reply",
         "Copy the last reply's Markdown to the clipboard",
-        screen.copy_last_reply,
+        screen.copying.copy_last_reply,
     )
     yield SystemCommand(
         "Copy message",
         "Copy the message that holds the focus "
         "(Shift+Tab from the prompt reaches them), or else the last reply",
-        screen.copy_message,
+        screen.copying.copy_message,
     )
     yield SystemCommand(
         "Export this conversation",
         "Write it to a Markdown or JSON file (the Downloads folder unless you change it)",
-        screen.action_export_conversation,
+        screen.copying.export_conversation,
     )
-    for number, block in enumerate(screen.last_code_blocks(), start=1):
+    for number, block in enumerate(screen.copying.last_code_blocks(), start=1):
         yield SystemCommand(
             f"Copy code block {number}",
             _literal(block.label),
-            lambda block=block: screen.copy_code_block(block),
+            lambda block=block: screen.copying.copy_code_block(block),
         )
-    for number, prompt in screen.editable_prompts():
+    for number, prompt in screen.editing.editable_prompts():
         yield SystemCommand(
             f"Edit prompt {number}: {_literal(prompt.text, 50)}",
             "Edit this prompt and send it as a new branch; the replies "
             "after it are kept (F2 edits the last prompt)",
-            lambda prompt=prompt: screen.start_editing(prompt),
+            lambda prompt=prompt: screen.editing.start(prompt),
         )
     yield SystemCommand(
         "Branch before",
@@ -68,7 +68,7 @@ def chat_commands(
     yield SystemCommand(
         "Name this conversation with the model",
         "Ask the model for a short title, in one small paid request",
-        screen.action_name_conversation,
+        screen.naming.name_now,
     )
     switch = "off" if host.settings.generate_titles else "on"
     yield SystemCommand(
@@ -76,7 +76,7 @@ def chat_commands(
         "After the first reply, ask the model for a title in one small "
         "paid request; off by default, when titles come from the first "
         "prompt",
-        screen.toggle_generated_titles,
+        screen.naming.toggle_automatic,
     )
     yield SystemCommand(
         "Model",
@@ -98,18 +98,18 @@ def chat_commands(
                 f"Reasoning effort: {effort or 'model default'}{mark}",
                 f"Set how hard {_literal(model)} thinks before its "
                 "next replies in this conversation",
-                lambda effort=effort: screen.set_reasoning_effort(effort),
+                lambda effort=effort: screen.options.set_reasoning_effort(effort),
             )
     for preset in host.settings.presets:
         yield SystemCommand(
             f"Preset: {_literal(preset.name)}",
             _literal(preset.prompt, 80),
-            lambda preset=preset: screen.use_preset(preset),
+            lambda preset=preset: screen.options.use_preset(preset),
         )
     yield SystemCommand(
         "System prompt: none",
         "Send no system prompt, from the next reply on",
-        lambda: screen.use_preset(None),
+        lambda: screen.options.use_preset(None),
     )
     yield SystemCommand(
         "Temperature",
@@ -134,18 +134,18 @@ def chat_commands(
         yield SystemCommand(
             f"Answer as JSON: {_literal(schema.name)}",
             "The next answer follows this JSON Schema and grows as a structure on screen",
-            lambda schema=schema: screen.choose_schema_preset(schema),
+            lambda schema=schema: screen.options.choose_schema_preset(schema),
         )
     yield SystemCommand(
         "Answer as JSON from a schema file…",
         "Pick a JSON Schema file for the next answer",
-        screen.action_schema_file,
+        screen.options.ask_for_schema_file,
     )
-    if screen.next_schema is not None:
+    if screen.options.next_schema is not None:
         yield SystemCommand(
             "Answer as text",
             "Drop the JSON Schema chosen for the next answer",
-            lambda: screen.choose_schema(None),
+            lambda: screen.options.choose_schema(None),
         )
     yield SystemCommand(
         "Settings",

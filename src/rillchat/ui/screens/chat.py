@@ -4,7 +4,6 @@ ChatEngine and shows what the turn tells."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -17,7 +16,6 @@ from rillchat.chat.conversation import (
 )
 from rillchat.chat.engine import ChatEngine
 from rillchat.chat.options import ReplyOptions
-from rillchat.chat.structured import Schema
 from rillchat.chat.tool_round import ToolPolicy
 from rillchat.chat.turn_events import (
     TurnEvent,
@@ -39,7 +37,7 @@ from rillchat.ui.screens.chat_notices import (
 )
 from rillchat.ui.screens.conversation_namer import ConversationNamer
 from rillchat.ui.screens.conversation_options import ConversationOptions
-from rillchat.ui.screens.history_link import HistoryLink
+from rillchat.ui.screens.history_link import AppHistoryKeeper, HistoryLink
 from rillchat.ui.screens.prompt_editing import EditingNotice, PromptEditing
 from rillchat.ui.screens.prompt_queue import PromptQueue, keep_unsent_prompt, take_saved_draft
 from rillchat.ui.screens.turn_presenter import TurnPresenter
@@ -59,29 +57,6 @@ from rillchat.ui.widgets.prompt_input import PromptInput
 from rillchat.ui.widgets.queued_prompt import QueuedPromptBar
 from rillchat.ui.widgets.tool_call import ToolCallPanel
 from rillchat.ui.widgets.waiting_calls import WaitingCallsBar
-
-if TYPE_CHECKING:  # the screens and dialogs are imported when first opened: start-up is faster
-    from rillchat.config import Preset, SchemaPreset
-    from rillchat.ui.code_blocks import CodeBlock
-
-
-class _RecorderOfApp:
-    """The engine's keeper: the app's history, which can come on later (a lock let go)."""
-
-    def __init__(self, app: RillHost) -> None:
-        self._app = app
-
-    def save(self, conversation: Conversation, message: Message) -> None:
-        if (recorder := self._app.recorder) is not None:
-            recorder.save(conversation, message)
-
-    def progress(self, conversation: Conversation, message: Message) -> None:
-        if (recorder := self._app.recorder) is not None:
-            recorder.progress(conversation, message)
-
-    def save_conversation(self, conversation: Conversation) -> None:
-        if (recorder := self._app.recorder) is not None:
-            recorder.save_conversation(conversation)
 
 
 class ChatScreen(Screen[None]):
@@ -123,7 +98,7 @@ class ChatScreen(Screen[None]):
         self.branches: BranchMoves
         self.queue: PromptQueue
         self.editing: PromptEditing
-        """Shows what the engine tells of its turns (made with the widgets it draws in)."""
+        # The collaborators above that draw in widgets are made with them, in compose.
 
     def _default_conversation(self) -> Conversation:
         """A new conversation as Settings (F8) sets one up: the default model and effort.
@@ -179,7 +154,9 @@ class ChatScreen(Screen[None]):
         queued_bar = QueuedPromptBar(id="queued")
         self.queue = PromptQueue(self, prompt, queued_bar)
         editing_notice = EditingNotice(id="editing")
-        self.editing = PromptEditing(prompt, view, editing_notice)
+        self.editing = PromptEditing(
+            self, prompt, view, editing_notice, lambda: self.conversation, lambda: self.busy
+        )
         self.history = HistoryLink(
             self,
             self.host,
@@ -327,9 +304,9 @@ class ChatScreen(Screen[None]):
 
     @on(PromptInput.UnfoldTranscript)
     def _unfold_transcript(self) -> None:
-        unfolded = [view for view in self.conversation_view.query(UserMessage) if view.unfold()]
+        unfolded = self.conversation_view.unfold_prompts()
         self.notify(
-            f"Showing {len(unfolded)} folded prompt{'s' if len(unfolded) != 1 else ''} in full."
+            f"Showing {unfolded} folded prompt{'s' if unfolded != 1 else ''} in full."
             if unfolded
             else "Nothing is folded: F6 unfolds a big paste in the prompt or in the conversation.",
             timeout=4,
@@ -343,7 +320,7 @@ class ChatScreen(Screen[None]):
             conversation,
             self.host.stream,
             self.options.next_request,
-            keeper=_RecorderOfApp(self.host),
+            keeper=AppHistoryKeeper(self.host),
             clock=self.host.clock,
             api_key=self.host.settings.api_key,
         )
@@ -366,12 +343,6 @@ class ChatScreen(Screen[None]):
     def _reply_ended(self, reply: Message) -> None:
         self._show_spend()
         self.naming.reply_ended(reply)
-
-    def action_name_conversation(self) -> None:
-        self.naming.name_now()
-
-    def toggle_generated_titles(self) -> None:
-        self.naming.toggle_automatic()
 
     # The tool loop --------------------------------------------------------------------------
 
@@ -403,7 +374,7 @@ class ChatScreen(Screen[None]):
             event.stop()
             self.prompt.paste(event.text)
 
-    # Titles ------------------------------------------------------------------------------
+    # Closing -----------------------------------------------------------------------------
 
     def save_before_exit(self) -> None:
         """Rill is closing. Mid-reply, everything that arrived is kept, and the reply is
@@ -449,14 +420,14 @@ class ChatScreen(Screen[None]):
             self.prompt.focus()
             self.prompt.insert(event.character)
 
-    # Editing an earlier prompt -----------------------------------------------------------
+    # Editing, history, branches ----------------------------------------------------------
 
     @on(UserMessage.EditRequested)
     def _edit_requested(self, event: UserMessage.EditRequested) -> None:
         event.stop()
         message = self.conversation.message_by_id(event.message_id)
         if message is not None:
-            self.start_editing(message)
+            self.editing.start(message)
 
     @on(Button.Pressed, "#move-aside")
     async def _move_history_aside(self, event: Button.Pressed) -> None:
@@ -487,26 +458,7 @@ class ChatScreen(Screen[None]):
         await self.branches.switch_last(step)
 
     def action_edit_last_prompt(self) -> None:
-        prompts = [message for message in self.conversation.messages if message.role == "user"]
-        if not prompts:
-            self.notify("No prompt to edit yet.", severity="warning")
-            return
-        self.start_editing(prompts[-1])
-
-    def start_editing(self, message: Message) -> None:
-        """Put an earlier prompt in the prompt box; sending it starts a new branch there."""
-        if self.busy:
-            self.notify(
-                "A reply or its tool calls are still going: press Escape to stop them first.",
-                severity="warning",
-            )
-            return
-        self.editing.start(self.conversation, message)
-
-    def editable_prompts(self) -> list[tuple[int, Message]]:
-        """The prompts of the shown branch, numbered from 1, for the palette."""
-        prompts = [message for message in self.conversation.messages if message.role == "user"]
-        return list(enumerate(prompts, start=1))
+        self.editing.start_last()
 
     async def action_new_chat(self) -> None:
         # The old conversation keeps its reply and calls, stopped.
@@ -547,30 +499,11 @@ class ChatScreen(Screen[None]):
 
     # The model and reply options (their dialogs and palette entries) ---------------------
 
-    @property
-    def next_schema(self) -> Schema | None:
-        return self.options.next_schema
-
-    def choose_schema(self, schema: Schema | None) -> None:
-        self.options.choose_schema(schema)
-
-    def choose_schema_preset(self, preset: SchemaPreset) -> None:
-        self.options.choose_schema_preset(preset)
-
-    def action_schema_file(self) -> None:
-        self.options.ask_for_schema_file()
-
     def action_pick_model(self) -> None:
         self.options.pick_model()
 
     def action_reply_options(self, focus: str | None = None) -> None:
         self.options.open_dialog(focus)
-
-    def set_reasoning_effort(self, effort: str | None) -> None:
-        self.options.set_reasoning_effort(effort)
-
-    def use_preset(self, preset: Preset | None) -> None:
-        self.options.use_preset(preset)
 
     def _show_controls(self) -> None:
         self.query_one("#controls", ControlsBar).show(self.options.controls_pieces())
@@ -627,18 +560,3 @@ class ChatScreen(Screen[None]):
         await self.action_jump_to_latest()
 
     # Copying (palette entries) -----------------------------------------------------------
-
-    def copy_last_reply(self) -> None:
-        self.copying.copy_last_reply()
-
-    def copy_message(self) -> None:
-        self.copying.copy_message()
-
-    def last_code_blocks(self) -> list[CodeBlock]:
-        return self.copying.last_code_blocks()
-
-    def copy_code_block(self, block: CodeBlock) -> None:
-        self.copying.copy_code_block(block)
-
-    def action_export_conversation(self) -> None:
-        self.copying.export_conversation()

@@ -15,6 +15,25 @@ from rillchat.ui.screens.prompt_editing import PromptEditing
 from rillchat.ui.widgets.prompt_input import PromptInput
 
 
+class AppHistoryKeeper:
+    """The engine's keeper: the app's history, which can come on later (a lock let go)."""
+
+    def __init__(self, host: RillHost) -> None:
+        self._host = host
+
+    def save(self, conversation: Conversation, message: Message) -> None:
+        if (recorder := self._host.recorder) is not None:
+            recorder.save(conversation, message)
+
+    def progress(self, conversation: Conversation, message: Message) -> None:
+        if (recorder := self._host.recorder) is not None:
+            recorder.progress(conversation, message)
+
+    def save_conversation(self, conversation: Conversation) -> None:
+        if (recorder := self._host.recorder) is not None:
+            recorder.save_conversation(conversation)
+
+
 class HistoryLink:
     def __init__(
         self,

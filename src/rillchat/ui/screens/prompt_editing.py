@@ -3,6 +3,9 @@ sending it starts a new branch there; cancelling gives back what was being writt
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from textual.screen import Screen
 from textual.widgets import Static
 
 from rillchat.chat.conversation import Conversation, Message
@@ -26,7 +29,19 @@ class EditingNotice(Static):
 
 
 class PromptEditing:
-    def __init__(self, prompt: PromptInput, view: ConversationView, notice: EditingNotice) -> None:
+    def __init__(
+        self,
+        screen: Screen[None],
+        prompt: PromptInput,
+        view: ConversationView,
+        notice: EditingNotice,
+        conversation: Callable[[], Conversation],
+        busy: Callable[[], bool],
+    ) -> None:
+        self._screen = screen
+        self._conversation = conversation
+        """The screen's conversation now (Ctrl+N starts another)."""
+        self._busy = busy
         self._prompt = prompt
         self._view = view
         self._notice = notice
@@ -36,8 +51,27 @@ class PromptEditing:
         self._draft = ""
         """What was in the prompt before editing began, given back if the edit is cancelled."""
 
-    def start(self, conversation: Conversation, message: Message) -> None:
-        """Put an earlier prompt in the prompt box."""
+    def editable_prompts(self) -> list[tuple[int, Message]]:
+        """The prompts of the shown branch, numbered from 1, for the palette."""
+        messages = self._conversation().messages
+        return list(enumerate([message for message in messages if message.role == "user"], 1))
+
+    def start_last(self) -> None:
+        prompts = self.editable_prompts()
+        if not prompts:
+            self._screen.notify("No prompt to edit yet.", severity="warning")
+            return
+        self.start(prompts[-1][1])
+
+    def start(self, message: Message) -> None:
+        """Put an earlier prompt in the prompt box; sending it starts a new branch there."""
+        if self._busy():
+            self._screen.notify(
+                "A reply or its tool calls are still going: press Escape to stop them first.",
+                severity="warning",
+            )
+            return
+        conversation = self._conversation()
         if self.editing is None:
             self._draft = self._prompt.full_text
         else:

@@ -168,6 +168,10 @@ class ConversationView(VerticalScroll):
         self.drawn_until = None
         self.start_over()
 
+    def unfold_prompts(self) -> int:
+        """Show every folded paste of the prompts drawn in full; how many prompts had one."""
+        return len([view for view in self.query(UserMessage) if view.unfold()])
+
     def toggle_last_reasoning(self) -> bool:
         """Fold or unfold the reasoning of the last reply that has some; whether one had."""
         # Saved replies too: a conversation opened from the history has reasoning panels
