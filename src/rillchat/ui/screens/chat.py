@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 
-from textual import events, on
+from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Button
@@ -69,6 +69,9 @@ class ChatScreen(Screen[None]):
     """
 
     BINDINGS = CHAT_BINDINGS
+
+    conversation_view = getters.query_one("#conversation", ConversationView)
+    prompt = getters.query_one("#prompt", PromptInput)
 
     def __init__(
         self,
@@ -233,14 +236,6 @@ class ChatScreen(Screen[None]):
 
     def _show_spend(self) -> None:
         self.query_one("#top-bar", FittedLine).show(top_bar_pieces(self.host, self.conversation))
-
-    @property
-    def conversation_view(self) -> ConversationView:
-        return self.query_one("#conversation", ConversationView)
-
-    @property
-    def prompt(self) -> PromptInput:
-        return self.query_one("#prompt", PromptInput)
 
     # Sending -----------------------------------------------------------------------------
 
