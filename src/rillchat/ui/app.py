@@ -21,9 +21,10 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from rillchat.chat.conversation import Conversation
+from rillchat.config.settings import Settings
+from rillchat.config.values import DEFAULT_BASE_URL
 from rillchat.openrouter.events import StreamEvent
 from rillchat.openrouter.request import REASONING_EFFORTS, ChatRequest
-from rillchat.settings import DEFAULT_BASE_URL, Settings
 from rillchat.store.db import NotADatabase, StoreError, default_path
 from rillchat.store.history import History
 from rillchat.store.problems import ProblemKind, is_busy
@@ -212,7 +213,7 @@ class RillApp(App[None]):
     def _load_themes(self) -> None:
         """Rill's themes and the user's own (config folder's themes/); a broken file is named
         and skipped, the others load."""
-        from rillchat.paths import config_dir
+        from rillchat.config.paths import config_dir
         from rillchat.ui.themes import SHIPPED_THEMES, load_themes
 
         themes, problems = load_themes(SHIPPED_THEMES, config_dir() / "themes")
@@ -314,8 +315,8 @@ class RillApp(App[None]):
             change: dict[str, Any] = {key: default if value is None else value}
             self.settings = replace(self.settings, **change)
             if key == "api_key":  # kept in config.toml: a refused key's hint points there
-                from rillchat.config import config_path
-                from rillchat.settings import key_in_file
+                from rillchat.config.file import config_path
+                from rillchat.config.settings import key_in_file
 
                 self.settings = replace(
                     self.settings, api_key_source=key_in_file(config_path()) if value else ""
@@ -533,7 +534,7 @@ class RillApp(App[None]):
     def save_setting(self, key: str, value: object) -> bool:
         """Keep a change the user made in config.toml. False (and a notice saying why) when
         the file cannot take it: the change still holds for this session."""
-        from rillchat.config import ConfigError, save_config
+        from rillchat.config.file import ConfigError, save_config
 
         try:
             save_config({key: value})

@@ -42,11 +42,11 @@ from rillchat.chat.turn_events import (
     ToolsStopped,
     TurnEvent,
 )
+from rillchat.config.values import model_id_problem
 from rillchat.line_fit import Piece
 from rillchat.openrouter.events import FailureKind, StreamEvent, StreamFailed, TextDelta, Usage
 from rillchat.openrouter.request import ChatRequest
 from rillchat.redaction import mask_secrets
-from rillchat.settings import model_id_problem
 from rillchat.terminal_text import one_line
 from rillchat.ui.host import (
     ConversationDeleted,
@@ -85,7 +85,7 @@ from rillchat.ui.widgets.waiting_calls import WaitingCallsBar
 if TYPE_CHECKING:  # the screens and dialogs are imported when first opened: start-up is faster
     from pathlib import Path
 
-    from rillchat.config import Preset, SchemaPreset
+    from rillchat.presets import Preset, SchemaPreset
     from rillchat.ui.code_blocks import CodeBlock
     from rillchat.ui.opened import Opened
     from rillchat.ui.screens.reply_options import OptionsChosen
@@ -1549,7 +1549,7 @@ class ChatScreen(Screen[None]):
         if not self.conversation.messages:
             self.notify("Nothing to export yet: send a message first.", severity="warning")
             return
-        from rillchat.paths import export_folder
+        from rillchat.config.paths import export_folder
         from rillchat.ui.screens.dialogs import ExportDialog
         from rillchat.ui.screens.history import export_name
 
