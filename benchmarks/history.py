@@ -33,9 +33,9 @@ from rillchat.chat.conversation import (
     ToolCallPart,
     ToolResultPart,
 )
+from rillchat.config.settings import Settings
 from rillchat.demo.generated_scenarios import generated_tokens
 from rillchat.openrouter.events import Usage
-from rillchat.settings import Settings
 from rillchat.store.db import open_database
 from rillchat.store.history import History
 from rillchat.ui.app import RillApp

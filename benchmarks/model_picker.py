@@ -20,8 +20,8 @@ import time
 
 from textual.screen import Screen
 
+from rillchat.config.settings import Settings
 from rillchat.demo import DemoServer, Pacing
-from rillchat.settings import Settings
 from rillchat.ui.app import RillApp
 from rillchat.ui.screens.model_picker import ModelPicker
 

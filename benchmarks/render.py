@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from textual import events
 
-from rillchat.settings import Settings
+from rillchat.config.settings import Settings
 from rillchat.ui.app import RillApp
 from stream_throughput import bare_sdk, start_server
 

@@ -20,11 +20,11 @@ import time
 import openai
 
 from rillchat.chat.assembler import ReplyAssembler
+from rillchat.config.settings import Settings
 from rillchat.openrouter.client import make_client
 from rillchat.openrouter.events import TextDelta
 from rillchat.openrouter.request import ChatRequest
 from rillchat.openrouter.stream import stream_reply
-from rillchat.settings import Settings
 
 API_KEY = "benchmark"
 

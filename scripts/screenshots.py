@@ -38,7 +38,7 @@ from xml.etree import ElementTree
 from textual.pilot import Pilot
 
 from rillchat.cli.run_settings import demo_settings
-from rillchat.config import settings_from_environment
+from rillchat.config.environment import settings_from_environment
 from rillchat.demo import DemoServer, Pacing
 from rillchat.demo.texts import REASONING_STEPS
 from rillchat.demo.wire import split_tokens

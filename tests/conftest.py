@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from rillchat.config.settings import Settings
 from rillchat.demo import DemoServer, Pacing
 from rillchat.openrouter.client import OpenRouterClient, make_client
-from rillchat.settings import Settings
 
 # Property tests check what is true, not how fast: on a busy CI machine one example took
 # 587 ms against Hypothesis's default 200 ms deadline and failed the run.

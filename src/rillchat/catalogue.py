@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rillchat.paths import data_dir
+from rillchat.config.paths import data_dir
 from rillchat.private_files import private_file, private_folder
 from rillchat.terminal_text import one_line
 

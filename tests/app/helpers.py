@@ -8,8 +8,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from rillchat.config.settings import Settings
 from rillchat.demo import DemoServer
-from rillchat.settings import Settings
 from rillchat.ui.app import RillApp
 from rillchat.ui.screens.chat import ChatScreen
 from rillchat.ui.widgets.reply_body import ReplyBody

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rillchat.config import settings_from_environment
+from rillchat.config.environment import settings_from_environment
 from rillchat.ui.app import RillApp
 from rillchat.ui.screens.history import HistoryScreen
 from tests.app.helpers import chat, frozen_clock, until

@@ -11,7 +11,7 @@ import pytest
 from textual import events
 from textual.widgets import Input, Static, TextArea
 
-from rillchat.config import Preset
+from rillchat.presets import Preset
 from rillchat.ui.screens.model_picker import ModelPicker
 from rillchat.ui.screens.preset_dialog import PresetDialog
 from rillchat.ui.screens.reply_options import ReplyOptionsDialog

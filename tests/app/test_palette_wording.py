@@ -3,7 +3,7 @@ imperative like the titles, and the notice a tool toggle gives."""
 
 from __future__ import annotations
 
-from rillchat.config import Preset
+from rillchat.presets import Preset
 from tests.app.helpers import chat, make_app, send
 
 EXPECTED_HELP = {

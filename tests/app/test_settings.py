@@ -8,7 +8,7 @@ import stat
 
 from textual.widgets import Checkbox, Input, Select, TextArea
 
-from rillchat.config import Preset
+from rillchat.presets import Preset
 from rillchat.ui.screens.preset_dialog import PresetDialog
 from rillchat.ui.screens.reply_options import ReplyOptionsDialog
 from rillchat.ui.screens.settings import SettingsScreen
@@ -248,7 +248,7 @@ async def test_tools_are_turned_on_in_settings_and_offered_at_once(
 
 
 async def test_the_palette_turns_a_tool_on_and_picks_a_schema(app_server, config_dir):
-    from rillchat.config import SchemaPreset
+    from rillchat.presets import SchemaPreset
 
     app = make_app(app_server, schemas=(SchemaPreset("broken", {"type": 7}),))
     async with app.run_test(size=(120, 40)) as pilot:

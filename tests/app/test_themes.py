@@ -98,7 +98,7 @@ async def test_keys_the_prompt_box_would_swallow_are_named(app_server):
 async def test_the_palette_offers_effort_presets_and_settings(app_server):
     from dataclasses import replace
 
-    from rillchat.config import Preset
+    from rillchat.presets import Preset
     from tests.app.helpers import chat
 
     app = make_app(app_server)

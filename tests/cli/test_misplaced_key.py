@@ -6,7 +6,8 @@ from __future__ import annotations
 import secrets
 import sqlite3
 
-from rillchat.config import load_config
+from rillchat.config.file import load_config
+from rillchat.config.values import DEFAULT_MODEL
 from rillchat.store.db import DATABASE_NAME
 from tests.cli.terminal import Terminal, environment
 from tests.cli.test_ask import run_rill
@@ -49,7 +50,7 @@ def test_a_key_as_the_configured_model_is_named_and_the_default_used(demo_server
         f'model = "{KEY}"\n\n[[presets]]\nname = "Pasted"\nprompt = "Hi."\nmodel = "{KEY}"\n'
     )
     loaded, problems = load_config(config)
-    assert loaded.model is None and loaded.presets[0].model is None
+    assert loaded.model == DEFAULT_MODEL and loaded.presets[0].model is None
     assert len(problems) == 2 and all("looks like an API key" in problem for problem in problems)
     assert "the preset is kept without a model" in problems[1]
 

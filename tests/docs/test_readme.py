@@ -2,49 +2,46 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 
 import tomli_w
 
-from rillchat.config import Config
+from rillchat.config.keys import KEYS, Config
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-TABLES = {
-    "presets": "[[presets]]",
-    "command_tools": "[[tools]]",
-    "mcp_servers": "[[mcp_servers]]",
-    "schemas": "[[schemas]]",
-    "keys": "[keys]",
-}
-"""Config fields that are TOML tables, as the file spells them."""
 
 
-def reference_rows() -> dict[str, str]:
+def reference_rows() -> dict[str, tuple[str, str]]:
+    """The configuration table: each key's default and what it does."""
     text = README.read_text(encoding="utf-8")
     section = text[text.index("## Configuration\n") :]
     section = section[: section.index("\n## ", 1)]
-    rows = re.findall(r"^\| `([^`]+)` \| ([^|]+) \|", section, flags=re.MULTILINE)
-    return {key: default.strip() for key, default in rows}
+    rows = re.findall(r"^\| `([^`]+)` \| ([^|]+) \| (.+) \|$", section, flags=re.MULTILINE)
+    return {key: (default.strip(), help.strip()) for key, default, help in rows}
 
 
 def test_every_config_key_is_in_the_reference_with_a_default():
     rows = reference_rows()
-    keys = [TABLES.get(field.name, field.name) for field in dataclasses.fields(Config)]
-    assert sorted(rows) == sorted(keys)
-    assert all(rows.values())
+    assert sorted(rows) == sorted(key.heading for key in KEYS.values())
+    assert all(default for default, _ in rows.values())
+
+
+def test_the_reference_gives_each_key_its_declared_default_and_help():
+    rows = reference_rows()
+    for key in KEYS.values():
+        assert rows[key.heading] == (key.documented_default, key.help), key.name
 
 
 def test_the_plain_defaults_in_the_reference_are_the_real_ones():
     rows = reference_rows()
     defaults = Config()
-    for field in dataclasses.fields(Config):
-        value = getattr(defaults, field.name)
-        if field.name in TABLES or value is None:
+    for key in KEYS.values():
+        value = getattr(defaults, key.name)
+        if not key.plain_default:
             continue
         written = f"`{tomli_w.dumps({'key': value}).split(' = ', 1)[1].strip()}`"
-        assert rows[field.name] == written, field.name
+        assert rows[key.heading][0] == written, key.name
 
 
 def test_every_binding_id_the_chat_accepts_is_documented_with_its_default_key():

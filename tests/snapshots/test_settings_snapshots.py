@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from rillchat.config import Preset
+from rillchat.presets import Preset
 from rillchat.ui.screens.preset_dialog import PresetDialog
 from rillchat.ui.screens.reply_options import ReplyOptionsDialog
 from rillchat.ui.screens.settings import SettingsScreen

@@ -7,7 +7,9 @@ import tomllib
 
 import pytest
 
-from rillchat.config import Config, ConfigError, Preset, load_config, save_config
+from rillchat.config.file import ConfigError, load_config, save_config
+from rillchat.config.keys import Config
+from rillchat.presets import Preset
 from rillchat.redaction import masked
 
 
@@ -62,7 +64,7 @@ prompt = "Answer plainly."
             Preset("Terse", "Be brief.", "openai/gpt-4o-mini", "low"),
             Preset("Plain", "Answer plainly."),
         ),
-        keys={"rill.history": "f3,ctrl+y"},
+        keys=(("rill.history", "f3,ctrl+y"),),
     )
 
 
@@ -88,7 +90,7 @@ def test_a_toml_syntax_error_names_the_file_and_line_and_keeps_defaults(tmp_path
 def test_a_key_of_the_wrong_type_is_named_with_what_was_expected(tmp_path, line, complaint):
     config, problems = load_config(write(tmp_path, line + "\n"))
     assert any(complaint in problem for problem in problems), problems
-    assert config.model is None and config.presets == ()
+    assert config.model == Config().model and config.presets == ()
 
 
 def test_a_key_others_can_read_is_pointed_out(tmp_path):
@@ -125,7 +127,7 @@ def test_masked_keys_show_only_their_ends():
 
 def test_tools_mcp_servers_and_schemas_are_read(tmp_path):
     from rillchat.chat.tools.configs import CommandToolConfig, McpServerConfig
-    from rillchat.config import SchemaPreset
+    from rillchat.presets import SchemaPreset
 
     path = write(
         tmp_path,

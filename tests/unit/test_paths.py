@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from rillchat import paths
+from rillchat.config import paths
 
 
 def test_environment_overrides_the_platform_folders(monkeypatch, tmp_path):

@@ -12,6 +12,7 @@ import urllib.request
 import pytest
 
 from rillchat.chat.conversation import Conversation, Message, MessageStatus
+from rillchat.config.settings import Settings
 from rillchat.demo import texts
 from rillchat.demo.answer_scenarios import huge_chunk_text
 from rillchat.openrouter.client import make_client
@@ -26,7 +27,6 @@ from rillchat.openrouter.events import (
     Usage,
 )
 from rillchat.openrouter.stream import stream_reply
-from rillchat.settings import Settings
 from tests.conftest import TEST_API_KEY, client_for
 from tests.unit.helpers import ask_request, assemble, collect
 

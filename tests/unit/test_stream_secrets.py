@@ -8,11 +8,11 @@ import secrets
 
 import pytest
 
+from rillchat.config.settings import Settings
 from rillchat.openrouter.events import FailureKind, Retrying, StreamFailed
 from rillchat.openrouter.key import CreditUnavailable, key_credit
 from rillchat.openrouter.models import CatalogueUnavailable, get_catalogue
 from rillchat.redaction import masked
-from rillchat.settings import Settings
 from tests.conftest import client_for
 from tests.unit.helpers import ask_request, collect
 

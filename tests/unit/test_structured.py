@@ -9,7 +9,7 @@ import pytest
 
 from rillchat.chat.json_schema import SchemaInvalid
 from rillchat.chat.structured import PartialJson, Schema, check_answer, load_schema_file
-from rillchat.config import SchemaPreset
+from rillchat.presets import SchemaPreset
 
 BOOKS = {
     "type": "object",

@@ -17,7 +17,6 @@ from rillchat.chat.engine import ChatEngine, Keeper
 from rillchat.chat.structured import Schema
 from rillchat.chat.summary import format_cost, who_answered
 from rillchat.chat.tool_round import ToolPolicy
-from rillchat.chat.tools.configs import DEFAULT_MAX_ROUNDS
 from rillchat.chat.tools.session import ToolSession
 from rillchat.chat.tools.toolbox import CheckedCall
 from rillchat.chat.turn_events import (
@@ -29,6 +28,8 @@ from rillchat.chat.turn_events import (
     TurnEvent,
 )
 from rillchat.cli import exit_codes
+from rillchat.config.keys import DEFAULTS
+from rillchat.config.settings import Settings
 from rillchat.openrouter.client import make_client
 from rillchat.openrouter.events import (
     FailureKind,
@@ -40,7 +41,6 @@ from rillchat.openrouter.events import (
 from rillchat.openrouter.request import ChatRequest
 from rillchat.openrouter.stream import stream_reply
 from rillchat.redaction import mask_secrets
-from rillchat.settings import Settings
 from rillchat.terminal_text import one_line, strip_control
 
 _EXIT_BY_KIND = {
@@ -171,7 +171,7 @@ class AskTools:
     session: ToolSession
     allow_all: bool = False
     """--yes: every call runs without asking."""
-    max_rounds: int = DEFAULT_MAX_ROUNDS
+    max_rounds: int = DEFAULTS.max_tool_rounds
     approve: Callable[[str], Awaitable[str]] | None = None
     """Asks the user a question on the terminal and returns the answer; None when there is
     no terminal to ask on."""

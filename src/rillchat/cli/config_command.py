@@ -11,15 +11,17 @@ from pathlib import Path
 from typing import TextIO
 
 from rillchat.cli import exit_codes
-from rillchat.config import (
+from rillchat.config.environment import from_environment
+from rillchat.config.file import (
     ConfigError,
+    ConfigFile,
     config_path,
-    load_config,
+    read_config,
     read_document,
     write_template,
 )
+from rillchat.config.keys import KEYS
 from rillchat.redaction import mask_secrets, masked
-from rillchat.settings import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_MODEL
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -62,46 +64,56 @@ def _editor_on_path() -> str | None:
     return None
 
 
+def _in_effect(read: ConfigFile) -> list[tuple[str, str, str]]:
+    """(name, value, where it came from) of each key that something other than the file can
+    set: the environment or a flag."""
+    rows = []
+    for name, key in KEYS.items():
+        if not (key.env or key.flag):
+            continue
+        given = from_environment(name)
+        value = given if given is not None else getattr(read.config, name)
+        if value is None:
+            shown, source = "-", "not set"
+        else:
+            shown = masked(value) if key.secret else str(value)
+            source = (
+                key.env
+                if given is not None and key.env
+                else "config.toml"
+                if name in read.given
+                else "default"
+            )
+        rows.append((key.file_name.replace("_", " "), shown, source))
+    return rows
+
+
 def _show(path: Path, stdout: TextIO, stderr: TextIO) -> int:
     import tomli_w
 
-    config, problems = load_config(path)
+    read = read_config(path)
     print(f"# {path}" + ("" if path.exists() else " (not there yet: defaults only)"), file=stdout)
     unreadable: ConfigError | None = None
     try:
         document = read_document(path)
     except ConfigError as exc:
         document, unreadable = {}, exc
-    if "api_key" in document and isinstance(document["api_key"], str):
-        document["api_key"] = masked(document["api_key"])
-    key_from_environment = os.environ.get(API_KEY_ENV)
-    key = key_from_environment or config.api_key
+    secrets = [key for key in KEYS.values() if key.secret]
+    for key in secrets:
+        if isinstance(document.get(key.file_name), str):
+            document[key.file_name] = masked(document[key.file_name])
     if document:  # a key pasted into another setting is not shown either
-        stdout.write(mask_secrets(tomli_w.dumps(document), key))
-    key_source = (
-        API_KEY_ENV if key_from_environment else "config.toml" if config.api_key else "not set"
-    )
-    base_url_from_environment = os.environ.get(BASE_URL_ENV)
-    rows = [
-        ("model", config.model or DEFAULT_MODEL, "config.toml" if config.model else "default"),
-        (
-            "base_url",
-            base_url_from_environment or config.base_url or DEFAULT_BASE_URL,
-            BASE_URL_ENV
-            if base_url_from_environment
-            else "config.toml"
-            if config.base_url
-            else "default",
-        ),
-        ("api key", masked(key) if key else "-", key_source),
-    ]
+        text = mask_secrets(tomli_w.dumps(document))
+        for key in secrets:
+            text = mask_secrets(text, from_environment(key.name) or getattr(read.config, key.name))
+        stdout.write(text)
     print("\n# In effect (flags win over the environment, which wins over the file):", file=stdout)
-    for name, value, source in rows:
+    for name, value, source in _in_effect(read):
         print(f"#   {name:<9} {value}  ({source})", file=stdout)
     if unreadable is not None:
         print(f"rill: {unreadable}", file=stderr)
         return exit_codes.USAGE
-    for problem in problems:
+    for problem in read.problems:
         print(f"rill: warning: {problem}", file=stderr)
     return exit_codes.OK
 
@@ -129,7 +141,7 @@ def _edit(path: Path, stdout: TextIO, stderr: TextIO) -> int:
         return exit_codes.USAGE
     if finished.returncode != 0:
         print(f"rill: the editor exited with {finished.returncode}", file=stderr)
-    _, problems = load_config(path)
+    problems = read_config(path).problems
     for problem in problems:
         print(f"rill: warning: {problem}", file=stderr)
     if not problems:

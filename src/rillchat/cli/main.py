@@ -14,12 +14,10 @@ from rillchat import __version__
 from rillchat.cli import config_command, exit_codes, history_command, models_command
 from rillchat.cli.errors import UsageError
 from rillchat.cli.run_settings import demo_or_real_settings
+from rillchat.config.settings import Settings
+from rillchat.config.variables import API_KEY_ENV
 from rillchat.openrouter.request import REASONING_EFFORTS
 from rillchat.redaction import mask_secrets
-from rillchat.settings import (
-    API_KEY_ENV,
-    Settings,
-)
 
 COMMANDS = ("ask", "history", "config", "models")
 _CHAT_OPTIONS_WITH_A_VALUE = frozenset({"-m", "--model", "--base-url", "--open"})
@@ -443,7 +441,7 @@ def _silence(stream: TextIO) -> None:
 def _known_key() -> str | None:
     """The API key Rill would send, to mask it in the message of an error nothing expected
     (a key of any shape, not only one that looks like a key)."""
-    from rillchat.config import settings_from_environment
+    from rillchat.config.environment import settings_from_environment
 
     try:
         return settings_from_environment().api_key

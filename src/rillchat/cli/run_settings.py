@@ -8,12 +8,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from rillchat.cli.errors import UsageError
-from rillchat.settings import (
+from rillchat.config.environment import settings_from_environment
+from rillchat.config.settings import DEMO_API_KEY, DEMO_MODEL, Settings
+from rillchat.config.values import (
     DEFAULT_MODEL,
-    DEMO_API_KEY,
-    DEMO_MODEL,
     KEY_GOES_IN_FROM_SHELL,
-    Settings,
     looks_like_base_url,
     model_id_problem,
 )
@@ -38,8 +37,6 @@ def demo_or_real_settings(
     if problem is not None:
         raise UsageError(f"-m/--model: {problem}")
     overrides = {"model": model, "retries": retries, "read_timeout": timeout}
-    from rillchat.config import settings_from_environment  # the config file's types: later
-
     configured = settings_from_environment()
     if not demo:
         settings = configured.with_overrides(base_url=base_url, **overrides)
@@ -56,8 +53,8 @@ def demo_or_real_settings(
 
 def demo_settings(configured: Settings, url: str) -> Settings:
     """The user's settings as `rill --demo` changes them to talk to the demo server at `url`."""
-    from rillchat.config import SchemaPreset
     from rillchat.demo.offer import DEMO_BUILTIN_TOOLS, DEMO_SCHEMA, DEMO_TOOLS
+    from rillchat.presets import SchemaPreset
 
     model = DEMO_MODEL
     if configured.model != DEFAULT_MODEL:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import openai
 from openai._streaming import ServerSentEvent, SSEDecoder
 
-from rillchat.settings import Settings
+from rillchat.config.settings import Settings
 
 APP_URL = "https://github.com/rillchat/rill"
 APP_TITLE = "Rill"

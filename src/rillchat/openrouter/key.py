@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import openai
 
+from rillchat.config.settings import Settings
 from rillchat.openrouter.client import make_client
 from rillchat.openrouter.failures import failure_from_exception
-from rillchat.settings import Settings
 
 
 def dollars(amount: float) -> str:

@@ -7,9 +7,9 @@ import time
 import openai
 
 from rillchat.catalogue import ModelInfo, parse_models, read_cache, write_cache
+from rillchat.config.settings import Settings
 from rillchat.openrouter.client import make_client
 from rillchat.openrouter.failures import failure_from_exception
-from rillchat.settings import Settings
 
 
 class CatalogueUnavailable(Exception):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from rillchat.paths import data_dir
+from rillchat.config.paths import data_dir
 from rillchat.private_files import create_private_file, private_file, private_folder
 from rillchat.store.migrations import LATEST_VERSION, MIGRATIONS
 

@@ -20,9 +20,10 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.signal import Signal
 
+from rillchat.config.settings import Settings
+from rillchat.config.values import DEFAULT_BASE_URL
 from rillchat.openrouter.events import StreamEvent
 from rillchat.openrouter.request import ChatRequest
-from rillchat.settings import DEFAULT_BASE_URL, Settings
 from rillchat.terminal_text import visible_controls
 from rillchat.ui.app_history import LATEST, AppHistory
 from rillchat.ui.catalogue_reading import read_catalogue
@@ -109,7 +110,7 @@ class RillApp(App[None]):
         start-up is done and its first frame is drawn whole. (Pushed from `on_mount`, it was
         painted while Textual's start-up batch held the display, that frame was thrown away,
         and the screen came in pieces over the next few frames.)"""
-        from rillchat.paths import config_dir
+        from rillchat.config.paths import config_dir
         from rillchat.ui.themes import install_themes
 
         install_themes(self, self.settings.theme, config_dir() / "themes")
@@ -198,8 +199,8 @@ class RillApp(App[None]):
             change: dict[str, Any] = {key: default if value is None else value}
             self.settings = replace(self.settings, **change)
             if key == "api_key":  # kept in config.toml: a refused key's hint points there
-                from rillchat.config import config_path
-                from rillchat.settings import key_in_file
+                from rillchat.config.file import config_path
+                from rillchat.config.settings import key_in_file
 
                 self.settings = replace(
                     self.settings, api_key_source=key_in_file(config_path()) if value else ""
@@ -326,7 +327,7 @@ class RillApp(App[None]):
     def save_setting(self, key: str, value: object) -> bool:
         """Keep a change the user made in config.toml. False (and a notice saying why) when
         the file cannot take it: the change still holds for this session."""
-        from rillchat.config import ConfigError, save_config
+        from rillchat.config.file import ConfigError, save_config
 
         try:
             save_config({key: value})

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 
     from rillchat.catalogue import ModelInfo
     from rillchat.chat.tools.session import ToolSession
+    from rillchat.config.settings import Settings
     from rillchat.openrouter.events import StreamEvent
     from rillchat.openrouter.request import ChatRequest
-    from rillchat.settings import Settings
     from rillchat.store.recorder import Recorder
     from rillchat.ui.opened import Opened
 

@@ -12,7 +12,7 @@ from typing import Any
 from rillchat.chat.tools.base import ToolError, ToolOutcome, ToolSpec
 from rillchat.chat.tools.configs import CommandToolConfig
 from rillchat.chat.tools.tether import signal_group, tethered
-from rillchat.settings import API_KEY_ENV
+from rillchat.config.variables import API_KEY_ENV
 
 _READ_SIZE = 65536
 _STDERR_KEPT = 2000

@@ -18,7 +18,6 @@ BUILTIN_TOOLS: dict[str, str] = {
 """What can be turned on, by the name config.toml's builtin_tools uses, and what each lets
 the model do (words that follow "lets the model")."""
 
-DEFAULT_MAX_ROUNDS = 8
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_OUTPUT = 20_000
 

@@ -13,7 +13,7 @@ from rillchat.chat.tools.mcp_servers import McpServer
 from rillchat.chat.tools.toolbox import Toolbox
 
 if TYPE_CHECKING:
-    from rillchat.settings import Settings
+    from rillchat.config.settings import Settings
 
 
 class ToolSession:

@@ -110,7 +110,7 @@ class ChatCopier:
         if not self._conversation().messages:
             self._screen.notify("Nothing to export yet: send a message first.", severity="warning")
             return
-        from rillchat.paths import export_folder
+        from rillchat.config.paths import export_folder
         from rillchat.ui.screens.dialogs import ExportDialog
         from rillchat.ui.screens.history import export_name
 

@@ -13,14 +13,14 @@ from textual.screen import Screen
 
 from rillchat.chat.conversation import Conversation
 from rillchat.chat.structured import Schema
+from rillchat.config.values import model_id_problem
 from rillchat.line_fit import Piece
 from rillchat.openrouter.request import ChatRequest
-from rillchat.settings import model_id_problem
 from rillchat.ui.host import RillHost
 from rillchat.ui.widgets.controls_bar import controls_pieces
 
 if TYPE_CHECKING:  # the dialogs are imported when first opened: start-up is faster
-    from rillchat.config import Preset, SchemaPreset
+    from rillchat.presets import Preset, SchemaPreset
     from rillchat.ui.screens.reply_options import OptionsChosen
 
 

@@ -330,7 +330,7 @@ class HistoryScreen(Screen[Opened | None]):
 
     @work
     async def action_export(self) -> None:
-        from rillchat.paths import export_folder
+        from rillchat.config.paths import export_folder
         from rillchat.ui.export_notice import export_and_tell
 
         conversation_id = self._chosen_id()

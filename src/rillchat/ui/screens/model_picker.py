@@ -19,8 +19,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rillchat.catalogue import ModelInfo
+from rillchat.config.values import model_id_problem
 from rillchat.redaction import looks_like_api_key
-from rillchat.settings import model_id_problem
 from rillchat.terminal_text import one_line
 from rillchat.ui.widgets.keys_footer import KeysFooter
 from rillchat.ui.widgets.model_row import (

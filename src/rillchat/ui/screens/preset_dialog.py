@@ -9,9 +9,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from rillchat.config import Preset
+from rillchat.config.values import KEY_GOES_IN, model_id_problem
+from rillchat.presets import Preset
 from rillchat.redaction import looks_like_api_key
-from rillchat.settings import KEY_GOES_IN, model_id_problem
 from rillchat.terminal_text import one_line
 from rillchat.ui.screens.dialogs import RillDialog
 from rillchat.ui.screens.reply_options import MODEL_DEFAULT, effort_choices

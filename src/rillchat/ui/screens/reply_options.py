@@ -12,10 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from rillchat.chat.options import ReplyOptions, parse_max_tokens, parse_temperature
-from rillchat.config import Preset
+from rillchat.config.values import KEY_GOES_IN
 from rillchat.openrouter.request import REASONING_EFFORTS
+from rillchat.presets import Preset
 from rillchat.redaction import looks_like_api_key
-from rillchat.settings import KEY_GOES_IN
 from rillchat.terminal_text import one_line
 from rillchat.ui.screens.dialogs import RillDialog
 

@@ -4,46 +4,43 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import replace
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from rillchat.config import REASONING_DISPLAYS, Preset, load_config
+from rillchat.config.environment import from_environment
+from rillchat.config.file import read_config
+from rillchat.config.keys import KEYS, REASONING_SHOWS, TOOL_SWITCHES
+from rillchat.config.values import model_id_problem
 from rillchat.redaction import looks_like_api_key
-from rillchat.settings import (
-    API_KEY_ENV,
-    BASE_URL_ENV,
-    DEFAULT_BASE_URL,
-    DEFAULT_MODEL,
-    DEFAULT_READING_WIDTH,
-    looks_like_base_url,
-    model_id_problem,
-)
 from rillchat.terminal_text import one_line
 from rillchat.ui.host import RillHost, host_of
-from rillchat.ui.screens.preset_dialog import PresetDialog
 from rillchat.ui.screens.reply_options import MODEL_DEFAULT, effort_choices
+from rillchat.ui.screens.settings_rows import (
+    KEY_PLACEHOLDER,
+    api_key_problem,
+    base_url_problem,
+    choice,
+    configured_tools,
+    folders_problem,
+    hint,
+    key_hint,
+    key_row,
+    reading_width_choices,
+    rounds_of,
+    rounds_problem,
+    row,
+    says,
+    section,
+    text_field,
+)
 from rillchat.ui.widgets.keys_footer import KeysFooter
+from rillchat.ui.widgets.preset_list import PresetList
 from rillchat.ui.widgets.toggle_marks import MarkedCheckbox
-
-TOOL_CHOICES = {
-    "datetime": "Date and time",
-    "calculator": "Calculator (arithmetic, never code)",
-    "files": "Read files and list folders, only under the allowed folders",
-}
-
-DISPLAY_CHOICES = {
-    "folded": "open while it thinks, folded once it answers",
-    "open": "always open",
-    "hidden": "folded, even while it thinks",
-}
-assert tuple(DISPLAY_CHOICES) == REASONING_DISPLAYS
-
 
 FIELD_NAMES = {
     "base-url": "the base URL",
@@ -52,18 +49,6 @@ FIELD_NAMES = {
     "max-rounds": "the max tool rounds",
 }
 """The text fields other than the API key's, as the notice about a misplaced key names them."""
-
-KEY_PLACEHOLDER = "paste your key (kept in config.toml, readable by you only)"
-"""Words, not the start of a key: a placeholder like sk-or-… reads as a key already set."""
-
-
-def base_url_problem(url: str) -> str | None:
-    if looks_like_base_url(url):
-        return None
-    return (
-        f"Not saved: a base URL looks like https://host/path, such as {DEFAULT_BASE_URL} "
-        f"(got {url!r})."
-    )
 
 
 class SettingsScreen(Screen[None]):
@@ -80,11 +65,6 @@ class SettingsScreen(Screen[None]):
     SettingsScreen .hint { color: $text-muted; padding: 0 0 0 24; height: auto; }
     SettingsScreen .hint.-wide { padding: 0; }
     SettingsScreen #configured-tools { margin: 1 0 0 0; }
-    SettingsScreen .preset-row { height: 1; margin: 1 0 0 0; }
-    SettingsScreen .preset-row > Static { width: 1fr; text-wrap: nowrap;
-                                          text-overflow: ellipsis; }
-    SettingsScreen .preset-row > Button { margin: 0 0 0 1; }
-    SettingsScreen #new-preset { margin: 1 0 1 0; }
     SettingsScreen #settings-status { height: auto; padding: 0 2; color: $text-muted; }
     SettingsScreen #settings-status.-warning { color: $text-warning; }
     """
@@ -95,8 +75,13 @@ class SettingsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._file, _ = load_config()
-        """What config.toml says (the key and URL shown are the file's, not the environment's)."""
+        read = read_config()
+        self._in_file = {
+            name: getattr(read.config, name) if name in read.given else ""
+            for name in ("api_key", "base_url")
+        }
+        """The key and URL config.toml holds ("" for none): the fields show the file's, not
+        the environment's."""
 
     @property
     def host(self) -> RillHost:
@@ -111,206 +96,90 @@ class SettingsScreen(Screen[None]):
             markup=False,
         )
         with VerticalScroll():
-            yield Label("Connection", classes="section")
-            key_env = bool(os.environ.get(API_KEY_ENV))
-            yield self._row(
-                "API key",
-                self._input(
-                    self._file.api_key or "",
-                    "api-key",
+            yield section("Connection")
+            for name, id, words in (
+                ("api_key", "api-key", KEY_PLACEHOLDER),
+                ("base_url", "base-url", "{} (any OpenAI-compatible endpoint)"),
+            ):
+                key = KEYS[name]
+                in_environment = from_environment(name) is not None
+                field = text_field(
+                    self._in_file[name],
+                    id,
                     blink,
-                    password=True,
-                    disabled=key_env,
-                    placeholder=KEY_PLACEHOLDER,
-                ),
-            )
-            if key_env:
-                yield self._hint(f"Set by {API_KEY_ENV}, which wins over the file.")
-            url_env = bool(os.environ.get(BASE_URL_ENV))
-            yield self._row(
-                "Base URL",
-                self._input(
-                    self._file.base_url or "",
-                    "base-url",
-                    blink,
-                    disabled=url_env,
-                    placeholder=f"{DEFAULT_BASE_URL} (any OpenAI-compatible endpoint)",
-                ),
-            )
-            if url_env:
-                yield self._hint(f"Set by {BASE_URL_ENV}, which wins over the file.")
+                    password=key.secret,
+                    disabled=in_environment,
+                    placeholder=words.format(key.default),
+                )
+                yield key_row(name, field)
+                if in_environment:
+                    yield hint(f"Set by {key.env}, which wins over the file.")
             if self.host.demo:
-                yield self._hint(
+                yield hint(
                     "The demo keeps its local server: a key or URL set here is "
                     "saved for runs without --demo."
                 )
-            with Horizontal(classes="row"):
-                yield Label("Credit", classes="name")
-                yield Static("…", id="credit", markup=False)
-            yield Label("Replies", classes="section")
-            with Horizontal(classes="row"):
-                yield Label("Default model", classes="name")
-                yield self._input(settings.model, "model", blink, placeholder=DEFAULT_MODEL)
-                yield Button("Choose… (F4)", id="choose-model", compact=True)
-            yield self._hint(
-                "New conversations start with it; F4 in the chat changes the current one."
+            yield row("Credit", Static("…", id="credit", markup=False))
+            yield section("Replies")
+            yield key_row(
+                "model",
+                text_field(settings.model, "model", blink, placeholder=KEYS["model"].default),
+                Button("Choose… (F4)", id="choose-model", compact=True),
             )
-            yield self._row(
-                "Reasoning effort",
-                Select(
-                    effort_choices(),
-                    value=settings.reasoning_effort or MODEL_DEFAULT,
-                    allow_blank=False,
-                    id="effort",
-                    compact=True,
-                ),
+            yield key_hint("model")
+            effort = settings.reasoning_effort or MODEL_DEFAULT
+            yield key_row("reasoning_effort", choice(effort_choices(), effort, "effort"))
+            yield key_hint("reasoning_effort")
+            shows = [(text, name) for name, text in REASONING_SHOWS.items()]
+            yield key_row(
+                "reasoning_display", choice(shows, settings.reasoning_display, "display")
             )
-            yield self._hint(
-                "For new conversations with reasoning models; F5 in the chat "
-                "changes the current one."
+            titles = MarkedCheckbox(
+                says("generate_titles"), settings.generate_titles, id="titles", compact=True
             )
-            yield self._row(
-                "Reasoning shows",
-                Select(
-                    [(text, name) for name, text in DISPLAY_CHOICES.items()],
-                    value=settings.reasoning_display,
-                    allow_blank=False,
-                    id="display",
-                    compact=True,
-                ),
-            )
-            with Horizontal(classes="row"):
-                yield Label("Titles", classes="name")
-                yield MarkedCheckbox(
-                    "Name new conversations with their model",
-                    settings.generate_titles,
-                    id="titles",
-                    compact=True,
-                )
-            yield self._hint(
-                "A small paid request for each new conversation; off, a "
-                "conversation is named after its first prompt."
-            )
-            yield Label("Tools", classes="section")
-            yield self._hint_wide(
+            yield key_row("generate_titles", titles)
+            yield key_hint("generate_titles")
+            yield section("Tools")
+            yield hint(
                 "The model may call tools that are on. Each call waits for "
                 "your Allow in its panel, unless you allowed that tool for "
-                "the conversation."
+                "the conversation.",
+                wide=True,
             )
-            for name, words in TOOL_CHOICES.items():
-                with Horizontal(classes="row"):
-                    yield Label("" if name != "datetime" else "Built-in tools", classes="name")
-                    yield MarkedCheckbox(
-                        words, name in settings.builtin_tools, id=f"tool-{name}", compact=True
-                    )
-            yield self._row(
-                "Allowed folders",
-                self._input(
-                    os.pathsep.join(settings.allowed_folders),
-                    "folders",
-                    blink,
-                    placeholder=f"~/notes{os.pathsep}~/projects (the only places files are read)",
-                ),
+            for number, (name, words) in enumerate(TOOL_SWITCHES.items()):
+                on = name in settings.builtin_tools
+                switch = MarkedCheckbox(words, on, id=f"tool-{name}", compact=True)
+                yield row(KEYS["builtin_tools"].label if number == 0 else "", switch)
+            folders = os.pathsep.join(settings.allowed_folders)
+            where = f"~/notes{os.pathsep}~/projects (the only places files are read)"
+            yield key_row(
+                "allowed_folders", text_field(folders, "folders", blink, placeholder=where)
             )
-            yield self._row(
-                "Max tool rounds",
-                self._input(str(settings.max_tool_rounds), "max-rounds", blink, placeholder="8"),
+            rounds = str(settings.max_tool_rounds)
+            default_rounds = str(KEYS["max_tool_rounds"].default)
+            yield key_row(
+                "max_tool_rounds",
+                text_field(rounds, "max-rounds", blink, placeholder=default_rounds),
             )
-            yield self._hint("Rounds of calls one prompt may take before Rill stops and says so.")
+            yield key_hint("max_tool_rounds")
             yield Static(
-                self._configured_tools(), id="configured-tools", classes="hint", markup=False
+                configured_tools(settings, self.host.tools),
+                id="configured-tools",
+                classes="hint",
+                markup=False,
             )
-            yield Label("Look", classes="section")
-            yield self._row(
-                "Theme",
-                Select(
-                    [(name, name) for name in sorted(self.app.available_themes)],
-                    value=self.app.theme,
-                    allow_blank=False,
-                    id="theme",
-                    compact=True,
-                ),
-            )
-            yield self._row(
-                "Reading width",
-                Select(
-                    reading_width_choices(settings.reading_width),
-                    value=settings.reading_width,
-                    allow_blank=False,
-                    id="reading-width",
-                    compact=True,
-                ),
-            )
-            yield self._hint(
-                "The widest replies and prompts are drawn, centred in a wider terminal."
-            )
-            yield Label("System-prompt presets", classes="section")
-            yield Static("", id="presets-empty", classes="hint", markup=False)
-            yield Button("New preset", id="new-preset", compact=True)
+            yield section("Look")
+            themes = [(name, name) for name in sorted(self.app.available_themes)]
+            yield key_row("theme", choice(themes, self.app.theme, "theme"))
+            widths = reading_width_choices(settings.reading_width)
+            yield key_row("reading_width", choice(widths, settings.reading_width, "reading-width"))
+            yield key_hint("reading_width")
+            yield section("System-prompt presets")
+            yield PresetList(self._change)
         yield Static("", id="settings-status", markup=False)
         yield KeysFooter(compact=True)
 
-    @staticmethod
-    def _row(name: str, widget: Input | Select) -> Horizontal:
-        return Horizontal(Label(name, classes="name"), widget, classes="row")
-
-    @staticmethod
-    def _hint(text: str) -> Static:
-        return Static(text, classes="hint", markup=False)
-
-    @staticmethod
-    def _hint_wide(text: str) -> Static:
-        return Static(text, classes="hint -wide", markup=False)
-
-    def _configured_tools(self) -> str:
-        """What config.toml adds that is edited in the file: command tools, MCP servers,
-        schemas."""
-        settings = self.host.settings
-        session = self.host.tools
-        lines = []
-        commands = ", ".join(tool.name for tool in settings.command_tools)
-        lines.append(f"Command tools ([[tools]]): {commands or 'none'}")
-        servers = []
-        for config in settings.mcp_servers:
-            server = next(
-                (running for running in session.servers if running.config is config), None
-            )
-            if server is None:
-                state = "starting…"
-            elif server.failure is not None:
-                state = "did not start"
-            else:
-                state = f"{len(server.tools)} tools"
-            servers.append(f"{config.name} ({state})")
-        lines.append(f"MCP servers ([[mcp_servers]]): {', '.join(servers) or 'none'}")
-        schemas = ", ".join(schema.name for schema in settings.schemas)
-        lines.append(f"JSON schemas ([[schemas]]): {schemas or 'none'}")
-        lines.append("These are edited in config.toml (rill config edit).")
-        return "\n".join(lines)
-
-    @staticmethod
-    def _input(
-        value: str,
-        id: str,
-        blink: bool,
-        *,
-        placeholder: str = "",
-        password: bool = False,
-        disabled: bool = False,
-    ) -> Input:
-        field = Input(
-            value,
-            placeholder=placeholder,
-            id=id,
-            password=password,
-            disabled=disabled,
-            compact=True,
-        )
-        field.cursor_blink = blink
-        return field
-
     async def on_mount(self) -> None:
-        await self._show_presets()
         # Without a key, the key is what the user came for: a paste must land in its field,
         # not replace the selected default model.
         key_field = self.query_one("#api-key", Input)
@@ -353,85 +222,81 @@ class SettingsScreen(Screen[None]):
         if field.id != "api-key" and looks_like_api_key(value):
             self._move_misplaced_key(field, value)
             return False
-        if field.id == "api-key" and value != (self._file.api_key or ""):
-            if any(character.isspace() for character in value):
-                self._status(
-                    "Not saved: an API key has no spaces (OpenRouter's look like "
-                    "sk-or-v1-…); paste it again.",
-                    warning=True,
-                )
-                return False
-            self._file = replace(self._file, api_key=value or None)
-            self._change(
-                "api_key",
-                value or None,
-                "API key " + ("saved (the file is readable only by you)" if value else "removed"),
-            )
-            self._check_credit()
-        elif field.id == "base-url" and value != (self._file.base_url or ""):
-            problem = base_url_problem(value) if value else None
-            if problem:
-                self._status(problem, warning=True)
-                return False
-            self._file = replace(self._file, base_url=value or None)
-            self._change("base_url", value or None, f"Base URL {value or 'back to the default'}")
-            self._check_credit()
-        elif field.id == "model":
-            model = one_line(value)
-            if not model or model == self.host.settings.model:
-                return True
-            problem = model_id_problem(model)
-            if problem is not None:
-                self._status(f"Not saved: {problem}.", warning=True)
-                return False
-            note = (
-                ""
-                if not self.host.catalogue or model in self.host.catalogue
-                else " (not in the model list; OpenRouter adds models daily, so it is kept)"
-            )
-            self._change("model", model, f"Default model {model}{note}")
-        elif field.id == "folders":
-            folders = tuple(
-                dict.fromkeys(
-                    one_line(folder) for folder in value.split(os.pathsep) if folder.strip()
-                )
-            )
-            if folders == self.host.settings.allowed_folders:
-                return True
-            missing = [
-                folder for folder in folders if not os.path.isdir(os.path.expanduser(folder))
-            ]
-            if missing:
-                self._status(
-                    f"Not saved: {', '.join(map(repr, missing))} "
-                    f"{'is not a folder' if len(missing) == 1 else 'are not folders'} "
-                    f"here. Separate folders with {os.pathsep!r}.",
-                    warning=True,
-                )
-                return False
-            self._change(
-                "allowed_folders", folders, f"Allowed folders: {', '.join(folders) or 'none'}"
-            )
-        elif field.id == "max-rounds":
-            try:
-                rounds = int(value)
-            except ValueError:
-                rounds = 0
-            if rounds < 1 or rounds > 100:
-                self._status(
-                    f"Not saved: max tool rounds is a whole number from 1 to 100 (got {value!r}).",
-                    warning=True,
-                )
-                return False
-            if rounds != self.host.settings.max_tool_rounds:
-                self._change("max_tool_rounds", rounds, f"Max tool rounds {rounds}")
+        commit = {
+            "api-key": self._commit_key,
+            "base-url": self._commit_base_url,
+            "model": self._commit_model,
+            "folders": self._commit_folders,
+            "max-rounds": self._commit_rounds,
+        }.get(field.id or "")
+        return commit is None or commit(value)
+
+    def _refused(self, problem: str) -> bool:
+        self._status(problem, warning=True)
+        return False
+
+    def _commit_key(self, value: str) -> bool:
+        if value == self._in_file["api_key"]:
+            return True
+        if problem := api_key_problem(value):
+            return self._refused(problem)
+        self._in_file["api_key"] = value
+        done = "saved (the file is readable only by you)" if value else "removed"
+        self._change("api_key", value or None, f"API key {done}")
+        self._check_credit()
+        return True
+
+    def _commit_base_url(self, value: str) -> bool:
+        if value == self._in_file["base_url"]:
+            return True
+        if value and (problem := base_url_problem(value)):
+            return self._refused(problem)
+        self._in_file["base_url"] = value
+        self._change("base_url", value or None, f"Base URL {value or 'back to the default'}")
+        self._check_credit()
+        return True
+
+    def _commit_model(self, value: str) -> bool:
+        model = one_line(value)
+        if not model or model == self.host.settings.model:
+            return True
+        if (problem := model_id_problem(model)) is not None:
+            return self._refused(f"Not saved: {problem}.")
+        catalogue = self.host.catalogue
+        note = (
+            ""
+            if not catalogue or model in catalogue
+            else " (not in the model list; OpenRouter adds models daily, so it is kept)"
+        )
+        self._change("model", model, f"Default model {model}{note}")
+        return True
+
+    def _commit_folders(self, value: str) -> bool:
+        folders = tuple(
+            dict.fromkeys(one_line(folder) for folder in value.split(os.pathsep) if folder.strip())
+        )
+        if folders == self.host.settings.allowed_folders:
+            return True
+        if problem := folders_problem(folders):
+            return self._refused(problem)
+        self._change(
+            "allowed_folders", folders, f"Allowed folders: {', '.join(folders) or 'none'}"
+        )
+        return True
+
+    def _commit_rounds(self, value: str) -> bool:
+        rounds = rounds_of(value)
+        if rounds is None:
+            return self._refused(rounds_problem(value))
+        if rounds != self.host.settings.max_tool_rounds:
+            self._change("max_tool_rounds", rounds, f"Max tool rounds {rounds}")
         return True
 
     def _saved_value(self, field_id: str | None) -> str:
         """What a text field other than the key's shows for the setting in effect."""
         settings = self.host.settings
         return {
-            "base-url": self._file.base_url or "",
+            "base-url": self._in_file["base_url"],
             "model": settings.model,
             "folders": os.pathsep.join(settings.allowed_folders),
             "max-rounds": str(settings.max_tool_rounds),
@@ -447,7 +312,7 @@ class SettingsScreen(Screen[None]):
         if key_field.disabled:
             self._status(
                 f"Not saved: that looks like an API key, not {name}. The key in use "
-                f"comes from {API_KEY_ENV}.",
+                f"comes from {KEYS['api_key'].env}.",
                 warning=True,
             )
             return
@@ -483,7 +348,7 @@ class SettingsScreen(Screen[None]):
                 )
         elif event.select.id == "display" and value != settings.reasoning_display:
             self._change(
-                "reasoning_display", str(value), f"Reasoning shows {DISPLAY_CHOICES[str(value)]}"
+                "reasoning_display", str(value), f"Reasoning shows {REASONING_SHOWS[str(value)]}"
             )
         elif event.select.id == "reading-width" and value != settings.reading_width:
             width = int(value)  # type: ignore[call-overload]
@@ -499,7 +364,7 @@ class SettingsScreen(Screen[None]):
     @on(Checkbox.Changed, ".row Checkbox")
     def _tool_switched(self, event: Checkbox.Changed) -> None:
         name = (event.checkbox.id or "").removeprefix("tool-")
-        if name not in TOOL_CHOICES:
+        if name not in TOOL_SWITCHES:
             return
         enabled = self.host.settings.builtin_tools
         if event.value == (name in enabled):
@@ -515,7 +380,7 @@ class SettingsScreen(Screen[None]):
         self._change(
             "builtin_tools",
             enabled,
-            f"{TOOL_CHOICES[name]}: {'on' if event.value else 'off'}{note}",
+            f"{TOOL_SWITCHES[name]}: {'on' if event.value else 'off'}{note}",
         )
 
     @on(Checkbox.Changed, "#titles")
@@ -554,82 +419,6 @@ class SettingsScreen(Screen[None]):
         event.stop()
         self.action_choose_model()
 
-    # Presets -------------------------------------------------------------------------------
-
-    async def _show_presets(self) -> None:
-        scroll = self.query_one(VerticalScroll)
-        await scroll.query(".preset-row").remove()
-        presets = self.host.settings.presets
-        self.query_one("#presets-empty", Static).update(
-            ""
-            if presets
-            else "None yet. A preset is a system prompt to pick by name (F5 or "
-            "the palette in the chat), with the model and effort it suits."
-        )
-        self.query_one("#presets-empty").display = not presets
-        rows = [
-            Horizontal(
-                Static(f"{one_line(preset.name)}: {one_line(preset.prompt)}", markup=False),
-                Button("Edit", id=f"edit-preset-{number}", compact=True),
-                Button("Delete", id=f"delete-preset-{number}", compact=True),
-                classes="preset-row",
-            )
-            for number, preset in enumerate(presets)
-        ]
-        if rows:
-            await scroll.mount_all(rows, before="#new-preset")
-
-    @on(Button.Pressed, "#new-preset")
-    def _new_preset(self, event: Button.Pressed) -> None:
-        event.stop()
-        self._edit_preset(None)
-
-    @on(Button.Pressed, ".preset-row Button")
-    def _preset_button(self, event: Button.Pressed) -> None:
-        event.stop()
-        action, _, number = (event.button.id or "").rpartition("-")
-        preset = self.host.settings.presets[int(number)]
-        if action == "edit-preset":
-            self._edit_preset(preset)
-        else:
-            self._delete_preset(preset)
-
-    def _edit_preset(self, preset: Preset | None) -> None:
-        others = [other.name for other in self.host.settings.presets if other is not preset]
-
-        async def edited(new: Preset | None) -> None:
-            if new is None:
-                return
-            presets = list(self.host.settings.presets)
-            if preset is None:
-                presets.append(new)
-            else:
-                presets[presets.index(preset)] = new
-            self._change("presets", tuple(presets), f"Preset {new.name} saved")
-            await self._show_presets()
-
-        self.app.push_screen(PresetDialog(preset, taken=others), edited)
-
-    def _delete_preset(self, preset: Preset) -> None:
-        from rillchat.ui.screens.dialogs import ConfirmDialog
-
-        async def confirmed(yes: bool | None) -> None:
-            if yes:
-                presets = tuple(
-                    other for other in self.host.settings.presets if other is not preset
-                )
-                self._change("presets", presets, f"Preset {preset.name} deleted")
-                await self._show_presets()
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Delete the preset {one_line(preset.name)}?",
-                "Conversations that used it keep their system prompt.",
-                confirm="Delete",
-            ),
-            confirmed,
-        )
-
     # Applying ------------------------------------------------------------------------------
 
     def _change(self, key: str, value: object, done: str) -> None:
@@ -648,15 +437,3 @@ class SettingsScreen(Screen[None]):
         status = self.query_one("#settings-status", Static)
         status.update(text)
         status.set_class(warning, "-warning")
-
-
-READING_WIDTHS = (72, 80, 100, 120, 140)
-
-
-def reading_width_choices(current: int) -> list[tuple[str, int]]:
-    """The usual widths, the one in config.toml among them even when it is another."""
-    widths = sorted({*READING_WIDTHS, current} - {0})
-    return [
-        (f"{width} columns" + (" (default)" if width == DEFAULT_READING_WIDTH else ""), width)
-        for width in widths
-    ] + [("The whole window", 0)]

@@ -11,16 +11,18 @@ from pathlib import Path
 
 import platformdirs
 
+from rillchat.config.variables import CONFIG_DIR_ENV, DATA_DIR_ENV
+
 APP_NAME = "rill"
 
 
 def config_dir() -> Path:
-    override = os.environ.get("RILL_CONFIG_DIR")
+    override = os.environ.get(CONFIG_DIR_ENV)
     return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME))
 
 
 def data_dir() -> Path:
-    override = os.environ.get("RILL_DATA_DIR")
+    override = os.environ.get(DATA_DIR_ENV)
     return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
 
 
