@@ -296,7 +296,9 @@ async def error_banner(studio: Studio) -> None:
 async def structured_answer(studio: Studio) -> None:
     async with studio.app().run_test(size=TALL) as pilot:
         await palette(pilot, "Answer as JSON: books")
-        await until(pilot, lambda: chat(pilot)._next_schema is not None, "the schema chosen")
+        await until(
+            pilot, lambda: chat(pilot).options.next_schema is not None, "the schema chosen"
+        )
         await type_and_send(pilot, "Recommend some books worth rereading")
         await studio.shoot(pilot, "structured-answer")
 
