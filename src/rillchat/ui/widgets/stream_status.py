@@ -30,6 +30,7 @@ class StreamStatus(Static):
         self._last_event: float | None = None
         self._last_keepalive: float | None = None
         self._retrying: Retrying | None = None
+        self._shown_length: int | None = None
 
     def on_mount(self) -> None:
         self.set_interval(0.1, self._render_status)
@@ -68,4 +69,8 @@ class StreamStatus(Static):
             line = f"No data for {format_seconds(now - self._last_event)}…"
         else:
             line = "Streaming…"
-        self.update(f"{spinner} {line}  Esc stops")
+        text = f"{spinner} {line}  Esc stops"
+        # Ten times a second only the spinner and the seconds move: a line as long as the last
+        # one takes as many rows, so it is drawn again without laying out the screen again.
+        self.update(text, layout=len(text) != self._shown_length)
+        self._shown_length = len(text)
