@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator, Callable
 
 from textual.screen import Screen
 
-from rillchat.chat.conversation import Conversation, Message
+from rillchat.chat.conversation import Conversation
 from rillchat.chat.engine import ChatEngine
 from rillchat.chat.turn_events import TurnEvent
 from rillchat.ui.screens.prompt_editing import PromptEditing
@@ -35,9 +35,6 @@ class BranchMoves:
         self._editing = editing
         self._run_turn = run_turn
 
-    def _index_of(self, message: Message) -> int:
-        return next(i for i, shown in enumerate(self._conversation().messages) if shown is message)
-
     async def retry_from_banner(self, banner: ErrorBanner) -> None:
         """The last reply is asked for again in place; an older one as a new branch."""
         last = self._view.last_reply_view()
@@ -62,7 +59,7 @@ class BranchMoves:
             self._screen.notify("That reply is no longer on the branch shown.", severity="warning")
             return
         self._editing.cancel()
-        await self._view.remove_turns_from(message.id, self._index_of(message))
+        await self._view.remove_turns_from(message.id, self._view.index_of(message))
         turn = self._engine().retry_as_branch(message)
         self._view.forget_hidden_views()
         self._run_turn(turn)
