@@ -34,9 +34,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from other_clients import ending_of, shows_end, wait_for_end
-from startup import RILL, start, wait_for
-from stream_throughput import API_KEY, bare_sdk, start_server
+from other_clients import (
+    elia_command,
+    elia_finished,
+    ending_of,
+    rill_command,
+    rill_finished,
+    shows_end,
+    wait_for_end,
+)
+from startup import start, wait_for
+from stream_throughput import bare_sdk, start_server
 
 TICKS = os.sysconf("SC_CLK_TCK")
 STEADY_TARGET = {100: 0.5, 300: 1.0}
@@ -130,29 +138,12 @@ def sdk_cost(url: str, model: str, tokens: int) -> float:
 
 
 def rill(folder: Path, url: str, model: str) -> Client:
-    command = (
-        f"OPENROUTER_API_KEY={API_KEY} RILL_CONFIG_DIR={folder}/config "
-        f"RILL_DATA_DIR={folder}/data {RILL} --base-url {url} -m {model}"
-    )
-    # The footer's speed shows once the reply has ended.
-    return Client("rill", command, "F1 help", "Enter", lambda text: "tok/s" in text)
+    return Client("rill", rill_command(folder, url, model), "F1 help", "Enter", rill_finished)
 
 
 def elia(program: str, folder: Path, url: str, model: str) -> Client:
-    config = folder / "config" / "elia"
-    config.mkdir(parents=True)
-    (config / "config.toml").write_text(
-        f'default_model = "openai/{model}"\n\n[[models]]\nname = "openai/{model}"\n'
-        f'display_name = "demo"\napi_base = "{url}"\napi_key = "{API_KEY}"\n'
-    )
-    command = f"XDG_CONFIG_HOME={folder}/config XDG_DATA_HOME={folder}/data {program}"
-    return Client(
-        "elia",
-        command,
-        "Enter your message",
-        "C-j",
-        lambda text: "go" in text and "is responding" not in text,
-    )
+    command = elia_command(program, folder, url, model)
+    return Client("elia", command, "Enter your message", "C-j", elia_finished)
 
 
 def verdict(met: bool) -> str:

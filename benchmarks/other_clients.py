@@ -87,33 +87,48 @@ def time_client(
     return shown - pressed
 
 
-def rill(folder: Path, url: str, model: str, ending: str) -> float:
-    command = (
+def rill_command(folder: Path, url: str, model: str) -> str:
+    """Rill against the demo server, with config and data folders of its own."""
+    return (
         f"OPENROUTER_API_KEY={API_KEY} RILL_CONFIG_DIR={folder}/config "
         f"RILL_DATA_DIR={folder}/data {RILL} --base-url {url} -m {model}"
     )
-    # The footer's speed shows once the reply has ended.
-    return time_client(
-        "bench-rill", command, "F1 help", "Enter", ending, finished=lambda text: "tok/s" in text
-    )
 
 
-def elia(program: str, folder: Path, url: str, model: str, ending: str) -> float:
+def rill_finished(text: str) -> bool:
+    """The footer's speed shows once the reply has ended."""
+    return "tok/s" in text
+
+
+def elia_command(program: str, folder: Path, url: str, model: str) -> str:
+    """Elia talking to the demo server as an OpenAI-compatible endpoint, from fresh folders."""
     config = folder / "config" / "elia"
     config.mkdir(parents=True)
     (config / "config.toml").write_text(
         f'default_model = "openai/{model}"\n\n[[models]]\nname = "openai/{model}"\n'
         f'display_name = "demo"\napi_base = "{url}"\napi_key = "{API_KEY}"\n'
     )
-    command = f"XDG_CONFIG_HOME={folder}/config XDG_DATA_HOME={folder}/data {program}"
-    # Elia titles the reply "Agent is responding..." until the stream has ended.
+    return f"XDG_CONFIG_HOME={folder}/config XDG_DATA_HOME={folder}/data {program}"
+
+
+def elia_finished(text: str) -> bool:
+    """Elia titles the reply "Agent is responding..." until the stream has ended."""
+    return "go" in text and "is responding" not in text
+
+
+def rill(folder: Path, url: str, model: str, ending: str) -> float:
+    command = rill_command(folder, url, model)
+    return time_client("bench-rill", command, "F1 help", "Enter", ending, rill_finished)
+
+
+def elia(program: str, folder: Path, url: str, model: str, ending: str) -> float:
     return time_client(
         "bench-elia",
-        command,
+        elia_command(program, folder, url, model),
         "Enter your message",
         "C-j",
         ending,
-        finished=lambda text: "go" in text and "is responding" not in text,
+        elia_finished,
     )
 
 

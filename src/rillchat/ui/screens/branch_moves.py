@@ -35,6 +35,15 @@ class BranchMoves:
         self._editing = editing
         self._run_turn = run_turn
 
+    def _refused_while_busy(self) -> bool:
+        """A reply or its tool calls still going: nothing moves, and the user is told why."""
+        if self._engine().busy:
+            self._screen.notify(
+                "A reply or its tool calls are still going: press Escape to stop them first.",
+                severity="warning",
+            )
+        return self._engine().busy
+
     async def retry_from_banner(self, banner: ErrorBanner) -> None:
         """The last reply is asked for again in place; an older one as a new branch."""
         last = self._view.last_reply_view()
@@ -47,11 +56,7 @@ class BranchMoves:
     async def retry_as_branch(self, message_id: str) -> None:
         """Ask again for an older reply: it and every turn after it stay as a branch (the
         ‹ 1 of 2 › switch above it), and the new answer to the same prompt is shown."""
-        if self._engine().busy:
-            self._screen.notify(
-                "A reply or its tool calls are still going: press Escape to stop them first.",
-                severity="warning",
-            )
+        if self._refused_while_busy():
             return
         messages = self._conversation().messages
         message = next((shown for shown in messages if shown.id == message_id), None)
@@ -70,11 +75,7 @@ class BranchMoves:
         )
 
     async def retry_last(self) -> None:
-        if self._engine().busy:
-            self._screen.notify(
-                "A reply or its tool calls are still going: press Escape to stop them first.",
-                severity="warning",
-            )
+        if self._refused_while_busy():
             return
         await self._view.draw_latest()
         messages = self._conversation().messages
@@ -103,11 +104,7 @@ class BranchMoves:
         )
 
     async def switch_branch(self, message_id: str, step: int) -> None:
-        if self._engine().busy:
-            self._screen.notify(
-                "A reply or its tool calls are still going: press Escape to stop them first.",
-                severity="warning",
-            )
+        if self._refused_while_busy():
             return
         index = self._engine().switch_branch(message_id, step)
         if index is None:
