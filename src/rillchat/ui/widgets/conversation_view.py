@@ -20,6 +20,7 @@ from rillchat.ui.textual_fixes import forget_layout_arithmetic, release_removed_
 from rillchat.ui.widgets.branch_bar import BranchBar
 from rillchat.ui.widgets.error_banner import ErrorBanner
 from rillchat.ui.widgets.messages_view import AssistantMessage, ToolResult, UserMessage
+from rillchat.ui.widgets.one_layout import OneLayoutPerGrowth
 from rillchat.ui.widgets.tool_call import ToolCallPanel
 
 SAVED_MESSAGES_PER_PAGE = 20
@@ -39,7 +40,7 @@ class Reply:
     ended: bool = False
 
 
-class ConversationView(VerticalScroll):
+class ConversationView(OneLayoutPerGrowth, VerticalScroll):
     """Anchored to the bottom once the conversation starts (an anchored view also sits its
     content at the bottom, which is right for a chat but not for a welcome text). Scrolling up
     releases the anchor (Textual does that for any user scroll); reaching the bottom again, or

@@ -36,6 +36,7 @@ from rillchat.openrouter.events import (
 from rillchat.terminal_text import one_line, strip_control
 from rillchat.ui.paste_fold import is_big, size_words
 from rillchat.ui.widgets.error_banner import ErrorBanner
+from rillchat.ui.widgets.one_layout import OneLayoutPerGrowth
 from rillchat.ui.widgets.reasoning import ReasoningPanel
 from rillchat.ui.widgets.reply_body import ReplyBody
 from rillchat.ui.widgets.stream_status import StreamStatus
@@ -244,7 +245,7 @@ class ReplyFooter(Static):
     """
 
 
-class AssistantMessage(Vertical, can_focus=True):
+class AssistantMessage(OneLayoutPerGrowth, Vertical, can_focus=True):
     """One reply, growing as its events arrive: reasoning panels, the Markdown body, tool-call
     panels, then an error banner if it failed and a footer with the figures."""
 

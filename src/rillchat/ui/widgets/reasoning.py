@@ -8,13 +8,17 @@ from typing import Any
 from textual.widgets import Collapsible, Static
 
 from rillchat.chat.summary import format_seconds
+from rillchat.ui.widgets.one_layout import OneLayoutPerGrowth
 from rillchat.ui.widgets.reply_body import ReplyBody
 
 ENCRYPTED_TYPE = "reasoning.encrypted"
 
 
-class ReasoningPanel(Collapsible):
+class ReasoningPanel(OneLayoutPerGrowth, Collapsible):
     """Reasoning text as it streams, with a token count and the time spent thinking."""
+
+    class Contents(OneLayoutPerGrowth, Collapsible.Contents):
+        """The folding part, which grows with the reasoning text."""
 
     DEFAULT_CSS = """
     ReasoningPanel {

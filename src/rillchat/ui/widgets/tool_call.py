@@ -18,6 +18,7 @@ from textual.widgets import Button, Static
 from rillchat.chat.conversation import Decision, ToolResultPart
 from rillchat.chat.summary import format_seconds
 from rillchat.terminal_text import one_line, strip_control
+from rillchat.ui.widgets.one_layout import OneLayoutPerGrowth
 
 RESULT_LINES = 6
 """Lines of a result shown before "Show all"."""
@@ -26,7 +27,7 @@ _ALLOWED = frozenset({Decision.ALLOWED_ONCE, Decision.ALLOWED_IN_CHAT, Decision.
 """Decisions that let a call run; their values are the words shown."""
 
 
-class ToolCallPanel(Vertical, can_focus=False):
+class ToolCallPanel(OneLayoutPerGrowth, Vertical, can_focus=False):
     """One call, identified by its index in the reply. Its state shows as a class:
     -streaming, -waiting, -running, -done, -failed, -denied, -stopped.
 
