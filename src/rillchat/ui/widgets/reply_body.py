@@ -18,6 +18,7 @@ from rillchat.chat.conversation import GrowingText
 from rillchat.terminal_text import StreamStripper
 from rillchat.ui.links import open_safe_link
 from rillchat.ui.markdown_paint import MarkdownPainter, Painted, parse, stack, top_level_blocks
+from rillchat.ui.widgets.one_layout import OneLayoutPerGrowth
 
 _BLOCK_STYLES = (
     "h1",
@@ -36,7 +37,7 @@ _BLOCK_STYLES = (
 )
 
 
-class ReplyBody(Widget):
+class ReplyBody(OneLayoutPerGrowth, Widget):
     """Model output rendered as Markdown. The text is never parsed as Rich or Textual markup,
     and terminal control sequences are stripped before it reaches the screen."""
 
@@ -163,11 +164,24 @@ class ReplyBody(Widget):
             self.refresh(layout=True)
             return
         before = self.line_count
-        first_changed = len(self._settled)
+        settled_before = len(self._settled)
+        tail_before, gap_before = self._tail_painted.strips, self._tail_gap
         self._paint_new_text(width)
         if self.line_count != before:
             self.refresh(layout=True)
-        else:
+            return
+        # Most tokens change only the last line of the block being written: repainting just
+        # the lines that differ keeps each frame to a line or two of the screen.
+        first_changed = settled_before
+        if len(self._settled) == settled_before and self._tail_gap == gap_before:
+            tail = self._tail_painted.strips
+            same = 0
+            for old, new in zip(tail_before, tail, strict=False):
+                if old is not new and old != new:
+                    break
+                same += 1
+            first_changed += self._tail_gap + same
+        if first_changed < self.line_count:
             self.refresh(Region(0, first_changed, width, self.line_count - first_changed))
 
     # Painting -------------------------------------------------------------------------------
