@@ -14,6 +14,8 @@ from rillchat.terminal_text import one_line
 _SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 SILENCE_WORTH_SHOWING = 2.0
 """Seconds without data after which the status says how long the stream has been silent."""
+SPINNER_STEP = 0.1
+"""Seconds per spinner frame."""
 
 
 class StreamStatus(Static):
@@ -31,10 +33,15 @@ class StreamStatus(Static):
         self._last_keepalive: float | None = None
         self._retrying: Retrying | None = None
         self._shown_length: int | None = None
+        self._rendered_at = float("-inf")
 
     def on_mount(self) -> None:
-        self.set_interval(0.1, self._render_status)
+        self.set_interval(SPINNER_STEP, self._step)
         self._render_status()
+
+    def _step(self) -> None:
+        if self._clock() - self._rendered_at >= SPINNER_STEP * 0.9:
+            self._render_status()
 
     def keep_alive(self) -> None:
         self._last_keepalive = self._clock()
@@ -46,13 +53,18 @@ class StreamStatus(Static):
 
     def events_arrived(self, *, content: bool) -> None:
         """Something arrived; `content` when it was text, reasoning or a tool call."""
-        self._last_event = self._clock()
+        self._last_event = now = self._clock()
+        news = content and (not self._content_seen or self._retrying is not None)
         if content:
             self._content_seen = True
             self._retrying = None
+        # While text streams, the spinner moves in the frames that draw the text rather than
+        # in frames of its own.
+        if news or now - self._rendered_at >= SPINNER_STEP:
+            self._render_status()
 
     def _render_status(self) -> None:
-        now = self._clock()
+        self._rendered_at = now = self._clock()
         spinner = _SPINNER[int(now * 10) % len(_SPINNER)]
         self.set_class(self._retrying is not None, "-retrying")
         self.set_class(False, "-silent")
