@@ -201,6 +201,12 @@ class Config:
         label="Reading width",
         hint="The widest replies and prompts are drawn, centred in a wider terminal.",
     )
+    cursor_blink: bool = setting(
+        True,
+        Flag("Blink the text cursor"),
+        "blink the cursor where you type; `false` holds it still (and saves the two "
+        "redraws a second it costs while nothing else moves)",
+    )
     theme: str | None = setting(
         None,
         Text(),

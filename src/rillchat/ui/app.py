@@ -81,7 +81,7 @@ class RillApp(App[None]):
         """Talking to the built-in local server."""
         self.clock = clock
         """Every elapsed time on screen reads this clock; tests freeze it."""
-        self.cursor_blink = cursor_blink
+        self.cursor_blink = cursor_blink and settings.cursor_blink
         self._client: OpenRouterClient | None = None
         self._stream_layer: asyncio.Future[tuple[Any, Any]] | None = None
         self._history = AppHistory(self, history_path, reopen)
