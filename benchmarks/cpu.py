@@ -2,7 +2,7 @@
 steady stream, and its idle cost after, beside the bare `openai` SDK read of the same stream.
 
     python benchmarks/cpu.py [--tokens 3000] [--rates 100,300] [--runs 3] [--idle 30]
-                             [--elia PATH]
+                             [--saved 1000] [--elia PATH]
 
 Each client runs in tmux at 120x40 against one demo server (in its own process) that sends
 `demo/generate/N/RATE`: N tokens of Markdown at RATE tokens a second. The client's process tree
@@ -10,6 +10,11 @@ Each client runs in tmux at 120x40 against one demo server (in its own process) 
 Enter until the reply's end shows in the pane, and over `--idle` seconds after it, with the
 finished reply on screen. The bare SDK read is the same stream read in this process, its
 CPU from getrusage.
+
+Then the idle cost the issue asks about: Rill with a saved conversation of `--saved` messages
+open and nothing streaming, with the cursor blinking and with `cursor_blink = false`. Beside
+these, what any Textual app pays: a one-line app redrawing its line 50 and 20 times a second,
+and not at all, measured the same way.
 
 Other clients are not Rill's dependencies: install them in a venv of their own (see
 `other_clients.py`) and give their commands.
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import resource
 import shutil
 import statistics
@@ -34,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from history import big_conversation
 from other_clients import (
     elia_command,
     elia_finished,
@@ -43,6 +50,9 @@ from other_clients import (
     shows_end,
     wait_for_end,
 )
+from rillchat.config.file import CONFIG_NAME
+from rillchat.store.db import DATABASE_NAME, open_database
+from rillchat.store.history import History
 from startup import start, wait_for
 from stream_throughput import bare_sdk, start_server
 
@@ -137,6 +147,68 @@ def sdk_cost(url: str, model: str, tokens: int) -> float:
     return spent / tokens * 1000
 
 
+ONE_LINE_APP = """\
+import sys
+from textual.app import App
+from textual.widgets import Static
+
+class OneLine(App):
+    def compose(self):
+        self.line = Static("frame 0")
+        yield self.line
+
+    def on_mount(self):
+        self.frames = 0
+        rate = float(sys.argv[1])
+        if rate:
+            self.set_interval(1 / rate, self.redraw)
+
+    def redraw(self):
+        self.frames += 1
+        self.line.update(f"frame {self.frames} " + "x" * (self.frames % 80))
+
+OneLine().run()
+"""
+
+
+def resting_share(session: str, command: str, ready: str, seconds: float) -> float:
+    """Share of one core `command`'s process tree spends over `seconds`, once `ready` shows
+    in its pane and what it does after its first screen has settled."""
+    start(session, command)
+    try:
+        wait_for(session, lambda text: ready in text, timeout=60)
+        time.sleep(3.0)
+        root = pane_pid(session)
+        before = process_tree_cpu(root)
+        time.sleep(seconds)
+        return (process_tree_cpu(root) - before) / seconds
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def one_line_app_share(folder: Path, rate: float, seconds: float) -> float:
+    script = folder / "one_line_app.py"
+    script.write_text(ONE_LINE_APP)
+    return resting_share("cpu-one-line", f"{sys.executable} {script} {rate}", "frame", seconds)
+
+
+def saved_conversation_share(
+    folder: Path, url: str, messages: int, seconds: float, *, blink: bool
+) -> float:
+    """Rill with a saved conversation of `messages` messages on screen, nothing streaming."""
+    data = folder / "data"
+    data.mkdir()
+    history = History(open_database(data / DATABASE_NAME))
+    conversation, _ = big_conversation(random.Random(7), messages)
+    history.save_all(conversation)
+    history.connection.close()
+    if not blink:
+        (folder / "config").mkdir()
+        (folder / "config" / CONFIG_NAME).write_text("cursor_blink = false\n")
+    command = rill_command(folder, url, "demo/generate/10") + f" --open {conversation.id}"
+    return resting_share("cpu-saved", command, "F1 help", seconds)
+
+
 def rill(folder: Path, url: str, model: str) -> Client:
     return Client("rill", rill_command(folder, url, model), "F1 help", "Enter", rill_finished)
 
@@ -144,6 +216,33 @@ def rill(folder: Path, url: str, model: str) -> Client:
 def elia(program: str, folder: Path, url: str, model: str) -> Client:
     command = elia_command(program, folder, url, model)
     return Client("elia", command, "Enter your message", "C-j", elia_finished)
+
+
+def idle_report(url: str, args: argparse.Namespace) -> None:
+    print(
+        f"idle, {args.saved:,} saved messages on screen, tmux 120x40, over {args.idle:.0f} s "
+        f"(medians of {args.runs} runs):",
+        flush=True,
+    )
+    for blink in (True, False):
+        shares = []
+        for _ in range(args.runs):
+            with tempfile.TemporaryDirectory() as folder:
+                shares.append(
+                    saved_conversation_share(Path(folder), url, args.saved, args.idle, blink=blink)
+                )
+        share = statistics.median(shares)
+        what = "cursor blinking" if blink else "cursor_blink = false"
+        print(
+            f"  Rill, {what:<21} {share * 100:5.2f} % of a core  target <= "
+            f"{IDLE_TARGET * 100:.1f} %: {verdict(share <= IDLE_TARGET)}",
+            flush=True,
+        )
+    for rate in (50.0, 20.0, 0.0):
+        with tempfile.TemporaryDirectory() as folder:
+            share = one_line_app_share(Path(folder), rate, args.idle)
+        what = f"redrawing {rate:.0f} times a second" if rate else "resting"
+        print(f"  a one-line Textual app {what}: {share * 100:5.2f} % of a core", flush=True)
 
 
 def verdict(met: bool) -> str:
@@ -169,6 +268,9 @@ def main() -> None:
     parser.add_argument("--rates", default="100,300")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--idle", type=float, default=30.0)
+    parser.add_argument(
+        "--saved", type=int, default=1000, help="messages of the conversation open while idle"
+    )
     parser.add_argument("--elia", help="the elia command (elia-chat 1.10), if installed")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
@@ -197,6 +299,7 @@ def main() -> None:
                         costs.append(measure(make(Path(folder)), args.tokens, ending, args.idle))
                 report(name, costs, sdk, target)
         print(f"idle target: at most {IDLE_TARGET * 100:.1f} % of a core over {args.idle:.0f} s")
+        idle_report(url, args)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", "cpu-keep"], capture_output=True)
         process.kill()
