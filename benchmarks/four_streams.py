@@ -160,8 +160,8 @@ class ColumnsPresenter:
         """Chunks of `arrived` drawn by the looks so far: the next frame paints them."""
         self.turns_over = 0
         self.looks: list[float] = []
-        """How long each look took, from the inbox taken to every column drawn (wall time:
-        a look that mounts a widget lets other work run meanwhile)."""
+        """The CPU time of each look, from the inbox taken to every column drawn (of the
+        app's thread: a look that mounts a widget lets other work run meanwhile, counted too)."""
 
     async def follow(self, column: Column, turn: AsyncGenerator[TurnEvent, None]) -> None:
         """TurnPresenter.follow: read a turn to its end in a worker, giving the UI a turn
@@ -193,7 +193,7 @@ class ColumnsPresenter:
         self._app.post_message(TurnNews())
 
     async def show_news(self) -> None:
-        started = time.perf_counter()
+        started = time.thread_time()
         arrived = len(self.arrived)
         inbox, self._inbox = self._inbox, []
         self._news_posted = False
@@ -210,7 +210,7 @@ class ColumnsPresenter:
         for column, batch in batches.items():
             await column.live_view.show_all(batch)
         self.drawn = arrived
-        self.looks.append(time.perf_counter() - started)
+        self.looks.append(time.thread_time() - started)
 
     async def _show(self, column: Column, event: TurnEvent | TurnOver) -> None:
         match event:
@@ -228,16 +228,16 @@ class ColumnsPresenter:
 
 
 class TimedScreen(Screen[None]):
-    """Notes how long each tick of the screen's update timer that wrote a frame took: the
+    """Notes the CPU time of each tick of the screen's update timer that wrote a frame: the
     layout if one was needed, the compositor's update and the write to the terminal."""
 
     def _on_timer_update(self) -> None:
         app = self.app
         assert isinstance(app, FourStreams)
-        started, frames = time.perf_counter(), app.frames
+        started, frames = time.thread_time(), app.frames
         super()._on_timer_update()
         if app.frames > frames:
-            app.frame_times.append(time.perf_counter() - started)
+            app.frame_times.append(time.thread_time() - started)
 
 
 class FourStreams(App[None]):
@@ -552,11 +552,11 @@ def report(
     look_ms = statistics.median(statistics.median(run.looks) for run in quiet)
     in_looks = statistics.median(sum(run.looks) / run.wall for run in quiet)
     print(
-        f"  where the time goes   {rate:.0f} frames a second, median {ms(frame_ms)} each to lay "
-        f"out, compose and write ({in_frames * 100:.0f} % of the time); {looks:.0f} looks at "
-        f"the inbox a second, median {ms(look_ms)} each to draw what arrived "
-        f"({in_looks * 100:.0f} %); the rest of the {share * 100:.0f} % is reading the "
-        "streams and Textual's own messages"
+        f"  where the time goes   frames: {rate:.0f} a second, median {ms(frame_ms)} of CPU each "
+        f"to lay out, compose and write, {in_frames * 100:.0f} % of a core; looks at the inbox: "
+        f"{looks:.0f} a second, median {ms(look_ms)} each to draw what arrived, "
+        f"{in_looks * 100:.0f} %; the rest, {(share - in_frames - in_looks) * 100:.0f} %: "
+        "reading the streams, Textual's messages, the driver's threads"
     )
     print(
         f"  bare SDK, {args.columns} streams   {bare:.3f} CPU s / 1k tokens "
