@@ -426,9 +426,11 @@ class History:
         """Hits for whatever the user typed: titles first, then the newest passages. Never an
         error for odd input. Newest-first lets SQLite stop after `limit` hits instead of
         ranking every match, which keeps common words fast in a big history."""
-        match = fts_query(query)
-        if match is None:
-            return []
+        return self._search(query, limit)[0]
+
+    def _search(self, query: str, limit: int) -> tuple[list[SearchHit], bool]:
+        """The hits of `search`, and whether a word typed half-way stood for only the
+        commonest words it may become (there may be hits it left out)."""
         select = (
             "SELECT s.conversation_id, s.message_id, s.kind, c.title, m.role, "
             f"  snippet(search, 0, '{MATCH_START}', '{MATCH_END}', '…', 12) AS snippet "
@@ -436,13 +438,17 @@ class History:
             "LEFT JOIN messages AS m ON m.id = s.message_id "
             "WHERE search MATCH ? AND s.rowid {side} 0 ORDER BY s.rowid {order} LIMIT ?"
         )
-        rows = self.connection.execute(
-            select.format(side="<", order="ASC"), (match, limit)
-        ).fetchall()
-        rows += self.connection.execute(
-            select.format(side=">", order="DESC"), (match, limit - len(rows))
-        ).fetchall()
-        return [
+        rows: list[sqlite3.Row] = []
+        partial = False
+        for held, side, order in (("titles", "<", "ASC"), ("passages", ">", "DESC")):
+            match = self._match(query, held) if len(rows) < limit else None
+            if match is None:
+                continue
+            partial |= match.partial
+            rows += self.connection.execute(
+                select.format(side=side, order=order), (match.text, limit - len(rows))
+            ).fetchall()
+        hits = [
             SearchHit(
                 row["conversation_id"],
                 row["message_id"],
@@ -453,24 +459,26 @@ class History:
             )
             for row in rows
         ]
+        return hits, partial
 
     def search_by_conversation(self, query: str, *, limit: int = 50) -> list[SearchGroup]:
         """The hits of `search`, grouped by conversation in the order their first hit came
         (titles first, then the newest passages), each with its count of every match."""
-        hits = self.search(query, limit=limit)
+        hits, partial = self._search(query, limit)
         grouped: dict[str, list[SearchHit]] = {}
         for hit in hits:
             grouped.setdefault(hit.conversation_id, []).append(hit)
-        if not grouped:
+        match = self._match(query, "any")
+        if not grouped or match is None:
             return []
         # The index cannot count by conversation: count over the newest matches only, so a
         # common word costs the same few milliseconds per keystroke in any size of history.
         newest = self.connection.execute(
             "SELECT conversation_id FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ?",
-            (fts_query(query), COUNTED_MATCHES),
+            (match.text, COUNTED_MATCHES),
         ).fetchall()
         counts = Counter(row[0] for row in newest)
-        more_hits = len(newest) == COUNTED_MATCHES
+        more_hits = len(newest) == COUNTED_MATCHES or partial or match.partial
         marks = ", ".join("?" * len(grouped))
         updated = dict(
             self.connection.execute(
@@ -489,6 +497,49 @@ class History:
             for conversation_id, group in grouped.items()
         ]
 
+    def _match(self, text: str, held: str) -> _Match | None:
+        """`text` as an FTS5 query for the rows `held` says (titles, passages or any), or
+        None when none can match. The last word may be the start of one: when it is plain
+        ASCII, it is spelled out as the words of the index it may become, which FTS5 reads
+        lazily, newest first, where a prefix query ("mod"*) reads every match of every
+        such word in the whole history before it returns one."""
+        words = _WORD.findall(text)
+        if not words:
+            return None
+        last = words[-1].lower()
+        spelled = self._spelled_out(last, held) if _PLAIN.fullmatch(last) else None
+        if spelled is None:
+            return _Match(fts_query(text) or "", partial=False)
+        terms, partial = spelled
+        if not terms:
+            return None
+        quoted = [_quoted(word) for word in words[:-1]]
+        quoted.append(terms[0] if len(terms) == 1 else f"({' OR '.join(terms)})")
+        return _Match(" AND ".join(quoted), partial)
+
+    def _spelled_out(self, prefix: str, held: str) -> tuple[list[str], bool] | None:
+        """The words of the index that start with `prefix` in the rows `held` says, quoted
+        for FTS5, and whether they are only the commonest of them (when more than
+        `SPELLED_OUT` do); None when the prefix query costs little (its words are rare)."""
+        holds, weight = _HELD[held]
+        bounds = (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1))
+        within = f"FROM search_words WHERE word >= ? AND word < ? AND {holds}"
+        words = [
+            row[0]
+            for row in self.connection.execute(
+                f"SELECT word {within} LIMIT ?", (*bounds, SPELLED_OUT + 1)
+            )
+        ]
+        if len(words) <= SPELLED_OUT:
+            return [_quoted(word) for word in words], False
+        (rows,) = self.connection.execute(f"SELECT sum({weight}) {within}", bounds).fetchone()
+        if rows <= CHEAP_PREFIX_ROWS:
+            return None
+        commonest = self.connection.execute(
+            f"SELECT word {within} ORDER BY {weight} DESC LIMIT ?", (*bounds, SPELLED_OUT)
+        )
+        return [_quoted(row[0]) for row in commonest], True
+
     def recent_models(self, limit: int = 5) -> list[str]:
         """The models of the most recently updated conversations, newest first, once each."""
         rows = self.connection.execute(
@@ -503,8 +554,36 @@ class History:
 
 COUNTED_MATCHES = 2_000
 """Matches counted for the hit counts of a search, newest first."""
+SPELLED_OUT = 300
+"""Most words of the index a word typed half-way is spelled out as. Each costs FTS5 a look-up
+in every segment of the index (some 30 microseconds in a history of 100,000 conversations);
+when more words start with it, the commonest stand for them all, unless they are so rare
+that the prefix query is cheap (`CHEAP_PREFIX_ROWS`)."""
+CHEAP_PREFIX_ROWS = 50_000
+"""Rows holding the words that start with a word typed half-way below which a prefix query,
+which reads all of them, takes a few milliseconds."""
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_PLAIN = re.compile(r"[0-9a-z]+")
+"""A word the tokenizer keeps as it is (once lowercased): one token, no diacritics to fold."""
+_HELD = {
+    "titles": ("titles > 0", "titles"),
+    "passages": ("passages > 0", "passages"),
+    "any": ("1", "passages + titles"),
+}
+"""Which rows of search_words count, and how common each word is, for each kind of row."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    text: str
+    """An FTS5 query."""
+    partial: bool
+    """A word typed half-way stands for only the commonest words it may become."""
+
+
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
 
 
 def _json_or_none(text: str | None) -> object:
