@@ -308,6 +308,13 @@ class History:
                 "(SELECT id FROM messages WHERE conversation_id = ?)",
                 (conversation_id,),
             )
+            # Each message is its next one's parent: deleted, each would take the next with
+            # it, one inside the other, deeper than SQLite lets triggers go (1,000 levels).
+            db.execute(
+                "UPDATE messages SET parent_id = NULL "
+                "WHERE conversation_id = ? AND parent_id IS NOT NULL",
+                (conversation_id,),
+            )
             cursor = db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
             return cursor.rowcount > 0
 
