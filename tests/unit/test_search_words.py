@@ -244,6 +244,7 @@ def test_a_start_shared_by_too_many_words_stands_for_its_commonest(history, monk
         conversation.messages += [Message.user(f"a {word}") for _ in range(times)]
     history.save_all(conversation)
     monkeypatch.setattr(history_module, "SPELLED_OUT", 2)
+    monkeypatch.setattr(history_module, "COMMONEST", 2)
     monkeypatch.setattr(history_module, "CHEAP_PREFIX_ROWS", 0)
     assert sorted(hit.snippet.strip(MATCH_START + MATCH_END + "a ") for hit in history.search("lam")) == [
         "lamb", "lamb", "lamb", "lamp", "lamp"
