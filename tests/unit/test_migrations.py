@@ -54,6 +54,8 @@ SEEDS = {
 SEEDS[3] = SEEDS[2]
 # Version 4 only masked keys in rows already there: the same seed again.
 SEEDS[4] = SEEDS[2]
+# Version 5 added the draft column, which an old row leaves empty.
+SEEDS[5] = SEEDS[2]
 
 
 def database_at(version: int, path) -> sqlite3.Connection:
@@ -151,3 +153,39 @@ def test_keys_an_older_rill_saved_are_masked_and_leave_no_copy_in_the_files(tmp_
     assert [
         file.name for file in tmp_path.iterdir() if KEY[-40:].encode() in file.read_bytes()
     ] == [], "nothing left in the files"
+
+
+def test_the_words_already_indexed_are_listed_and_kept_listed(tmp_path):
+    """Version 6 lists the words of the full-text index, from the index, for prefix search."""
+    path = tmp_path / "h.sqlite3"
+    old = database_at(5, path)
+    old.executescript(
+        """
+        INSERT INTO conversations (id, title, model, settings, created, updated)
+        VALUES ('c2', 'Old times again', 'demo/auto', '{}', 300, 400);
+        INSERT INTO messages (id, conversation_id, parent_id, position, role, status, created)
+        VALUES ('n1', 'c2', NULL, 0, 'user', 'complete', 301);
+        INSERT INTO parts (message_id, position, kind, text, data)
+        VALUES ('n1', 0, 'text', 'A small café by the stream', '{}');
+        """
+    )
+    old.close()
+
+    history = History(open_database(path))
+    words = {
+        word: (passages, titles)
+        for word, passages, titles in history.connection.execute("SELECT * FROM search_words")
+    }
+    assert words["small"] == (3, 0)  # two in c1 (reasoning and text), one in c2
+    assert words["old"] == words["times"] == (0, 2)
+    assert words["again"] == (0, 1) and words["cafe"] == (1, 0)  # as the tokenizer has it
+    assert words["stream"] == (3, 0) and "rill" in words
+    assert [hit.message_id for hit in history.search("zanzib")] == ["m2"]
+    assert [(hit.kind, hit.conversation_id) for hit in history.search("old tim")] == [
+        ("title", "c2"),
+        ("title", "c1"),
+    ]
+
+    history.delete("c2")
+    left = {word for (word,) in history.connection.execute("SELECT word FROM search_words")}
+    assert "again" not in left and "cafe" not in left and "old" in left

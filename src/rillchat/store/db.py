@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rillchat.config.paths import data_dir
 from rillchat.private_files import create_private_file, private_file, private_folder
-from rillchat.store.migrations import LATEST_VERSION, MIGRATIONS
+from rillchat.store.migrations import LATEST_VERSION, MIGRATIONS, statements
 
 DATABASE_NAME = "history.sqlite3"
 BUSY_TIMEOUT = 5.0
@@ -115,26 +115,10 @@ def _apply(connection: sqlite3.Connection, number: int) -> None:
         if callable(migration):
             migration(connection)
         else:
-            for statement in _statements(migration):
+            for statement in statements(migration):
                 connection.execute(statement)
         connection.execute(f"PRAGMA user_version = {number}")
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration into statements; a trigger body's `;` stays inside its statement."""
-    statements: list[str] = []
-    pending = ""
-    for line in script.splitlines(keepends=True):
-        if line.strip().startswith("--"):
-            continue
-        pending += line
-        if sqlite3.complete_statement(pending):
-            statements.append(pending.strip())
-            pending = ""
-    if pending.strip():
-        statements.append(pending.strip())
-    return statements

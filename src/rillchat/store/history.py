@@ -145,6 +145,9 @@ class History:
         self.writer = writer
         self.connection.row_factory = sqlite3.Row
         self._clock = clock
+        self._snippets_left = 0
+        """Passages still to be given a snippet in the search being read."""
+        self.connection.create_function("rill_snippet_wanted", 0, self._snippet_wanted)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -308,6 +311,13 @@ class History:
                 "(SELECT id FROM messages WHERE conversation_id = ?)",
                 (conversation_id,),
             )
+            # Each message is its next one's parent: deleted, each would take the next with
+            # it, one inside the other, deeper than SQLite lets triggers go (1,000 levels).
+            db.execute(
+                "UPDATE messages SET parent_id = NULL "
+                "WHERE conversation_id = ? AND parent_id IS NOT NULL",
+                (conversation_id,),
+            )
             cursor = db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
             return cursor.rowcount > 0
 
@@ -426,55 +436,49 @@ class History:
         """Hits for whatever the user typed: titles first, then the newest passages. Never an
         error for odd input. Newest-first lets SQLite stop after `limit` hits instead of
         ranking every match, which keeps common words fast in a big history."""
-        match = fts_query(query)
-        if match is None:
+        queries = self._queries(query)
+        if queries is None:
             return []
-        select = (
-            "SELECT s.conversation_id, s.message_id, s.kind, c.title, m.role, "
-            f"  snippet(search, 0, '{MATCH_START}', '{MATCH_END}', '…', 12) AS snippet "
-            "FROM search AS s JOIN conversations AS c ON c.id = s.conversation_id "
-            "LEFT JOIN messages AS m ON m.id = s.message_id "
-            "WHERE search MATCH ? AND s.rowid {side} 0 ORDER BY s.rowid {order} LIMIT ?"
-        )
-        rows = self.connection.execute(
-            select.format(side="<", order="ASC"), (match, limit)
-        ).fetchall()
-        rows += self.connection.execute(
-            select.format(side=">", order="DESC"), (match, limit - len(rows))
-        ).fetchall()
-        return [
-            SearchHit(
-                row["conversation_id"],
-                row["message_id"],
-                row["kind"],
-                row["snippet"],
-                row["title"],
-                row["role"],
-            )
-            for row in rows
-        ]
+        rows = self._title_rows(queries, limit)
+        if len(rows) < limit and queries.passages is not None:
+            rows += self._passage_rows(queries.passages, limit - len(rows))
+        return self._hits(rows)
 
     def search_by_conversation(self, query: str, *, limit: int = 50) -> list[SearchGroup]:
         """The hits of `search`, grouped by conversation in the order their first hit came
         (titles first, then the newest passages), each with its count of every match."""
-        hits = self.search(query, limit=limit)
+        queries = self._queries(query)
+        if queries is None or queries.any is None:
+            return []
+        rows = self._title_rows(queries, limit)
+        # The index cannot count by conversation: count over the newest matches only, so a
+        # common word costs the same few milliseconds per keystroke in any size of history.
+        # The same read gives the newest passages, with snippets for those shown only.
+        wanted = limit - len(rows)
+        self._snippets_left = wanted
+        newest = self.connection.execute(
+            "SELECT rowid, conversation_id, message_id, kind, "
+            f"  CASE WHEN rowid < 0 THEN NULL WHEN rill_snippet_wanted() THEN {_SNIPPET} END "
+            "  AS snippet "
+            "FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (queries.any, COUNTED_MATCHES),
+        ).fetchall()
+        passages = [row for row in newest if row["rowid"] > 0][:wanted]
+        if any(row["snippet"] is None for row in passages):  # not read in order after all
+            passages = self._passage_rows(queries.any, wanted)
+        hits = self._hits(rows + passages)
         grouped: dict[str, list[SearchHit]] = {}
         for hit in hits:
             grouped.setdefault(hit.conversation_id, []).append(hit)
         if not grouped:
             return []
-        # The index cannot count by conversation: count over the newest matches only, so a
-        # common word costs the same few milliseconds per keystroke in any size of history.
-        newest = self.connection.execute(
-            "SELECT conversation_id FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ?",
-            (fts_query(query), COUNTED_MATCHES),
-        ).fetchall()
-        counts = Counter(row[0] for row in newest)
-        more_hits = len(newest) == COUNTED_MATCHES
-        marks = ", ".join("?" * len(grouped))
+        counts = Counter(row["conversation_id"] for row in newest)
+        more_hits = len(newest) == COUNTED_MATCHES or queries.partial
         updated = dict(
             self.connection.execute(
-                f"SELECT id, updated FROM conversations WHERE id IN ({marks})", tuple(grouped)
+                "SELECT id, updated FROM conversations "
+                "WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(grouped)),),
             ).fetchall()
         )
         return [
@@ -488,6 +492,114 @@ class History:
             )
             for conversation_id, group in grouped.items()
         ]
+
+    def _snippet_wanted(self) -> bool:
+        self._snippets_left -= 1
+        return self._snippets_left >= 0
+
+    def _title_rows(self, queries: _Queries, limit: int) -> list[sqlite3.Row]:
+        if queries.titles is None:
+            return []
+        return self.connection.execute(
+            f"SELECT conversation_id, message_id, kind, {_SNIPPET} AS snippet FROM search "
+            "WHERE search MATCH ? AND rowid < 0 ORDER BY rowid ASC LIMIT ?",
+            (queries.titles, limit),
+        ).fetchall()
+
+    def _passage_rows(self, match: str, limit: int) -> list[sqlite3.Row]:
+        return self.connection.execute(
+            f"SELECT conversation_id, message_id, kind, {_SNIPPET} AS snippet FROM search "
+            "WHERE search MATCH ? AND rowid > 0 ORDER BY rowid DESC LIMIT ?",
+            (match, limit),
+        ).fetchall()
+
+    def _hits(self, rows: list[sqlite3.Row]) -> list[SearchHit]:
+        """Search rows as hits, with the title of each one's conversation and the role of
+        its message, read for these rows only."""
+        db = self.connection
+        titles = dict(
+            db.execute(
+                "SELECT id, title FROM conversations WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps([row["conversation_id"] for row in rows]),),
+            ).fetchall()
+        )
+        roles = dict(
+            db.execute(
+                "SELECT id, role FROM messages WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps([row["message_id"] for row in rows if row["message_id"]]),),
+            ).fetchall()
+        )
+        return [
+            SearchHit(
+                row["conversation_id"],
+                row["message_id"],
+                row["kind"],
+                row["snippet"],
+                titles[row["conversation_id"]],
+                roles.get(row["message_id"]),
+            )
+            for row in rows
+            if row["conversation_id"] in titles
+        ]
+
+    def _queries(self, text: str) -> _Queries | None:
+        """`text` as FTS5 queries for titles, for passages and for both (None where none can
+        match; None for all when there are no words). The last word may be the start of
+        one: when it is plain ASCII, it is spelled out as the words of the index it may
+        become, which FTS5 reads lazily, newest first, where a prefix query ("mod"*) reads
+        every match of every such word in the whole history before it returns one."""
+        words = _WORD.findall(text)
+        if not words:
+            return None
+        last = words[-1].lower()
+        spelled = self._spelled_out(last) if _PLAIN.fullmatch(last) else None
+        if spelled is None:
+            prefix_query = fts_query(text)
+            return _Queries(prefix_query, prefix_query, prefix_query, partial=False)
+        head = [_quoted(word) for word in words[:-1]]
+
+        def match(terms: list[str]) -> str | None:
+            if not terms:
+                return None
+            either = terms[0] if len(terms) == 1 else f"({' OR '.join(terms)})"
+            return " AND ".join([*head, either])
+
+        titles, passages, either, partial = spelled
+        return _Queries(match(titles), match(passages), match(either), partial)
+
+    def _spelled_out(self, prefix: str) -> tuple[list[str], list[str], list[str], bool] | None:
+        """The words of the index that start with `prefix`, quoted for FTS5: those in titles,
+        those in passages, all of them, and whether they are only the commonest (when more
+        than `SPELLED_OUT` start with it). None when the prefix query costs little."""
+        bounds = (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1))
+        within = "FROM search_words WHERE word >= ? AND word < ?"
+        rows = self.connection.execute(
+            f"SELECT word, passages, titles {within} LIMIT ?", (*bounds, SPELLED_OUT + 1)
+        ).fetchall()
+        partial = len(rows) > SPELLED_OUT
+        if partial:
+            # Titles and passages share one index: a prefix query reads the rows of both.
+            (held,) = self.connection.execute(
+                f"SELECT sum(passages + titles) {within}", bounds
+            ).fetchone()
+            if held <= CHEAP_PREFIX_ROWS:
+                return None
+            rows = self.connection.execute(
+                f"SELECT word, passages, 0 {within} ORDER BY passages + titles DESC LIMIT ?",
+                (*bounds, COMMONEST),
+            ).fetchall()
+            rows += self.connection.execute(
+                f"SELECT word, 0, titles {within} ORDER BY titles DESC LIMIT ?",
+                (*bounds, COMMONEST),
+            ).fetchall()
+        titles = {row[0] for row in rows if row[2]}
+        passages = {row[0] for row in rows if row[1]}
+        return (
+            [_quoted(word) for word in sorted(titles)],
+            [_quoted(word) for word in sorted(passages)],
+            [_quoted(word) for word in sorted(titles | passages)],
+            partial,
+        )
 
     def recent_models(self, limit: int = 5) -> list[str]:
         """The models of the most recently updated conversations, newest first, once each."""
@@ -503,8 +615,38 @@ class History:
 
 COUNTED_MATCHES = 2_000
 """Matches counted for the hit counts of a search, newest first."""
+SPELLED_OUT = 200
+"""Most words of the index a word typed half-way is spelled out as. Each costs FTS5 a look-up
+in every segment of the index, in each query that uses it: some 40 microseconds in a history
+of 100,000 conversations (25 segments), so 200 words cost a grouped search about 20 ms."""
+COMMONEST = 50
+"""When more words than `SPELLED_OUT` start with a word typed half-way (one or two letters
+usually), the commonest in passages and the commonest in titles stand for them all, unless
+they are so rare that the prefix query is cheap (`CHEAP_PREFIX_ROWS`). The hits are then
+the newest with those words, and the counts say there may be more."""
+CHEAP_PREFIX_ROWS = 50_000
+"""Rows holding the words that start with a word typed half-way below which a prefix query,
+which reads all of them, takes a few milliseconds."""
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_PLAIN = re.compile(r"[0-9a-z]+")
+"""A word the tokenizer keeps as it is (once lowercased): one token, no diacritics to fold."""
+_SNIPPET = f"snippet(search, 0, '{MATCH_START}', '{MATCH_END}', '…', 12)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Queries:
+    """What the user typed as FTS5 queries, for each kind of row (None: none can match)."""
+
+    titles: str | None
+    passages: str | None
+    any: str | None
+    partial: bool
+    """A word typed half-way stands for only the commonest words it may become."""
+
+
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
 
 
 def _json_or_none(text: str | None) -> object:

@@ -48,6 +48,136 @@ def _mask_saved_keys(db: sqlite3.Connection) -> None:
         db.execute("INSERT INTO search (search) VALUES ('rebuild')")
 
 
+def statements(script: str) -> list[str]:
+    """Split a migration into statements; a trigger body's `;` stays inside its statement."""
+    found: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            found.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        found.append(pending.strip())
+    return found
+
+
+_WORD_TRIGGERS = """
+CREATE TABLE search_words (
+    word TEXT PRIMARY KEY,
+    passages INTEGER NOT NULL DEFAULT 0,
+    titles INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+-- One row at a time: a body goes in, its words are read from the vocabulary, it is emptied.
+CREATE VIRTUAL TABLE search_words_staged USING fts5 (
+    body, content = '', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE search_words_of_staged USING fts5vocab (search_words_staged, 'row');
+
+DROP TRIGGER parts_indexed;
+CREATE TRIGGER parts_indexed AFTER INSERT ON parts BEGIN
+    INSERT INTO search (rowid, body, kind, conversation_id, message_id)
+    SELECT new.id,
+           CASE new.kind WHEN 'tool_call'
+               THEN coalesce(json_extract(new.data, '$.name'), '') || ' ' ||
+                    coalesce(json_extract(new.data, '$.arguments'), '')
+               ELSE new.text END,
+           new.kind, m.conversation_id, new.message_id
+    FROM messages AS m WHERE m.id = new.message_id;
+    INSERT INTO search_words_staged (rowid, body) SELECT 1, body FROM search WHERE rowid = new.id;
+    INSERT INTO search_words (word, passages) SELECT term, 1 FROM search_words_of_staged WHERE 1
+        ON CONFLICT (word) DO UPDATE SET passages = passages + 1;
+    INSERT INTO search_words_staged (search_words_staged) VALUES ('delete-all');
+END;
+
+DROP TRIGGER parts_unindexed;
+CREATE TRIGGER parts_unindexed AFTER DELETE ON parts BEGIN
+    INSERT INTO search_words_staged (rowid, body) SELECT 1, body FROM search WHERE rowid = old.id;
+    DELETE FROM search_words WHERE passages = 1 AND titles = 0
+        AND word IN (SELECT term FROM search_words_of_staged);
+    UPDATE search_words SET passages = passages - 1
+        WHERE word IN (SELECT term FROM search_words_of_staged);
+    INSERT INTO search_words_staged (search_words_staged) VALUES ('delete-all');
+    DELETE FROM search WHERE rowid = old.id;
+END;
+
+DROP TRIGGER titles_indexed;
+CREATE TRIGGER titles_indexed AFTER INSERT ON conversations BEGIN
+    INSERT INTO search (rowid, body, kind, conversation_id, message_id)
+    VALUES (-new.rowid, coalesce(new.title, ''), 'title', new.id, NULL);
+    INSERT INTO search_words_staged (rowid, body) VALUES (1, coalesce(new.title, ''));
+    INSERT INTO search_words (word, titles) SELECT term, 1 FROM search_words_of_staged WHERE 1
+        ON CONFLICT (word) DO UPDATE SET titles = titles + 1;
+    INSERT INTO search_words_staged (search_words_staged) VALUES ('delete-all');
+END;
+
+DROP TRIGGER titles_reindexed;
+CREATE TRIGGER titles_reindexed AFTER UPDATE OF title ON conversations
+WHEN old.title IS NOT new.title BEGIN
+    INSERT INTO search_words_staged (rowid, body) SELECT 1, body FROM search WHERE rowid = -old.rowid;
+    DELETE FROM search_words WHERE passages = 0 AND titles = 1
+        AND word IN (SELECT term FROM search_words_of_staged);
+    UPDATE search_words SET titles = titles - 1
+        WHERE word IN (SELECT term FROM search_words_of_staged);
+    INSERT INTO search_words_staged (search_words_staged) VALUES ('delete-all');
+    UPDATE search SET body = coalesce(new.title, '') WHERE rowid = -new.rowid;
+    INSERT INTO search_words_staged (rowid, body) VALUES (1, coalesce(new.title, ''));
+    INSERT INTO search_words (word, titles) SELECT term, 1 FROM search_words_of_staged WHERE 1
+        ON CONFLICT (word) DO UPDATE SET titles = titles + 1;
+    INSERT INTO search_words_staged (search_words_staged) VALUES ('delete-all');
+END;
+
+DROP TRIGGER titles_unindexed;
+CREATE TRIGGER titles_unindexed AFTER DELETE ON conversations BEGIN
+    INSERT INTO search_words_staged (rowid, body) SELECT 1, body FROM search WHERE rowid = -old.rowid;
+    DELETE FROM search_words WHERE passages = 0 AND titles = 1
+        AND word IN (SELECT term FROM search_words_of_staged);
+    UPDATE search_words SET titles = titles - 1
+        WHERE word IN (SELECT term FROM search_words_of_staged);
+    INSERT INTO search_words_staged (search_words_staged) VALUES ('delete-all');
+    DELETE FROM search WHERE rowid = -old.rowid;
+END;
+"""
+
+
+def _list_search_words(db: sqlite3.Connection) -> None:
+    """Keep a list of the distinct words in the full-text index, with how many passages and
+    titles hold each, so a word typed half-way can be looked up as the words it may become
+    (see `History._spelled_out`) instead of a prefix query, which reads every match of every
+    such word in the whole history before it returns the newest. Triggers keep the list as
+    the index changes: each body going in or out is tokenized once more, by a one-row
+    table with the same tokenizer, whose vocabulary gives its words. Whatever writes to the
+    `search` table directly (not through parts and conversations) must do the same."""
+    for statement in statements(_WORD_TRIGGERS):
+        db.execute(statement)
+    # The words already indexed, from the index itself: how many rows hold each, less the
+    # titles (tokenized again, in a table of their own: there are few of them).
+    db.execute("CREATE VIRTUAL TABLE temp.search_terms USING fts5vocab (main, search, 'row')")
+    db.execute(
+        "CREATE VIRTUAL TABLE temp.titles_staged USING fts5 "
+        "(body, content = '', tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE temp.title_terms USING fts5vocab (temp, titles_staged, 'row')"
+    )
+    try:
+        db.execute(
+            "INSERT INTO temp.titles_staged (rowid, body) SELECT rowid, body FROM search "
+            "WHERE rowid < 0"
+        )
+        db.execute("INSERT INTO search_words (word, passages) SELECT term, doc FROM search_terms")
+        db.execute(
+            "UPDATE search_words SET passages = passages - t.doc, titles = t.doc "
+            "FROM temp.title_terms AS t WHERE t.term = search_words.word"
+        )
+    finally:
+        for table in ("search_terms", "title_terms", "titles_staged"):
+            db.execute(f"DROP TABLE temp.{table}")
+
+
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 1: conversations, messages with their figures, ordered parts, and a full-text index.
     """
@@ -144,6 +274,8 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """
     ALTER TABLE conversations ADD COLUMN draft TEXT;
     """,
+    # 6: the distinct words of the full-text index, kept up to date (see the function).
+    _list_search_words,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
